@@ -1,0 +1,92 @@
+"""The mock cloud: every vendor, one clock, one journal, one fault plan, one WSGI app.
+
+The same Cloud object is served in-process (intercepted `requests`/`httpx` calls), by
+waitress in `vendorsim serve`, and inside the Docker image.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from flask import Flask
+
+from mocks.core.admin import admin_blueprint
+from mocks.core.clock import Clock, make_clock
+from mocks.core.faults import FaultPlan, FaultRule
+from mocks.core.journal import Journal
+from mocks.core.routing import HostRouter, PrefixRouter
+from mocks.core.service import VendorService
+
+if TYPE_CHECKING:
+    import httpx
+
+    from mocks.marketo.models import LeadDatabase
+
+
+def _vendor_classes() -> dict[str, type[VendorService]]:
+    from mocks.marketo.service import MarketoService
+
+    return {"marketo": MarketoService}
+
+
+VENDORS = ("marketo",)
+
+
+class Cloud:
+    """All mock vendors sharing a clock; `wsgi` routes by Host, `vendor_wsgi` by path."""
+
+    def __init__(self, clock: str | Clock | None = "real", *, strict: bool = False,
+                 vendors: Iterable[str] | None = None, journal_size: int = 100_000) -> None:
+        self.clock = make_clock(clock)
+        self.strict = strict
+        self.journal = Journal(journal_size)
+        self.faults = FaultPlan(self.clock)
+        classes = _vendor_classes()
+        names = list(vendors) if vendors is not None else list(classes)
+        unknown = set(names) - set(classes)
+        if unknown:
+            raise ValueError(f"unknown vendor(s) {sorted(unknown)}: choose from {sorted(classes)}")
+        self.services: dict[str, VendorService] = {n: classes[n](self) for n in names}
+        self._admin_app = Flask("vendorsim.cloud")
+        self._admin_app.register_blueprint(admin_blueprint(self, None))
+        self.wsgi: Callable = HostRouter(list(self.services.values()), self._admin_app.wsgi_app)
+
+    def service(self, name: str) -> VendorService:
+        try:
+            return self.services[name]
+        except KeyError:
+            raise KeyError(f"vendor {name!r} is not running in this cloud") from None
+
+    def vendor_wsgi(self, name: str) -> Callable:
+        """The vendor alone, tenant first in the path (`/123-ABC-456/rest/v1/...`)."""
+        return PrefixRouter(self.service(name))
+
+    def reset(self, vendor: str | None = None) -> None:
+        """Forget state, tokens, journal and faults (of one vendor, or all)."""
+        for name, service in self.services.items():
+            if vendor in (None, name):
+                service.reset()
+        self.journal.clear(vendor)
+        self.faults.clear(vendor)
+
+    def add_fault(self, **spec: object) -> FaultRule:
+        """Python twin of `POST /__admin/faults`."""
+        return self.faults.add(spec)
+
+    def httpx_transport(self) -> httpx.BaseTransport:
+        """A transport for `httpx.Client(transport=...)` answering from these mocks."""
+        from mocks.inprocess import httpx_transport
+
+        return httpx_transport(self)
+
+    def httpx_async_transport(self) -> httpx.AsyncBaseTransport:
+        """The same for `httpx.AsyncClient`."""
+        from mocks.inprocess import httpx_async_transport
+
+        return httpx_async_transport(self)
+
+    # -- per-vendor handles ----------------------------------------------------------
+    def marketo(self, munchkin_id: str) -> LeadDatabase:
+        """The lead database of a Marketo instance, to seed and inspect from Python."""
+        return self.service("marketo").database(munchkin_id)  # type: ignore[attr-defined]

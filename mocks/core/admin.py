@@ -1,0 +1,237 @@
+"""The admin API under `/__admin/`, served on every vendor host (WireMock's convention).
+
+On a vendor host it acts on that vendor; on the cloud's own address (no vendor Host) it acts
+on every vendor. Errors are plain `{"error": "..."}` with 400/404/409: the admin API is
+vendorsim's own, not a vendor's.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask import Blueprint, jsonify, request
+
+from .faults import FaultSpecError
+from .service import UnknownTenant, VendorService
+
+if TYPE_CHECKING:
+    from mocks.cloud import Cloud
+
+
+class AdminError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _body() -> dict:
+    data = request.get_json(silent=True) if request.get_data() else {}
+    if not isinstance(data, dict):
+        raise AdminError(400, "expected a JSON object body")
+    return data
+
+
+def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
+    """Admin routes acting on one vendor (`service`) or on the whole cloud (None)."""
+    bp = Blueprint(f"admin_{service.name if service else 'cloud'}", __name__,
+                   url_prefix="/__admin")
+    vendor = service.name if service else None
+    services = [service] if service else list(cloud.services.values())
+
+    @bp.errorhandler(AdminError)
+    def _admin_error(exc: AdminError):
+        return jsonify(error=exc.message), exc.status
+
+    def tenant_of(tenant_id: str):
+        if service is None:
+            raise AdminError(404, "tenant routes live on a vendor host")
+        found = service.find_tenant(tenant_id)
+        if found is None:
+            raise AdminError(404, f"no {service.name} tenant {tenant_id!r}")
+        return found
+
+    @bp.get("/health")
+    def health():
+        return jsonify(status="ok", vendors=[s.name for s in services],
+                       tenants={s.name: [t.id for t in s.tenants()] for s in services},
+                       strict=cloud.strict, clock=cloud.clock.describe())
+
+    @bp.post("/reset")
+    def reset():
+        tenant = request.args.get("tenant")
+        if tenant:
+            tenant_of(tenant)
+            service.reset(tenant)  # type: ignore[union-attr]
+        else:
+            cloud.reset(vendor)
+        return jsonify(reset=tenant or vendor or "all")
+
+    @bp.get("/state")
+    def get_state():
+        tenant = request.args.get("tenant")
+        if tenant:
+            tenant_of(tenant)
+        if service is not None:
+            return jsonify(service.snapshot(tenant))
+        return jsonify(vendors={s.name: s.snapshot() for s in services})
+
+    @bp.put("/state")
+    def put_state():
+        data = _body()
+        try:
+            if service is not None:
+                restored = {service.name: service.restore(data)}
+            else:
+                vendors = data.get("vendors")
+                if not isinstance(vendors, dict):
+                    raise AdminError(400, "expected {'vendors': {name: snapshot}}")
+                restored = {name: cloud.service(name).restore(snap)
+                            for name, snap in vendors.items()}
+        except (ValueError, KeyError, TypeError) as exc:
+            raise AdminError(400, f"state not restored: {exc}") from None
+        return jsonify(restored=restored)
+
+    @bp.get("/journal")
+    def journal():
+        args = request.args
+        try:
+            entries = cloud.journal.entries(
+                vendor=vendor or args.get("vendor"), tenant=args.get("tenant"),
+                method=args.get("method"), path=args.get("path"),
+                status=int(args["status"]) if "status" in args else None,
+                code=args.get("code"), since=args.get("since"), until=args.get("until"),
+                limit=int(args["limit"]) if "limit" in args else None)
+        except ValueError as exc:
+            raise AdminError(400, f"bad journal filter: {exc}") from None
+        return jsonify(count=len(entries), requests=[e.to_dict() for e in entries])
+
+    @bp.delete("/journal")
+    def clear_journal():
+        cloud.journal.clear(vendor)
+        return jsonify(cleared=True)
+
+    @bp.post("/faults")
+    def add_fault():
+        spec = _body()
+        if vendor:
+            spec.setdefault("vendor", vendor)
+        try:
+            rule = cloud.faults.add(spec)
+        except (FaultSpecError, TypeError) as exc:
+            raise AdminError(400, str(exc)) from None
+        return jsonify(rule.to_dict()), 201
+
+    @bp.get("/faults")
+    def list_faults():
+        rules = [r for r in cloud.faults.list() if vendor in (None, r["vendor"])]
+        return jsonify(faults=rules)
+
+    @bp.delete("/faults")
+    def clear_faults():
+        cloud.faults.clear(vendor)
+        return jsonify(cleared=True)
+
+    @bp.delete("/faults/<int:rule_id>")
+    def delete_fault(rule_id: int):
+        if not cloud.faults.remove(rule_id):
+            raise AdminError(404, f"no fault {rule_id}")
+        return jsonify(deleted=rule_id)
+
+    @bp.get("/clock")
+    def clock():
+        return jsonify(cloud.clock.describe())
+
+    @bp.post("/clock/advance")
+    def advance():
+        if not cloud.clock.virtual:
+            raise AdminError(409, "the clock is real; start with a virtual clock to move it")
+        try:
+            seconds = float(_body().get("seconds", 0))
+            cloud.clock.advance(seconds)  # type: ignore[attr-defined]
+        except (TypeError, ValueError) as exc:
+            raise AdminError(400, f"seconds must be a non-negative number: {exc}") from None
+        return jsonify(cloud.clock.describe())
+
+    @bp.post("/clock/set")
+    def set_clock():
+        if not cloud.clock.virtual:
+            raise AdminError(409, "the clock is real; start with a virtual clock to set it")
+        try:
+            cloud.clock.set(_body()["time"])  # type: ignore[attr-defined]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise AdminError(400, f"expected {{'time': ISO-8601}}: {exc}") from None
+        return jsonify(cloud.clock.describe())
+
+    @bp.get("/tenants")
+    def tenants():
+        return jsonify(tenants={s.name: [describe_tenant(s, t) for t in s.tenants()]
+                                for s in services})
+
+    @bp.post("/tenants")
+    def create_tenant():
+        if service is None:
+            raise AdminError(404, "create tenants on a vendor host")
+        data = _body()
+        tenant_id = data.get("id")
+        if not isinstance(tenant_id, str) or not tenant_id:
+            raise AdminError(400, "a tenant needs an 'id' (Marketo: the Munchkin ID)")
+        try:
+            tenant = service.seed_tenant(tenant_id, credentials=data.get("credentials"),
+                                         limits=data.get("limits"), state=data.get("state"))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise AdminError(400, f"tenant not seeded: {exc}") from None
+        return jsonify(describe_tenant(service, tenant)), 201
+
+    @bp.get("/tenants/<tenant_id>")
+    def get_tenant(tenant_id: str):
+        return jsonify(describe_tenant(service, tenant_of(tenant_id)))  # type: ignore[arg-type]
+
+    @bp.post("/tenants/<tenant_id>/seed")
+    def seed(tenant_id: str):
+        tenant = tenant_of(tenant_id)
+        try:
+            tenant.backend.seed(_body())
+        except (ValueError, KeyError, TypeError) as exc:
+            raise AdminError(400, f"seed refused: {exc}") from None
+        return jsonify(seeded=tenant.id)
+
+    @bp.post("/tenants/<tenant_id>/credentials")
+    def add_credentials(tenant_id: str):
+        tenant_of(tenant_id)
+        try:
+            service.seed_tenant(tenant_id, credentials=[_body()])  # type: ignore[union-attr]
+        except ValueError as exc:
+            raise AdminError(400, str(exc)) from None
+        return jsonify(added=True), 201
+
+    @bp.put("/tenants/<tenant_id>/limits")
+    def put_limits(tenant_id: str):
+        tenant_of(tenant_id)
+        try:
+            config = service.set_limits(tenant_id, _body())  # type: ignore[union-attr]
+        except (ValueError, TypeError) as exc:
+            raise AdminError(400, str(exc)) from None
+        return jsonify(config.to_dict())
+
+    @bp.post("/tenants/<tenant_id>/expire-tokens")
+    def expire_tokens(tenant_id: str):
+        tenant = tenant_of(tenant_id)
+        return jsonify(expired=service.tokens.expire(tenant.id))  # type: ignore[union-attr]
+
+    @bp.post("/tenants/<tenant_id>/exhaust-quota")
+    def exhaust_quota(tenant_id: str):
+        tenant = tenant_of(tenant_id)
+        tenant.limiter.exhaust_quota()
+        return jsonify(tenant.limiter.snapshot())
+
+    return bp
+
+
+def describe_tenant(service: VendorService, tenant) -> dict:
+    return {"vendor": service.name, "id": tenant.id, "seeded": tenant.seeded,
+            "credentials": [c.client_id for c in tenant.credentials.values()],
+            "limits": tenant.limiter.snapshot()}
+
+
+__all__ = ["admin_blueprint", "AdminError", "UnknownTenant"]

@@ -1,0 +1,126 @@
+"""Credentials and tokens shared by every vendor.
+
+Lenient mode (the default, like moto's) gives any client id/secret a token; strict mode
+only knows seeded credentials. Either way a seeded client id with the wrong secret fails,
+so a test can provoke the vendor's bad-credentials error on purpose.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .clock import Clock
+
+ALL_PERMISSIONS = frozenset({"read", "edit_person", "edit_assets"})
+
+
+@dataclass
+class Credential:
+    """One API client (Marketo: a custom service's client id/secret owned by an API user)."""
+
+    client_id: str
+    client_secret: str
+    user: str = "apiuser@vendorsim.local"
+    permissions: frozenset[str] = ALL_PERMISSIONS
+    partitions: frozenset[str] | None = None  # None: every partition (Marketo)
+    scopes: frozenset[str] | None = None  # OAuth scopes where the vendor has them
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Credential:
+        try:
+            client_id = str(data["client_id"])
+            client_secret = str(data["client_secret"])
+        except KeyError as exc:
+            raise ValueError(f"credential needs {exc.args[0]!r}") from None
+        partitions = data.get("partitions")
+        scopes = data.get("scopes")
+        return cls(
+            client_id=client_id,
+            client_secret=client_secret,
+            user=str(data.get("user", cls.user)),
+            permissions=frozenset(data.get("permissions", ALL_PERMISSIONS)),
+            partitions=None if partitions is None else frozenset(partitions),
+            scopes=None if scopes is None else frozenset(scopes),
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "user": self.user,
+            "permissions": sorted(self.permissions),
+            "partitions": None if self.partitions is None else sorted(self.partitions),
+            "scopes": None if self.scopes is None else sorted(self.scopes),
+        }
+
+
+@dataclass
+class Token:
+    value: str
+    tenant: str
+    credential: Credential
+    issued_at: float
+    expires_at: float
+    revoked: bool = field(default=False)
+
+
+class TokenStore:
+    """Issues and checks bearer tokens for one vendor; lifetimes are read off the clock."""
+
+    def __init__(
+        self, clock: Clock, ttl: float, make_value: Callable[[str], str] | None = None
+    ) -> None:
+        self.clock = clock
+        self.ttl = ttl
+        self._make_value = make_value or (lambda tenant: str(uuid.uuid4()))
+        self._lock = threading.Lock()
+        self._by_value: dict[str, Token] = {}
+        self._current: dict[tuple[str, str], Token] = {}
+
+    def issue(self, tenant: str, credential: Credential, *, reuse: bool = True) -> Token:
+        """A new token, or (reuse=True, Marketo's rule) the still-valid one for this client."""
+        now = self.clock.now()
+        key = (tenant, credential.client_id)
+        with self._lock:
+            current = self._current.get(key)
+            if reuse and current and not current.revoked and current.expires_at > now:
+                return current
+            token = Token(self._make_value(tenant), tenant, credential, now, now + self.ttl)
+            self._by_value[token.value] = token
+            self._current[key] = token
+            return token
+
+    def check(self, value: str) -> tuple[str, Token | None]:
+        """('ok'|'unknown'|'expired', token) for a presented bearer value."""
+        token = self._by_value.get(value)
+        if token is None:
+            return "unknown", None
+        if token.revoked or token.expires_at <= self.clock.now():
+            return "expired", token
+        return "ok", token
+
+    def remaining(self, token: Token) -> float:
+        return token.expires_at - self.clock.now()
+
+    def expire(self, tenant: str | None = None) -> int:
+        """Expire every live token (of one tenant): the next call sees 'expired'."""
+        now = self.clock.now()
+        count = 0
+        with self._lock:
+            for token in self._by_value.values():
+                if (tenant is None or token.tenant == tenant) and token.expires_at > now:
+                    token.expires_at = now
+                    count += 1
+        return count
+
+    def clear(self, tenant: str | None = None) -> None:
+        with self._lock:
+            if tenant is None:
+                self._by_value.clear()
+                self._current.clear()
+                return
+            self._by_value = {k: t for k, t in self._by_value.items() if t.tenant != tenant}
+            self._current = {k: t for k, t in self._current.items() if t.tenant != tenant}

@@ -1,0 +1,173 @@
+"""Per-tenant call limits: a rolling window, a concurrency gate and a daily quota.
+
+Admission reserves a slot atomically and hands back a `Ticket`; a call that ends in a
+vendor error gives its slots back (`Ticket.refund`), because vendors such as Marketo do not
+count errored calls against the rate or the quota.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections import deque
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from .clock import Clock
+
+
+@dataclass(frozen=True)
+class LimitConfig:
+    """What one tenant may do; defaults are filled in by each vendor."""
+
+    enabled: bool = True
+    window_calls: int | None = 100  # calls allowed in any rolling window
+    window_seconds: float = 20.0
+    concurrent: int | None = 10
+    daily_quota: int | None = 50_000
+    quota_timezone: str = "America/Chicago"  # the quota resets at local midnight here
+    max_batch: int = 300
+
+    def updated(self, **changes: object) -> LimitConfig:
+        unknown = set(changes) - set(asdict(self))
+        if unknown:
+            raise ValueError(f"unknown limit setting(s): {', '.join(sorted(unknown))}")
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Ticket:
+    """Slots one admitted call holds; release the gate always, refund the rest on error."""
+
+    limiter: TenantLimiter
+    window_stamp: float | None = None
+    quota_day: str | None = None
+    holds_gate: bool = False
+    released: bool = field(default=False)
+
+    def release(self) -> None:
+        if self.holds_gate and not self.released:
+            self.limiter._leave()
+        self.released = True
+
+    def refund(self) -> None:
+        self.limiter._refund(self)
+
+
+class LimitExceeded(Exception):
+    """Raised on admission; `kind` is window, concurrent or quota."""
+
+    def __init__(self, kind: str, config: LimitConfig) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.config = config
+
+
+class TenantLimiter:
+    """The three counters of one tenant, guarded by one lock."""
+
+    def __init__(self, config: LimitConfig, clock: Clock) -> None:
+        self.config = config
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._stamps: deque[float] = deque()
+        self._in_flight = 0
+        self._quota_day = ""
+        self._quota_used = 0
+
+    # -- admission -------------------------------------------------------------------
+    def admit(self) -> Ticket:
+        """Reserve a slot in each counter or raise LimitExceeded without reserving any."""
+        cfg = self.config
+        ticket = Ticket(self)
+        if not cfg.enabled:
+            return ticket
+        now = self.clock.now()
+        with self._lock:
+            if cfg.concurrent is not None and self._in_flight >= cfg.concurrent:
+                raise LimitExceeded("concurrent", cfg)
+            if cfg.window_calls is not None:
+                self._expire(now)
+                if len(self._stamps) >= cfg.window_calls:
+                    raise LimitExceeded("window", cfg)
+            if cfg.daily_quota is not None:
+                self._roll_day(now)
+                if self._quota_used >= cfg.daily_quota:
+                    raise LimitExceeded("quota", cfg)
+                self._quota_used += 1
+                ticket.quota_day = self._quota_day
+            if cfg.window_calls is not None:
+                self._stamps.append(now)
+                ticket.window_stamp = now
+            if cfg.concurrent is not None:
+                self._in_flight += 1
+                ticket.holds_gate = True
+        return ticket
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._in_flight = max(0, self._in_flight - 1)
+
+    def _refund(self, ticket: Ticket) -> None:
+        with self._lock:
+            if ticket.window_stamp is not None:
+                with contextlib.suppress(ValueError):  # already aged out of the window
+                    self._stamps.remove(ticket.window_stamp)
+                ticket.window_stamp = None
+            if ticket.quota_day is not None and ticket.quota_day == self._quota_day:
+                self._quota_used = max(0, self._quota_used - 1)
+                ticket.quota_day = None
+
+    # -- bookkeeping -----------------------------------------------------------------
+    def _expire(self, now: float) -> None:
+        horizon = now - self.config.window_seconds
+        stamps = self._stamps
+        while stamps and stamps[0] <= horizon:
+            stamps.popleft()
+
+    def _roll_day(self, now: float) -> None:
+        day = quota_day(now, self.config.quota_timezone)
+        if day != self._quota_day:
+            self._quota_day = day
+            self._quota_used = 0
+
+    def exhaust_quota(self) -> None:
+        """Use up today's quota (fault injection: 'what happens on a day at quota')."""
+        with self._lock:
+            self._roll_day(self.clock.now())
+            self._quota_used = self.config.daily_quota or 0
+
+    def seconds_until_window_frees(self) -> float:
+        """How long until the oldest call leaves the rolling window (a Retry-After hint)."""
+        with self._lock:
+            if not self._stamps:
+                return 0.0
+            return max(0.0, self._stamps[0] + self.config.window_seconds - self.clock.now())
+
+    def snapshot(self) -> dict:
+        now = self.clock.now()
+        with self._lock:
+            self._expire(now)
+            self._roll_day(now)
+            return {
+                "config": self.config.to_dict(),
+                "in_window": len(self._stamps),
+                "in_flight": self._in_flight,
+                "quota_used_today": self._quota_used,
+                "quota_day": self._quota_day,
+                "quota_resets_at": next_midnight(now, self.config.quota_timezone),
+            }
+
+
+def quota_day(epoch: float, tz_name: str) -> str:
+    return datetime.fromtimestamp(epoch, tz=ZoneInfo(tz_name)).strftime("%Y-%m-%d")
+
+
+def next_midnight(epoch: float, tz_name: str) -> str:
+    local = datetime.fromtimestamp(epoch, tz=ZoneInfo(tz_name))
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight.isoformat()

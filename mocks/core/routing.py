@@ -1,0 +1,131 @@
+"""WSGI routing: by Host header (one address for every vendor) or by path prefix (one port
+per vendor), and a direct caller used by the in-process interceptors."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from .service import VendorService
+
+WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
+
+
+def _not_found(start_response: Callable, message: str) -> list[bytes]:
+    body = json.dumps({"error": message}).encode()
+    start_response("404 Not Found", [("Content-Type", "application/json"),
+                                     ("Content-Length", str(len(body)))])
+    return [body]
+
+
+class HostRouter:
+    """Dispatch on the Host header to the vendor whose host pattern matches it.
+
+    `{munchkin}.mktorest.com` reaches the Marketo app with the tenant set from the host;
+    a host no vendor claims reaches `fallback` (the cloud-wide admin API).
+    """
+
+    def __init__(self, services: list[VendorService], fallback: WSGIApp) -> None:
+        self.services = services
+        self.fallback = fallback
+
+    def match(self, host: str) -> tuple[VendorService, str | None] | None:
+        host = host.split(":", 1)[0].lower()
+        for service in self.services:
+            m = service.host_pattern.fullmatch(host)
+            if m:
+                tenant = m.groupdict().get("tenant")
+                return service, service.normalise_tenant(tenant) if tenant else None
+        return None
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        found = self.match(host)
+        if found is None:
+            return self.fallback(environ, start_response)
+        service, tenant = found
+        environ["vendorsim.tenant"] = tenant
+        return service.wsgi(environ, start_response)
+
+
+class PrefixRouter:
+    """One vendor on its own port: `/{tenant}/...` carries the tenant, `/__admin` does not."""
+
+    def __init__(self, service: VendorService) -> None:
+        self.service = service
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith("/__admin") and self.service.tenant_in_path:
+            _, _, rest = path.partition("/")
+            tenant, slash, tail = rest.partition("/")
+            if not tenant or not slash:
+                return _not_found(start_response, f"{self.service.name}: put the tenant first, "
+                                  f"e.g. /{self.service.example_tenant}/...")
+            environ["vendorsim.tenant"] = self.service.normalise_tenant(tenant)
+            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/" + tenant
+            environ["PATH_INFO"] = "/" + tail
+        return self.service.wsgi(environ, start_response)
+
+
+def call_wsgi(app: WSGIApp, method: str, url: str, headers: dict[str, str],
+              body: bytes | None) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Answer one request with a WSGI app, without a socket (for the in-process mode)."""
+    parts = urlsplit(url)
+    body = body or b""
+    environ = {
+        "REQUEST_METHOD": method.upper(),
+        "SCRIPT_NAME": "",
+        "PATH_INFO": _unquote_path(parts.path or "/"),
+        "QUERY_STRING": parts.query,
+        "SERVER_NAME": parts.hostname or "localhost",
+        "SERVER_PORT": str(parts.port or (443 if parts.scheme == "https" else 80)),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": parts.scheme or "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": io.StringIO(),
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "CONTENT_LENGTH": str(len(body)),
+        "RAW_URI": parts.path + ("?" + parts.query if parts.query else ""),
+    }
+    host_seen = False
+    for name, value in headers.items():
+        key = name.upper().replace("-", "_")
+        if key == "CONTENT_TYPE":
+            environ["CONTENT_TYPE"] = value
+        elif key == "CONTENT_LENGTH":
+            continue
+        else:
+            environ["HTTP_" + key] = value
+            host_seen = host_seen or key == "HOST"
+    if not host_seen:
+        environ["HTTP_HOST"] = parts.netloc
+    captured: dict = {}
+
+    def start_response(status: str, response_headers: list, exc_info: object = None) -> None:
+        captured["status"] = int(status.split(" ", 1)[0])
+        captured["headers"] = response_headers
+
+    chunks = app(environ, start_response)
+    try:
+        data = b"".join(chunks)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:
+            close()
+    return captured["status"], captured["headers"], data
+
+
+def _unquote_path(path: str) -> str:
+    from urllib.parse import unquote
+
+    # WSGI carries the decoded path as latin-1 characters of the UTF-8 bytes
+    return unquote(path, encoding="latin-1") if "%" in path else path

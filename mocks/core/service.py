@@ -1,0 +1,223 @@
+"""The part of a mock vendor that is the same for every vendor.
+
+A `VendorService` owns the tenants of one vendor (Marketo: Munchkin IDs), their credentials,
+limiters and model backends, and the vendor's Flask app. Each vendor package subclasses it
+and supplies the backend class, the host pattern and the renderings of its own errors.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from flask import Flask, Response
+
+from .auth import Credential, TokenStore
+from .faults import FaultRule
+from .limits import LimitConfig, LimitExceeded, TenantLimiter
+
+if TYPE_CHECKING:
+    from mocks.cloud import Cloud
+
+
+class Backend(Protocol):
+    """What a vendor model must offer the core: snapshot and restore as JSON-able dicts."""
+
+    def snapshot(self) -> dict: ...
+
+    def restore(self, data: dict) -> None: ...
+
+
+@dataclass
+class Tenant:
+    id: str
+    backend: Any
+    limiter: TenantLimiter
+    credentials: dict[str, Credential] = field(default_factory=dict)
+    seeded: bool = False  # created explicitly (strict mode knows only these)
+
+
+class UnknownTenant(LookupError):
+    """Strict mode and a tenant nobody seeded."""
+
+
+class VendorService:
+    """Base class of the four vendors; subclasses fill in the ClassVars and hooks."""
+
+    name: ClassVar[str]
+    host_pattern: ClassVar[re.Pattern]  # must have a named group 'tenant' or none
+    token_ttl: ClassVar[float]
+    default_limits: ClassVar[LimitConfig]
+    tenant_in_path: ClassVar[bool] = True  # per-vendor port: /{tenant}/... carries the tenant
+    example_tenant: ClassVar[str] = "tenant"
+
+    def __init__(self, cloud: Cloud) -> None:
+        self.cloud = cloud
+        self.clock = cloud.clock
+        self.strict = cloud.strict
+        self.tokens = TokenStore(self.clock, self.token_ttl, self.make_token_value)
+        self._lock = threading.RLock()
+        self._tenants: dict[str, Tenant] = {}
+        self.limit_overrides: dict[str, dict] = {}
+        self.app: Flask = self.create_app()
+        self.wsgi = self.wrap_wsgi(self.app.wsgi_app)
+
+    def wrap_wsgi(self, app: Callable) -> Callable:
+        """Middleware around the vendor's Flask app (Marketo: `_method` overrides)."""
+        return app
+
+    # -- hooks for subclasses --------------------------------------------------------
+    def create_app(self) -> Flask:
+        raise NotImplementedError
+
+    def new_backend(self, tenant_id: str) -> Any:
+        raise NotImplementedError
+
+    def make_token_value(self, tenant_id: str) -> str:
+        raise NotImplementedError
+
+    def normalise_tenant(self, raw: str) -> str:
+        return raw
+
+    def render_fault(self, rule: FaultRule) -> Response:
+        """The vendor's answer when a fault rule forces an error code or status."""
+        raise NotImplementedError
+
+    def render_limit(self, exc: LimitExceeded, tenant: Tenant) -> Response:
+        raise NotImplementedError
+
+    # -- tenants ---------------------------------------------------------------------
+    def tenant(self, tenant_id: str, *, create: bool | None = None) -> Tenant:
+        """The tenant, created on first sight in lenient mode; UnknownTenant in strict mode."""
+        tenant_id = self.normalise_tenant(tenant_id)
+        found = self._tenants.get(tenant_id)
+        if found is not None:
+            return found
+        if create is None:
+            create = not self.strict
+        if not create:
+            raise UnknownTenant(tenant_id)
+        with self._lock:
+            found = self._tenants.get(tenant_id)
+            if found is None:
+                found = self._new_tenant(tenant_id)
+                self._tenants[tenant_id] = found
+            return found
+
+    def _new_tenant(self, tenant_id: str) -> Tenant:
+        limits = self.default_limits.updated(**self.limit_overrides.get(tenant_id, {}))
+        return Tenant(
+            id=tenant_id,
+            backend=self.new_backend(tenant_id),
+            limiter=TenantLimiter(limits, self.clock),
+        )
+
+    def find_tenant(self, tenant_id: str) -> Tenant | None:
+        return self._tenants.get(self.normalise_tenant(tenant_id))
+
+    def tenants(self) -> list[Tenant]:
+        with self._lock:
+            return list(self._tenants.values())
+
+    def seed_tenant(
+        self,
+        tenant_id: str,
+        *,
+        credentials: list[dict | Credential] | None = None,
+        limits: dict | None = None,
+        state: dict | None = None,
+    ) -> Tenant:
+        """Create (or extend) a tenant explicitly: credentials, limit overrides, model state."""
+        tenant = self.tenant(tenant_id, create=True)
+        tenant.seeded = True
+        for cred in credentials or []:
+            cred = cred if isinstance(cred, Credential) else Credential.from_dict(cred)
+            tenant.credentials[cred.client_id] = cred
+        if limits:
+            self.set_limits(tenant.id, limits)
+        if state:
+            tenant.backend.seed(state)
+        return tenant
+
+    def set_limits(self, tenant_id: str, changes: dict) -> LimitConfig:
+        tenant = self.tenant(tenant_id, create=True)
+        config = tenant.limiter.config.updated(**changes)  # validates the names first
+        self.limit_overrides.setdefault(tenant.id, {}).update(changes)
+        tenant.limiter.config = config
+        return config
+
+    def authenticate(self, tenant_id: str, client_id: str, secret: str) -> Credential | None:
+        """The credential behind an id/secret pair, or None when the vendor would refuse it."""
+        try:
+            tenant = self.tenant(tenant_id)
+        except UnknownTenant:
+            return None
+        if not client_id or not secret:
+            return None
+        known = tenant.credentials.get(client_id)
+        if known is not None:
+            return known if known.client_secret == secret else None
+        if self.strict:
+            return None
+        return Credential(client_id=client_id, client_secret=secret)
+
+    # -- state -----------------------------------------------------------------------
+    def reset(self, tenant_id: str | None = None) -> None:
+        """Forget state: every tenant (and tokens, overrides), or the model of one tenant."""
+        with self._lock:
+            if tenant_id is None:
+                self._tenants.clear()
+                self.limit_overrides.clear()
+                self.tokens.clear()
+                return
+            tenant = self.find_tenant(tenant_id)
+            if tenant is not None:
+                tenant.backend = self.new_backend(tenant.id)
+                tenant.limiter = TenantLimiter(tenant.limiter.config, self.clock)
+                self.tokens.clear(tenant.id)
+
+    def snapshot(self, tenant_id: str | None = None) -> dict:
+        """JSON-able state of every tenant (or one): credentials, limits and the model."""
+        tenants = self.tenants() if tenant_id is None else [self.tenant(tenant_id, create=False)]
+        return {
+            "vendor": self.name,
+            "tenants": {
+                t.id: {
+                    "credentials": [c.to_dict() for c in t.credentials.values()],
+                    "limits": self.limit_overrides.get(t.id, {}),
+                    "seeded": t.seeded,
+                    "state": t.backend.snapshot(),
+                }
+                for t in tenants
+            },
+        }
+
+    def restore(self, data: dict) -> list[str]:
+        """Replace the state of the tenants named in a snapshot; others are left alone."""
+        tenants = data.get("tenants")
+        if not isinstance(tenants, dict):
+            raise ValueError("a snapshot needs a 'tenants' object keyed by tenant id")
+        restored = []
+        for tenant_id, body in tenants.items():
+            if not isinstance(body, dict):
+                raise ValueError(f"tenant {tenant_id!r}: expected an object")
+            backend = self.new_backend(self.normalise_tenant(tenant_id))
+            backend.restore(body.get("state") or {})  # validate before touching live state
+            creds = [Credential.from_dict(c) for c in body.get("credentials") or []]
+            limits = body.get("limits") or {}
+            self.default_limits.updated(**limits)
+            with self._lock:
+                tenant = self.tenant(tenant_id, create=True)
+                tenant.backend = backend
+                tenant.credentials = {c.client_id: c for c in creds}
+                tenant.seeded = bool(body.get("seeded", True))
+                self.limit_overrides.pop(tenant.id, None)
+                tenant.limiter.config = self.default_limits
+                if limits:
+                    self.set_limits(tenant.id, limits)
+                self.tokens.clear(tenant.id)
+            restored.append(tenant.id)
+        return restored

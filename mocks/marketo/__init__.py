@@ -1,0 +1,1 @@
+"""Marketo Engage REST mock: lead database, partitions, static lists, identity."""

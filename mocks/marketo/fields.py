@@ -1,0 +1,222 @@
+"""The lead schema of a Marketo instance: standard fields, custom fields, value checks.
+
+`describe.json`/`describe2.json` are rendered from here, lookups and filters may only use
+the searchable fields listed here, and every written value is checked against its type.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from .errors import RecordError
+
+TYPES = {
+    "string", "text", "email", "phone", "url", "integer", "score", "float", "currency",
+    "percent", "boolean", "date", "datetime", "reference",
+}
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    name: str
+    display_name: str
+    data_type: str
+    length: int | None = None
+    read_only: bool = False
+    searchable: bool = False
+    crm_managed: bool = False
+
+    def describe(self, n: int) -> dict:
+        out: dict = {"id": n, "displayName": self.display_name, "dataType": self.data_type}
+        if self.length:
+            out["length"] = self.length
+        out["rest"] = {"name": self.name, "readOnly": self.read_only}
+        out["soap"] = {"name": self.name[0].upper() + self.name[1:], "readOnly": self.read_only}
+        return out
+
+    def describe2(self) -> dict:
+        out: dict = {"name": self.name, "displayName": self.display_name,
+                     "dataType": self.data_type}
+        if self.length:
+            out["length"] = self.length
+        out["updateable"] = not self.read_only
+        out["crmManaged"] = self.crm_managed
+        return out
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "displayName": self.display_name, "dataType": self.data_type,
+                "length": self.length, "readOnly": self.read_only,
+                "searchable": self.searchable}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> FieldDef:
+        name = data.get("name")
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
+            raise ValueError(f"custom field needs a name of letters and digits, got {name!r}")
+        data_type = data.get("dataType", "string")
+        if data_type not in TYPES:
+            raise ValueError(f"field {name}: dataType must be one of {', '.join(sorted(TYPES))}")
+        default_len = 255 if data_type in {"string", "email", "phone", "url"} else None
+        return cls(name=name, display_name=str(data.get("displayName", name)),
+                   data_type=data_type, length=data.get("length", default_len),
+                   read_only=bool(data.get("readOnly", False)),
+                   searchable=bool(data.get("searchable", False)))
+
+
+def _f(name: str, display: str, data_type: str = "string", **kw: object) -> FieldDef:
+    if data_type in {"string", "email", "phone", "url"} and "length" not in kw:
+        kw["length"] = 255
+    return FieldDef(name, display, data_type, **kw)  # type: ignore[arg-type]
+
+
+STANDARD_FIELDS: tuple[FieldDef, ...] = (
+    _f("id", "Id", "integer", read_only=True, searchable=True),
+    _f("email", "Email Address", "email", searchable=True),
+    _f("firstName", "First Name"),
+    _f("lastName", "Last Name"),
+    _f("middleName", "Middle Name"),
+    _f("salutation", "Salutation"),
+    _f("title", "Job Title"),
+    _f("company", "Company Name"),
+    _f("phone", "Phone Number", "phone"),
+    _f("mobilePhone", "Mobile Phone Number", "phone"),
+    _f("address", "Address", "text"),
+    _f("city", "City"),
+    _f("state", "State"),
+    _f("postalCode", "Postal Code"),
+    _f("country", "Country"),
+    _f("website", "Website", "url"),
+    _f("industry", "Industry"),
+    _f("numberOfEmployees", "Num Employees", "integer"),
+    _f("annualRevenue", "Annual Revenue", "currency"),
+    _f("leadSource", "Lead Source"),
+    _f("leadStatus", "Lead Status"),
+    _f("leadScore", "Lead Score", "score"),
+    _f("leadRole", "Role"),
+    _f("dateOfBirth", "Date of Birth", "date"),
+    _f("unsubscribed", "Unsubscribed", "boolean"),
+    _f("emailInvalid", "Email Invalid", "boolean"),
+    _f("doNotCall", "Do Not Call", "boolean"),
+    _f("ecids", "ECIDs", "text"),
+    _f("cookies", "Cookies", "string", searchable=True),
+    _f("facebookId", "Facebook Id", searchable=True),
+    _f("linkedInId", "LinkedIn Id", searchable=True),
+    _f("twitterId", "Twitter Id", searchable=True),
+    _f("sfdcAccountId", "SFDC Account Id", searchable=True, crm_managed=True),
+    _f("sfdcContactId", "SFDC Contact Id", searchable=True, crm_managed=True),
+    _f("sfdcLeadId", "SFDC Lead Id", searchable=True, crm_managed=True),
+    _f("sfdcLeadOwnerId", "SFDC Lead Owner Id", searchable=True, crm_managed=True),
+    _f("sfdcOpptyId", "SFDC Oppty Id", searchable=True, crm_managed=True),
+    _f("leadPartitionId", "Lead Partition Id", "integer", read_only=True, searchable=True),
+    _f("createdAt", "Created At", "datetime", read_only=True),
+    _f("updatedAt", "Updated At", "datetime", read_only=True),
+)
+
+DEFAULT_GET_FIELDS = ("id", "email", "updatedAt", "createdAt", "firstName", "lastName")
+META_FIELDS = frozenset({"id", "leadPartitionId", "createdAt", "updatedAt"})
+
+
+class Schema:
+    """Standard plus custom fields of one instance."""
+
+    def __init__(self, custom: list[FieldDef] | None = None) -> None:
+        self.custom: list[FieldDef] = []
+        self.fields: dict[str, FieldDef] = {f.name: f for f in STANDARD_FIELDS}
+        for field in custom or []:
+            self.add(field)
+
+    def add(self, field: FieldDef) -> None:
+        if field.name in self.fields and field not in self.custom:
+            raise ValueError(f"field {field.name} already exists as a standard field")
+        self.fields[field.name] = field
+        self.custom = [f for f in self.custom if f.name != field.name] + [field]
+
+    @property
+    def searchable(self) -> list[str]:
+        return [f.name for f in self.fields.values() if f.searchable]
+
+    @property
+    def indexed(self) -> list[str]:
+        """Searchable fields kept in an index (id and partition are answered directly)."""
+        return [n for n in self.searchable if n not in ("id", "leadPartitionId")]
+
+    def check_record(self, record: dict, *, allow: frozenset[str] = frozenset()) -> dict:
+        """The record's writable values, checked; RecordError on the first bad one."""
+        clean = {}
+        fields = self.fields
+        for name, value in record.items():
+            field = fields.get(name)
+            if field is None:
+                raise RecordError("1006", field=name)
+            if field.read_only:
+                if name in allow:
+                    continue
+                raise RecordError("1003", f"Field '{name}' is read only")
+            clean[name] = check_value(field, value)
+        return clean
+
+
+_INT = re.compile(r"[+-]?\d+")
+_NUM = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def check_value(field: FieldDef, value: object) -> object:
+    """The stored form of `value` for `field`; RecordError 1001/1003 when it cannot be."""
+    if value is None:
+        return None
+    t = field.data_type
+    if t in {"integer", "score", "reference"}:
+        if isinstance(value, bool):
+            raise RecordError("1001", value=value, type="integer")
+        if isinstance(value, int):
+            return value
+        if isinstance(value, str) and _INT.fullmatch(value.strip()):
+            return int(value)
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        raise RecordError("1001", value=value, type="integer")
+    if t in {"float", "currency", "percent"}:
+        if isinstance(value, bool):
+            raise RecordError("1001", value=value, type=t)
+        if isinstance(value, int | float):
+            return value
+        if isinstance(value, str) and _NUM.fullmatch(value.strip()):
+            return float(value)
+        raise RecordError("1001", value=value, type=t)
+    if t == "boolean":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
+            return value.lower() in ("true", "1")
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        raise RecordError("1001", value=value, type="boolean")
+    if t == "date":
+        try:
+            return date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            raise RecordError("1001", value=value, type="date") from None
+    if t == "datetime":
+        try:
+            datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            raise RecordError("1001", value=value, type="datetime") from None
+        return str(value)
+    # strings of every flavour
+    if isinstance(value, bool | dict | list):
+        raise RecordError("1001", value=value, type=t)
+    text = value if isinstance(value, str) else str(value)
+    if t == "email" and text and not text.isascii():
+        raise RecordError("1003", f"Invalid email address '{text}': email must be ASCII")
+    if field.length and len(text) > field.length:
+        raise RecordError(
+            "1003", f"Value for field '{field.name}' exceeds the maximum length {field.length}"
+        )
+    return text
+
+
+def index_key(value: object) -> object:
+    """Lookups are case-insensitive for text, exact for numbers."""
+    return value.lower() if isinstance(value, str) else value

@@ -1,0 +1,230 @@
+"""Request forms and response envelopes of Marketo's REST API.
+
+Marketo accepts the same call in several shapes: JSON bodies, query parameters, form
+bodies, and `POST` with `_method=GET` (or `_method=DELETE`) carrying the query in a form
+body for URIs that would be too long. All of them end up in `params()` and `json_body()`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import json
+from collections.abc import Callable, Iterable
+from urllib.parse import parse_qsl
+
+from flask import Response, g, request
+
+from .errors import NGINX_PAGE, MarketoError, request_id
+
+MAX_BODY = 1024 * 1024  # 413 above this (vendor-apis.md §1.3)
+MAX_URI = 8 * 1024  # 414 above this
+JSON_TYPE = "application/json;charset=UTF-8"
+
+
+class MethodOverride:
+    """WSGI middleware: honour `_method` from the query or a form body of a POST."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") == "POST":
+            self._override(environ)
+        return self.app(environ, start_response)
+
+    @staticmethod
+    def _override(environ: dict) -> None:
+        query = environ.get("QUERY_STRING", "")
+        if "_method=" in query:
+            pairs = parse_qsl(query, keep_blank_values=True)
+            method = next((v for k, v in pairs if k == "_method"), "").upper()
+            if method in ("GET", "DELETE"):
+                environ["REQUEST_METHOD"] = method
+                environ["vendorsim.method_override"] = method
+            return
+        ctype = environ.get("CONTENT_TYPE", "")
+        if not ctype.startswith("application/x-www-form-urlencoded"):
+            return
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return
+        if not 0 < length <= MAX_BODY:
+            return  # the pipeline answers 413 for oversized bodies
+        body = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(body)
+        if b"_method=" not in body:
+            return
+        pairs = parse_qsl(body.decode("latin-1"), keep_blank_values=True)
+        method = next((v for k, v in pairs if k == "_method"), "").upper()
+        if method not in ("GET", "DELETE"):
+            return
+        # the form body becomes the query; the request is now a bodiless GET/DELETE
+        rest = body.decode("latin-1")
+        environ["QUERY_STRING"] = f"{query}&{rest}" if query else rest
+        environ["REQUEST_METHOD"] = method
+        environ["CONTENT_LENGTH"] = "0"
+        environ["CONTENT_TYPE"] = ""
+        environ["wsgi.input"] = io.BytesIO(b"")
+        environ["vendorsim.method_override"] = method
+
+
+def params() -> dict[str, list[str]]:
+    """Query and form parameters together, each name with all its values."""
+    merged: dict[str, list[str]] = {}
+    for key, values in request.args.lists():
+        merged.setdefault(key, []).extend(values)
+    if request.mimetype == "application/x-www-form-urlencoded":
+        for key, values in request.form.lists():
+            merged.setdefault(key, []).extend(values)
+    merged.pop("_method", None)
+    return merged
+
+
+def param(name: str, default: str | None = None) -> str | None:
+    values = params().get(name)
+    return values[0] if values else default
+
+
+def int_param(name: str, default: int, *, low: int = 1, high: int | None = None) -> int:
+    raw = param(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)  # type: ignore[arg-type]
+    except ValueError:
+        raise MarketoError("1003", f"Invalid value '{raw}' for parameter '{name}'") from None
+    if value < low or (high is not None and value > high):
+        raise MarketoError("1003", f"Parameter '{name}' must be between {low} and {high}")
+    return value
+
+
+def csv_param(name: str) -> list[str]:
+    """Comma-separated values, also accepted as repeated parameters."""
+    out: list[str] = []
+    for raw in params().get(name, []):
+        out.extend(v.strip() for v in raw.split(",") if v.strip())
+    return out
+
+
+def json_body(required: bool = True) -> dict | None:
+    """The JSON object in the body: 612 for another content type, 609 when it does not parse."""
+    data = request.get_data(cache=True)
+    if not data:
+        if required:
+            raise MarketoError("609")
+        return None
+    if request.mimetype != "application/json":
+        raise MarketoError("612")
+    try:
+        body = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise MarketoError("609") from None
+    if not isinstance(body, dict):
+        raise MarketoError("609")
+    return body
+
+
+def input_list(body: dict, limit: int) -> list:
+    records = body.get("input")
+    if records is None or records == []:
+        raise MarketoError("701", what="input")
+    if not isinstance(records, list):
+        raise MarketoError("1003", "Invalid data: 'input' must be an array")
+    if len(records) > limit:
+        raise MarketoError("1003", f"Batch size exceeds the maximum of {limit} records")
+    g.records = len(records)
+    return records
+
+
+def lead_ids(limit: int) -> list[int]:
+    """Lead ids from `{"input":[{"id":N}]}` or from `?id=1&id=2` / `?id=1,2`."""
+    body = json_body(required=False)
+    if body is not None:
+        raw: list = [item.get("id") if isinstance(item, dict) else None
+                     for item in input_list(body, limit)]
+    else:
+        raw = csv_param("id")
+        if not raw:
+            raise MarketoError("701", what="id")
+        if len(raw) > limit:
+            raise MarketoError("1003", f"Batch size exceeds the maximum of {limit} records")
+        g.records = len(raw)
+    ids = []
+    for value in raw:
+        try:
+            ids.append(int(value))
+        except (TypeError, ValueError):
+            raise MarketoError("1003", f"Invalid lead id '{value}'") from None
+    return ids
+
+
+def page_token(offset: int) -> str:
+    return base64.b32encode(f"vs:{offset}".encode()).decode()
+
+
+def page_offset() -> int:
+    token = param("nextPageToken")
+    if not token:
+        return 0
+    try:
+        prefix, offset = base64.b32decode(token).decode().split(":")
+        if prefix != "vs":
+            raise ValueError
+        return int(offset)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise MarketoError("1003", "Invalid nextPageToken") from None
+
+
+def _json(body: dict, status: int = 200) -> Response:
+    return Response(json.dumps(body, separators=(",", ":")), status=status, mimetype=None,
+                    content_type=JSON_TYPE, headers={"Server": "nginx"})
+
+
+def note_codes(results: list[dict]) -> None:
+    """Put record-level reason codes into the journal's code column."""
+    for item in results:
+        for r in item.get("reasons") or ():
+            if r["code"] not in g.codes:
+                g.codes.append(r["code"])
+
+
+def ok(result: list | None = None, *, more: bool = False, offset: int | None = None,
+       warnings: list | None = None) -> Response:
+    """A lead-database success envelope: empty errors/warnings are left out, as Marketo does."""
+    body: dict = {"requestId": request_id(g.now)}
+    if result is not None:
+        body["result"] = result
+        note_codes(result)
+    body["success"] = True
+    if more:
+        body["moreResult"] = True
+        body["nextPageToken"] = page_token(offset or 0)
+    if warnings:
+        body["warnings"] = warnings
+    return _json(body)
+
+
+def asset_ok(result: list | None = None, warnings: list | None = None) -> Response:
+    """An asset-API envelope: errors and warnings are always present; no result on a miss."""
+    body: dict = {"success": True, "errors": [], "requestId": request_id(g.now),
+                  "warnings": warnings or []}
+    if result is not None:
+        body["result"] = result
+    return _json(body)
+
+
+def failure(code: str, text: str) -> Response:
+    g.failed = True
+    if code not in g.codes:
+        g.codes.append(code)
+    return _json({"requestId": request_id(g.now), "success": False,
+                  "errors": [{"code": code, "message": text}]})
+
+
+def http_error(status: int, reason_phrase: str) -> Response:
+    g.failed = True
+    return Response(NGINX_PAGE.format(status=status, reason=reason_phrase), status=status,
+                    content_type="text/html", headers={"Server": "nginx"})

@@ -1,0 +1,225 @@
+"""Static lists and the folders that hold them (vendor-apis.md §1.10).
+
+Names are unique in the instance (a duplicate answers 709), re-adding a member answers
+`added`, removing a non-member answers 1015, and deleting a lead takes it off every list.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from mocks.core.clock import Clock, iso_utc, parse_time
+
+from .errors import DUPLICATE_LIST_MESSAGE, MarketoError, reason
+
+
+@dataclass
+class Folder:
+    id: int
+    name: str
+    folder_type: str  # "List" for lead-database list folders, "Program" for programs
+    path: str
+    workspace: str = "Default"
+
+    def render(self) -> dict:
+        return {"id": self.id, "name": self.name, "folderType": self.folder_type,
+                "path": self.path, "workspace": self.workspace,
+                "folderId": {"id": self.id,
+                             "type": "Program" if self.folder_type == "Program" else "Folder"},
+                "isArchive": False, "isSystem": False}
+
+
+@dataclass
+class StaticList:
+    id: int
+    name: str
+    description: str
+    folder: Folder
+    created_at: float
+    updated_at: float
+    members: dict[int, float] = field(default_factory=dict)  # lead id -> time added
+
+    def render_lead_db(self) -> dict:
+        out = {"id": self.id, "name": self.name, "description": self.description,
+               "workspaceName": self.folder.workspace,
+               "createdAt": iso_utc(self.created_at), "updatedAt": iso_utc(self.updated_at)}
+        if self.folder.folder_type == "Program":
+            out["programName"] = self.folder.name
+        return out
+
+    def render_asset(self) -> dict:
+        return {"id": self.id, "name": self.name, "description": self.description,
+                "createdAt": asset_time(self.created_at),
+                "updatedAt": asset_time(self.updated_at),
+                "folder": {"id": self.folder.id,
+                           "type": "Program" if self.folder.folder_type == "Program"
+                           else "Folder"},
+                "computedUrl": f"https://app-ab00.marketo.com/#ST{self.id}A1",
+                "workspace": self.folder.workspace}
+
+
+def asset_time(epoch: float) -> str:
+    """The asset API's odd date format: `2021-11-23T22:57:24Z+0000`."""
+    return iso_utc(epoch) + "+0000"
+
+
+DEFAULT_FOLDERS = (
+    Folder(11, "Default", "List", "/Lead Database/Default"),
+    Folder(12, "Group Lists", "List", "/Lead Database/Default/Group Lists"),
+)
+
+
+class StaticListStore:
+    """Folders and static lists; the owning LeadDatabase holds the lock around calls."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.folders: dict[int, Folder] = {f.id: Folder(**f.__dict__) for f in DEFAULT_FOLDERS}
+        self.lists: dict[int, StaticList] = {}
+        self._next_id = 1001
+
+    # -- folders ---------------------------------------------------------------------
+    def folder_by_name(self, name: str, workspace: str | None = None) -> list[Folder]:
+        return [f for f in self.folders.values()
+                if f.name == name and (workspace is None or f.workspace == workspace)]
+
+    def add_folder(self, name: str, folder_type: str = "List", workspace: str = "Default",
+                   folder_id: int | None = None, path: str | None = None) -> Folder:
+        fid = folder_id or max(self.folders) + 1
+        if folder_type not in ("List", "Program"):
+            raise ValueError("folder type is 'List' or 'Program'")
+        path = path or (f"/Marketing Activities/{workspace}/{name}" if folder_type == "Program"
+                        else f"/Lead Database/{workspace}/{name}")
+        self.folders[fid] = Folder(fid, name, folder_type, path, workspace)
+        return self.folders[fid]
+
+    def resolve_folder(self, folder_param: object) -> Folder:
+        """The folder of an asset-API `folder={"id":12,"type":"Folder"}` parameter."""
+        if folder_param in (None, ""):
+            raise MarketoError("701", what="folder")
+        try:
+            spec = json.loads(folder_param) if isinstance(folder_param, str) else folder_param
+            folder_id = int(spec["id"])
+            folder_type = spec.get("type", "Folder")
+        except (ValueError, TypeError, KeyError):
+            raise MarketoError("1003", "Invalid folder: expected {\"id\":N,\"type\":"
+                                       "\"Folder\"|\"Program\"}") from None
+        if folder_type not in ("Folder", "Program"):
+            raise MarketoError("1003", f"Invalid folder type '{folder_type}'")
+        folder = self.folders.get(folder_id)
+        if folder is None:
+            raise MarketoError("710")
+        expected = "Program" if folder_type == "Program" else "List"
+        if folder.folder_type != expected:
+            raise MarketoError("711")
+        return folder
+
+    # -- lists -----------------------------------------------------------------------
+    def by_name(self, name: str) -> StaticList | None:
+        wanted = name.lower()
+        for lst in self.lists.values():
+            if lst.name.lower() == wanted:
+                return lst
+        return None
+
+    def get(self, list_id: int) -> StaticList:
+        lst = self.lists.get(list_id)
+        if lst is None:
+            raise MarketoError("1013")
+        return lst
+
+    def create(self, name: str, folder: Folder, description: str = "") -> StaticList:
+        if not name or not name.strip():
+            raise MarketoError("701", what="name")
+        if self.by_name(name) is not None:
+            raise MarketoError("709", DUPLICATE_LIST_MESSAGE)
+        now = self.clock.now()
+        lst = StaticList(self._next_id, name, description, folder, now, now)
+        self.lists[lst.id] = lst
+        self._next_id += 1
+        return lst
+
+    def update(self, list_id: int, name: str | None, description: str | None) -> StaticList:
+        lst = self.get(list_id)
+        if name is not None:
+            other = self.by_name(name)
+            if other is not None and other.id != list_id:
+                raise MarketoError("709", DUPLICATE_LIST_MESSAGE)
+            if not name.strip():
+                raise MarketoError("701", what="name")
+            lst.name = name
+        if description is not None:
+            lst.description = description
+        lst.updated_at = self.clock.now()
+        return lst
+
+    def delete(self, list_id: int) -> None:
+        self.get(list_id)
+        del self.lists[list_id]
+
+    def add_members(self, lst: StaticList, ids: list[int], leads: dict) -> list[dict]:
+        now = self.clock.now()
+        out = []
+        for lead_id in ids:
+            if lead_id not in leads:
+                out.append({"id": lead_id, "status": "skipped", "reasons": [reason("1004")]})
+                continue
+            lst.members.setdefault(lead_id, now)
+            out.append({"id": lead_id, "status": "added"})
+        if any(r["status"] == "added" for r in out):
+            lst.updated_at = now
+        return out
+
+    def remove_members(self, lst: StaticList, ids: list[int], leads: dict) -> list[dict]:
+        out = []
+        for lead_id in ids:
+            if lead_id not in leads:
+                out.append({"id": lead_id, "status": "skipped", "reasons": [reason("1004")]})
+            elif lead_id not in lst.members:
+                out.append({"id": lead_id, "status": "skipped", "reasons": [reason("1015")]})
+            else:
+                del lst.members[lead_id]
+                out.append({"id": lead_id, "status": "removed"})
+        if any(r["status"] == "removed" for r in out):
+            lst.updated_at = self.clock.now()
+        return out
+
+    def forget_lead(self, lead_id: int) -> None:
+        for lst in self.lists.values():
+            lst.members.pop(lead_id, None)
+
+    # -- seeding and snapshots -------------------------------------------------------
+    def seed(self, data: dict, leads: dict) -> None:
+        for spec in data.get("folders") or []:
+            self.add_folder(spec["name"], spec.get("folderType", "List"),
+                            spec.get("workspace", "Default"), spec.get("id"), spec.get("path"))
+        for spec in data.get("lists") or []:
+            folder = self.folders.get(int(spec.get("folder", 12)))
+            if folder is None:
+                raise ValueError(f"list {spec.get('name')!r}: unknown folder {spec.get('folder')}")
+            if self.by_name(spec["name"]) is not None:
+                raise ValueError(f"list {spec['name']!r} is seeded twice")
+            now = self.clock.now()
+            created = parse_time(spec["createdAt"]) if "createdAt" in spec else now
+            updated = parse_time(spec["updatedAt"]) if "updatedAt" in spec else created
+            list_id = int(spec.get("id") or self._next_id)
+            lst = StaticList(list_id, spec["name"], spec.get("description", ""), folder,
+                             created, updated)
+            for lead_id in spec.get("members") or []:
+                if int(lead_id) not in leads:
+                    raise ValueError(f"list {spec['name']!r}: member {lead_id} is not a lead")
+                lst.members[int(lead_id)] = created
+            self.lists[list_id] = lst
+            self._next_id = max(self._next_id, list_id + 1)
+
+    def snapshot(self) -> dict:
+        return {
+            "folders": [{"id": f.id, "name": f.name, "folderType": f.folder_type,
+                         "path": f.path, "workspace": f.workspace}
+                        for f in self.folders.values()],
+            "lists": [{"id": lst.id, "name": lst.name, "description": lst.description,
+                       "folder": lst.folder.id, "createdAt": iso_utc(lst.created_at),
+                       "updatedAt": iso_utc(lst.updated_at), "members": list(lst.members)}
+                      for lst in self.lists.values()],
+        }

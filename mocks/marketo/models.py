@@ -1,0 +1,385 @@
+"""The lead database of one Marketo instance (tenant): leads, partitions, dedupe rules.
+
+Plain Python under one lock per instance; routes translate HTTP to these calls. Every rule
+here is the REST API's, including the surprising ones (vendor-apis.md §1.7-1.8): several
+leads matching a lookup value skip the record with 1007, and dedupe by email is
+instance-wide unless the instance makes the partition part of the dedupe key.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from mocks.core.auth import Credential
+from mocks.core.clock import Clock, iso_utc, parse_time
+
+from .errors import MarketoError, RecordError, reason
+from .fields import DEFAULT_GET_FIELDS, FieldDef, Schema, index_key
+from .lists import StaticListStore
+
+SYNC_ACTIONS = ("createOnly", "updateOnly", "createOrUpdate", "createDuplicate")
+DEFAULT_PARTITION = "Default"
+
+
+@dataclass
+class Lead:
+    id: int
+    values: dict
+    partition_id: int
+    created_at: float
+    updated_at: float
+
+    def get(self, name: str) -> object:
+        if name == "id":
+            return self.id
+        if name == "leadPartitionId":
+            return self.partition_id
+        if name == "createdAt":
+            return iso_utc(self.created_at)
+        if name == "updatedAt":
+            return iso_utc(self.updated_at)
+        return self.values.get(name)
+
+    def render(self, fields: tuple[str, ...] | list[str]) -> dict:
+        out = {"id": self.id}
+        for name in fields:
+            if name != "id":
+                out[name] = self.get(name)
+        return out
+
+
+@dataclass
+class Partition:
+    id: int
+    name: str
+    description: str = ""
+
+
+@dataclass
+class Settings:
+    """Instance settings a real admin (or Marketo Support) would set."""
+
+    dedupe_by_partition: bool = False  # 'Lead Partition' added as a custom dupe rule
+    on_multiple_matches: str = "skip"  # "skip" (REST: 1007) or "update_most_recent"
+    pod: str = "ab"  # the suffix of access tokens
+    reject_query_token: bool = False  # refuse ?access_token= (Marketo is retiring it)
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"dedupe_by_partition": self.dedupe_by_partition,
+                "on_multiple_matches": self.on_multiple_matches, "pod": self.pod,
+                "reject_query_token": self.reject_query_token}
+
+    def update(self, data: dict) -> None:
+        for key, value in data.items():
+            if key not in self.to_dict():
+                raise ValueError(f"unknown Marketo setting {key!r}")
+            if key == "on_multiple_matches" and value not in ("skip", "update_most_recent"):
+                raise ValueError("on_multiple_matches is 'skip' or 'update_most_recent'")
+            setattr(self, key, value)
+
+
+class LeadDatabase:
+    """Leads, partitions, schema, settings and static lists of one instance."""
+
+    def __init__(self, munchkin_id: str, clock: Clock) -> None:
+        self.munchkin_id = munchkin_id
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.schema = Schema()
+        self.settings = Settings()
+        self.leads: dict[int, Lead] = {}
+        self.partitions: dict[int, Partition] = {
+            1: Partition(1, DEFAULT_PARTITION, "Initial system lead partition")
+        }
+        self.lists = StaticListStore(clock)
+        self._next_id = 1
+        self._index: dict[str, dict[object, set[int]]] = {n: {} for n in self.schema.indexed}
+
+    # -- partitions ------------------------------------------------------------------
+    def partition_by_name(self, name: str) -> Partition | None:
+        for p in self.partitions.values():
+            if p.name.lower() == name.lower():
+                return p
+        return None
+
+    def add_partition(self, name: str, description: str = "") -> Partition:
+        with self.lock:
+            existing = self.partition_by_name(name)
+            if existing:
+                return existing
+            pid = max(self.partitions) + 1
+            self.partitions[pid] = Partition(pid, name, description)
+            return self.partitions[pid]
+
+    def _writable_partition(self, name: str | None, cred: Credential | None) -> Partition:
+        partition = self.partition_by_name(name or DEFAULT_PARTITION)
+        if partition is None or not _may_use(cred, partition):
+            raise RecordError("1008", partition=name or DEFAULT_PARTITION)
+        return partition
+
+    # -- index -----------------------------------------------------------------------
+    def _index_add(self, lead: Lead) -> None:
+        for name, idx in self._index.items():
+            value = lead.values.get(name)
+            if value is not None and value != "":
+                idx.setdefault(index_key(value), set()).add(lead.id)
+
+    def _index_remove(self, lead: Lead) -> None:
+        for name, idx in self._index.items():
+            value = lead.values.get(name)
+            if value is not None and value != "":
+                ids = idx.get(index_key(value))
+                if ids:
+                    ids.discard(lead.id)
+                    if not ids:
+                        del idx[index_key(value)]
+
+    def find(self, field_name: str, value: object, partition_id: int | None = None) -> list[Lead]:
+        """Leads whose field equals value (case-insensitive), optionally in one partition."""
+        if field_name == "id":
+            try:
+                lead = self.leads.get(int(value))  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                return []
+            found = [lead] if lead else []
+        elif field_name == "leadPartitionId":
+            try:
+                pid = int(value)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                return []
+            found = [lead for lead in self.leads.values() if lead.partition_id == pid]
+        elif field_name in self._index:
+            ids = self._index[field_name].get(index_key(value), ())
+            found = [self.leads[i] for i in sorted(ids)]
+        else:
+            found = [lead for lead in self.leads.values()
+                     if index_key(lead.values.get(field_name)) == index_key(value)]
+        if partition_id is not None:
+            found = [lead for lead in found if lead.partition_id == partition_id]
+        return found
+
+    # -- writes ----------------------------------------------------------------------
+    def _create(self, values: dict, partition: Partition) -> Lead:
+        now = self.clock.now()
+        lead = Lead(self._next_id, values, partition.id, now, now)
+        self._next_id += 1
+        self.leads[lead.id] = lead
+        self._index_add(lead)
+        return lead
+
+    def _update(self, lead: Lead, values: dict) -> None:
+        self._index_remove(lead)
+        lead.values.update(values)
+        lead.updated_at = self.clock.now()
+        self._index_add(lead)
+
+    def sync(
+        self,
+        records: list,
+        *,
+        action: str = "createOrUpdate",
+        lookup_field: str = "email",
+        partition_name: str | None = None,
+        credential: Credential | None = None,
+    ) -> list[dict]:
+        """Sync Leads: one result per input record, in input order (skipped ones carry no id)."""
+        if action not in SYNC_ACTIONS:
+            raise MarketoError("1003", f"Invalid action '{action}'")
+        field_def = self.schema.fields.get(lookup_field)
+        if field_def is None:
+            raise MarketoError("1006", field=lookup_field)
+        if not field_def.searchable:
+            raise MarketoError("1011", field=lookup_field)
+        if lookup_field == "id" and action != "updateOnly":
+            raise MarketoError("1003", f"Lookup field 'id' is only allowed with action "
+                                       f"'updateOnly', not '{action}'")
+        results = []
+        with self.lock:
+            for record in records:
+                try:
+                    results.append(self._sync_one(record, action, lookup_field,
+                                                  partition_name, credential))
+                except RecordError as exc:
+                    results.append({"status": "skipped", "reasons": [exc.reason]})
+        return results
+
+    def _sync_one(self, record: object, action: str, lookup_field: str,
+                  partition_name: str | None, cred: Credential | None) -> dict:
+        if not isinstance(record, dict):
+            raise RecordError("1003", "Invalid data: each input record must be an object")
+        allow = frozenset({"id"}) if lookup_field == "id" else frozenset()
+        values = self.schema.check_record(record, allow=allow)
+        if action == "createDuplicate":
+            lead = self._create(values, self._writable_partition(partition_name, cred))
+            return {"id": lead.id, "status": "created"}
+        key = record.get(lookup_field)
+        if key is None or key == "":
+            raise RecordError("1002", what=lookup_field)
+        scope = None
+        target = None
+        if action != "updateOnly":
+            target = self._writable_partition(partition_name, cred)
+            if self.settings.dedupe_by_partition:
+                scope = target.id
+        matches = self.find(lookup_field, key, scope)
+        if len(matches) > 1:
+            if self.settings.on_multiple_matches != "update_most_recent":
+                raise RecordError("1007")
+            matches = [max(matches, key=lambda lead: (lead.updated_at, lead.id))]
+        if not matches:
+            if action == "updateOnly":
+                raise RecordError("1004")
+            lead = self._create(values, target)  # type: ignore[arg-type]
+            return {"id": lead.id, "status": "created"}
+        lead = matches[0]
+        if action == "createOnly":
+            raise RecordError("1005")
+        if not _may_use(cred, self.partitions[lead.partition_id]):
+            raise RecordError("1008", partition=self.partitions[lead.partition_id].name)
+        if partition_name and target is not None and lead.partition_id != target.id:
+            raise RecordError("1010")
+        self._update(lead, values)
+        return {"id": lead.id, "status": "updated"}
+
+    def delete(self, ids: list[int], credential: Credential | None = None) -> list[dict]:
+        results = []
+        with self.lock:
+            for lead_id in ids:
+                lead = self.leads.get(lead_id)
+                if lead is None:
+                    results.append({"id": lead_id, "status": "skipped",
+                                    "reasons": [reason("1004")]})
+                    continue
+                if not _may_use(credential, self.partitions[lead.partition_id]):
+                    results.append({"id": lead_id, "status": "skipped", "reasons": [
+                        reason("1008", partition=self.partitions[lead.partition_id].name)]})
+                    continue
+                self._index_remove(lead)
+                del self.leads[lead_id]
+                self.lists.forget_lead(lead_id)
+                results.append({"id": lead_id, "status": "deleted"})
+        return results
+
+    def move(self, moves: list, credential: Credential | None = None) -> list[dict]:
+        """Update Lead Partition: input [{id, partitionName}]."""
+        results = []
+        with self.lock:
+            for item in moves:
+                lead_id = item.get("id") if isinstance(item, dict) else None
+                name = item.get("partitionName") if isinstance(item, dict) else None
+                lead = self.leads.get(lead_id) if isinstance(lead_id, int) else None
+                if lead is None:
+                    results.append({"status": "skipped", "reasons": [reason("1004")]})
+                    continue
+                partition = self.partition_by_name(name) if isinstance(name, str) else None
+                if partition is None or not _may_use(credential, partition):
+                    results.append({"id": lead.id, "status": "skipped",
+                                    "reasons": [reason("1008", partition=name)]})
+                    continue
+                lead.partition_id = partition.id
+                lead.updated_at = self.clock.now()
+                results.append({"id": lead.id, "status": "updated"})
+        return results
+
+    # -- reads -----------------------------------------------------------------------
+    def query(self, filter_type: str, values: list[str]) -> list[Lead]:
+        """Get Leads by Filter Type: matching leads, ordered by id, without duplicates."""
+        field_def = self.schema.fields.get(filter_type)
+        if field_def is None:
+            raise MarketoError("1006", field=filter_type)
+        if not field_def.searchable:
+            raise MarketoError("1011", field=filter_type)
+        with self.lock:
+            found: dict[int, Lead] = {}
+            for value in values:
+                for lead in self.find(filter_type, value):
+                    found[lead.id] = lead
+            return [found[i] for i in sorted(found)]
+
+    def check_fields(self, names: list[str]) -> list[str]:
+        for name in names:
+            if name not in self.schema.fields:
+                raise MarketoError("1006", field=name)
+        return names or list(DEFAULT_GET_FIELDS)
+
+    # -- seeding and snapshots -------------------------------------------------------
+    def seed(self, data: dict) -> None:
+        """Add state: settings, custom fields, partitions, leads, folders and static lists."""
+        with self.lock:
+            self.settings.update(data.get("settings") or {})
+            for spec in data.get("fields") or []:
+                self._add_field(FieldDef.from_dict(spec))
+            for spec in data.get("partitions") or []:
+                spec = {"name": spec} if isinstance(spec, str) else spec
+                self.add_partition(spec["name"], spec.get("description", ""))
+            for spec in data.get("leads") or []:
+                self._seed_lead(spec)
+            self.lists.seed(data, self.leads)
+
+    def _add_field(self, field_def: FieldDef) -> None:
+        self.schema.add(field_def)
+        if field_def.searchable and field_def.name not in self._index:
+            self._index[field_def.name] = {}
+            for lead in self.leads.values():
+                value = lead.values.get(field_def.name)
+                if value is not None and value != "":
+                    self._index[field_def.name].setdefault(index_key(value), set()).add(lead.id)
+
+    def _seed_lead(self, spec: dict) -> Lead:
+        spec = dict(spec)
+        lead_id = spec.pop("id", None)
+        partition = self.partition_by_name(spec.pop("partition", None) or DEFAULT_PARTITION)
+        if partition is None:
+            raise ValueError(f"lead {spec}: unknown partition (seed it under 'partitions')")
+        pid = spec.pop("leadPartitionId", None)
+        if pid is not None:
+            partition = self.partitions[int(pid)]
+        now = self.clock.now()
+        created = parse_time(spec.pop("createdAt")) if "createdAt" in spec else now
+        updated = parse_time(spec.pop("updatedAt")) if "updatedAt" in spec else created
+        try:
+            values = self.schema.check_record(spec)
+        except RecordError as exc:
+            raise ValueError(f"lead {spec}: {exc.reason['message']}") from None
+        lead_id = int(lead_id) if lead_id is not None else self._next_id
+        if lead_id in self.leads:
+            raise ValueError(f"lead id {lead_id} is seeded twice")
+        lead = Lead(lead_id, values, partition.id, created, updated)
+        self.leads[lead_id] = lead
+        self._next_id = max(self._next_id, lead_id + 1)
+        self._index_add(lead)
+        return lead
+
+    def snapshot(self) -> dict:
+        with self.lock:
+            return {
+                "settings": self.settings.to_dict(),
+                "fields": [f.to_dict() for f in self.schema.custom],
+                "partitions": [{"id": p.id, "name": p.name, "description": p.description}
+                               for p in self.partitions.values()],
+                "leads": [{"id": lead.id, "partition": self.partitions[lead.partition_id].name,
+                           "createdAt": iso_utc(lead.created_at),
+                           "updatedAt": iso_utc(lead.updated_at), **lead.values}
+                          for lead in self.leads.values()],
+                **self.lists.snapshot(),
+                "next_lead_id": self._next_id,
+            }
+
+    def restore(self, data: dict) -> None:
+        """Load a snapshot into this (fresh) database; ValueError when it does not fit."""
+        if not isinstance(data, dict):
+            raise ValueError("Marketo state must be an object")
+        partitions = data.get("partitions") or []
+        with self.lock:
+            for spec in partitions:
+                pid = int(spec["id"])
+                self.partitions[pid] = Partition(pid, spec["name"], spec.get("description", ""))
+            rest = {k: v for k, v in data.items() if k not in ("partitions", "next_lead_id")}
+            self.seed(rest)
+            self._next_id = max(self._next_id, int(data.get("next_lead_id", 1)))
+
+
+def _may_use(cred: Credential | None, partition: Partition) -> bool:
+    return cred is None or cred.partitions is None or partition.name in cred.partitions

@@ -1,0 +1,183 @@
+"""Marketo Engage as a vendor of the mock cloud: tenants are Munchkin IDs.
+
+Owns the request pipeline every REST call goes through, in the vendor's order:
+size limits (413/414), route (610/605), injected faults, token (600/601/602),
+limits (615/606/607), then the handler; a call that ends in a response-level error
+gives its rate and quota slots back, as Marketo does not count it.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+from mocks.core.admin import admin_blueprint
+from mocks.core.faults import FaultRule
+from mocks.core.limits import LimitConfig, LimitExceeded
+from mocks.core.pipeline import install_journal
+from mocks.core.service import Tenant, UnknownTenant, VendorService
+
+from . import http
+from .errors import MarketoError, message
+from .models import LeadDatabase
+
+LIMIT_CODES = {"window": "606", "concurrent": "615", "quota": "607"}
+STATUS_REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
+                  504: "Gateway Time-out", 429: "Too Many Requests", 404: "Not Found",
+                  413: "Request Entity Too Large", 414: "Request-URI Too Large"}
+
+
+class MarketoService(VendorService):
+    name = "marketo"
+    host_pattern = re.compile(r"(?P<tenant>[a-z0-9]+(?:-[a-z0-9]+)*)\.mktorest\.com", re.I)
+    token_ttl = 3600.0
+    default_limits = LimitConfig(window_calls=100, window_seconds=20.0, concurrent=10,
+                                 daily_quota=50_000, quota_timezone="America/Chicago",
+                                 max_batch=300)
+    example_tenant = "123-ABC-456"
+
+    def normalise_tenant(self, raw: str) -> str:
+        return raw.upper()
+
+    def new_backend(self, tenant_id: str) -> LeadDatabase:
+        return LeadDatabase(tenant_id, self.clock)
+
+    def make_token_value(self, tenant_id: str) -> str:
+        """`<uuid>:<pod>`, like Marketo's `cdf01657-110d-4155-99a7-f986b2ff13a0:ab`."""
+        tenant = self.find_tenant(tenant_id)
+        return f"{uuid.uuid4()}:{tenant.backend.settings.pod if tenant else 'ab'}"
+
+    def wrap_wsgi(self, app: Callable) -> Callable:
+        return http.MethodOverride(app)
+
+    def database(self, munchkin_id: str) -> LeadDatabase:
+        """The lead database of an instance (created if new), for Python-side seeding."""
+        return self.tenant(munchkin_id, create=True).backend
+
+    # -- the app ---------------------------------------------------------------------
+    def create_app(self) -> Flask:
+        from .list_routes import register_list_routes
+        from .routes import register_lead_routes
+
+        app = Flask("vendorsim.marketo")
+        app.config["MAX_CONTENT_LENGTH"] = None
+        install_journal(app, self)
+        app.before_request(self._before)
+        app.after_request(self._after)
+        app.teardown_request(self._teardown)
+        app.register_error_handler(MarketoError, self._marketo_error)
+        app.register_error_handler(NotFound, lambda e: http.failure("610", message("610")))
+        app.register_error_handler(MethodNotAllowed,
+                                   lambda e: http.failure("605", message("605")))
+        app.register_error_handler(Exception, self._unexpected)
+        register_lead_routes(app, self)
+        register_list_routes(app, self)
+        app.register_blueprint(admin_blueprint(self.cloud, self))
+        return app
+
+    def _before(self) -> Response | None:
+        if request.path.startswith("/__admin"):
+            return None
+        if len(request.environ.get("RAW_URI") or request.full_path) > http.MAX_URI:
+            return http.http_error(414, STATUS_REASONS[414])
+        if (request.content_length or 0) > http.MAX_BODY:
+            return http.http_error(413, STATUS_REASONS[413])
+        tenant_id = request.environ.get("vendorsim.tenant")
+        if not tenant_id:
+            return http.failure("610", message("610"))
+        exc = request.routing_exception
+        if exc is not None:
+            code = "605" if isinstance(exc, MethodNotAllowed) else "610"
+            return http.failure(code, message(code))
+        method = request.environ.get("vendorsim.method_override") or request.method
+        rule = self.cloud.faults.pick(self.name, tenant_id, method, request.path)
+        if rule is not None:
+            g.fault = rule.id
+            if rule.latency:
+                self.clock.sleep(rule.latency)
+                g.now = self.clock.now()
+            if rule.error_code or rule.status:
+                return self.render_fault(rule)
+        if request.endpoint == "identity_token":
+            return None
+        return self._authorise(tenant_id)
+
+    def _authorise(self, tenant_id: str) -> Response | None:
+        header = request.headers.get("Authorization", "")
+        value = header[7:].strip() if header[:7].lower() == "bearer " else ""
+        from_query = False
+        if not value:
+            value = http.param("access_token") or ""
+            from_query = bool(value)
+        if not value:
+            return http.failure("600", message("600"))
+        try:
+            tenant = self.tenant(tenant_id)
+        except UnknownTenant:
+            return http.failure("601", message("601"))
+        if from_query and tenant.backend.settings.reject_query_token:
+            return http.failure("601", message("601"))
+        status, token = self.tokens.check(value)
+        if status == "unknown" or (token is not None and token.tenant != tenant.id):
+            return http.failure("601", message("601"))
+        if status == "expired":
+            return http.failure("602", message("602"))
+        g.tenant = tenant
+        g.credential = token.credential  # type: ignore[union-attr]
+        try:
+            g.ticket = tenant.limiter.admit()
+        except LimitExceeded as exc:
+            return self.render_limit(exc, tenant)
+        return None
+
+    def _after(self, response: Response) -> Response:
+        ticket = g.get("ticket")
+        if ticket is not None:
+            if g.failed:
+                ticket.refund()
+            ticket.release()
+        return response
+
+    def _teardown(self, exc: BaseException | None) -> None:
+        ticket = g.get("ticket")
+        if ticket is not None and not ticket.released:
+            ticket.refund()
+            ticket.release()
+
+    def _marketo_error(self, exc: MarketoError) -> Response:
+        return http.failure(exc.code, exc.text)
+
+    def _unexpected(self, exc: Exception) -> Response:
+        """A bug in the mock still answers like Marketo (611), never with a traceback."""
+        if isinstance(exc, NotFound | MethodNotAllowed):
+            code = "605" if isinstance(exc, MethodNotAllowed) else "610"
+            return http.failure(code, message(code))
+        self.app.logger.exception("vendorsim marketo: unexpected error")
+        return http.failure("611", message("611"))
+
+    # -- vendor renderings -----------------------------------------------------------
+    def render_fault(self, rule: FaultRule) -> Response:
+        if rule.status is not None and rule.status != 200:
+            return http.http_error(rule.status, STATUS_REASONS.get(rule.status, "Error"))
+        code = rule.error_code or "611"
+        tenant = self.find_tenant(request.environ.get("vendorsim.tenant") or "")
+        cfg = tenant.limiter.config if tenant else self.default_limits
+        text = rule.message or message(code, calls=cfg.window_calls, seconds=_num(
+            cfg.window_seconds), concurrent=cfg.concurrent)
+        return http.failure(code, text)
+
+    def render_limit(self, exc: LimitExceeded, tenant: Tenant) -> Response:
+        cfg = exc.config
+        code = LIMIT_CODES[exc.kind]
+        return http.failure(code, message(code, calls=cfg.window_calls,
+                                          seconds=_num(cfg.window_seconds),
+                                          concurrent=cfg.concurrent))
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
