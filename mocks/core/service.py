@@ -149,6 +149,14 @@ class VendorService:
         tenant.limiter.config = config
         return config
 
+    def configure_default_limits(self, **changes: object) -> LimitConfig:
+        """Change the limits every tenant of this vendor gets (and has now), e.g. enabled=False."""
+        self.default_limits = self.default_limits.updated(**changes)  # type: ignore[misc]
+        for tenant in self.tenants():
+            overrides = self.limit_overrides.get(tenant.id, {})
+            tenant.limiter.config = self.default_limits.updated(**overrides)
+        return self.default_limits
+
     def authenticate(self, tenant_id: str, client_id: str, secret: str) -> Credential | None:
         """The credential behind an id/secret pair, or None when the vendor would refuse it."""
         try:

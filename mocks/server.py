@@ -1,0 +1,104 @@
+"""Server mode: the cloud behind waitress on loopback, one host-routed port plus one port
+per vendor (tenant first in the path), all started in background threads.
+
+    with ServerRunner(Cloud()) as server:
+        server.urls  # {"cloud": "http://127.0.0.1:53121", "marketo": "http://127.0.0.1:53122"}
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from waitress.server import create_server
+
+from mocks.cloud import Cloud
+
+
+class ServerRunner:
+    """Runs the cloud's WSGI apps under waitress until `stop()`."""
+
+    def __init__(self, cloud: Cloud, *, host: str = "127.0.0.1", port: int = 0,
+                 vendor_ports: bool = True, threads: int = 8) -> None:
+        self.cloud = cloud
+        self.host = host
+        self.port = port
+        self.vendor_ports = vendor_ports
+        self.threads = threads
+        self.urls: dict[str, str] = {}
+        self._servers: list = []
+        self._threads: list[threading.Thread] = []
+
+    def _listen(self, app: Callable, port: int) -> int:
+        server = create_server(app, host=self.host, port=port, threads=self.threads,
+                               ident="nginx", asyncore_loop_timeout=0.05,
+                               clear_untrusted_proxy_headers=False)
+        self._servers.append(server)
+        thread = threading.Thread(target=_serve, args=(server,), daemon=True,
+                                  name=f"vendorsim-{server.effective_port}")
+        self._threads.append(thread)
+        return int(server.effective_port)
+
+    def start(self) -> ServerRunner:
+        """Bind every socket, then start serving; port 0 picks free ports."""
+        shown = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        cloud_port = self._listen(self.cloud.wsgi, self.port)
+        self.urls["cloud"] = f"http://{shown}:{cloud_port}"
+        if self.vendor_ports:
+            for offset, name in enumerate(self.cloud.services, start=1):
+                wanted = self.port + offset if self.port else 0
+                port = self._listen(self.cloud.vendor_wsgi(name), wanted)
+                self.urls[name] = f"http://{shown}:{port}"
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def base_url(self, vendor: str, tenant: str) -> str:
+        """Where a client of `vendor` should point for `tenant` (per-vendor port)."""
+        service = self.cloud.service(vendor)
+        return f"{self.urls[vendor]}/{service.normalise_tenant(tenant)}"
+
+    def stop(self) -> None:
+        """Close every channel (the loop thread then ends) and the worker threads."""
+        for server in self._servers:
+            server.task_dispatcher.shutdown(timeout=2)  # let answers in flight finish
+            server.trigger.pull_trigger(lambda server=server: _close_in_loop(server))
+        for thread in self._threads:
+            thread.join(timeout=2)
+        self._servers.clear()
+        self._threads.clear()
+
+    def __enter__(self) -> ServerRunner:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _close_in_loop(server: object) -> None:
+    """Runs inside the server's loop thread: close every socket; the empty map ends the loop."""
+    socket_map = server._map  # type: ignore[attr-defined]
+    for channel in list(socket_map.values()):
+        if channel is not server.trigger:  # type: ignore[attr-defined]
+            channel.close()
+    server.trigger.close()  # type: ignore[attr-defined]
+    socket_map.clear()
+
+
+def _serve(server: object) -> None:
+    try:
+        server.run()  # type: ignore[attr-defined]
+    except (OSError, ValueError):
+        pass  # the sockets were closed under the loop by stop()
+
+
+def describe_urls(runner: ServerRunner) -> list[str]:
+    """Lines telling a person where each vendor answers."""
+    lines = [f"host-routed  {runner.urls['cloud']}  (send Host: <munchkin>.mktorest.com; "
+             f"admin at {runner.urls['cloud']}/__admin/)"]
+    for name, service in runner.cloud.services.items():
+        if name in runner.urls:
+            lines.append(f"{name:<12} {runner.urls[name]}/{service.example_tenant}  "
+                         f"(any tenant id as the first path segment; admin at "
+                         f"{runner.urls[name]}/__admin/)")
+    return lines
