@@ -7,6 +7,7 @@ per vendor (tenant first in the path), all started in background threads.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 
@@ -86,10 +87,8 @@ def _close_in_loop(server: object) -> None:
 
 
 def _serve(server: object) -> None:
-    try:
+    with contextlib.suppress(OSError, ValueError):  # sockets closed under the loop by stop()
         server.run()  # type: ignore[attr-defined]
-    except (OSError, ValueError):
-        pass  # the sockets were closed under the loop by stop()
 
 
 def describe_urls(runner: ServerRunner) -> list[str]:
