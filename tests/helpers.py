@@ -1,0 +1,49 @@
+"""A deliberately thin Marketo REST caller for tests: plain requests, no retries."""
+
+from __future__ import annotations
+
+import requests
+
+MUNCHKIN = "123-ABC-456"
+BASE = f"https://{MUNCHKIN}.mktorest.com"
+
+
+class MarketoCaller:
+    """Calls one instance; `login()` gets a bearer token the way every client does."""
+
+    def __init__(self, base: str = BASE) -> None:
+        self.base = base
+        self.session = requests.Session()
+
+    def token(self, client_id: str = "cdp", client_secret: str = "s3cret",
+              **extra: str) -> requests.Response:
+        return self.session.get(f"{self.base}/identity/oauth/token", params={
+            "grant_type": "client_credentials", "client_id": client_id,
+            "client_secret": client_secret, **extra})
+
+    def login(self, client_id: str = "cdp", client_secret: str = "s3cret") -> MarketoCaller:
+        response = self.token(client_id, client_secret)
+        assert response.status_code == 200, response.text
+        self.session.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
+        return self
+
+    def get(self, path: str, **params: object) -> dict:
+        return self.session.get(self.base + path, params=params).json()
+
+    def post(self, path: str, json: object = None, **kwargs: object) -> dict:
+        return self.session.post(self.base + path, json=json, **kwargs).json()
+
+    def delete(self, path: str, **kwargs: object) -> dict:
+        return self.session.delete(self.base + path, **kwargs).json()
+
+    def sync(self, records: list, **options: object) -> dict:
+        return self.post("/rest/v1/leads.json", {"input": records, **options})
+
+
+def codes(body: dict) -> list[str]:
+    """Response-level error codes of an envelope."""
+    return [e["code"] for e in body.get("errors", [])]
+
+
+def reasons(result: dict) -> list[str]:
+    return [r["code"] for r in result.get("reasons", [])]
