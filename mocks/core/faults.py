@@ -123,6 +123,8 @@ class FaultPlan:
 
     def pick(self, vendor: str, tenant: str | None, method: str, path: str) -> FaultRule | None:
         """The rule to apply to this call, counting it as fired; None when nothing applies."""
+        if not self._rules:
+            return None
         now = self.clock.now()
         with self._lock:
             for rule in self._rules:

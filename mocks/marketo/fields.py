@@ -17,6 +17,8 @@ TYPES = {
     "percent", "boolean", "date", "datetime", "reference",
 }
 
+TEXT_TYPES = frozenset({"string", "text", "phone", "url"})
+
 
 @dataclass(frozen=True)
 class FieldDef:
@@ -127,11 +129,24 @@ class Schema:
         for field in custom or []:
             self.add(field)
 
+        self._refresh()
+
     def add(self, field: FieldDef) -> None:
         if field.name in self.fields and field not in self.custom:
             raise ValueError(f"field {field.name} already exists as a standard field")
         self.fields[field.name] = field
         self.custom = [f for f in self.custom if f.name != field.name] + [field]
+        self._refresh()
+
+    def _refresh(self) -> None:
+        # writable text and email fields with their maximum length, and the integer fields:
+        # what most records carry, checked inline by check_record
+        writable = [f for f in self.fields.values() if not f.read_only]
+        self._text_limits = {f.name: f.length or 1 << 62 for f in writable
+                             if f.data_type in TEXT_TYPES or f.data_type == "email"}
+        self._ascii_only = frozenset(f.name for f in writable if f.data_type == "email")
+        self._int_fields = frozenset(f.name for f in writable
+                                     if f.data_type in ("integer", "score"))
 
     @property
     def searchable(self) -> list[str]:
@@ -146,7 +161,18 @@ class Schema:
         """The record's writable values, checked; RecordError on the first bad one."""
         clean = {}
         fields = self.fields
+        text_limits = self._text_limits
         for name, value in record.items():
+            kind = type(value)
+            if kind is str:
+                limit = text_limits.get(name)
+                if (limit is not None and len(value) <= limit
+                        and (value.isascii() or name not in self._ascii_only)):
+                    clean[name] = value  # the common case: a short string in a text field
+                    continue
+            elif kind is int and name in self._int_fields:
+                clean[name] = value
+                continue
             field = fields.get(name)
             if field is None:
                 raise RecordError("1006", field=name)
@@ -167,6 +193,11 @@ def check_value(field: FieldDef, value: object) -> object:
     if value is None:
         return None
     t = field.data_type
+    if type(value) is str and t in TEXT_TYPES:  # the common case, checked first
+        if field.length and len(value) > field.length:
+            raise RecordError(
+                "1003", f"Value for field '{field.name}' exceeds the maximum length {field.length}")
+        return value
     if t in {"integer", "score", "reference"}:
         if isinstance(value, bool):
             raise RecordError("1001", value=value, type="integer")

@@ -18,6 +18,8 @@ from .errors import MarketoError, RecordError, reason
 from .fields import DEFAULT_GET_FIELDS, FieldDef, Schema, index_key
 from .lists import StaticListStore
 
+_ID_ONLY = frozenset({"id"})
+_NOTHING: frozenset[str] = frozenset()
 SYNC_ACTIONS = ("createOnly", "updateOnly", "createOrUpdate", "createDuplicate")
 DEFAULT_PARTITION = "Default"
 
@@ -80,6 +82,19 @@ class Settings:
             setattr(self, key, value)
 
 
+@dataclass(slots=True)
+class _SyncPlan:
+    action: str
+    lookup_field: str
+    allow: frozenset
+    partition_name: str | None
+    target: Partition | RecordError | None
+    scope: int | None  # partition id when dedupe is per partition
+    index: dict | None  # the lookup field's index when one look-up answers
+    credential: Credential | None  # only when it is limited to some partitions
+    now: float
+
+
 class LeadDatabase:
     """Leads, partitions, schema, settings and static lists of one instance."""
 
@@ -99,8 +114,9 @@ class LeadDatabase:
 
     # -- partitions ------------------------------------------------------------------
     def partition_by_name(self, name: str) -> Partition | None:
+        wanted = name.lower()
         for p in self.partitions.values():
-            if p.name.lower() == name.lower():
+            if p.name.lower() == wanted:
                 return p
         return None
 
@@ -152,7 +168,10 @@ class LeadDatabase:
             found = [lead for lead in self.leads.values() if lead.partition_id == pid]
         elif field_name in self._index:
             ids = self._index[field_name].get(index_key(value), ())
-            found = [self.leads[i] for i in sorted(ids)]
+            if len(ids) == 1:
+                found = [self.leads[next(iter(ids))]]
+            else:
+                found = [self.leads[i] for i in sorted(ids)]
         else:
             found = [lead for lead in self.leads.values()
                      if index_key(lead.values.get(field_name)) == index_key(value)]
@@ -161,19 +180,32 @@ class LeadDatabase:
         return found
 
     # -- writes ----------------------------------------------------------------------
-    def _create(self, values: dict, partition: Partition) -> Lead:
-        now = self.clock.now()
+    def _create(self, values: dict, partition: Partition, now: float | None = None) -> Lead:
+        now = self.clock.now() if now is None else now
         lead = Lead(self._next_id, values, partition.id, now, now)
         self._next_id += 1
         self.leads[lead.id] = lead
         self._index_add(lead)
         return lead
 
-    def _update(self, lead: Lead, values: dict) -> None:
-        self._index_remove(lead)
-        lead.values.update(values)
-        lead.updated_at = self.clock.now()
-        self._index_add(lead)
+    def _update(self, lead: Lead, values: dict, now: float | None = None) -> None:
+        """Write values; only the indexed fields whose value changes touch the index."""
+        current = lead.values
+        for name in values.keys() & self._index.keys():
+            old, value = current.get(name), values[name]
+            if old == value:
+                continue
+            idx = self._index[name]
+            if old is not None and old != "":
+                ids = idx.get(index_key(old))
+                if ids:
+                    ids.discard(lead.id)
+                    if not ids:
+                        del idx[index_key(old)]
+            if value is not None and value != "":
+                idx.setdefault(index_key(value), set()).add(lead.id)
+        current.update(values)
+        lead.updated_at = self.clock.now() if now is None else now
 
     def sync(
         self,
@@ -197,50 +229,68 @@ class LeadDatabase:
                                        f"'updateOnly', not '{action}'")
         results = []
         with self.lock:
+            plan = self._plan(action, lookup_field, partition_name, credential)
             for record in records:
                 try:
-                    results.append(self._sync_one(record, action, lookup_field,
-                                                  partition_name, credential))
+                    results.append(self._sync_one(record, plan))
                 except RecordError as exc:
                     results.append({"status": "skipped", "reasons": [exc.reason]})
         return results
 
-    def _sync_one(self, record: object, action: str, lookup_field: str,
-                  partition_name: str | None, cred: Credential | None) -> dict:
-        if not isinstance(record, dict):
+    def _plan(self, action: str, lookup_field: str, partition_name: str | None,
+              credential: Credential | None) -> _SyncPlan:
+        """What is the same for every record of one call, worked out once."""
+        try:  # where new leads would go; if refused, every record that needs it is skipped
+            target: Partition | RecordError | None = (
+                None if action == "updateOnly"
+                else self._writable_partition(partition_name, credential))
+        except RecordError as exc:
+            target = exc
+        scoped = isinstance(target, Partition) and self.settings.dedupe_by_partition
+        return _SyncPlan(
+            action=action, lookup_field=lookup_field,
+            allow=_ID_ONLY if lookup_field == "id" else _NOTHING,
+            partition_name=partition_name, target=target,
+            scope=target.id if scoped else None,  # type: ignore[union-attr]
+            index=None if scoped else self._index.get(lookup_field),
+            credential=credential if credential and credential.partitions is not None else None,
+            now=self.clock.now())
+
+    def _sync_one(self, record: object, plan: _SyncPlan) -> dict:
+        if type(record) is not dict:
             raise RecordError("1003", "Invalid data: each input record must be an object")
-        allow = frozenset({"id"}) if lookup_field == "id" else frozenset()
-        values = self.schema.check_record(record, allow=allow)
-        if action == "createDuplicate":
-            lead = self._create(values, self._writable_partition(partition_name, cred))
+        values = self.schema.check_record(record, allow=plan.allow)
+        target = plan.target
+        if type(target) is RecordError:
+            raise target
+        if plan.action == "createDuplicate":
+            lead = self._create(values, target, plan.now)  # type: ignore[arg-type]
             return {"id": lead.id, "status": "created"}
-        key = record.get(lookup_field)
+        key = record.get(plan.lookup_field)
         if key is None or key == "":
-            raise RecordError("1002", what=lookup_field)
-        scope = None
-        target = None
-        if action != "updateOnly":
-            target = self._writable_partition(partition_name, cred)
-            if self.settings.dedupe_by_partition:
-                scope = target.id
-        matches = self.find(lookup_field, key, scope)
+            raise RecordError("1002", what=plan.lookup_field)
+        ids = plan.index.get(index_key(key), ()) if plan.index is not None else None
+        if ids is not None and len(ids) < 2:  # the common case: one index look-up
+            matches = [self.leads[i] for i in ids]
+        else:
+            matches = self.find(plan.lookup_field, key, plan.scope)
         if len(matches) > 1:
             if self.settings.on_multiple_matches != "update_most_recent":
                 raise RecordError("1007")
             matches = [max(matches, key=lambda lead: (lead.updated_at, lead.id))]
         if not matches:
-            if action == "updateOnly":
+            if plan.action == "updateOnly":
                 raise RecordError("1004")
-            lead = self._create(values, target)  # type: ignore[arg-type]
+            lead = self._create(values, target, plan.now)  # type: ignore[arg-type]
             return {"id": lead.id, "status": "created"}
         lead = matches[0]
-        if action == "createOnly":
+        if plan.action == "createOnly":
             raise RecordError("1005")
-        if not _may_use(cred, self.partitions[lead.partition_id]):
+        if plan.credential and not _may_use(plan.credential, self.partitions[lead.partition_id]):
             raise RecordError("1008", partition=self.partitions[lead.partition_id].name)
-        if partition_name and target is not None and lead.partition_id != target.id:
+        if plan.partition_name and target is not None and lead.partition_id != target.id:
             raise RecordError("1010")
-        self._update(lead, values)
+        self._update(lead, values, plan.now)
         return {"id": lead.id, "status": "updated"}
 
     def delete(self, ids: list[int], credential: Credential | None = None) -> list[dict]:

@@ -19,9 +19,10 @@ def many(db: LeadDatabase) -> LeadDatabase:
 
 def test_default_fields_and_nulls(mkto: MarketoCaller, many: LeadDatabase) -> None:
     body = mkto.get("/rest/v1/leads.json", filterType="email", filterValues="p1@x.example")
-    assert body["result"] == [{"id": 1, "email": "p1@x.example", "updatedAt": "2026-11-23T12:00:00Z",
-                               "createdAt": "2026-11-23T12:00:00Z", "firstName": "P1",
-                               "lastName": None}]
+    assert body["result"] == [{"id": 1, "email": "p1@x.example",
+                               "updatedAt": "2026-11-23T12:00:00Z",
+                               "createdAt": "2026-11-23T12:00:00Z",
+                               "firstName": "P1", "lastName": None}]
     assert "moreResult" not in body
 
 
