@@ -4,10 +4,28 @@
 
     with mock_vendors(clock="virtual") as cloud:
         ...  # requests/httpx calls to *.mktorest.com are answered by the mocks
+
+Names are imported on first use, so that `vendorsim serve` does not pay for the in-process
+interceptors (httpx, responses) it never uses.
 """
 
-from mocks.cloud import Cloud
-from mocks.core.clock import RealClock, VirtualClock
-from mocks.inprocess import mock_vendors
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mocks.cloud import Cloud
+    from mocks.core.clock import RealClock, VirtualClock
+    from mocks.inprocess import mock_vendors
+
+_WHERE = {"Cloud": "mocks.cloud", "RealClock": "mocks.core.clock",
+          "VirtualClock": "mocks.core.clock", "mock_vendors": "mocks.inprocess"}
 
 __all__ = ["Cloud", "RealClock", "VirtualClock", "mock_vendors"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    raise AttributeError(f"module 'mocks' has no attribute {name!r}")

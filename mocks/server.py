@@ -8,12 +8,17 @@ per vendor (tenant first in the path), all started in background threads.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections.abc import Callable
 
 from waitress.server import create_server
 
 from mocks.cloud import Cloud
+
+# waitress warns "Task queue depth is N" whenever requests wait for a worker thread; under a
+# load test that is the expected state, not news
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
 class ServerRunner:

@@ -20,27 +20,32 @@ def install_journal(app: Flask, service: VendorService) -> None:
 
     @app.before_request
     def _open() -> None:
-        g.started = time.perf_counter()
-        g.now = clock.now()
-        g.codes = []
-        g.records = None
-        g.failed = False
-        g.fault = None
-        g.ticket = None
+        state = g._get_current_object()  # type: ignore[attr-defined]  # once, not per use
+        state.started = time.perf_counter()
+        state.now = clock.now()
+        state.codes = []
+        state.records = None
+        state.failed = False
+        state.fault = None
+        state.ticket = None
 
     @app.after_request
     def _journal(response: Response) -> Response:
-        if not request.path.startswith("/__admin"):
+        req = request._get_current_object()  # type: ignore[attr-defined]
+        path = req.path
+        if journal.enabled and not path.startswith("/__admin"):
+            state = g._get_current_object()  # type: ignore[attr-defined]
+            environ = req.environ
             journal.record(
-                time=g.now,
+                time=state.now,
                 vendor=service.name,
-                tenant=request.environ.get("vendorsim.tenant"),
-                method=request.environ.get("vendorsim.method_override") or request.method,
-                path=request.path,
+                tenant=environ.get("vendorsim.tenant"),
+                method=environ.get("vendorsim.method_override") or req.method,
+                path=path,
                 status=response.status_code,
-                codes=list(g.codes),
-                duration_ms=round((time.perf_counter() - g.started) * 1000, 3),
-                records=g.records,
-                fault=g.fault,
+                codes=list(state.codes),
+                duration_ms=round((time.perf_counter() - state.started) * 1000, 3),
+                records=state.records,
+                fault=state.fault,
             )
         return response

@@ -185,10 +185,12 @@ def _json(body: dict, status: int = 200) -> Response:
 
 def note_codes(results: list[dict]) -> None:
     """Put record-level reason codes into the journal's code column."""
+    seen = g.codes
     for item in results:
-        for r in item.get("reasons") or ():
-            if r["code"] not in g.codes:
-                g.codes.append(r["code"])
+        if "reasons" in item:
+            for r in item["reasons"]:
+                if r["code"] not in seen:
+                    seen.append(r["code"])
 
 
 def ok(result: list | None = None, *, more: bool = False, offset: int | None = None,

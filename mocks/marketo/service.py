@@ -12,7 +12,7 @@ import re
 import uuid
 from collections.abc import Callable
 
-from flask import Flask, Response, g, request
+from flask import Flask, Request, Response, g, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from mocks.core.admin import admin_blueprint
@@ -80,21 +80,25 @@ class MarketoService(VendorService):
         return app
 
     def _before(self) -> Response | None:
-        if request.path.startswith("/__admin"):
+        req = request._get_current_object()  # type: ignore[attr-defined]  # once, not per use
+        environ = req.environ
+        path = req.path
+        if path.startswith("/__admin"):
             return None
-        if len(request.environ.get("RAW_URI") or request.full_path) > http.MAX_URI:
+        uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or req.full_path
+        if len(uri) > http.MAX_URI:
             return http.http_error(414, STATUS_REASONS[414])
-        if (request.content_length or 0) > http.MAX_BODY:
+        if (req.content_length or 0) > http.MAX_BODY:
             return http.http_error(413, STATUS_REASONS[413])
-        tenant_id = request.environ.get("vendorsim.tenant")
+        tenant_id = environ.get("vendorsim.tenant")
         if not tenant_id:
             return http.failure("610", message("610"))
-        exc = request.routing_exception
+        exc = req.routing_exception
         if exc is not None:
             code = "605" if isinstance(exc, MethodNotAllowed) else "610"
             return http.failure(code, message(code))
-        method = request.environ.get("vendorsim.method_override") or request.method
-        rule = self.cloud.faults.pick(self.name, tenant_id, method, request.path)
+        method = environ.get("vendorsim.method_override") or req.method
+        rule = self.cloud.faults.pick(self.name, tenant_id, method, path)
         if rule is not None:
             g.fault = rule.id
             if rule.latency:
@@ -102,12 +106,12 @@ class MarketoService(VendorService):
                 g.now = self.clock.now()
             if rule.error_code or rule.status:
                 return self.render_fault(rule)
-        if request.endpoint == "identity_token":
+        if req.endpoint == "identity_token":
             return None
-        return self._authorise(tenant_id)
+        return self._authorise(req, tenant_id)
 
-    def _authorise(self, tenant_id: str) -> Response | None:
-        header = request.headers.get("Authorization", "")
+    def _authorise(self, req: Request, tenant_id: str) -> Response | None:
+        header = req.headers.get("Authorization", "")
         value = header[7:].strip() if header[:7].lower() == "bearer " else ""
         from_query = False
         if not value:
@@ -126,18 +130,20 @@ class MarketoService(VendorService):
             return http.failure("601", message("601"))
         if status == "expired":
             return http.failure("602", message("602"))
-        g.tenant = tenant
-        g.credential = token.credential  # type: ignore[union-attr]
+        state = g._get_current_object()  # type: ignore[attr-defined]
+        state.tenant = tenant
+        state.credential = token.credential  # type: ignore[union-attr]
         try:
-            g.ticket = tenant.limiter.admit()
+            state.ticket = tenant.limiter.admit()
         except LimitExceeded as exc:
             return self.render_limit(exc, tenant)
         return None
 
     def _after(self, response: Response) -> Response:
-        ticket = g.get("ticket")
+        state = g._get_current_object()  # type: ignore[attr-defined]
+        ticket = state.ticket
         if ticket is not None:
-            if g.failed:
+            if state.failed:
                 ticket.refund()
             ticket.release()
         return response
