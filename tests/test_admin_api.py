@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import requests
 
@@ -11,18 +9,6 @@ from mocks import Cloud, mock_vendors
 from tests.helpers import BASE, MUNCHKIN, MarketoCaller, codes
 
 ADMIN = f"{BASE}/__admin"
-
-
-@pytest.fixture
-def cloud() -> Iterator[Cloud]:
-    with mock_vendors(clock="virtual") as cloud:
-        cloud.clock.set("2026-11-23T12:00:00Z")
-        yield cloud
-
-
-@pytest.fixture
-def mkto(cloud: Cloud) -> MarketoCaller:
-    return MarketoCaller().login()
 
 
 def test_health(cloud: Cloud, mkto: MarketoCaller) -> None:

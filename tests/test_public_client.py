@@ -9,11 +9,10 @@ The client paces itself with wall-clock sleeps (5 calls/s); the tests replace on
 from __future__ import annotations
 
 import types
-from collections.abc import Iterator
 
 import pytest
 
-from mocks import Cloud, mock_vendors
+from mocks import Cloud
 from mocks.server import ServerRunner
 from tests.helpers import MUNCHKIN
 
@@ -28,12 +27,6 @@ def no_wall_clock_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
 
     fake_time = types.SimpleNamespace(time=time.time, sleep=lambda seconds: None)
     monkeypatch.setattr(http_lib, "time", fake_time)
-
-
-@pytest.fixture
-def cloud() -> Iterator[Cloud]:
-    with mock_vendors(clock="virtual") as cloud:
-        yield cloud
 
 
 def exercise(client: object) -> dict:

@@ -6,8 +6,10 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 
 from mocks.server import ServerRunner
@@ -44,7 +46,18 @@ def test_tenant_is_required_first_in_the_path(vendorsim_server: ServerRunner) ->
     assert response.status_code == 404 and "123-ABC-456" in response.json()["error"]
 
 
-def test_hammering_sync_loses_and_duplicates_nothing(vendorsim_server: ServerRunner) -> None:
+@pytest.fixture
+def frequent_thread_switches() -> Iterator[None]:
+    """Make the interpreter switch threads every few bytecodes, so that a missing lock
+    shows up as a race instead of hiding behind the GIL's 5 ms time slice."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(before)
+
+
+def test_hammering_sync_loses_and_duplicates_nothing(vendorsim_server: ServerRunner,
+                                                     frequent_thread_switches: None) -> None:
     """Many threads upsert overlapping emails: every email ends up exactly once."""
     vendorsim_server.cloud.service("marketo").seed_tenant(MUNCHKIN, limits={"enabled": False})
     base = vendorsim_server.base_url("marketo", MUNCHKIN)
@@ -66,7 +79,7 @@ def test_hammering_sync_loses_and_duplicates_nothing(vendorsim_server: ServerRun
 
 
 def test_limiter_admits_exactly_100_per_window_under_concurrency(
-        vendorsim_server: ServerRunner) -> None:
+        vendorsim_server: ServerRunner, frequent_thread_switches: None) -> None:
     base = vendorsim_server.base_url("marketo", MUNCHKIN)
     token = MarketoCaller(base).token().json()["access_token"]
 

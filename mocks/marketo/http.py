@@ -88,6 +88,14 @@ def param(name: str, default: str | None = None) -> str | None:
     return values[0] if values else default
 
 
+def required_param(name: str) -> str:
+    """A parameter that must be there and not empty (701 `name cannot be blank`)."""
+    value = param(name)
+    if not value:
+        raise MarketoError("701", what=name)
+    return value
+
+
 def int_param(name: str, default: int, *, low: int = 1, high: int | None = None) -> int:
     raw = param(name)
     if raw in (None, ""):

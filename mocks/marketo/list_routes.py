@@ -137,9 +137,7 @@ def register_list_routes(app: Flask, service: MarketoService) -> None:
     @app.get("/rest/asset/v1/staticList/byName.json")
     def static_list_by_name() -> Response:
         require("read")
-        name = http.param("name")
-        if not name:
-            raise MarketoError("701", what="name")
+        name = http.required_param("name")
         database = db()
         with database.lock:
             lst = database.lists.by_name(name)
@@ -150,9 +148,7 @@ def register_list_routes(app: Flask, service: MarketoService) -> None:
     @app.get("/rest/asset/v1/folder/byName.json")
     def folder_by_name() -> Response:
         require("read")
-        name = http.param("name")
-        if not name:
-            raise MarketoError("701", what="name")
+        name = http.required_param("name")
         database = db()
         with database.lock:
             found = database.lists.folder_by_name(name, http.param("workSpace"))

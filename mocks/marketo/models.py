@@ -138,19 +138,11 @@ class LeadDatabase:
     # -- index -----------------------------------------------------------------------
     def _index_add(self, lead: Lead) -> None:
         for name, idx in self._index.items():
-            value = lead.values.get(name)
-            if value is not None and value != "":
-                idx.setdefault(index_key(value), set()).add(lead.id)
+            _index_put(idx, lead.values.get(name), lead.id)
 
     def _index_remove(self, lead: Lead) -> None:
         for name, idx in self._index.items():
-            value = lead.values.get(name)
-            if value is not None and value != "":
-                ids = idx.get(index_key(value))
-                if ids:
-                    ids.discard(lead.id)
-                    if not ids:
-                        del idx[index_key(value)]
+            _index_drop(idx, lead.values.get(name), lead.id)
 
     def find(self, field_name: str, value: object, partition_id: int | None = None) -> list[Lead]:
         """Leads whose field equals value (case-insensitive), optionally in one partition."""
@@ -193,17 +185,9 @@ class LeadDatabase:
         current = lead.values
         for name in values.keys() & self._index.keys():
             old, value = current.get(name), values[name]
-            if old == value:
-                continue
-            idx = self._index[name]
-            if old is not None and old != "":
-                ids = idx.get(index_key(old))
-                if ids:
-                    ids.discard(lead.id)
-                    if not ids:
-                        del idx[index_key(old)]
-            if value is not None and value != "":
-                idx.setdefault(index_key(value), set()).add(lead.id)
+            if old != value:
+                _index_drop(self._index[name], old, lead.id)
+                _index_put(self._index[name], value, lead.id)
         current.update(values)
         lead.updated_at = self.clock.now() if now is None else now
 
@@ -371,11 +355,9 @@ class LeadDatabase:
     def _add_field(self, field_def: FieldDef) -> None:
         self.schema.add(field_def)
         if field_def.searchable and field_def.name not in self._index:
-            self._index[field_def.name] = {}
+            idx = self._index[field_def.name] = {}
             for lead in self.leads.values():
-                value = lead.values.get(field_def.name)
-                if value is not None and value != "":
-                    self._index[field_def.name].setdefault(index_key(value), set()).add(lead.id)
+                _index_put(idx, lead.values.get(field_def.name), lead.id)
 
     def _seed_lead(self, spec: dict) -> Lead:
         spec = dict(spec)
@@ -429,6 +411,22 @@ class LeadDatabase:
             rest = {k: v for k, v in data.items() if k not in ("partitions", "next_lead_id")}
             self.seed(rest)
             self._next_id = max(self._next_id, int(data.get("next_lead_id", 1)))
+
+
+def _index_put(idx: dict, value: object, lead_id: int) -> None:
+    if value is not None and value != "":
+        idx.setdefault(index_key(value), set()).add(lead_id)
+
+
+def _index_drop(idx: dict, value: object, lead_id: int) -> None:
+    if value is None or value == "":
+        return
+    key = index_key(value)
+    ids = idx.get(key)
+    if ids:
+        ids.discard(lead_id)
+        if not ids:
+            del idx[key]
 
 
 def _may_use(cred: Credential | None, partition: Partition) -> bool:

@@ -115,9 +115,7 @@ def register_lead_routes(app: Flask, service: MarketoService) -> None:
 
 def _get_leads(database: LeadDatabase, limit: int) -> Response:
     require("read")
-    filter_type = http.param("filterType")
-    if not filter_type:
-        raise MarketoError("701", what="filterType")
+    filter_type = http.required_param("filterType")
     values = http.csv_param("filterValues")
     if not values:
         raise MarketoError("701", what="filterValues")

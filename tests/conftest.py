@@ -1,3 +1,5 @@
+"""Fixtures shared by the tests: an in-process cloud on a virtual clock and a logged-in caller."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
