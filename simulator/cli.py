@@ -60,6 +60,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from simulator.generate import GeneratorConfig
+    from simulator.generate.writers import write
+
+    console = Console(stderr=True)
+    try:
+        config = GeneratorConfig(
+            count=args.count, accounts=args.accounts, seed=args.seed, locale=args.locale,
+            events_per_person=args.events_per_person, duplicate_share=args.duplicate_share,
+            invalid_share=args.invalid_share, as_of=args.as_of,
+            partitions=tuple(p.strip() for p in args.partitions.split(",") if p.strip()))
+    except ValueError as exc:
+        console.print(f"vendorsim generate: {exc}")
+        return 2
+    out = Path(args.out)
+    columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True,
+                  disable=not console.is_terminal) as progress:
+        task = progress.add_task("profiles", total=config.count)
+        try:
+            counts = write(config, args.format, out, workers=args.workers,
+                           on_people=lambda n: progress.advance(task, n))
+        except (OSError, ValueError) as exc:
+            console.print(f"vendorsim generate: {exc}")
+            return 2
+    for name, count in counts.items():
+        console.print(f"{out / name}: {count:,} records")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from simulator.demo import run_demo
 
@@ -89,6 +123,29 @@ def build_parser() -> argparse.ArgumentParser:
                        help="JSON/YAML {vendor: snapshot} to load at start")
     serve.add_argument("--threads", type=int, default=8, help="worker threads per port")
     serve.set_defaults(func=cmd_serve)
+
+    gen = sub.add_parser("generate", help="synthetic B2B accounts, people, opportunities")
+    gen.add_argument("--count", type=int, default=1000, help="people (profiles) to generate")
+    gen.add_argument("--accounts", type=int, help="accounts (default: one per 20 people)")
+    gen.add_argument("--seed", type=int, default=0, help="same seed, same bytes")
+    gen.add_argument("--locale", default="en_US", help="Faker locale of names and places")
+    gen.add_argument("--format", default="jsonl",
+                     choices=("jsonl", "csv", "sfmc", "marketo", "bundle"),
+                     help="CDP entities (jsonl/csv), SFMC rows, Marketo seed leads, or all")
+    gen.add_argument("--out", default="out/generated", help="output folder")
+    gen.add_argument("--events-per-person", type=float, default=0.0,
+                     help="mean web/email/form events per person")
+    gen.add_argument("--duplicate-share", type=float, default=0.0,
+                     help="share of people also present as a lead in another partition")
+    gen.add_argument("--invalid-share", type=float, default=0.0,
+                     help="share of people with a record vendors refuse (marked 'invalid')")
+    gen.add_argument("--partitions", default="Default",
+                     help="comma-separated Marketo partitions, e.g. Default,EMEA")
+    gen.add_argument("--as-of", default="2026-01-01T00:00:00Z",
+                     help="the generated history ends here")
+    gen.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
+                     help="processes rendering chunks (output is the same for any number)")
+    gen.set_defaults(func=cmd_generate)
 
     demo = sub.add_parser("demo", help="walk through the Marketo mock in-process")
     demo.set_defaults(func=cmd_demo)
