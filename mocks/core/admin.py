@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, jsonify, request
 
 from .faults import FaultSpecError
-from .service import UnknownTenant, VendorService
+from .service import VendorService
 
 if TYPE_CHECKING:
     from mocks.cloud import Cloud
@@ -233,5 +233,3 @@ def describe_tenant(service: VendorService, tenant) -> dict:
             "credentials": [c.client_id for c in tenant.credentials.values()],
             "limits": tenant.limiter.snapshot()}
 
-
-__all__ = ["admin_blueprint", "AdminError", "UnknownTenant"]

@@ -11,7 +11,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from flask import Flask, Response
 
@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 
 class Backend(Protocol):
-    """What a vendor model must offer the core: snapshot and restore as JSON-able dicts."""
+    """What a vendor model must offer the core: seeding, snapshot and restore as JSON."""
+
+    def seed(self, data: dict) -> None: ...
 
     def snapshot(self) -> dict: ...
 
@@ -34,7 +36,7 @@ class Backend(Protocol):
 @dataclass
 class Tenant:
     id: str
-    backend: Any
+    backend: Backend
     limiter: TenantLimiter
     credentials: dict[str, Credential] = field(default_factory=dict)
     seeded: bool = False  # created explicitly (strict mode knows only these)
@@ -73,7 +75,7 @@ class VendorService:
     def create_app(self) -> Flask:
         raise NotImplementedError
 
-    def new_backend(self, tenant_id: str) -> Any:
+    def new_backend(self, tenant_id: str) -> Backend:
         raise NotImplementedError
 
     def make_token_value(self, tenant_id: str) -> str:

@@ -7,10 +7,9 @@ profiles take seconds instead of minutes (research notes, bdd-and-data.md §3.6)
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from faker import Faker
 
@@ -71,8 +70,6 @@ class Pools:
     tlds: list[str]
     titles: list[tuple[str, str]]  # (title, seniority)
     title_weights: list[float]
-    # each pool value already encoded as a JSON string, for the fast JSONL writer
-    json: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def build_pools(locale: str, seed: int) -> Pools:
@@ -90,11 +87,8 @@ def build_pools(locale: str, seed: int) -> Pools:
             for department in DEPARTMENTS:
                 titles.append((template.format(d=department), seniority))
                 weights.append(weight / (len(templates) * len(DEPARTMENTS)))
-    pools = Pools(locale, first, last, cities, fake.current_country(), suffixes, tlds,
-                  titles, weights)
-    pools.json = {name: {v: json.dumps(v, ensure_ascii=False) for v in values}
-                  for name, values in (("first", first), ("last", last), ("city", cities))}
-    return pools
+    return Pools(locale, first, last, cities, fake.current_country(), suffixes, tlds,
+                 titles, weights)
 
 
 def _distinct(make, n: int, attempts: int | None = None) -> list[str]:  # noqa: ANN001
