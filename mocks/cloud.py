@@ -22,15 +22,14 @@ if TYPE_CHECKING:
     import httpx
 
     from mocks.marketo.models import LeadDatabase
+    from mocks.sfmc.models import SfmcAccount
 
 
 def _vendor_classes() -> dict[str, type[VendorService]]:
     from mocks.marketo.service import MarketoService
+    from mocks.sfmc.service import SfmcService
 
-    return {"marketo": MarketoService}
-
-
-VENDORS = ("marketo",)
+    return {"marketo": MarketoService, "sfmc": SfmcService}
 
 
 class Cloud:
@@ -87,6 +86,10 @@ class Cloud:
         return httpx_async_transport(self)
 
     # -- per-vendor handles ----------------------------------------------------------
+    def sfmc(self, subdomain: str) -> SfmcAccount:
+        """The data extensions of an SFMC account, to seed and inspect from Python."""
+        return self.service("sfmc").account(subdomain)  # type: ignore[attr-defined]
+
     def marketo(self, munchkin_id: str) -> LeadDatabase:
         """The lead database of a Marketo instance, to seed and inspect from Python."""
         return self.service("marketo").database(munchkin_id)  # type: ignore[attr-defined]

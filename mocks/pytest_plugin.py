@@ -19,7 +19,8 @@ from mocks.cloud import Cloud
 from mocks.inprocess import mock_vendors
 from mocks.server import ServerRunner
 
-VENDOR_HOSTS = {"marketo": "https://{tenant}.mktorest.com"}
+VENDOR_HOSTS = {"marketo": "https://{tenant}.mktorest.com",
+                "sfmc": "https://{tenant}.auth.marketingcloudapis.com"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -33,12 +33,12 @@ def test_cloud_admin_on_the_host_routed_port(vendorsim_server: ServerRunner) -> 
     base = vendorsim_server.urls["cloud"]
     MarketoCaller(vendorsim_server.base_url("marketo", MUNCHKIN)).login()
     health = requests.get(f"{base}/__admin/health").json()
-    assert health["tenants"] == {"marketo": [MUNCHKIN]}
+    assert health["tenants"]["marketo"] == [MUNCHKIN]
     state = requests.get(f"{base}/__admin/state").json()
     assert MUNCHKIN in state["vendors"]["marketo"]["tenants"]
     requests.post(f"{base}/__admin/clock/advance", json={"seconds": 5})
     assert requests.post(f"{base}/__admin/reset").status_code == 200
-    assert requests.get(f"{base}/__admin/health").json()["tenants"] == {"marketo": []}
+    assert requests.get(f"{base}/__admin/health").json()["tenants"]["marketo"] == []
 
 
 def test_tenant_is_required_first_in_the_path(vendorsim_server: ServerRunner) -> None:

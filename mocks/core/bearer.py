@@ -1,0 +1,146 @@
+"""The request pipeline of vendors with bearer-token JSON APIs (SFMC, Demandbase, Bombora).
+
+Unlike Marketo's HTTP-200 envelopes, these answer errors with real statuses and JSON bodies,
+each in its own shape: the vendor supplies the bodies, this module the order of checks:
+injected faults, route, token (401), limits (429), handler; a call that fails gives its
+rate and quota slots back.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import ClassVar
+
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
+
+from .admin import admin_blueprint
+from .faults import FaultRule
+from .limits import LimitExceeded
+from .pipeline import install_journal
+from .service import Tenant, VendorService
+
+
+class ApiError(Exception):
+    """An error answer: HTTP status, the vendor's JSON body, extra headers."""
+
+    def __init__(self, status: int, body: dict | list | None,
+                 headers: dict[str, str] | None = None, code: str | None = None) -> None:
+        super().__init__(f"{status} {body}")
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+        self.code = code
+
+
+def json_response(body: object, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(json.dumps(body, separators=(",", ":"), default=str), status=status,
+                    content_type="application/json; charset=utf-8", headers=headers)
+
+
+class BearerService(VendorService):
+    """A vendor whose calls carry `Authorization: Bearer <token>`."""
+
+    token_endpoints: ClassVar[frozenset[str]] = frozenset()
+
+    # -- vendor renderings (override) ----------------------------------------------------
+    def unauthorized(self) -> ApiError:
+        raise NotImplementedError
+
+    def throttled(self, exc: LimitExceeded, tenant: Tenant) -> ApiError:
+        raise NotImplementedError
+
+    def not_found(self) -> ApiError:
+        return ApiError(404, {"message": "Not Found"})
+
+    def error_code(self, error: ApiError) -> str:
+        """What the journal records as this error's vendor code."""
+        body = error.body if isinstance(error.body, dict) else {}
+        return str(error.code or body.get("errorcode") or body.get("error") or error.status)
+
+    def fault_error(self, rule: FaultRule) -> ApiError:
+        status = rule.status or 500
+        return ApiError(status, {"message": rule.message or f"Injected fault {status}"},
+                        code=rule.error_code)
+
+    def render_fault(self, rule: FaultRule) -> Response:
+        return self._answer(self.fault_error(rule))
+
+    def render_limit(self, exc: LimitExceeded, tenant: Tenant) -> Response:
+        return self._answer(self.throttled(exc, tenant))
+
+    # -- the app -------------------------------------------------------------------------
+    def register_routes(self, app: Flask) -> None:
+        raise NotImplementedError
+
+    def create_app(self) -> Flask:
+        app = Flask(f"vendorsim.{self.name}")
+        install_journal(app, self)
+        app.before_request(self._before)
+        app.after_request(self._after)
+        app.teardown_request(self._teardown)
+        app.register_error_handler(ApiError, self._answer)
+        app.register_error_handler(HTTPException, self._http_exception)
+        app.register_error_handler(Exception, self._unexpected)
+        self.register_routes(app)
+        app.register_blueprint(admin_blueprint(self.cloud, self))
+        return app
+
+    def _answer(self, error: ApiError) -> Response:
+        g.failed = True
+        code = self.error_code(error)
+        if code not in g.codes:
+            g.codes.append(code)
+        return json_response(error.body, error.status, error.headers)
+
+    def _http_exception(self, exc: HTTPException) -> Response:
+        if exc.code == 404:
+            return self._answer(self.not_found())
+        return self._answer(ApiError(exc.code or 400, {"message": exc.description}))
+
+    def _unexpected(self, exc: Exception) -> Response:
+        """A bug in the mock answers 500 in the vendor's shape, never with a traceback."""
+        self.app.logger.exception("vendorsim %s: unexpected error", self.name)
+        return self._answer(ApiError(500, {"message": "Internal Server Error"}))
+
+    def _before(self) -> Response | None:
+        req = request._get_current_object()  # type: ignore[attr-defined]
+        if req.path.startswith("/__admin"):
+            return None
+        tenant_id = req.environ.get("vendorsim.tenant")
+        rule = self.cloud.faults.pick(self.name, tenant_id, req.method, req.path)
+        if rule is not None:
+            g.fault = rule.id
+            if rule.latency:
+                self.clock.sleep(rule.latency)
+                g.now = self.clock.now()
+            if rule.error_code or rule.status:
+                return self.render_fault(rule)
+        if req.routing_exception is not None or req.endpoint in self.token_endpoints:
+            return None
+        header = req.headers.get("Authorization", "")
+        value = header[7:].strip() if header[:7].lower() == "bearer " else ""
+        status, token = self.tokens.check(value) if value else ("unknown", None)
+        if status != "ok" or token is None or (tenant_id and token.tenant != tenant_id):
+            return self._answer(self.unauthorized())
+        tenant = self.tenant(token.tenant, create=True)
+        g.tenant, g.credential = tenant, token.credential
+        try:
+            g.ticket = tenant.limiter.admit()
+        except LimitExceeded as exc:
+            return self.render_limit(exc, tenant)
+        return None
+
+    def _after(self, response: Response) -> Response:
+        ticket = g.get("ticket")
+        if ticket is not None:
+            if g.failed or response.status_code >= 400:
+                ticket.refund()
+            ticket.release()
+        return response
+
+    def _teardown(self, exc: BaseException | None) -> None:
+        ticket = g.get("ticket")
+        if ticket is not None and not ticket.released:
+            ticket.refund()
+            ticket.release()

@@ -1,0 +1,303 @@
+"""Data extensions of one SFMC account (tenant = subdomain): fields, typed rows, paging.
+
+Rows are validated as SFMC does: a sync write with any bad row is refused whole (400, 10006,
+one `additionalErrors` entry per problem); async writes are accepted (202) and applied later
+on the clock. Reads return every value as a string, names lower-cased, booleans
+`True`/`False` and dates `M/d/yyyy h:mm:ss AM` (vendor-apis.md §2.2).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+
+from mocks.core.clock import Clock
+
+from .errors import SfmcError, row_error
+
+TYPES = ("Text", "Number", "Decimal", "Date", "Boolean", "EmailAddress", "Phone", "Locale")
+DEFAULT_LENGTH = {"Text": 4000, "EmailAddress": 254, "Phone": 50, "Locale": 5}
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+ASYNC_DELAY = 2.0  # seconds on the clock before an async write is applied
+
+
+@dataclass
+class Field:
+    name: str
+    type: str = "Text"
+    length: int | None = None
+    scale: int | None = None
+    primary_key: bool = False
+    required: bool = False
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Field:
+        name = data.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError("every field needs a name")
+        kind = data.get("type", data.get("fieldType", "Text"))
+        if kind not in TYPES:
+            raise ValueError(f"field {name}: type must be one of {', '.join(TYPES)}")
+        primary = bool(data.get("isPrimaryKey", data.get("primaryKey", False)))
+        return cls(name=name, type=kind, length=data.get("length", DEFAULT_LENGTH.get(kind)),
+                   scale=data.get("scale"), primary_key=primary,
+                   required=primary or not data.get("isNullable", True))
+
+    def to_dict(self, ordinal: int) -> dict:
+        return {"name": self.name, "type": self.type, "length": self.length,
+                "scale": self.scale, "isPrimaryKey": self.primary_key,
+                "isNullable": not self.required, "ordinal": ordinal}
+
+    def check(self, value: object) -> tuple[object, str | None]:
+        """(stored value, None) or (None, SFMC's message for this column)."""
+        col = self.name.lower()
+        if value is None or value == "":
+            if self.required:
+                return None, f"{col}: The value for column [{col}] cannot be empty."
+            return None, None
+        kind = self.type
+        if kind == "Number":
+            try:
+                if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                    raise ValueError
+                return int(value), None  # type: ignore[call-overload]
+            except (TypeError, ValueError):
+                return None, f"{col}: The value for column [{col}] is not a valid number."
+        if kind == "Decimal":
+            try:
+                return Decimal(str(value)), None
+            except InvalidOperation:
+                return None, f"{col}: The value for column [{col}] is not a valid decimal."
+        if kind == "Boolean":
+            text = str(value).lower()
+            if text in ("true", "1", "yes", "y"):
+                return True, None
+            if text in ("false", "0", "no", "n"):
+                return False, None
+            return None, f"{col}: The value for column [{col}] is not a valid boolean."
+        if kind == "Date":
+            parsed = parse_date(str(value))
+            if parsed is None:
+                return None, f"{col}: The value for column [{col}] is not a valid date."
+            return parsed, None
+        text = str(value)
+        if kind == "EmailAddress" and not EMAIL.fullmatch(text):
+            return None, (f"{col}: The value for column [{col}] is not a valid email address. "
+                          "Parse error [InvalidEmailAddress]")
+        if self.length and len(text) > self.length:
+            return None, f"{col}: The value for column [{col}] exceeds the column's maximum length."
+        return text, None
+
+
+def parse_date(text: str) -> datetime | None:
+    for fmt in ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y"):
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            pass
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def render(value: object) -> str:
+    """SFMC's rowset rendering: everything a string."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, datetime):
+        hour = value.hour % 12 or 12
+        return (f"{value.month}/{value.day}/{value.year} {hour}:{value.minute:02d}:"
+                f"{value.second:02d} {'AM' if value.hour < 12 else 'PM'}")
+    return str(value)
+
+
+@dataclass
+class DataExtension:
+    id: str
+    key: str
+    name: str
+    fields: list[Field]
+    rows: dict[tuple, dict] = field(default_factory=dict)
+    _serial: int = 0
+
+    @property
+    def primary(self) -> list[Field]:
+        return [f for f in self.fields if f.primary_key]
+
+    def field(self, name: str) -> Field | None:
+        wanted = name.lower()
+        return next((f for f in self.fields if f.name.lower() == wanted), None)
+
+    def check_row(self, keys: dict, values: dict) -> tuple[dict, list[str]]:
+        """A row from `keys`+`values` (names case-insensitive), and every problem with it."""
+        row, problems = {}, []
+        for name, value in {**values, **keys}.items():
+            column = self.field(str(name))
+            if column is None:
+                problems.append(f"{name}: The column [{name}] does not exist in the data "
+                                f"extension.")
+                continue
+            stored, problem = column.check(value)
+            if problem:
+                problems.append(problem)
+            row[column.name] = stored
+        for column in self.fields:
+            if column.required and row.get(column.name) is None and column.name not in row:
+                problems.append(f"{column.name.lower()}: The value for column "
+                                f"[{column.name.lower()}] cannot be empty.")
+        return row, problems
+
+    def put(self, row: dict) -> None:
+        if self.primary:
+            key = tuple(str(row.get(f.name)).lower() for f in self.primary)
+            existing = self.rows.get(key)
+            if existing is None:
+                self.rows[key] = row
+            else:  # keys match case-insensitively; the stored key keeps its first spelling
+                existing.update({k: v for k, v in row.items()
+                                 if k not in {f.name for f in self.primary}})
+        else:
+            self._serial += 1
+            self.rows[(self._serial,)] = row
+
+    def describe(self) -> dict:
+        return {"id": self.id, "key": self.key, "name": self.name,
+                "fields": [f.to_dict(i) for i, f in enumerate(self.fields, start=1)]}
+
+
+@dataclass
+class AsyncRequest:
+    id: str
+    key: str
+    items: list
+    received: float
+    due: float
+    done: float | None = None
+    errors: list[dict] = field(default_factory=list)
+
+
+class SfmcAccount:
+    """Data extensions, query tokens and queued async writes of one account."""
+
+    def __init__(self, subdomain: str, clock: Clock) -> None:
+        self.subdomain = subdomain
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.extensions: dict[str, DataExtension] = {}  # by lower-cased external key
+        self.queries: dict[str, dict] = {}
+        self.async_requests: dict[str, AsyncRequest] = {}
+
+    # -- data extensions ---------------------------------------------------------------
+    def create(self, spec: dict) -> DataExtension:
+        name = spec.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise SfmcError(400, "A data extension needs a name.", 10001)
+        key = str(spec.get("key") or spec.get("customerKey") or name)
+        try:
+            fields = [Field.from_dict(f) for f in spec.get("fields") or []]
+        except (ValueError, AttributeError) as exc:
+            raise SfmcError(400, str(exc), 10001) from None
+        if not fields:
+            raise SfmcError(400, "A data extension needs at least one field.", 10001)
+        with self.lock:
+            if key.lower() in self.extensions:
+                raise SfmcError(400, f"A data extension with key '{key}' already exists.", 10001)
+            de = DataExtension(str(spec.get("id") or uuid.uuid4()), key, name, fields)
+            self.extensions[key.lower()] = de
+            return de
+
+    def get(self, key: str) -> DataExtension:
+        self.apply_due()
+        de = self.extensions.get(key.lower())
+        if de is None:
+            raise SfmcError(404, f"Data extension with key '{key}' was not found.", 10002)
+        return de
+
+    def by_id(self, de_id: str) -> DataExtension:
+        if de_id.lower().startswith("key:"):
+            return self.get(de_id[4:])
+        found = next((d for d in self.extensions.values() if d.id.lower() == de_id.lower()), None)
+        if found is None:
+            raise SfmcError(404, f"Data extension with id '{de_id}' was not found.", 10002)
+        return found
+
+    def upsert(self, key: str, rows: list) -> None:
+        """Sync write: every row valid, or nothing written (400 / 10006)."""
+        with self.lock:
+            de = self.get(key)
+            checked, problems = [], []
+            for item in rows:
+                if not isinstance(item, dict) or not isinstance(item.get("keys", {}), dict) \
+                        or not isinstance(item.get("values", {}), dict):
+                    problems.append("Each row needs 'keys' and 'values' objects.")
+                    continue
+                row, row_problems = de.check_row(item.get("keys") or {}, item.get("values") or {})
+                problems += row_problems
+                checked.append(row)
+            if problems:
+                raise SfmcError(400, f"Unable to save rows for data extension ID {de.id}", 10006,
+                                [row_error(p) for p in problems])
+            for row in checked:
+                de.put(row)
+
+    def enqueue(self, key: str, items: list) -> AsyncRequest:
+        with self.lock:
+            self.get(key)
+            now = self.clock.now()
+            request = AsyncRequest(str(uuid.uuid4()), key, items, now, now + ASYNC_DELAY)
+            self.async_requests[request.id] = request
+            return request
+
+    def apply_due(self) -> None:
+        """Apply queued async writes whose time has come; bad rows are recorded, not applied."""
+        now = self.clock.now()
+        for request in list(self.async_requests.values()):
+            if request.done is None and request.due <= now:
+                de = self.extensions.get(request.key.lower())
+                for n, item in enumerate(request.items):
+                    values = item if isinstance(item, dict) else {}
+                    row, problems = de.check_row({}, values) if de else ({}, ["gone"])
+                    if problems or not isinstance(item, dict):
+                        request.errors.append({"index": n, "messages": problems or ["Bad row"]})
+                    elif de:
+                        de.put(row)
+                request.done = now
+
+    # -- seeding and snapshots ---------------------------------------------------------
+    def seed(self, data: dict) -> None:
+        for spec in data.get("data_extensions") or []:
+            try:
+                de = self.create(spec)
+            except SfmcError as exc:
+                raise ValueError(exc.body["message"]) from None
+            for row in spec.get("rows") or []:
+                checked, problems = de.check_row({}, row)
+                if problems:
+                    raise ValueError(f"data extension {de.key}: {'; '.join(problems)}")
+                de.put(checked)
+
+    def snapshot(self) -> dict:
+        with self.lock:
+            self.apply_due()
+            return {"data_extensions": [
+                {**de.describe(), "fields": [
+                    {"name": f.name, "type": f.type, "length": f.length, "scale": f.scale,
+                     "isPrimaryKey": f.primary_key, "isNullable": not f.required}
+                    for f in de.fields],
+                 "rows": [{k: render(v) if isinstance(v, datetime) else
+                           (str(v) if isinstance(v, Decimal) else v) for k, v in r.items()}
+                          for r in de.rows.values()]}
+                for de in self.extensions.values()]}
+
+    def restore(self, data: dict) -> None:
+        if not isinstance(data, dict):
+            raise ValueError("SFMC state must be an object")
+        self.seed(data)

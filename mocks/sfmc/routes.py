@@ -1,0 +1,121 @@
+"""SFMC REST routes: data extension rows (rowset read, sync and async writes) and the
+(undocumented but widely used) customobjects endpoints to create and describe them."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from flask import Flask, Response, g, request
+
+from mocks.core.bearer import json_response
+
+from . import rowset
+from .errors import SfmcError
+
+if TYPE_CHECKING:
+    from .models import SfmcAccount
+    from .service import SfmcService
+
+
+def body_json() -> object:
+    data = request.get_data(cache=True)
+    try:
+        return json.loads(data) if data else None
+    except (ValueError, UnicodeDecodeError):
+        raise SfmcError(400, "Unable to parse the request body as JSON.", 10001) from None
+
+
+def register(app: Flask, service: SfmcService) -> None:
+    from .service import ASYNC_MAX_ITEMS, require_scope
+
+    def account() -> SfmcAccount:
+        return g.tenant.backend
+
+    @app.get("/data/v1/customobjectdata/key/<key>/rowset")
+    def rowset_by_key(key: str) -> Response:
+        require_scope("data_extensions_read")
+        query = rowset.start_query(account(), key, request.args)
+        return json_response(rowset.page_of(account(), query["token"], query["page"]))
+
+    @app.get("/data/v1/customobjectdata/token/<token>/rowset")
+    def rowset_by_token(token: str) -> Response:
+        require_scope("data_extensions_read")
+        try:
+            page = int(request.args.get("$page") or 1)
+        except ValueError:
+            raise SfmcError(400, "$page must be a whole number", 10001) from None
+        return json_response(rowset.page_of(account(), token, max(1, page)))
+
+    @app.post("/hub/v1/dataevents/key:<key>/rowset")
+    def upsert_rows(key: str) -> Response:
+        require_scope("data_extensions_write")
+        rows = body_json()
+        if not isinstance(rows, list) or not rows:
+            raise SfmcError(400, "The request body must be a non-empty array of rows.", 10001)
+        g.records = len(rows)
+        account().upsert(key, rows)
+        return json_response(rows)
+
+    @app.put("/hub/v1/dataevents/key:<key>/rows/<path:primary>")
+    def upsert_one(key: str, primary: str) -> Response:
+        require_scope("data_extensions_write")
+        body = body_json()
+        name, sep, value = primary.partition(":")
+        if not sep or not isinstance(body, dict):
+            raise SfmcError(400, "Use /rows/{primaryKeyName}:{value} with {\"values\": {...}}.",
+                            10001)
+        row = {"keys": {name: value}, "values": body.get("values") or {}}
+        account().upsert(key, [row])
+        return json_response(row)
+
+    @app.route("/data/v1/async/dataextensions/key:<key>/rows", methods=["POST", "PUT"])
+    def async_rows(key: str) -> Response:
+        require_scope("data_extensions_write")
+        body = body_json()
+        items = body.get("items") if isinstance(body, dict) else None
+        if not isinstance(items, list) or not items:
+            raise SfmcError(400, "The request body needs a non-empty 'items' array.", 10001)
+        if len(items) > ASYNC_MAX_ITEMS:
+            raise SfmcError(400, f"At most {ASYNC_MAX_ITEMS} items per request.", 10001)
+        g.records = len(items)
+        queued = account().enqueue(key, items)
+        return json_response({"requestId": queued.id, "resultMessages": []}, 202)
+
+    @app.get("/data/v1/async/<request_id>/status")
+    def async_status(request_id: str) -> Response:
+        require_scope("data_extensions_read")
+        acct = account()
+        with acct.lock:
+            acct.apply_due()
+            queued = acct.async_requests.get(request_id)
+            if queued is None:
+                raise SfmcError(404, f"Request '{request_id}' was not found.", 10004)
+            return json_response({"requestId": queued.id, "status": {
+                "requestStatus": "Complete" if queued.done is not None else "Pending",
+                "hasErrors": bool(queued.errors), "resultStatus": "OK" if not queued.errors
+                else "Error", "errors": queued.errors}})
+
+    @app.route("/data/v1/customobjects", methods=["GET", "POST"])
+    def customobjects() -> Response:
+        acct = account()
+        if request.method == "POST":
+            require_scope("data_extensions_write")
+            spec = body_json()
+            if not isinstance(spec, dict):
+                raise SfmcError(400, "The request body must be a JSON object.", 10001)
+            return json_response(acct.create(spec).describe(), 201)
+        require_scope("data_extensions_read")
+        search = (request.args.get("$search") or "").lower()
+        items = [{"id": d.id, "name": d.name, "key": d.key}
+                 for d in acct.extensions.values()
+                 if search in d.name.lower() or search in d.key.lower()]
+        return json_response({"count": len(items), "page": 1, "pageSize": len(items),
+                              "items": items})
+
+    @app.get("/data/v1/customobjects/<de_id>/fields")
+    def customobject_fields(de_id: str) -> Response:
+        require_scope("data_extensions_read")
+        described = account().by_id(de_id).describe()
+        return json_response({"id": described["id"], "key": described["key"],
+                              "fields": described["fields"]})

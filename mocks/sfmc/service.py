@@ -1,0 +1,141 @@
+"""Salesforce Marketing Cloud as a vendor of the mock cloud: tenants are subdomains.
+
+`{sub}.auth.marketingcloudapis.com` issues tokens (`POST /v2/token`) whose
+`rest_instance_url` points at `{sub}.rest.marketingcloudapis.com` (or, on a per-vendor port,
+at `/{sub}/` of that port); the REST host serves data extensions.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import math
+import re
+import uuid
+
+from flask import Flask, Response, g, request
+
+from mocks.core.bearer import ApiError, BearerService, json_response
+from mocks.core.faults import FaultRule
+from mocks.core.limits import LimitConfig, LimitExceeded
+from mocks.core.service import Tenant
+
+from .errors import BAD_CLIENT, DOCS, NOT_AUTHORIZED, SfmcError
+from .models import SfmcAccount
+
+DEFAULT_SCOPES = frozenset({
+    "offline", "documents_and_images_read", "saved_content_read", "list_and_subscribers_read",
+    "data_extensions_read", "data_extensions_write", "email_read", "journeys_read",
+})
+ASYNC_MAX_ITEMS = 32_000
+
+
+def rate_limited(wait: int) -> ApiError:
+    """SFMC's throttling answer: 429, errorcode 50100, retryAfter and Retry-After."""
+    return ApiError(429, {"message": "Rate limit exceeded", "errorcode": 50100,
+                          "retryAfter": wait, "documentation": DOCS}, {"Retry-After": str(wait)})
+
+
+def oauth_error(status: int, error: str, description: str) -> ApiError:
+    return ApiError(status, {"error": error, "error_description": description,
+                             "error_uri": "https://developer.salesforce.com/docs"})
+
+
+class SfmcService(BearerService):
+    name = "sfmc"
+    host_pattern = re.compile(
+        r"(?P<tenant>[a-z0-9-]+)\.(?:auth|rest|soap)\.marketingcloudapis\.com", re.I)
+    token_ttl = 1080.0  # 18 minutes: the first answer says expires_in 1079
+    default_limits = LimitConfig(window_calls=2500, window_seconds=60.0, concurrent=None,
+                                 daily_quota=None, max_batch=32_000)
+    example_tenant = "mc563885gzs27c5t9-63k636ttgm"
+    token_endpoints = frozenset({"sfmc_token"})
+
+    def normalise_tenant(self, raw: str) -> str:
+        return raw.lower()
+
+    def new_backend(self, tenant_id: str) -> SfmcAccount:
+        return SfmcAccount(tenant_id, self.clock)
+
+    def make_token_value(self, tenant_id: str) -> str:
+        head = base64.urlsafe_b64encode(b'{"alg":"HS256","kid":"4","ver":"1","typ":"JWT"}')
+        body = base64.urlsafe_b64encode(json.dumps({"sub": tenant_id, "jti": str(uuid.uuid4())})
+                                        .encode())
+        return f"{head.decode().rstrip('=')}.{body.decode().rstrip('=')}.{uuid.uuid4().hex}"
+
+    def account(self, subdomain: str) -> SfmcAccount:
+        """The account's data extensions (created if new), for Python-side seeding."""
+        return self.tenant(subdomain, create=True).backend  # type: ignore[return-value]
+
+    # -- renderings --------------------------------------------------------------------
+    def unauthorized(self) -> ApiError:
+        return ApiError(401, NOT_AUTHORIZED, code="0")
+
+    def throttled(self, exc: LimitExceeded, tenant: Tenant) -> ApiError:
+        return rate_limited(max(1, math.ceil(tenant.limiter.seconds_until_window_frees())))
+
+    def not_found(self) -> ApiError:
+        return SfmcError(404, "Resource not found", 404, documentation=DOCS)
+
+    def fault_error(self, rule: FaultRule) -> ApiError:
+        if rule.error_code == "50100" or rule.status == 429:
+            return rate_limited(5)
+        if rule.error_code == "50200":
+            return SfmcError(429, "Your requests are temporarily blocked.", 50200,
+                             documentation=DOCS)
+        status = rule.status or 500
+        return SfmcError(status, rule.message or "An error occurred.",
+                         int(rule.error_code or 0) if (rule.error_code or "0").isdigit() else 0,
+                         documentation=DOCS)
+
+    # -- routes ------------------------------------------------------------------------
+    def register_routes(self, app: Flask) -> None:
+        from .routes import register
+
+        app.add_url_rule("/v2/token", "sfmc_token", self._token, methods=["POST"])
+        register(app, self)
+
+    def _token(self) -> Response:
+        tenant_id = request.environ.get("vendorsim.tenant") or ""
+        body = request.get_json(silent=True) if request.is_json else None
+        if not isinstance(body, dict):
+            raise oauth_error(400, "invalid_request",
+                              "The request body must be JSON with client credentials.")
+        if body.get("grant_type") != "client_credentials":
+            raise oauth_error(400, "unsupported_grant_type",
+                              'Use "client_credentials" as the value for "grant_type".')
+        cred = self.authenticate(tenant_id, str(body.get("client_id") or ""),
+                                 str(body.get("client_secret") or ""))
+        if cred is None:
+            raise ApiError(401, BAD_CLIENT, code="invalid_client")
+        granted = cred.scopes if cred.scopes is not None else DEFAULT_SCOPES
+        asked = frozenset(str(body.get("scope") or "").split()) or granted
+        if not asked <= granted:
+            missing = " ".join(sorted(asked - granted))
+            raise oauth_error(400, "invalid_scope",
+                              f"The requested scope is not granted to the package: {missing}")
+        token = self.tokens.issue(self.tenant(tenant_id).id,
+                                  dataclasses.replace(cred, scopes=asked), reuse=False)
+        base = self._instance_base(tenant_id)
+        return json_response({
+            "access_token": token.value, "token_type": "Bearer",
+            "expires_in": max(0, math.ceil(self.tokens.remaining(token)) - 1),
+            "scope": " ".join(sorted(asked)),
+            "soap_instance_url": base.format(kind="soap"),
+            "rest_instance_url": base.format(kind="rest")})
+
+    def _instance_base(self, tenant_id: str) -> str:
+        """Where this client's REST calls go: the vendor host, or this port's tenant prefix."""
+        host = request.host.split(":")[0]
+        if self.host_pattern.fullmatch(host):
+            return f"https://{tenant_id}.{{kind}}.marketingcloudapis.com/"
+        return f"{request.host_url}{request.script_root.lstrip('/')}/".replace("//", "/") \
+            .replace(":/", "://")
+
+
+def require_scope(scope: str) -> None:
+    """B-SFMC-03: reading data extensions needs `data_extensions_read` (writing, `_write`)."""
+    scopes = g.credential.scopes
+    if scopes is not None and scope not in scopes:
+        raise SfmcError(403, "Insufficient privileges", 20002, documentation=DOCS)
