@@ -21,15 +21,17 @@ from mocks.core.service import VendorService
 if TYPE_CHECKING:
     import httpx
 
+    from mocks.bombora.models import BomboraClient
     from mocks.marketo.models import LeadDatabase
     from mocks.sfmc.models import SfmcAccount
 
 
 def _vendor_classes() -> dict[str, type[VendorService]]:
+    from mocks.bombora.service import BomboraService
     from mocks.marketo.service import MarketoService
     from mocks.sfmc.service import SfmcService
 
-    return {"marketo": MarketoService, "sfmc": SfmcService}
+    return {"marketo": MarketoService, "sfmc": SfmcService, "bombora": BomboraService}
 
 
 class Cloud:
@@ -89,6 +91,10 @@ class Cloud:
     def sfmc(self, subdomain: str) -> SfmcAccount:
         """The data extensions of an SFMC account, to seed and inspect from Python."""
         return self.service("sfmc").account(subdomain)  # type: ignore[attr-defined]
+
+    def bombora(self, client_id: str) -> BomboraClient:
+        """The account lists of a Bombora API client."""
+        return self.service("bombora").client(client_id)  # type: ignore[attr-defined]
 
     def marketo(self, munchkin_id: str) -> LeadDatabase:
         """The lead database of a Marketo instance, to seed and inspect from Python."""

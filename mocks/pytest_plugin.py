@@ -20,7 +20,9 @@ from mocks.inprocess import mock_vendors
 from mocks.server import ServerRunner
 
 VENDOR_HOSTS = {"marketo": "https://{tenant}.mktorest.com",
-                "sfmc": "https://{tenant}.auth.marketingcloudapis.com"}
+                "sfmc": "https://{tenant}.auth.marketingcloudapis.com",
+                "bombora": "https://api.bombora.com",
+                "demandbase": "https://uapi.demandbase.com"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -62,6 +62,8 @@ class ServerRunner:
     def base_url(self, vendor: str, tenant: str) -> str:
         """Where a client of `vendor` should point for `tenant` (per-vendor port)."""
         service = self.cloud.service(vendor)
+        if not service.tenant_in_path:  # the tenant is the client id, not in the URL
+            return self.urls[vendor]
         return f"{self.urls[vendor]}/{service.normalise_tenant(tenant)}"
 
     def stop(self) -> None:
@@ -98,11 +100,16 @@ def _serve(server: object) -> None:
 
 def describe_urls(runner: ServerRunner) -> list[str]:
     """Lines telling a person where each vendor answers."""
-    lines = [f"host-routed  {runner.urls['cloud']}  (send Host: <munchkin>.mktorest.com; "
-             f"admin at {runner.urls['cloud']}/__admin/)"]
+    lines = [f"host-routed  {runner.urls['cloud']}  (send the vendor's Host header, e.g. "
+             f"<munchkin>.mktorest.com; admin at {runner.urls['cloud']}/__admin/)"]
     for name, service in runner.cloud.services.items():
-        if name in runner.urls:
+        if name not in runner.urls:
+            continue
+        if service.tenant_in_path:
             lines.append(f"{name:<12} {runner.urls[name]}/{service.example_tenant}  "
                          f"(any tenant id as the first path segment; admin at "
+                         f"{runner.urls[name]}/__admin/)")
+        else:
+            lines.append(f"{name:<12} {runner.urls[name]}  (tenants are client ids; admin at "
                          f"{runner.urls[name]}/__admin/)")
     return lines

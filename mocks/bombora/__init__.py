@@ -1,0 +1,1 @@
+"""Bombora mock: OAuth client credentials and the Account List API."""

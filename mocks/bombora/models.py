@@ -1,0 +1,194 @@
+"""Bombora account lists of one client (tenant = client id), vendor-apis.md §4.
+
+Lists have uuid ids and a type; accounts are upserted into Manual lists by id (which
+defaults to the normalised domain); a request naming one identifier twice is refused whole;
+a list name can be used once (B-BOM-06: the same audience name from another dataflow fails).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from dataclasses import dataclass, field
+
+from mocks.core.bearer import ApiError
+from mocks.core.clock import Clock, iso_utc
+
+LIST_TYPES = ("Manual", "Derived", "Surge", "VisitorInsights")
+DOMAIN = re.compile(r"(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+
+
+def problem(status: int, message: str) -> ApiError:
+    return ApiError(status, {"message": message})
+
+
+def normalise_domain(raw: object) -> str | None:
+    """`HTTPS://WWW.Acme.com/about/` -> `acme.com`; None when it is not a domain."""
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip().lower()
+    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text)
+    text = text.split("/", 1)[0].split("?", 1)[0].split(":", 1)[0]
+    if text.startswith("www."):
+        text = text[4:]
+    return text if DOMAIN.fullmatch(text) else None
+
+
+@dataclass
+class AccountList:
+    id: str
+    type: str
+    name: str
+    description: str
+    specification: dict
+    created: float
+    modified: float
+    accounts_modified: float | None = None
+    accounts: dict[str, dict] = field(default_factory=dict)  # id -> {domain, id, attributes}
+
+    def render(self) -> dict:
+        return {"id": self.id, "type": self.type, "name": self.name,
+                "description": self.description,
+                "accountsLastModified": iso_utc(self.accounts_modified)
+                if self.accounts_modified else None,
+                "accountTotal": len(self.accounts), "pendingUpdate": False,
+                "createdDate": iso_utc(self.created), "modifiedDate": iso_utc(self.modified)}
+
+
+class BomboraClient:
+    """All account lists of one API client."""
+
+    def __init__(self, client_id: str, clock: Clock) -> None:
+        self.client_id = client_id
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.lists: dict[str, AccountList] = {}
+
+    def get(self, list_id: str) -> AccountList:
+        found = self.lists.get(list_id)
+        if found is None:
+            raise problem(404, f"Account list '{list_id}' not found")
+        return found
+
+    def _by_name(self, name: str) -> AccountList | None:
+        return next((x for x in self.lists.values() if x.name.lower() == name.lower()), None)
+
+    def create(self, body: object, list_id: str | None = None) -> AccountList:
+        if not isinstance(body, dict):
+            raise problem(400, "The request body must be a JSON object")
+        kind = body.get("type")
+        meta = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
+        name = meta.get("name")
+        if kind not in LIST_TYPES:
+            raise problem(422, f"type must be one of {', '.join(LIST_TYPES)}")
+        if not isinstance(name, str) or not name.strip():
+            raise problem(422, "metadata.name is required")
+        spec = body.get("specification") if isinstance(body.get("specification"), dict) else {}
+        if kind == "Derived" and spec.get("parentId") not in self.lists:
+            raise problem(422, "A Derived list needs specification.parentId of an existing list")
+        with self.lock:
+            if self._by_name(name) is not None:
+                raise problem(409, f"An account list named '{name}' already exists")
+            now = self.clock.now()
+            created = AccountList(list_id or str(uuid.uuid4()), kind, name,
+                                  str(meta.get("description") or ""), spec, now, now)
+            self.lists[created.id] = created
+            return created
+
+    def update(self, list_id: str, body: object) -> AccountList:
+        with self.lock:
+            current = self.get(list_id)
+            meta = body.get("metadata") if isinstance(body, dict) else None
+            if not isinstance(meta, dict):
+                raise problem(400, "Expected {\"metadata\": {\"name\", \"description\"}}")
+            name = meta.get("name", current.name)
+            other = self._by_name(str(name))
+            if other is not None and other.id != list_id:
+                raise problem(409, f"An account list named '{name}' already exists")
+            current.name = str(name)
+            current.description = str(meta.get("description", current.description))
+            current.modified = self.clock.now()
+            return current
+
+    def delete(self, list_id: str) -> None:
+        with self.lock:
+            self.get(list_id)
+            if any(x.specification.get("parentId") == list_id for x in self.lists.values()):
+                raise problem(409, "The list is the parent of a Derived list")
+            del self.lists[list_id]
+
+    def upsert_accounts(self, list_id: str, items: object) -> dict:
+        """Upsert by id (default: the normalised domain); invalid domains are reported."""
+        with self.lock:
+            target = self.get(list_id)
+            if target.type != "Manual":
+                raise problem(422, "Accounts can only be added to Manual lists")
+            if not isinstance(items, list) or not items:
+                raise problem(400, "The request body must be a non-empty array of accounts")
+            accepted, rejected, seen = [], [], set()
+            for index, item in enumerate(items):
+                raw = item.get("domain") if isinstance(item, dict) else None
+                domain = normalise_domain(raw)
+                if domain is None:
+                    rejected.append({"index": index, "domain": raw, "message": "Invalid domain"})
+                    continue
+                ident = str(item.get("id") or domain)
+                if ident in seen:
+                    raise problem(400, f"Duplicate account identifier in request: '{ident}'")
+                seen.add(ident)
+                accepted.append({"id": ident, "domain": domain,
+                                 "attributes": item.get("attributes") or {}})
+            for account in accepted:
+                target.accounts[account["id"]] = account
+            if accepted:
+                target.accounts_modified = self.clock.now()
+            return {"accepted": len(accepted), "rejected": rejected}
+
+    def remove_accounts(self, list_id: str, domains: object | None) -> int:
+        """Clear the list (no body, idempotent) or remove the given domains."""
+        with self.lock:
+            target = self.get(list_id)
+            if domains is None:
+                removed = len(target.accounts)
+                target.accounts.clear()
+            else:
+                if not isinstance(domains, list):
+                    raise problem(400, "Expected an array of domains")
+                wanted = {normalise_domain(d) for d in domains}
+                gone = [k for k, a in target.accounts.items() if a["domain"] in wanted]
+                for key in gone:
+                    del target.accounts[key]
+                removed = len(gone)
+            target.accounts_modified = self.clock.now()
+            return removed
+
+    # -- seeding and snapshots -------------------------------------------------------
+    def seed(self, data: dict) -> None:
+        for spec in data.get("account_lists") or []:
+            try:
+                created = self.create({"type": spec.get("type", "Manual"),
+                                       "metadata": {"name": spec.get("name"),
+                                                    "description": spec.get("description")},
+                                       "specification": spec.get("specification") or {}},
+                                      spec.get("id"))
+                if spec.get("domains"):
+                    result = self.upsert_accounts(created.id, [{"domain": d}
+                                                               for d in spec["domains"]])
+                    if result["rejected"]:
+                        raise ValueError(f"invalid domains {result['rejected']}")
+            except ApiError as exc:
+                raise ValueError(str(exc.body)) from None
+
+    def snapshot(self) -> dict:
+        with self.lock:
+            return {"account_lists": [
+                {"id": x.id, "type": x.type, "name": x.name, "description": x.description,
+                 "specification": x.specification,
+                 "domains": sorted(a["domain"] for a in x.accounts.values())}
+                for x in self.lists.values()]}
+
+    def restore(self, data: dict) -> None:
+        if not isinstance(data, dict):
+            raise ValueError("Bombora state must be an object")
+        self.seed(data)

@@ -1,0 +1,119 @@
+"""Bombora as a vendor of the mock cloud: `api.bombora.com`, tenants are client ids.
+
+`POST /oauth/token` takes `{client_id, client_secret}` as JSON and answers a bearer JWT that
+lives a day; the Account List API lives under `/account-list/v1`. Errors carry `{message}`.
+Rate limits of this API are not published: modelled as 600 calls a minute per client (429
+with Retry-After), configurable like every limit.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+import uuid
+
+from flask import Flask, Response, g, request
+
+from mocks.core.bearer import ApiError, BearerService, json_response
+from mocks.core.limits import LimitConfig, LimitExceeded
+from mocks.core.service import Tenant
+
+from .models import BomboraClient, problem
+
+BASE = "/account-list/v1/account-list"
+
+
+class BomboraService(BearerService):
+    name = "bombora"
+    host_pattern = re.compile(r"api\.bombora\.com", re.I)
+    token_ttl = 86400.0
+    default_limits = LimitConfig(window_calls=600, window_seconds=60.0, concurrent=None,
+                                 daily_quota=None, max_batch=10_000)
+    tenant_in_path = False
+    example_tenant = ""
+    token_endpoints = frozenset({"bombora_token"})
+
+    def new_backend(self, tenant_id: str) -> BomboraClient:
+        return BomboraClient(tenant_id, self.clock)
+
+    def make_token_value(self, tenant_id: str) -> str:
+        part = base64.urlsafe_b64encode(json.dumps(
+            {"sub": tenant_id, "jti": str(uuid.uuid4())}).encode()).decode().rstrip("=")
+        return f"eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.{part}.{uuid.uuid4().hex}"
+
+    def client(self, client_id: str) -> BomboraClient:
+        """The account lists of a client (created if new), for Python-side seeding."""
+        return self.tenant(client_id, create=True).backend  # type: ignore[return-value]
+
+    def unauthorized(self) -> ApiError:
+        return problem(401, "Unauthorized")
+
+    def throttled(self, exc: LimitExceeded, tenant: Tenant) -> ApiError:
+        wait = max(1, math.ceil(tenant.limiter.seconds_until_window_frees()))
+        return ApiError(429, {"message": "Too many requests. Try again later."},
+                        {"Retry-After": str(wait)})
+
+    def register_routes(self, app: Flask) -> None:
+        app.add_url_rule("/oauth/token", "bombora_token", self._token, methods=["POST"])
+
+        def lists() -> BomboraClient:
+            return g.tenant.backend
+
+        @app.route(BASE, methods=["GET", "POST"])
+        def account_lists() -> Response:
+            if request.method == "GET":
+                return json_response([x.render() for x in lists().lists.values()])
+            return json_response({"id": lists().create(_body()).id})
+
+        @app.route(f"{BASE}/<list_id>", methods=["GET", "PUT", "DELETE"])
+        def account_list(list_id: str) -> Response:
+            client = lists()
+            if request.method == "GET":
+                return json_response(client.get(list_id).render())
+            if request.method == "PUT":
+                return json_response(client.update(list_id, _body()).render())
+            client.delete(list_id)
+            return Response(status=204)
+
+        @app.route(f"{BASE}/<list_id>/accounts", methods=["POST", "DELETE"])
+        def accounts(list_id: str) -> Response:
+            client = lists()
+            if request.method == "POST":
+                body = _body()
+                g.records = len(body) if isinstance(body, list) else None
+                return json_response(client.upsert_accounts(list_id, body))
+            removed = client.remove_accounts(list_id, _body() if request.get_data() else None)
+            g.records = removed
+            return Response(status=204)
+
+        @app.get(f"{BASE}/<list_id>/accounts/domains")
+        def domains(list_id: str) -> Response:
+            target = lists().get(list_id)
+            return json_response(sorted(a["domain"] for a in target.accounts.values()))
+
+    def _token(self) -> Response:
+        body = _body()
+        if not isinstance(body, dict) or not body.get("client_id") or \
+                not body.get("client_secret"):
+            raise problem(400, "client_id and client_secret are required")
+        client_id = str(body["client_id"])
+        cred = self.authenticate(client_id, client_id, str(body["client_secret"]))
+        if cred is None:
+            raise problem(401, "Invalid client credentials")
+        token = self.tokens.issue(self.tenant(client_id).id, cred)
+        return json_response({"access_token": token.value, "token_type": "Bearer",
+                              "expires_in": math.ceil(self.tokens.remaining(token))})
+
+
+def _body() -> object:
+    data = request.get_data(cache=True)
+    if not data:
+        return None
+    if request.mimetype != "application/json":
+        raise problem(400, "Content-Type must be application/json")
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise problem(400, "The request body is not valid JSON") from None
