@@ -22,16 +22,19 @@ if TYPE_CHECKING:
     import httpx
 
     from mocks.bombora.models import BomboraClient
+    from mocks.demandbase.models import DemandbaseClient
     from mocks.marketo.models import LeadDatabase
     from mocks.sfmc.models import SfmcAccount
 
 
 def _vendor_classes() -> dict[str, type[VendorService]]:
     from mocks.bombora.service import BomboraService
+    from mocks.demandbase.service import DemandbaseService
     from mocks.marketo.service import MarketoService
     from mocks.sfmc.service import SfmcService
 
-    return {"marketo": MarketoService, "sfmc": SfmcService, "bombora": BomboraService}
+    return {"marketo": MarketoService, "sfmc": SfmcService, "bombora": BomboraService,
+            "demandbase": DemandbaseService}
 
 
 class Cloud:
@@ -95,6 +98,10 @@ class Cloud:
     def bombora(self, client_id: str) -> BomboraClient:
         """The account lists of a Bombora API client."""
         return self.service("bombora").client(client_id)  # type: ignore[attr-defined]
+
+    def demandbase(self, client_id: str) -> DemandbaseClient:
+        """The accounts, account lists and import jobs of a Demandbase API client."""
+        return self.service("demandbase").client(client_id)  # type: ignore[attr-defined]
 
     def marketo(self, munchkin_id: str) -> LeadDatabase:
         """The lead database of a Marketo instance, to seed and inspect from Python."""

@@ -142,7 +142,8 @@ def test_fault_plan_counts_windows_and_matching() -> None:
 def test_fault_plan_refuses_nonsense() -> None:
     plan = FaultPlan(VirtualClock(0))
     for spec in ({}, {"status": 1000}, {"error_code": "1", "probability": -0.1},
-                 {"error_code": "1", "nope": 1}, {"error_code": "1", "start": "yesterday"}):
+                 {"error_code": "1", "nope": 1}, {"error_code": "1", "start": "yesterday"},
+                 {"drop": 1.5}, {"drop": "most"}):
         with pytest.raises(FaultSpecError):
             plan.add(spec)
     assert plan.list() == []

@@ -93,6 +93,15 @@ class TokenStore:
             self._current[key] = token
             return token
 
+    def add_static(self, tenant: str, credential: Credential, value: str,
+                   lifetime: float = 10 * 365 * 86400) -> Token:
+        """A long-lived token handed out by the vendor's UI (Demandbase's API token)."""
+        now = self.clock.now()
+        token = Token(value, tenant, credential, now, now + lifetime)
+        with self._lock:
+            self._by_value[value] = token
+        return token
+
     def check(self, value: str) -> tuple[str, Token | None]:
         """('ok'|'unknown'|'expired', token) for a presented bearer value."""
         token = self._by_value.get(value)

@@ -38,6 +38,16 @@ def json_response(body: object, status: int = 200, headers: dict | None = None) 
                     content_type="application/json; charset=utf-8", headers=headers)
 
 
+def drop_some(records: list) -> tuple[list, int]:
+    """The records a `drop` fault lets through, and how many it lost (journalled)."""
+    rule = g.get("drop_rule")
+    if rule is None:
+        return records, 0
+    lost = rule.dropped(len(records))
+    g.dropped = len(lost)
+    return [r for i, r in enumerate(records) if i not in lost], len(lost)
+
+
 class BearerService(VendorService):
     """A vendor whose calls carry `Authorization: Bearer <token>`."""
 
@@ -111,6 +121,8 @@ class BearerService(VendorService):
         rule = self.cloud.faults.pick(self.name, tenant_id, req.method, req.path)
         if rule is not None:
             g.fault = rule.id
+            if rule.drop:
+                g.drop_rule = rule  # the handler accepts the batch and loses part of it
             if rule.latency:
                 self.clock.sleep(rule.latency)
                 g.now = self.clock.now()

@@ -30,6 +30,7 @@ class FaultRule:
     error_code: str | None = None  # vendor error code, rendered in the vendor's envelope
     status: int | None = None  # plain HTTP status (with the vendor's body for it)
     latency: float = 0.0  # seconds, slept on the clock (virtual clocks just advance)
+    drop: float = 0.0  # share of a batch's records accepted but silently lost (B-DB-06)
     message: str | None = None
     times: int | None = None  # fire for the next N matching calls
     start: float | None = None  # or inside [start, end) on the clock
@@ -41,8 +42,11 @@ class FaultRule:
     _random: random.Random | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        if self.error_code is None and self.status is None and not self.latency:
-            raise FaultSpecError("a fault needs error_code, status or latency")
+        if self.error_code is None and self.status is None and not self.latency \
+                and not self.drop:
+            raise FaultSpecError("a fault needs error_code, status, latency or drop")
+        if not 0.0 <= self.drop <= 1.0:
+            raise FaultSpecError("drop is a share between 0 and 1")
         if not 0.0 <= self.probability <= 1.0:
             raise FaultSpecError("probability must be between 0 and 1")
         if self.times is not None and self.times < 1:
@@ -56,6 +60,10 @@ class FaultRule:
         self._random = random.Random(self.seed)
         if self.method:
             self.method = self.method.upper()
+
+    def dropped(self, count: int) -> set[int]:
+        """Which of `count` records this rule loses (seeded, so the same run loses the same)."""
+        return {i for i in range(count) if self._random.random() < self.drop}  # type: ignore[union-attr]
 
     @property
     def exhausted(self) -> bool:
@@ -111,7 +119,7 @@ class FaultPlan:
             for key, kind in (("status", int), ("times", int), ("seed", int)):
                 if spec.get(key) is not None:
                     spec[key] = kind(spec[key])
-            for key in ("latency", "probability"):
+            for key in ("latency", "probability", "drop"):
                 if spec.get(key) is not None:
                     spec[key] = float(spec[key])
         except (TypeError, ValueError) as exc:

@@ -27,6 +27,7 @@ class JournalEntry:
     duration_ms: float
     records: int | None = None  # records in a batch call, when the vendor has batches
     fault: int | None = None  # id of the fault rule that shaped this answer
+    dropped: int | None = None  # records accepted but lost by a `drop` fault
 
     def to_dict(self) -> dict:
         data = asdict(self)

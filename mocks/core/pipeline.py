@@ -28,6 +28,8 @@ def install_journal(app: Flask, service: VendorService) -> None:
         state.failed = False
         state.fault = None
         state.ticket = None
+        state.drop_rule = None
+        state.dropped = None
 
     @app.after_request
     def _journal(response: Response) -> Response:
@@ -47,5 +49,6 @@ def install_journal(app: Flask, service: VendorService) -> None:
                 duration_ms=round((time.perf_counter() - state.started) * 1000, 3),
                 records=state.records,
                 fault=state.fault,
+                dropped=state.dropped,
             )
         return response

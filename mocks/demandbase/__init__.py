@@ -1,0 +1,1 @@
+"""Demandbase mock: token endpoint, import jobs and a modelled account-list API."""

@@ -1,0 +1,239 @@
+"""One Demandbase client (tenant = client id): accounts, account lists, import jobs.
+
+The import API is the one Demandbase publishes (vendor-apis.md §3.1): jobs per entity type,
+CSV data submitted with a list action, states new -> processing -> completed|failed on the
+clock, at most two jobs at a time. The account-list API is modelled (no public write API
+exists): lists by unique name (B-DB-05), accounts added by domain, removed accounts kept in
+the account database ("not deleted").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import threading
+from dataclasses import dataclass, field
+
+from mocks.bombora.models import normalise_domain
+from mocks.core.bearer import ApiError
+from mocks.core.clock import Clock, iso_utc
+
+ENTITY_TYPES = ("account", "person", "activity", "campaign", "creative", "opportunity",
+                "intent_activity")
+LIST_ACTIONS = ("replace", "insert", "delete", "noop")
+JOB_STATES = ("new", "processing", "completed", "failed")
+PROCESSING_SECONDS = 30.0
+MAX_ACTIVE_JOBS = 2
+
+
+def problem(status: int, message: str) -> ApiError:
+    return ApiError(status, {"errorMessage": message})
+
+
+@dataclass
+class AccountList:
+    id: int
+    name: str
+    description: str
+    dataflow: str | None
+    created: float
+    updated: float
+    members: dict[str, float] = field(default_factory=dict)  # domain -> added at
+
+    def render(self) -> dict:
+        return {"id": self.id, "name": self.name, "description": self.description,
+                "dataflowId": self.dataflow, "accountCount": len(self.members),
+                "createdAt": iso_utc(self.created), "updatedAt": iso_utc(self.updated)}
+
+
+@dataclass
+class Job:
+    id: int
+    name: str
+    entity_type: str
+    source: str
+    activity_type_id: object
+    created: float
+    updated: float
+    state: str = "new"
+    list_action: str | None = None
+    data: bytes = b""
+    due: float | None = None
+    result: dict = field(default_factory=dict)
+
+    def render(self) -> dict:
+        return {"id": self.id, "dataImportName": self.name, "entityType": self.entity_type,
+                "state": self.state, "updatedAt": iso_utc(self.updated),
+                "createdAt": iso_utc(self.created), "source": self.source,
+                "activityTypeId": self.activity_type_id, **self.result}
+
+
+class DemandbaseClient:
+    def __init__(self, client_id: str, clock: Clock) -> None:
+        self.client_id = client_id
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.accounts: dict[str, dict] = {}  # domain -> {accountName, domain}
+        self.lists: dict[int, AccountList] = {}
+        self.jobs: dict[int, Job] = {}
+        self._ids = itertools.count(11416)
+
+    # -- account lists (modelled) ----------------------------------------------------
+    def list_by_name(self, name: str) -> AccountList | None:
+        return next((x for x in self.lists.values() if x.name.lower() == name.lower()), None)
+
+    def create_list(self, body: object) -> AccountList:
+        if not isinstance(body, dict) or not isinstance(body.get("name"), str) \
+                or not body["name"].strip():
+            raise problem(400, "name is required")
+        with self.lock:
+            if self.list_by_name(body["name"]) is not None:
+                raise problem(409, f"Account list name '{body['name']}' is already in use")
+            now = self.clock.now()
+            created = AccountList(next(self._ids), body["name"],
+                                  str(body.get("description") or ""),
+                                  body.get("dataflowId"), now, now)
+            self.lists[created.id] = created
+            return created
+
+    def get_list(self, list_id: int) -> AccountList:
+        found = self.lists.get(list_id)
+        if found is None:
+            raise problem(404, f"Account list {list_id} not found")
+        return found
+
+    def add_accounts(self, target: AccountList, accounts: list[dict]) -> None:
+        now = self.clock.now()
+        for account in accounts:
+            self.accounts.setdefault(account["domain"], account)
+            target.members.setdefault(account["domain"], now)
+        target.updated = now
+
+    def remove_accounts(self, target: AccountList, domains: list[str]) -> int:
+        gone = [d for d in domains if d in target.members]
+        for domain in gone:
+            del target.members[domain]  # the account itself stays in the account database
+        target.updated = self.clock.now()
+        return len(gone)
+
+    # -- import jobs -----------------------------------------------------------------
+    def create_job(self, body: object) -> Job:
+        if not isinstance(body, dict):
+            raise problem(400, "The request body must be a JSON object")
+        entity = body.get("entityType")
+        if entity not in ENTITY_TYPES:
+            raise problem(400, f"entityType must be one of {', '.join(ENTITY_TYPES)}")
+        name = body.get("dataImportName")
+        if not isinstance(name, str) or not name.strip():
+            raise problem(400, "dataImportName is required")
+        with self.lock:
+            self.advance_jobs()
+            active = sum(j.state in ("new", "processing") for j in self.jobs.values())
+            if active >= MAX_ACTIVE_JOBS:
+                raise problem(429, f"Max {MAX_ACTIVE_JOBS} jobs are allowed at a time")
+            now = self.clock.now()
+            job = Job(next(self._ids), name, entity, str(body.get("source") or "CSV"),
+                      body.get("activityTypeId"), now, now)
+            self.jobs[job.id] = job
+            return job
+
+    def get_job(self, job_id: int) -> Job:
+        self.advance_jobs()
+        job = self.jobs.get(job_id)
+        if job is None:
+            raise problem(404, f"Job {job_id} not found")
+        return job
+
+    def submit(self, job_id: int, list_action: str, data: bytes) -> Job:
+        if list_action not in LIST_ACTIONS:
+            raise problem(400, f"listAction must be one of {', '.join(LIST_ACTIONS)}")
+        with self.lock:
+            job = self.get_job(job_id)
+            if job.state != "new":
+                raise problem(400, f"Job {job_id} is {job.state}; data can be sent once")
+            if not data:
+                raise problem(400, "The request body must hold the CSV data")
+            job.list_action, job.data = list_action, data
+            job.state, job.updated = "processing", self.clock.now()
+            job.due = job.updated + PROCESSING_SECONDS
+            return job
+
+    def advance_jobs(self) -> None:
+        """Finish the jobs whose processing time has passed on the clock."""
+        now = self.clock.now()
+        for job in self.jobs.values():
+            if job.state == "processing" and job.due is not None and job.due <= now:
+                self._finish(job)
+                job.updated = now
+
+    def _finish(self, job: Job) -> None:
+        try:
+            rows = list(csv.DictReader(io.StringIO(job.data.decode("utf-8-sig"))))
+        except (UnicodeDecodeError, csv.Error):
+            job.state, job.result = "failed", {"errorMessage": "The data is not UTF-8 CSV"}
+            return
+        if job.entity_type != "account":
+            job.state, job.result = "completed", {"recordsProcessed": len(rows)}
+            return
+        columns = {c.strip() for c in (rows[0].keys() if rows else [])}
+        if not rows or not {"accountName", "accountEmailDomain"} <= columns:
+            job.state = "failed"
+            job.result = {"errorMessage": "Account imports need accountName and "
+                                          "accountEmailDomain columns"}
+            return
+        good, bad = [], 0
+        for row in rows:
+            domain = normalise_domain(row.get("accountEmailDomain"))
+            if domain is None or not (row.get("accountName") or "").strip():
+                bad += 1
+                continue
+            good.append({"accountName": row["accountName"].strip(), "domain": domain})
+        target = self.list_by_name(job.name) if job.list_action != "noop" else None
+        if target is None and job.list_action in ("replace", "insert"):
+            now = self.clock.now()
+            target = AccountList(next(self._ids), job.name, "", None, now, now)
+            self.lists[target.id] = target
+        for account in good:
+            self.accounts.setdefault(account["domain"], account)
+        if target is not None:
+            domains = [a["domain"] for a in good]
+            if job.list_action == "replace":
+                self.remove_accounts(target, list(target.members))
+            if job.list_action == "delete":
+                self.remove_accounts(target, domains)
+            else:
+                self.add_accounts(target, good)
+        job.state = "completed"
+        job.result = {"recordsProcessed": len(good), "recordsFailed": bad}
+
+    # -- seeding and snapshots -------------------------------------------------------
+    def seed(self, data: dict) -> None:
+        for spec in data.get("account_lists") or []:
+            try:
+                created = self.create_list(spec)
+            except ApiError as exc:
+                raise ValueError(str(exc.body)) from None
+            accounts = []
+            for domain in spec.get("domains") or []:
+                clean = normalise_domain(domain)
+                if clean is None:
+                    raise ValueError(f"list {spec.get('name')!r}: invalid domain {domain!r}")
+                accounts.append({"accountName": clean, "domain": clean})
+            self.add_accounts(created, accounts)
+
+    def snapshot(self) -> dict:
+        with self.lock:
+            self.advance_jobs()
+            return {"account_lists": [{"name": x.name, "description": x.description,
+                                       "dataflowId": x.dataflow, "domains": sorted(x.members)}
+                                      for x in self.lists.values()],
+                    "accounts": sorted(self.accounts.values(), key=lambda a: a["domain"]),
+                    "jobs": [j.render() for j in self.jobs.values()]}
+
+    def restore(self, data: dict) -> None:
+        if not isinstance(data, dict):
+            raise ValueError("Demandbase state must be an object")
+        self.seed(data)
+        for account in data.get("accounts") or []:
+            self.accounts[account["domain"]] = dict(account)
