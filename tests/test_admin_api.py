@@ -178,3 +178,17 @@ def test_tenant_routes(cloud: Cloud, mkto: MarketoCaller) -> None:
     assert requests.get(f"{ADMIN}/tenants/000-NOP-000").status_code == 404
     described = requests.get(f"{ADMIN}/tenants/{MUNCHKIN}").json()
     assert described["credentials"] == ["ro"] and described["limits"]["quota_used_today"] > 0
+
+
+def test_a_seed_that_fails_halfway_changes_nothing(cloud: Cloud, mkto: MarketoCaller) -> None:
+    db = cloud.marketo(MUNCHKIN)
+    db.seed({"leads": [{"email": "kept@x.example"}]})
+    before = requests.get(f"{ADMIN}/state").json()
+    response = requests.post(f"{ADMIN}/tenants/{MUNCHKIN}/seed", json={
+        "partitions": ["EMEA"], "settings": {"dedupe_by_partition": True},
+        "leads": [{"email": "new@x.example"}, {"email": "bad@x.example", "shoeSize": 9}]})
+    assert response.status_code == 400 and "shoeSize" in response.json()["error"]
+    assert requests.get(f"{ADMIN}/state").json() == before
+    assert cloud.marketo(MUNCHKIN) is db and [lead.values["email"] for lead in
+                                              db.leads.values()] == ["kept@x.example"]
+    assert mkto.sync([{"email": "after@x.example"}])["result"][0]["id"] == 2

@@ -149,3 +149,10 @@ def test_happy_path_through_httpx_transport() -> None:
         client.post(f"/accountlists/v1/lists/{list_id}/accounts", headers=auth, json={
             "accounts": [{"accountName": "Acme", "accountEmailDomain": "acme.com"}]})
     assert list(cloud.demandbase("a").lists[list_id].members) == ["acme.com"]
+
+
+def test_submitted_fields_are_kept_for_inspection(cloud: Cloud, db: requests.Session) -> None:
+    list_id = db.post(LISTS, json={"name": "L"}).json()["id"]
+    db.post(f"{LISTS}/{list_id}/accounts", json={"accounts": [
+        {"accountName": "Acme", "accountEmailDomain": "acme.com", "primaryId": "leak"}]})
+    assert cloud.demandbase("cdp").accounts["acme.com"]["primaryId"] == "leak"

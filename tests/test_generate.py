@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import requests
 
 from mocks import Cloud
 from simulator.cli import main as vendorsim
@@ -173,3 +174,26 @@ def test_namesakes_in_one_account_get_distinct_emails() -> None:
     emails = [p["email"] for p in people]
     assert len(set(emails)) == len(emails)
     assert any(e.startswith("ann.li2@") for e in emails)
+
+
+def test_bad_email_syntax_is_refused_by_sfmc(cloud: Cloud) -> None:
+    from simulator.generate.writers import sfmc_contact_row
+
+    blocks = ProfileGenerator(GeneratorConfig(count=3000, seed=9, invalid_share=0.3)).blocks()
+    bad = next((p, b.account) for b in blocks for p in b.people
+               if p.get("invalid") == "bad_email_syntax")
+    sub = "mc-test"
+    cloud.sfmc(sub).seed({"data_extensions": [{"name": "Contacts", "key": "contacts", "fields": [
+        {"name": "ContactKey", "isPrimaryKey": True}, {"name": "EmailAddress",
+                                                       "type": "EmailAddress"},
+        {"name": "FirstName"}, {"name": "LastName"}, {"name": "JobTitle"},
+        {"name": "LifecycleStage"}, {"name": "Company"}, {"name": "AccountDomain"},
+        {"name": "ModifiedDate", "type": "Date"}]}]})
+    auth = f"https://{sub}.auth.marketingcloudapis.com"
+    value = requests.post(f"{auth}/v2/token", json={"grant_type": "client_credentials",
+                                                    "client_id": "a", "client_secret": "b"})
+    response = requests.post(
+        f"https://{sub}.rest.marketingcloudapis.com/hub/v1/dataevents/key:contacts/rowset",
+        json=[sfmc_contact_row(*bad)],
+        headers={"Authorization": f"Bearer {value.json()['access_token']}"})
+    assert response.status_code == 400 and response.json()["errorcode"] == 10006

@@ -260,3 +260,23 @@ def test_per_vendor_port_points_rest_instance_url_at_itself() -> None:
         listed = requests.get(f"{value['rest_instance_url']}data/v1/customobjects",
                               headers={"Authorization": f"Bearer {value['access_token']}"})
         assert listed.status_code == 200 and listed.json()["count"] == 0
+
+
+def test_seeding_through_the_admin_api(cloud: Cloud) -> None:
+    admin = f"{AUTH}/__admin"
+    created = requests.post(f"{admin}/tenants", json={
+        "id": SUB, "credentials": [{"client_id": "cid", "client_secret": "sec"}],
+        "state": {"data_extensions": [{**CONTACTS, "rows": [
+            {"ContactKey": "S1", "FirstName": "Seeded", "Joined": "1/2/2024 3:04:05 PM"}]}]}})
+    assert created.status_code == 201
+    value = token().json()["access_token"]
+    body = requests.get(f"{REST}/data/v1/customobjectdata/key/contacts_de/rowset",
+                        headers={"Authorization": f"Bearer {value}"}).json()
+    assert body["items"][0]["values"]["joined"] == "1/2/2024 3:04:05 PM"
+    bad = requests.post(f"{admin}/tenants/{SUB}/seed", json={"data_extensions": [
+        {"name": "Bad", "key": "bad", "fields": [{"name": "N", "type": "Number"}],
+         "rows": [{"N": "many"}]}]})
+    assert bad.status_code == 400
+    snapshot = requests.get(f"{admin}/state").json()
+    assert [d["key"] for d in snapshot["tenants"][SUB]["state"]["data_extensions"]] == [
+        "contacts_de"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from mocks.core.bearer import ApiError
 from mocks.core.clock import Clock, iso_utc
+from mocks.core.service import atomic
 
 LIST_TYPES = ("Manual", "Derived", "Surge", "VisitorInsights")
 DOMAIN = re.compile(r"(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
@@ -164,6 +165,7 @@ class BomboraClient:
             return removed
 
     # -- seeding and snapshots -------------------------------------------------------
+    @atomic
     def seed(self, data: dict) -> None:
         for spec in data.get("account_lists") or []:
             try:

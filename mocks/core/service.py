@@ -7,11 +7,13 @@ and supplies the backend class, the host pattern and the renderings of its own e
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from flask import Flask, Response
 
@@ -31,6 +33,26 @@ class Backend(Protocol):
     def snapshot(self) -> dict: ...
 
     def restore(self, data: dict) -> None: ...
+
+
+def atomic(method: Callable) -> Callable:
+    """Make a backend method all-or-nothing: if it raises, the backend's state is put back
+    as it was (in place, so handles to the backend stay valid). For seeding: bad seed data
+    must never leave half of itself behind."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            keep = {id(self.clock): self.clock}  # shared objects are not copied
+            saved = {k: copy.deepcopy(v, dict(keep)) for k, v in self.__dict__.items()
+                     if k not in ("lock", "clock")}
+            try:
+                return method(self, *args, **kwargs)
+            except Exception:
+                self.__dict__.update(saved)
+                raise
+
+    return wrapper
 
 
 @dataclass

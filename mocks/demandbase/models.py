@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from mocks.bombora.models import normalise_domain
 from mocks.core.bearer import ApiError
 from mocks.core.clock import Clock, iso_utc
+from mocks.core.service import atomic
 
 ENTITY_TYPES = ("account", "person", "activity", "campaign", "creative", "opportunity",
                 "intent_activity")
@@ -208,6 +209,7 @@ class DemandbaseClient:
         job.result = {"recordsProcessed": len(good), "recordsFailed": bad}
 
     # -- seeding and snapshots -------------------------------------------------------
+    @atomic
     def seed(self, data: dict) -> None:
         for spec in data.get("account_lists") or []:
             try:

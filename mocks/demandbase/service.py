@@ -165,7 +165,9 @@ def _add(c: DemandbaseClient, target: object, body: object) -> dict:
             rejected.append({"index": index, "errorMessage":
                              "accountName and a valid accountEmailDomain are required"})
             continue
-        good.append({"accountName": name.strip(), "domain": domain})
+        # every submitted field is kept, so a test can see what the CDP sent (primaryId must
+        # never arrive: B-BOM-05 / AEP's Demandbase mapping)
+        good.append({**item, "accountName": name.strip(), "domain": domain})
     kept, _ = drop_some(good)
     c.add_accounts(target, kept)  # type: ignore[arg-type]
     return {"accepted": len(good), "rejected": rejected}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from mocks.core.auth import Credential
 from mocks.core.clock import Clock, iso_utc, parse_time
+from mocks.core.service import atomic
 
 from .errors import MarketoError, RecordError, reason
 from .fields import DEFAULT_GET_FIELDS, FieldDef, Schema, index_key
@@ -339,6 +340,7 @@ class LeadDatabase:
         return names or list(DEFAULT_GET_FIELDS)
 
     # -- seeding and snapshots -------------------------------------------------------
+    @atomic
     def seed(self, data: dict) -> None:
         """Add state: settings, custom fields, partitions, leads, folders and static lists."""
         with self.lock:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from mocks.core.clock import Clock
+from mocks.core.service import atomic
 
 from .errors import SfmcError, row_error
 
@@ -272,6 +273,7 @@ class SfmcAccount:
                 request.done = now
 
     # -- seeding and snapshots ---------------------------------------------------------
+    @atomic
     def seed(self, data: dict) -> None:
         for spec in data.get("data_extensions") or []:
             try:
