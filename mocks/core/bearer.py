@@ -87,8 +87,6 @@ class BearerService(VendorService):
         app = Flask(f"vendorsim.{self.name}")
         install_journal(app, self)
         app.before_request(self._before)
-        app.after_request(self._after)
-        app.teardown_request(self._teardown)
         app.register_error_handler(ApiError, self._answer)
         app.register_error_handler(HTTPException, self._http_exception)
         app.register_error_handler(Exception, self._unexpected)
@@ -142,17 +140,3 @@ class BearerService(VendorService):
         except LimitExceeded as exc:
             return self.render_limit(exc, tenant)
         return None
-
-    def _after(self, response: Response) -> Response:
-        ticket = g.get("ticket")
-        if ticket is not None:
-            if g.failed or response.status_code >= 400:
-                ticket.refund()
-            ticket.release()
-        return response
-
-    def _teardown(self, exc: BaseException | None) -> None:
-        ticket = g.get("ticket")
-        if ticket is not None and not ticket.released:
-            ticket.refund()
-            ticket.release()

@@ -10,10 +10,12 @@ from .service import VendorService
 
 
 def install_journal(app: Flask, service: VendorService) -> None:
-    """Give each request its bookkeeping slots and journal it when it is answered.
+    """Give each request its bookkeeping slots; when it is answered, settle its limit
+    ticket and journal it.
 
-    Vendor code sets `g.codes` (its error codes), `g.records` (batch size), `g.failed`
-    (a response-level error, so limits are refunded) and `g.fault` (the fault rule used).
+    Vendor code sets `g.ticket` (slots held with the limiter), `g.codes` (its error codes),
+    `g.records` (batch size), `g.failed` (an error answer: the ticket's rate and quota slots
+    are given back) and `g.fault` (the fault rule used).
     """
     journal = service.cloud.journal
     clock = service.clock
@@ -30,6 +32,23 @@ def install_journal(app: Flask, service: VendorService) -> None:
         state.ticket = None
         state.drop_rule = None
         state.dropped = None
+
+    @app.after_request
+    def _settle(response: Response) -> Response:
+        state = g._get_current_object()  # type: ignore[attr-defined]
+        ticket = state.ticket
+        if ticket is not None:
+            if state.failed or response.status_code >= 400:
+                ticket.refund()
+            ticket.release()
+        return response
+
+    @app.teardown_request
+    def _settle_on_error(exc: BaseException | None) -> None:
+        ticket = g.get("ticket")
+        if ticket is not None and not ticket.released:
+            ticket.refund()
+            ticket.release()
 
     @app.after_request
     def _journal(response: Response) -> Response:

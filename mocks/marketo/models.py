@@ -9,7 +9,6 @@ instance-wide unless the instance makes the partition part of the dedupe key.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
 
 from mocks.core.auth import Credential
 from mocks.core.clock import Clock, iso_utc, parse_time
@@ -18,82 +17,12 @@ from mocks.core.service import atomic
 from .errors import MarketoError, RecordError, reason
 from .fields import DEFAULT_GET_FIELDS, FieldDef, Schema, index_key
 from .lists import StaticListStore
+from .records import Lead, Partition, Settings, SyncPlan
 
 _ID_ONLY = frozenset({"id"})
 _NOTHING: frozenset[str] = frozenset()
 SYNC_ACTIONS = ("createOnly", "updateOnly", "createOrUpdate", "createDuplicate")
 DEFAULT_PARTITION = "Default"
-
-
-@dataclass
-class Lead:
-    id: int
-    values: dict
-    partition_id: int
-    created_at: float
-    updated_at: float
-
-    def get(self, name: str) -> object:
-        if name == "id":
-            return self.id
-        if name == "leadPartitionId":
-            return self.partition_id
-        if name == "createdAt":
-            return iso_utc(self.created_at)
-        if name == "updatedAt":
-            return iso_utc(self.updated_at)
-        return self.values.get(name)
-
-    def render(self, fields: tuple[str, ...] | list[str]) -> dict:
-        out = {"id": self.id}
-        for name in fields:
-            if name != "id":
-                out[name] = self.get(name)
-        return out
-
-
-@dataclass
-class Partition:
-    id: int
-    name: str
-    description: str = ""
-
-
-@dataclass
-class Settings:
-    """Instance settings a real admin (or Marketo Support) would set."""
-
-    dedupe_by_partition: bool = False  # 'Lead Partition' added as a custom dupe rule
-    on_multiple_matches: str = "skip"  # "skip" (REST: 1007) or "update_most_recent"
-    pod: str = "ab"  # the suffix of access tokens
-    reject_query_token: bool = False  # refuse ?access_token= (Marketo is retiring it)
-    extra: dict = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        return {"dedupe_by_partition": self.dedupe_by_partition,
-                "on_multiple_matches": self.on_multiple_matches, "pod": self.pod,
-                "reject_query_token": self.reject_query_token}
-
-    def update(self, data: dict) -> None:
-        for key, value in data.items():
-            if key not in self.to_dict():
-                raise ValueError(f"unknown Marketo setting {key!r}")
-            if key == "on_multiple_matches" and value not in ("skip", "update_most_recent"):
-                raise ValueError("on_multiple_matches is 'skip' or 'update_most_recent'")
-            setattr(self, key, value)
-
-
-@dataclass(slots=True)
-class _SyncPlan:
-    action: str
-    lookup_field: str
-    allow: frozenset
-    partition_name: str | None
-    target: Partition | RecordError | None
-    scope: int | None  # partition id when dedupe is per partition
-    index: dict | None  # the lookup field's index when one look-up answers
-    credential: Credential | None  # only when it is limited to some partitions
-    now: float
 
 
 class LeadDatabase:
@@ -223,7 +152,7 @@ class LeadDatabase:
         return results
 
     def _plan(self, action: str, lookup_field: str, partition_name: str | None,
-              credential: Credential | None) -> _SyncPlan:
+              credential: Credential | None) -> SyncPlan:
         """What is the same for every record of one call, worked out once."""
         try:  # where new leads would go; if refused, every record that needs it is skipped
             target: Partition | RecordError | None = (
@@ -232,7 +161,7 @@ class LeadDatabase:
         except RecordError as exc:
             target = exc
         scoped = isinstance(target, Partition) and self.settings.dedupe_by_partition
-        return _SyncPlan(
+        return SyncPlan(
             action=action, lookup_field=lookup_field,
             allow=_ID_ONLY if lookup_field == "id" else _NOTHING,
             partition_name=partition_name, target=target,
@@ -241,7 +170,7 @@ class LeadDatabase:
             credential=credential if credential and credential.partitions is not None else None,
             now=self.clock.now())
 
-    def _sync_one(self, record: object, plan: _SyncPlan) -> dict:
+    def _sync_one(self, record: object, plan: SyncPlan) -> dict:
         if type(record) is not dict:
             raise RecordError("1003", "Invalid data: each input record must be an object")
         values = self.schema.check_record(record, allow=plan.allow)

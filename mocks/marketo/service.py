@@ -67,8 +67,6 @@ class MarketoService(VendorService):
         app.config["MAX_CONTENT_LENGTH"] = None
         install_journal(app, self)
         app.before_request(self._before)
-        app.after_request(self._after)
-        app.teardown_request(self._teardown)
         app.register_error_handler(MarketoError, self._marketo_error)
         app.register_error_handler(NotFound, lambda e: http.failure("610", message("610")))
         app.register_error_handler(MethodNotAllowed,
@@ -138,21 +136,6 @@ class MarketoService(VendorService):
         except LimitExceeded as exc:
             return self.render_limit(exc, tenant)
         return None
-
-    def _after(self, response: Response) -> Response:
-        state = g._get_current_object()  # type: ignore[attr-defined]
-        ticket = state.ticket
-        if ticket is not None:
-            if state.failed:
-                ticket.refund()
-            ticket.release()
-        return response
-
-    def _teardown(self, exc: BaseException | None) -> None:
-        ticket = g.get("ticket")
-        if ticket is not None and not ticket.released:
-            ticket.refund()
-            ticket.release()
 
     def _marketo_error(self, exc: MarketoError) -> Response:
         return http.failure(exc.code, exc.text)

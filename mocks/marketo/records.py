@@ -1,0 +1,82 @@
+"""The records of a Marketo lead database: leads, partitions, instance settings, and the
+plan of one Sync Leads call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mocks.core.auth import Credential
+from mocks.core.clock import iso_utc
+
+from .errors import RecordError
+
+
+@dataclass
+class Lead:
+    id: int
+    values: dict
+    partition_id: int
+    created_at: float
+    updated_at: float
+
+    def get(self, name: str) -> object:
+        if name == "id":
+            return self.id
+        if name == "leadPartitionId":
+            return self.partition_id
+        if name == "createdAt":
+            return iso_utc(self.created_at)
+        if name == "updatedAt":
+            return iso_utc(self.updated_at)
+        return self.values.get(name)
+
+    def render(self, fields: tuple[str, ...] | list[str]) -> dict:
+        out = {"id": self.id}
+        for name in fields:
+            if name != "id":
+                out[name] = self.get(name)
+        return out
+
+
+@dataclass
+class Partition:
+    id: int
+    name: str
+    description: str = ""
+
+
+@dataclass
+class Settings:
+    """Instance settings a real admin (or Marketo Support) would set."""
+
+    dedupe_by_partition: bool = False  # 'Lead Partition' added as a custom dupe rule
+    on_multiple_matches: str = "skip"  # "skip" (REST: 1007) or "update_most_recent"
+    pod: str = "ab"  # the suffix of access tokens
+    reject_query_token: bool = False  # refuse ?access_token= (Marketo is retiring it)
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"dedupe_by_partition": self.dedupe_by_partition,
+                "on_multiple_matches": self.on_multiple_matches, "pod": self.pod,
+                "reject_query_token": self.reject_query_token}
+
+    def update(self, data: dict) -> None:
+        for key, value in data.items():
+            if key not in self.to_dict():
+                raise ValueError(f"unknown Marketo setting {key!r}")
+            if key == "on_multiple_matches" and value not in ("skip", "update_most_recent"):
+                raise ValueError("on_multiple_matches is 'skip' or 'update_most_recent'")
+            setattr(self, key, value)
+
+
+@dataclass(slots=True)
+class SyncPlan:
+    action: str
+    lookup_field: str
+    allow: frozenset
+    partition_name: str | None
+    target: Partition | RecordError | None
+    scope: int | None  # partition id when dedupe is per partition
+    index: dict | None  # the lookup field's index when one look-up answers
+    credential: Credential | None  # only when it is limited to some partitions
+    now: float
