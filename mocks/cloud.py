@@ -52,9 +52,16 @@ class Cloud:
         if unknown:
             raise ValueError(f"unknown vendor(s) {sorted(unknown)}: choose from {sorted(classes)}")
         self.services: dict[str, VendorService] = {n: classes[n](self) for n in names}
-        self._admin_app = Flask("vendorsim.cloud")
-        self._admin_app.register_blueprint(admin_blueprint(self, None))
-        self.wsgi: Callable = HostRouter(list(self.services.values()), self._admin_app.wsgi_app)
+        self._admin_app: Flask | None = None
+        self.wsgi: Callable = HostRouter(list(self.services.values()), self._cloud_admin)
+
+    def _cloud_admin(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        """The admin API for every vendor, on addresses no vendor claims (built on first use)."""
+        if self._admin_app is None:
+            app = Flask("vendorsim.cloud")
+            app.register_blueprint(admin_blueprint(self, None))
+            self._admin_app = app
+        return self._admin_app.wsgi_app(environ, start_response)
 
     def service(self, name: str) -> VendorService:
         try:

@@ -86,8 +86,24 @@ class VendorService:
         self._lock = threading.RLock()
         self._tenants: dict[str, Tenant] = {}
         self.limit_overrides: dict[str, dict] = {}
-        self.app: Flask = self.create_app()
-        self.wsgi = self.wrap_wsgi(self.app.wsgi_app)
+        self._app: Flask | None = None
+        self._wsgi: Callable | None = None
+
+    @property
+    def app(self) -> Flask:
+        """The vendor's Flask app, built on first use: a test that talks to one vendor
+        should not pay for building the others."""
+        if self._app is None:
+            with self._lock:
+                if self._app is None:
+                    self._app = self.create_app()
+        return self._app
+
+    @property
+    def wsgi(self) -> Callable:
+        if self._wsgi is None:
+            self._wsgi = self.wrap_wsgi(self.app.wsgi_app)
+        return self._wsgi
 
     def wrap_wsgi(self, app: Callable) -> Callable:
         """Middleware around the vendor's Flask app (Marketo: `_method` overrides)."""
