@@ -157,3 +157,11 @@ def test_happy_path_through_httpx_transport() -> None:
                     json=[{"domain": "acme.com"}])
     assert [a["domain"] for a in cloud.bombora("a").lists[list_id].accounts.values()] == [
         "acme.com"]
+
+
+def test_cdp_mapping_name_is_taken_for_the_domain(bombora: requests.Session) -> None:
+    """B-BOM-05: the CDP maps accountOrganization.domain to companyWebsiteDomain."""
+    list_id = new_list(bombora, "From the CDP")
+    bombora.post(f"{LISTS}/{list_id}/accounts",
+                 json=[{"companyWebsiteDomain": "www.Initech.io"}])
+    assert bombora.get(f"{LISTS}/{list_id}/accounts/domains").json() == ["initech.io"]

@@ -129,7 +129,9 @@ class BomboraClient:
                 raise problem(400, "The request body must be a non-empty array of accounts")
             accepted, rejected, seen = [], [], set()
             for index, item in enumerate(items):
-                raw = item.get("domain") if isinstance(item, dict) else None
+                # `domain` in Bombora's API; `companyWebsiteDomain` as the CDP's mapping names it
+                raw = (item.get("domain", item.get("companyWebsiteDomain"))
+                       if isinstance(item, dict) else None)
                 domain = normalise_domain(raw)
                 if domain is None:
                     rejected.append({"index": index, "domain": raw, "message": "Invalid domain"})
