@@ -165,3 +165,13 @@ def test_cdp_mapping_name_is_taken_for_the_domain(bombora: requests.Session) -> 
     bombora.post(f"{LISTS}/{list_id}/accounts",
                  json=[{"companyWebsiteDomain": "www.Initech.io"}])
     assert bombora.get(f"{LISTS}/{list_id}/accounts/domains").json() == ["initech.io"]
+
+
+def test_strict_mode_knows_only_seeded_clients() -> None:
+    from mocks import mock_vendors
+
+    with mock_vendors(strict=True) as cloud:
+        assert token("anyone", "x").status_code == 401
+        cloud.service("bombora").seed_tenant("cdp", credentials=[{"client_id": "cdp",
+                                                                  "client_secret": "s"}])
+        assert token("cdp", "s").status_code == 200

@@ -280,3 +280,16 @@ def test_seeding_through_the_admin_api(cloud: Cloud) -> None:
     snapshot = requests.get(f"{admin}/state").json()
     assert [d["key"] for d in snapshot["tenants"][SUB]["state"]["data_extensions"]] == [
         "contacts_de"]
+
+
+def test_strict_mode_knows_only_seeded_accounts() -> None:
+    from mocks import mock_vendors
+
+    with mock_vendors(strict=True) as cloud:
+        assert token().status_code == 401
+        cloud.service("sfmc").seed_tenant(SUB, credentials=[{"client_id": "cid",
+                                                             "client_secret": "sec"}])
+        assert token().status_code == 200
+        other = requests.post("https://other.auth.marketingcloudapis.com/v2/token", json={
+            "grant_type": "client_credentials", "client_id": "cid", "client_secret": "sec"})
+        assert other.status_code == 401
