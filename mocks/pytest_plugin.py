@@ -4,18 +4,20 @@
   `@pytest.mark.vendorsim(clock="virtual", strict=True)` (real clock by default).
 - `vendorsim_server`: one waitress server per session (per xdist worker, on free ports,
   virtual clock), reset before each test that uses it.
-- `vendorsim_target`: the same tests against either, chosen with
-  `--vendorsim-target=inprocess|server`.
+- `vendorsim_target`: the same tests against in-process mocks, that server, or a container,
+  chosen with `--vendorsim-target=inprocess|server|docker` (virtual clock in all three).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
+import requests
 
-from mocks.cloud import Cloud
+from mocks.cloud import Cloud, _vendor_classes
 from mocks.inprocess import mock_vendors
 from mocks.server import ServerRunner
 
@@ -28,8 +30,9 @@ VENDOR_HOSTS = {"marketo": "https://{tenant}.mktorest.com",
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("vendorsim")
     group.addoption("--vendorsim-target", default="inprocess",
-                    choices=("inprocess", "server"),
-                    help="where vendorsim_target points: in-process mocks or a local server")
+                    choices=("inprocess", "server", "docker"),
+                    help="where vendorsim_target points: in-process mocks, a local server, or "
+                         "a container (image from VENDORSIM_IMAGE, default vendorsim:latest)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -61,32 +64,63 @@ def vendorsim_server(_vendorsim_session_server: ServerRunner) -> ServerRunner:
     return _vendorsim_session_server
 
 
+@pytest.fixture(scope="session")
+def _vendorsim_container() -> Iterator[dict[str, str]]:
+    from mocks import container
+
+    image = os.environ.get("VENDORSIM_IMAGE", container.DEFAULT_IMAGE)
+    name = f"vendorsim-test-{os.getpid()}"  # one per xdist worker
+    try:
+        running = container.up(image, name, fixed_ports=False,
+                               environment={"VENDORSIM_CLOCK": "virtual"})
+    except (container.EngineUnavailable, container.ContainerError) as exc:
+        pytest.fail(f"--vendorsim-target=docker: {exc}")
+    yield running.urls
+    container.down(name)
+
+
 @dataclass
 class Target:
     """Where tests send vendor traffic, whichever way the mocks run."""
 
     mode: str
-    cloud: Cloud
-    server: ServerRunner | None = None
+    cloud: Cloud | None = None  # in-process and server modes: the cloud itself
+    urls: dict[str, str] = field(default_factory=dict)  # server and docker modes
 
-    def base_url(self, vendor: str, tenant: str) -> str:
-        if self.server is not None:
-            return self.server.base_url(vendor, tenant)
-        return VENDOR_HOSTS[vendor].format(tenant=tenant)
+    def base_url(self, vendor: str, tenant: str = "") -> str:
+        if self.mode == "inprocess":
+            return VENDOR_HOSTS[vendor].format(tenant=tenant)
+        if _vendor_classes()[vendor].tenant_in_path:
+            return f"{self.urls[vendor]}/{tenant}"
+        return self.urls[vendor]
 
-    def admin_url(self, vendor: str) -> str:
-        if self.server is not None:
-            return f"{self.server.urls[vendor]}/__admin"
-        example = self.cloud.service(vendor).example_tenant
-        return f"{VENDOR_HOSTS[vendor].format(tenant=example)}/__admin"
+    def admin_url(self, vendor: str | None = None) -> str:
+        """The admin API of one vendor, or (vendor None, not in-process) of the whole cloud."""
+        if self.mode == "inprocess":
+            example = _vendor_classes()[vendor or "marketo"].example_tenant
+            return f"{VENDOR_HOSTS[vendor or 'marketo'].format(tenant=example)}/__admin"
+        return f"{self.urls[vendor or 'cloud']}/__admin"
+
+    def advance(self, seconds: float) -> None:
+        """Move the (virtual) clock the mocks read."""
+        if self.cloud is not None:
+            self.cloud.clock.advance(seconds)  # type: ignore[attr-defined]
+            return
+        response = requests.post(f"{self.admin_url()}/clock/advance", json={"seconds": seconds})
+        response.raise_for_status()
 
 
 @pytest.fixture
 def vendorsim_target(request: pytest.FixtureRequest) -> Iterator[Target]:
-    """In-process or server mocks, per `--vendorsim-target`; virtual clock either way."""
-    if request.config.getoption("--vendorsim-target") == "server":
+    """In-process, server or container mocks, per `--vendorsim-target`; virtual clock."""
+    mode = request.config.getoption("--vendorsim-target")
+    if mode == "server":
         server = request.getfixturevalue("vendorsim_server")
-        yield Target("server", server.cloud, server)
-        return
-    with mock_vendors(clock="virtual") as cloud:
-        yield Target("inprocess", cloud)
+        yield Target("server", server.cloud, dict(server.urls))
+    elif mode == "docker":
+        urls = request.getfixturevalue("_vendorsim_container")
+        requests.post(f"{urls['cloud']}/__admin/reset").raise_for_status()
+        yield Target("docker", None, dict(urls))
+    else:
+        with mock_vendors(clock="virtual") as cloud:
+            yield Target("inprocess", cloud)

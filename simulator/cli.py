@@ -94,6 +94,46 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_docker(args: argparse.Namespace) -> int:
+    """`vendorsim docker up|down|status|logs`: the mocks as a container (docker SDK)."""
+    from mocks import container
+
+    try:
+        if args.action == "up":
+            if args.build:
+                print(f"building {args.image} on {args.base_image} ...", flush=True)
+                container.build(args.image, args.base_image)
+            env = {"VENDORSIM_STRICT": str(args.strict).lower(),
+                   "VENDORSIM_NO_LIMITS": str(args.no_limits).lower(),
+                   "VENDORSIM_CLOCK": args.clock}
+            running = container.up(args.image, args.name, fixed_ports=not args.random_ports,
+                                   host_network=args.host_network, environment=env)
+            _print_running(running)
+        elif args.action == "status":
+            running = container.status(args.name)
+            if running is None:
+                print(f"no container {args.name}")
+                return 1
+            _print_running(running)
+        elif args.action == "logs":
+            print(container.logs(args.name, args.tail), end="")
+        else:
+            print(f"removed {args.name}" if container.down(args.name)
+                  else f"no container {args.name}")
+    except (container.EngineUnavailable, container.ContainerError) as exc:
+        print(f"vendorsim docker: {exc}", file=sys.stderr)
+        return 3
+    return 0
+
+
+def _print_running(running: object) -> None:
+    print(f"{running.name}: {running.status}, health {running.health}, "  # type: ignore[attr-defined]
+          f"image {running.image}")  # type: ignore[attr-defined]
+    for vendor, url in running.urls.items():  # type: ignore[attr-defined]
+        print(f"  {vendor:<11} {url}")
+    print("VENDORSIM_URLS " + json.dumps(running.urls), flush=True)  # type: ignore[attr-defined]
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from simulator.demo import run_demo
 
@@ -146,6 +186,25 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
                      help="processes rendering chunks (output is the same for any number)")
     gen.set_defaults(func=cmd_generate)
+
+    dock = sub.add_parser("docker", help="run the mocks as a container (docker SDK)")
+    dock.add_argument("action", choices=("up", "down", "status", "logs"))
+    dock.add_argument("--image", default="vendorsim:latest")
+    dock.add_argument("--name", default="vendorsim", help="container name")
+    dock.add_argument("--build", action="store_true",
+                      help="build the image first (wheels made here, no network in the build)")
+    dock.add_argument("--base-image", default=os.environ.get("VENDORSIM_BASE_IMAGE",
+                                                             "python:3.11-slim"),
+                      help="any image with python3 and python3-venv")
+    dock.add_argument("--random-ports", action="store_true",
+                      help="publish on free 127.0.0.1 ports instead of 8080-8084")
+    dock.add_argument("--host-network", action="store_true",
+                      help="share the host's network (ports 8080-8084 on 127.0.0.1)")
+    dock.add_argument("--strict", action="store_true")
+    dock.add_argument("--no-limits", action="store_true")
+    dock.add_argument("--clock", choices=("real", "virtual"), default="real")
+    dock.add_argument("--tail", type=int, default=100, help="log lines (logs)")
+    dock.set_defaults(func=cmd_docker)
 
     demo = sub.add_parser("demo", help="walk through the Marketo mock in-process")
     demo.set_defaults(func=cmd_demo)

@@ -12,7 +12,6 @@ import pytest
 import requests
 
 from mocks import Cloud, mock_vendors
-from mocks.pytest_plugin import Target
 from tests.helpers import BASE, MUNCHKIN, MarketoCaller
 
 TOKEN_QUERY = "/identity/oauth/token?grant_type=client_credentials&client_id=a&client_secret=b"
@@ -129,13 +128,3 @@ def test_pytest_marker_configures_the_fixture(vendorsim: Cloud) -> None:
     assert vendorsim.clock.virtual and vendorsim.strict
     assert requests.get(BASE + TOKEN_QUERY).status_code == 401
 
-
-def test_vendorsim_target_runs_the_same_test_either_way(vendorsim_target: Target) -> None:
-    """`pytest --vendorsim-target=server` sends this to a waitress server instead."""
-    caller = MarketoCaller(vendorsim_target.base_url("marketo", MUNCHKIN)).login()
-    assert caller.sync([{"email": "t@x.example"}])["result"][0]["status"] == "created"
-    state = requests.get(f"{vendorsim_target.admin_url('marketo')}/state").json()
-    assert [lead["email"] for lead in state["tenants"][MUNCHKIN]["state"]["leads"]] == [
-        "t@x.example"]
-    vendorsim_target.cloud.clock.advance(3600)  # virtual in both modes
-    assert caller.get("/rest/v1/leads/partitions.json")["errors"][0]["code"] == "602"

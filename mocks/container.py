@@ -1,0 +1,155 @@
+"""Run the mocks as a container with the `docker` SDK (like testcontainers): build the image
+from wheels made on the host, start it with ports on 127.0.0.1, wait for its health check,
+report its URLs, stop it. An unreachable engine is an `EngineUnavailable` with a message a
+person can act on, never a traceback.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker
+from docker.errors import APIError, BuildError, DockerException, ImageNotFound, NotFound
+
+DEFAULT_IMAGE = "vendorsim:latest"
+DEFAULT_NAME = "vendorsim"
+DEFAULT_BASE = "python:3.11-slim"
+# the container's ports: `vendorsim serve --port 8080` puts the vendors after it, in this order
+PORTS = {"cloud": 8080, "marketo": 8081, "sfmc": 8082, "bombora": 8083, "demandbase": 8084}
+
+
+class EngineUnavailable(RuntimeError):
+    """No Docker engine answers (not installed, not running, or no permission)."""
+
+
+class ContainerError(RuntimeError):
+    """The image would not build or the container would not become healthy."""
+
+
+@dataclass
+class Running:
+    name: str
+    image: str
+    urls: dict[str, str]
+    status: str
+    health: str
+
+
+def engine() -> docker.DockerClient:
+    try:
+        client = docker.from_env()
+        client.ping()
+        return client
+    except DockerException as exc:
+        raise EngineUnavailable(
+            "no Docker engine is reachable (is dockerd running, and may this user use "
+            f"/var/run/docker.sock?): {exc}") from None
+
+
+def project_root() -> Path:
+    """The checkout holding pyproject.toml and the Dockerfile (images build from source)."""
+    here = Path(__file__).resolve().parent.parent
+    if not (here / "Dockerfile").exists() or not (here / "pyproject.toml").exists():
+        raise ContainerError(f"no Dockerfile beside {here}: build from a vendorsim checkout")
+    return here
+
+
+def build(tag: str = DEFAULT_IMAGE, base_image: str = DEFAULT_BASE,
+          client: docker.DockerClient | None = None) -> str:
+    """Build the image: wheels made here (pip wheel), copied into a context, no network."""
+    client = client or engine()
+    root = project_root()
+    with tempfile.TemporaryDirectory(prefix="vendorsim-image-") as tmp:
+        context = Path(tmp)
+        shutil.copy(root / "Dockerfile", context / "Dockerfile")
+        wheels = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--quiet", "--wheel-dir",
+             str(context / "wheels"), str(root)], capture_output=True, text=True)
+        if wheels.returncode != 0:
+            raise ContainerError(f"pip wheel failed:\n{wheels.stderr[-2000:]}")
+        try:
+            client.images.build(path=str(context), tag=tag, rm=True, pull=False,
+                                buildargs={"BASE_IMAGE": base_image})
+        except (BuildError, APIError) as exc:
+            raise ContainerError(f"docker build failed: {exc}") from None
+    return tag
+
+
+def up(image: str = DEFAULT_IMAGE, name: str = DEFAULT_NAME, *, fixed_ports: bool = True,
+       host_network: bool = False, environment: dict[str, str] | None = None,
+       timeout: float = 60.0, client: docker.DockerClient | None = None) -> Running:
+    """Start (or reuse) the container and wait until its health check passes."""
+    client = client or engine()
+    try:
+        container = client.containers.get(name)
+        if container.status != "running":
+            container.remove(force=True)
+            raise NotFound("stale")
+    except NotFound:
+        try:
+            client.images.get(image)
+        except ImageNotFound:
+            raise ContainerError(f"no image {image}: run `vendorsim docker up --build`") from None
+        options: dict = {"detach": True, "name": name, "environment": environment or {}}
+        if host_network:
+            options["network_mode"] = "host"
+            options["environment"] = {"VENDORSIM_HOST": "127.0.0.1", **options["environment"]}
+        else:
+            options["ports"] = {f"{p}/tcp": ("127.0.0.1", p if fixed_ports else None)
+                                for p in PORTS.values()}
+        container = client.containers.run(image, **options)
+    deadline = time.monotonic() + timeout
+    while True:
+        container.reload()
+        health = container.attrs["State"].get("Health", {}).get("Status", "none")
+        if health == "healthy":
+            break
+        if container.status == "exited" or time.monotonic() > deadline:
+            logs = container.logs(tail=30).decode(errors="replace")
+            raise ContainerError(f"container {name} is {container.status}/{health}:\n{logs}")
+        time.sleep(0.2)
+    return describe(container, host_network)
+
+
+def describe(container: object, host_network: bool = False) -> Running:
+    attrs = container.attrs  # type: ignore[attr-defined]
+    health = attrs["State"].get("Health", {}).get("Status", "none")
+    urls = {}
+    for vendor, port in PORTS.items():
+        if host_network or attrs["HostConfig"].get("NetworkMode") == "host":
+            urls[vendor] = f"http://127.0.0.1:{port}"
+            continue
+        bound = (attrs["NetworkSettings"]["Ports"] or {}).get(f"{port}/tcp") or []
+        if bound:
+            urls[vendor] = f"http://127.0.0.1:{bound[0]['HostPort']}"
+    return Running(container.name, attrs["Config"]["Image"], urls,  # type: ignore[attr-defined]
+                   container.status, health)  # type: ignore[attr-defined]
+
+
+def status(name: str = DEFAULT_NAME) -> Running | None:
+    try:
+        return describe(engine().containers.get(name))
+    except NotFound:
+        return None
+
+
+def logs(name: str = DEFAULT_NAME, tail: int = 100) -> str:
+    try:
+        return engine().containers.get(name).logs(tail=tail).decode(errors="replace")
+    except NotFound:
+        raise ContainerError(f"no container {name}") from None
+
+
+def down(name: str = DEFAULT_NAME) -> bool:
+    """Stop and remove the container; False when there was none."""
+    try:
+        engine().containers.get(name).remove(force=True)
+        return True
+    except NotFound:
+        return False

@@ -1,0 +1,76 @@
+"""One subset for every way the mocks run: in-process (default), `--vendorsim-target=server`
+and `--vendorsim-target=docker` (the container). Only HTTP and the admin API are used, so
+the same assertions hold wherever the mocks are."""
+
+from __future__ import annotations
+
+import requests
+
+from mocks.pytest_plugin import Target
+from tests.helpers import MUNCHKIN, MarketoCaller
+
+SUB = "mc-target-test"
+
+
+def test_marketo_sync_state_and_token_expiry(vendorsim_target: Target) -> None:
+    caller = MarketoCaller(vendorsim_target.base_url("marketo", MUNCHKIN)).login()
+    assert caller.sync([{"email": "t@x.example"}])["result"][0]["status"] == "created"
+    state = requests.get(f"{vendorsim_target.admin_url('marketo')}/state").json()
+    assert [lead["email"] for lead in state["tenants"][MUNCHKIN]["state"]["leads"]] == [
+        "t@x.example"]
+    vendorsim_target.advance(3600)
+    assert caller.get("/rest/v1/leads/partitions.json")["errors"][0]["code"] == "602"
+
+
+def test_marketo_rate_window_on_the_virtual_clock(vendorsim_target: Target) -> None:
+    admin = vendorsim_target.admin_url("marketo")
+    requests.post(f"{admin}/tenants", json={"id": MUNCHKIN, "limits": {"window_calls": 3}})
+    caller = MarketoCaller(vendorsim_target.base_url("marketo", MUNCHKIN)).login()
+    results = [caller.get("/rest/v1/leads/partitions.json")["success"] for _ in range(4)]
+    assert results == [True, True, True, False]
+    vendorsim_target.advance(20)
+    assert caller.get("/rest/v1/leads/partitions.json")["success"] is True
+    journal = requests.get(f"{admin}/journal", params={"code": "606"}).json()
+    assert journal["count"] == 1
+
+
+def test_sfmc_token_points_at_a_reachable_rest_url(vendorsim_target: Target) -> None:
+    admin = vendorsim_target.admin_url("sfmc")
+    requests.post(f"{admin}/tenants", json={"id": SUB, "state": {"data_extensions": [
+        {"name": "C", "key": "c", "fields": [{"name": "K", "isPrimaryKey": True},
+                                            {"name": "Flag", "type": "Boolean"}],
+         "rows": [{"K": "1", "Flag": "true"}]}]}})
+    base = vendorsim_target.base_url("sfmc", SUB)
+    value = requests.post(f"{base}/v2/token", json={"grant_type": "client_credentials",
+                                                    "client_id": "a", "client_secret": "b"})
+    body = value.json()
+    rows = requests.get(f"{body['rest_instance_url']}data/v1/customobjectdata/key/c/rowset",
+                        headers={"Authorization": f"Bearer {body['access_token']}"}).json()
+    assert rows["items"] == [{"keys": {"k": "1"}, "values": {"flag": "True"}}]
+
+
+def test_bombora_and_demandbase_lists(vendorsim_target: Target) -> None:
+    bombora = vendorsim_target.base_url("bombora")
+    value = requests.post(f"{bombora}/oauth/token", json={"client_id": "c",
+                                                          "client_secret": "s"}).json()
+    auth = {"Authorization": f"Bearer {value['access_token']}"}
+    lists = f"{bombora}/account-list/v1/account-list"
+    list_id = requests.post(lists, headers=auth, json={"type": "Manual",
+                                                       "metadata": {"name": "T"}}).json()["id"]
+    requests.post(f"{lists}/{list_id}/accounts", headers=auth, json=[{"domain": "acme.com"}])
+    assert requests.get(f"{lists}/{list_id}/accounts/domains", headers=auth).json() == [
+        "acme.com"]
+    assert requests.post(lists, headers=auth, json={
+        "type": "Manual", "metadata": {"name": "T"}}).status_code == 409
+
+    demandbase = vendorsim_target.base_url("demandbase")
+    value = requests.post(f"{demandbase}/auth/v1/token",
+                          data={"client_id": "c", "client_secret": "s"}).json()
+    auth = {"Authorization": f"Bearer {value['accessToken']}"}
+    job = requests.post(f"{demandbase}/import/v1/job", headers=auth,
+                        json={"entityType": "account", "dataImportName": "T"}).json()
+    requests.put(f"{demandbase}/import/v1/job/{job['id']}/data?listAction=insert",
+                 headers=auth, data=b"accountName,accountEmailDomain\nAcme,acme.com\n")
+    vendorsim_target.advance(30)
+    done = requests.get(f"{demandbase}/import/v1/job/{job['id']}", headers=auth).json()
+    assert done["state"] == "completed" and done["recordsProcessed"] == 1
