@@ -45,7 +45,7 @@ class BomboraService(BearerService):
 
     def client(self, client_id: str) -> BomboraClient:
         """The account lists of a client (created if new), for Python-side seeding."""
-        return self.tenant(client_id, create=True).backend  # type: ignore[return-value]
+        return self.backend(client_id)
 
     def unauthorized(self) -> ApiError:
         return problem(401, "Unauthorized")

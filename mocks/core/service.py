@@ -155,6 +155,10 @@ class VendorService:
             limiter=TenantLimiter(limits, self.clock),
         )
 
+    def backend(self, tenant_id: str) -> Any:
+        """A tenant's model (created if new), to seed and inspect from Python."""
+        return self.tenant(tenant_id, create=True).backend
+
     def find_tenant(self, tenant_id: str) -> Tenant | None:
         return self._tenants.get(self.normalise_tenant(tenant_id))
 

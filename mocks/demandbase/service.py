@@ -42,7 +42,7 @@ class DemandbaseService(BearerService):
         return f"eyJhbGciOiJIUzI1NiJ9.{uuid.uuid4().hex}.{uuid.uuid4().hex}"
 
     def client(self, client_id: str) -> DemandbaseClient:
-        return self.tenant(client_id, create=True).backend  # type: ignore[return-value]
+        return self.backend(client_id)
 
     def add_api_token(self, client_id: str, value: str) -> None:
         """Register a user's API token (My Profile > API Token) as a bearer for `client_id`."""

@@ -56,7 +56,7 @@ class MarketoService(VendorService):
 
     def database(self, munchkin_id: str) -> LeadDatabase:
         """The lead database of an instance (created if new), for Python-side seeding."""
-        return self.tenant(munchkin_id, create=True).backend
+        return self.backend(munchkin_id)
 
     # -- the app ---------------------------------------------------------------------
     def create_app(self) -> Flask:

@@ -66,7 +66,7 @@ class SfmcService(BearerService):
 
     def account(self, subdomain: str) -> SfmcAccount:
         """The account's data extensions (created if new), for Python-side seeding."""
-        return self.tenant(subdomain, create=True).backend  # type: ignore[return-value]
+        return self.backend(subdomain)
 
     # -- renderings --------------------------------------------------------------------
     def unauthorized(self) -> ApiError:
