@@ -134,6 +134,27 @@ def _print_running(running: object) -> None:
     print("VENDORSIM_URLS " + json.dumps(running.urls), flush=True)  # type: ignore[attr-defined]
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate scenario files: `file:line: message` per problem, exit 2 when any."""
+    from simulator.scenario.loader import ScenarioError, load_scenario, schema
+
+    if args.schema:
+        print(json.dumps(schema(), indent=2, sort_keys=True))
+        return 0
+    failed = False
+    for path in args.files:
+        try:
+            loaded = load_scenario(path)
+        except ScenarioError as exc:
+            failed = True
+            print(exc, file=sys.stderr)
+            continue
+        s = loaded.scenario
+        print(f"{path}: ok - {len(s.audiences)} audiences, {len(s.destinations)} destinations, "
+              f"{len(s.sources)} sources, {len(s.timeline)} timeline steps")
+    return 2 if failed else 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from simulator.demo import run_demo
 
@@ -205,6 +226,11 @@ def build_parser() -> argparse.ArgumentParser:
     dock.add_argument("--clock", choices=("real", "virtual"), default="real")
     dock.add_argument("--tail", type=int, default=100, help="log lines (logs)")
     dock.set_defaults(func=cmd_docker)
+
+    check = sub.add_parser("check", help="validate scenario files (file:line errors)")
+    check.add_argument("files", nargs="*", help="scenario YAML files")
+    check.add_argument("--schema", action="store_true", help="print the JSON Schema")
+    check.set_defaults(func=cmd_check)
 
     demo = sub.add_parser("demo", help="walk through the Marketo mock in-process")
     demo.set_defaults(func=cmd_demo)

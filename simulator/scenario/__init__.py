@@ -1,0 +1,1 @@
+"""Scenario files: the format, loading, validation with file:line errors."""
