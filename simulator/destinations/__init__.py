@@ -1,0 +1,1 @@
+"""Destination connectors: the CDP side of each vendor, over HTTP only."""

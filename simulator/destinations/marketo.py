@@ -1,0 +1,237 @@
+"""The CDP's Marketo Engage destination (seed 003, behaviour.md B-MKT-*), over HTTP only.
+
+Activation checks the documented configuration rules before anything is sent; delivery then
+follows the lead matching table (B-MKT-14): leads are looked up first on the dedupe field
+across every partition (B-MKT-11), the most recently updated one wins when several match
+(B-MKT-12), profile sync types update it (by id) and, with `update_existing_and_create_new`,
+create unmatched profiles in the chosen partition or Default (B-MKT-13); audience sync types
+put matched (and newly created) leads on one static list per audience and take exiting
+profiles off it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import requests
+
+from simulator.scenario.model import Audience, MarketoDestination
+
+FORBIDDEN_DEDUPE = {"id", "ecids", "ecid"}  # B-MKT-07: Marketo Lead ID and ECID
+REQUIRED = ("firstName", "lastName", "email")  # B-MKT-10
+PROFILE_SYNC = ("profile_only", "audience_and_profile")
+AUDIENCE_SYNC = ("audience_only", "audience_and_profile")
+BATCH = 300
+RETRYABLE = {"606", "615", "604", "608", "611", "713"}
+LIST_FOLDER = {"id": 12, "type": "Folder"}
+
+
+class ActivationRefused(Exception):
+    """The CDP refuses the configuration before sending anything (with a clear reason)."""
+
+
+@dataclass
+class Outcome:
+    """What happened to each profile in one delivery, keyed by profile id."""
+
+    updated: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    not_created: list[str] = field(default_factory=list)  # unmatched, no lead may be created
+    listed: list[str] = field(default_factory=list)
+    unlisted: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # profile id -> Marketo's reason
+
+
+class MarketoConnector:
+    """One Marketo destination dataflow: its settings, a session, the instance's base URL."""
+
+    def __init__(self, config: MarketoDestination, base_url: str,
+                 session: requests.Session | None = None,
+                 sleep: Callable[[float], None] | None = None) -> None:
+        self.config = config
+        self.base = base_url.rstrip("/")
+        self.http = session or requests.Session()
+        self.sleep = sleep or (lambda seconds: None)  # the engine passes its virtual clock
+        self.list_ids: dict[str, int] = {}
+        self.calls = 0
+        self.throttled = 0
+
+    # -- activation (B-MKT-02/06/07/08/10) ----------------------------------------------
+    def activate(self, audience: Audience) -> None:
+        cfg = self.config
+        if audience.type != "people":
+            raise ActivationRefused(f"Marketo takes people audiences only; '{audience.name}' "
+                                    f"is an {audience.type} audience (B-MKT-02)")
+        if cfg.partition and cfg.sync_type not in PROFILE_SYNC:
+            raise ActivationRefused("a partition can only be chosen with the profile_only or "
+                                    "audience_and_profile sync types (B-MKT-06)")
+        if cfg.sync_type == "audience_only" and cfg.person_action:
+            raise ActivationRefused("person action does not apply to audience_only (B-MKT-08)")
+        if cfg.sync_type in PROFILE_SYNC and not cfg.person_action:
+            raise ActivationRefused(f"choose a person action for {cfg.sync_type} (B-MKT-08)")
+        if cfg.dedupe_field.lower() in FORBIDDEN_DEDUPE:
+            raise ActivationRefused(f"'{cfg.dedupe_field}' cannot be the deduplication field: "
+                                    "Marketo Lead ID and ECID are not allowed (B-MKT-07)")
+        searchable = {names[0] for names in self._get("/rest/v1/leads/describe2.json")
+                      ["result"][0]["searchableFields"]}
+        if cfg.dedupe_field not in searchable:
+            raise ActivationRefused(f"'{cfg.dedupe_field}' is not a searchable (dedupe) field in "
+                                    f"Marketo {cfg.munchkin_id} (B-MKT-07)")
+        if cfg.dedupe_field not in cfg.mappings:
+            raise ActivationRefused(f"map a profile attribute to the dedupe field "
+                                    f"'{cfg.dedupe_field}' (B-MKT-09)")
+        creates = cfg.person_action == "update_existing_and_create_new"
+        if cfg.sync_type in PROFILE_SYNC and creates:
+            missing = [f for f in REQUIRED if f not in cfg.mappings]
+            if missing:
+                raise ActivationRefused(f"creating leads needs mappings for {', '.join(REQUIRED)}"
+                                        f"; missing: {', '.join(missing)} (B-MKT-10)")
+
+    # -- delivery (B-MKT-11..14) ---------------------------------------------------------
+    def deliver(self, audience: Audience, entering: list[dict], exiting: list[dict],
+                id_key: str = "personId") -> Outcome:
+        cfg = self.config
+        outcome = Outcome()
+        profiles = entering + exiting
+        leads = self._match([self._key(p) for p in profiles])
+        matched = {p[id_key]: leads[k] for p in profiles if (k := self._key(p)) in leads}
+        if cfg.sync_type in PROFILE_SYNC:
+            self._update(entering, matched, outcome, id_key)
+            if cfg.person_action == "update_existing_and_create_new":
+                self._create(entering, matched, outcome, id_key)
+            else:
+                outcome.not_created += [p[id_key] for p in entering if p[id_key] not in matched]
+        else:
+            outcome.not_created += [p[id_key] for p in entering if p[id_key] not in matched]
+        if cfg.sync_type in AUDIENCE_SYNC:
+            list_id = self._list_for(audience)
+            ins = [(p[id_key], matched[p[id_key]]) for p in entering if p[id_key] in matched]
+            outs = [(p[id_key], matched[p[id_key]]) for p in exiting if p[id_key] in matched]
+            self._membership(list_id, ins, "POST", outcome.listed, outcome)
+            self._membership(list_id, outs, "DELETE", outcome.unlisted, outcome)
+        return outcome
+
+    def _key(self, profile: dict) -> str:
+        value = profile.get(self.config.mappings[self.config.dedupe_field])
+        return str(value).lower() if value is not None else ""
+
+    def _match(self, keys: list[str]) -> dict[str, int]:
+        """dedupe value -> the lead to use: across partitions, most recently updated wins."""
+        wanted = sorted({k for k in keys if k})
+        found: dict[str, tuple[str, int]] = {}
+        for start in range(0, len(wanted), BATCH):
+            chunk = wanted[start:start + BATCH]
+            token = None
+            while True:
+                form = {"_method": "GET", "filterType": self.config.dedupe_field,
+                        "filterValues": ",".join(chunk),
+                        "fields": f"{self.config.dedupe_field},updatedAt"}
+                if token:
+                    form["nextPageToken"] = token
+                body = self._call("POST", "/rest/v1/leads.json", data=form)
+                for lead in body.get("result", []):
+                    key = str(lead.get(self.config.dedupe_field) or "").lower()
+                    candidate = (lead.get("updatedAt") or "", lead["id"])
+                    if key not in found or candidate > found[key]:
+                        found[key] = candidate
+                if not body.get("moreResult"):
+                    break
+                token = body["nextPageToken"]
+        return {key: lead_id for key, (_, lead_id) in found.items()}
+
+    def _fields(self, profile: dict) -> dict:
+        return {field_name: profile.get(attribute)
+                for field_name, attribute in self.config.mappings.items()
+                if profile.get(attribute) is not None}
+
+    def _update(self, entering: list[dict], matched: dict, outcome: Outcome, id_key: str) -> None:
+        todo = [(p[id_key], {**self._fields(p), "id": matched[p[id_key]]})
+                for p in entering if p[id_key] in matched]
+        for pid, result in self._sync(todo, action="updateOnly", lookupField="id"):
+            self._record(result, pid, outcome.updated, outcome)
+
+    def _create(self, entering: list[dict], matched: dict, outcome: Outcome, id_key: str) -> None:
+        todo = [(p[id_key], self._fields(p)) for p in entering if p[id_key] not in matched]
+        options = {"action": "createOnly", "lookupField": self.config.dedupe_field,
+                   "partitionName": self.config.partition or "Default"}
+        for pid, result in self._sync(todo, **options):
+            if self._record(result, pid, outcome.created, outcome):
+                matched[pid] = result["id"]  # new leads join the audience list too
+
+    def _sync(self, todo: list[tuple[str, dict]], **options: str) -> list[tuple[str, dict]]:
+        results = []
+        for start in range(0, len(todo), BATCH):
+            chunk = todo[start:start + BATCH]
+            body = self._call("POST", "/rest/v1/leads.json",
+                              json={**options, "input": [rec for _, rec in chunk]})
+            results += [(pid, res) for (pid, _), res in zip(chunk, body["result"], strict=True)]
+        return results
+
+    @staticmethod
+    def _record(result: dict, pid: str, bucket: list, outcome: Outcome) -> bool:
+        if result.get("status") in ("created", "updated", "added", "removed"):
+            bucket.append(pid)
+            return True
+        reasons = result.get("reasons") or [{"code": "?", "message": result.get("status")}]
+        outcome.failed[pid] = "; ".join(f"{r['code']} {r['message']}" for r in reasons)
+        return False
+
+    def _list_for(self, audience: Audience) -> int:
+        """One static list per audience, named after it (created on first use)."""
+        if audience.id in self.list_ids:
+            return self.list_ids[audience.id]
+        found = self._get("/rest/asset/v1/staticList/byName.json", name=audience.name)
+        if found.get("result"):
+            list_id = found["result"][0]["id"]
+        else:
+            created = self._call("POST", "/rest/asset/v1/staticLists.json",
+                                 data={"name": audience.name, "folder": json.dumps(LIST_FOLDER)})
+            list_id = created["result"][0]["id"]
+        self.list_ids[audience.id] = list_id
+        return list_id
+
+    def _membership(self, list_id: int, members: list[tuple[str, int]], method: str,
+                    bucket: list, outcome: Outcome) -> None:
+        for start in range(0, len(members), BATCH):
+            chunk = members[start:start + BATCH]
+            body = self._call(method, f"/rest/v1/lists/{list_id}/leads.json",
+                              json={"input": [{"id": lead} for _, lead in chunk]})
+            for (pid, _), result in zip(chunk, body["result"], strict=True):
+                if result.get("status") == "skipped" and any(
+                        r["code"] == "1015" for r in result.get("reasons", [])):
+                    continue  # already off the list: nothing to do
+                self._record(result, pid, bucket, outcome)
+
+    # -- HTTP ------------------------------------------------------------------------------
+    def _get(self, path: str, **params: str) -> dict:
+        return self._call("GET", path, params=params)
+
+    def _token(self) -> None:
+        body = self.http.get(f"{self.base}/identity/oauth/token", params={
+            "grant_type": "client_credentials", "client_id": self.config.client_id,
+            "client_secret": self.config.client_secret}).json()
+        if "access_token" not in body:
+            raise ActivationRefused(f"Marketo refused the credentials: {body}")
+        self.http.headers["Authorization"] = f"Bearer {body['access_token']}"
+
+    def _call(self, method: str, path: str, **kwargs: object) -> dict:
+        """One REST call: re-authenticate on 601/602, wait out throttling (606/615) on the
+        clock, fail loudly on anything else that is response-level."""
+        if "Authorization" not in self.http.headers:
+            self._token()
+        for attempt in range(20):
+            self.calls += 1
+            body = self.http.request(method, self.base + path, **kwargs).json()
+            if body.get("success"):
+                return body
+            code = body["errors"][0]["code"]
+            if code in ("601", "602"):
+                self._token()
+            elif code in RETRYABLE:
+                self.throttled += 1
+                self.sleep(20.0 if code == "606" else min(60.0, 2.0 ** attempt))
+            else:
+                raise RuntimeError(f"Marketo {path}: {body['errors'][0]}")
+        raise RuntimeError(f"Marketo {path}: still failing after 20 attempts")
