@@ -155,6 +155,45 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    """Replay a scenario against the in-process mocks; exit 1 when an expectation fails."""
+    import dataclasses
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from simulator.engine.run import run_scenario
+    from simulator.scenario.loader import ScenarioError, load_scenario
+
+    console = Console()
+    try:
+        report = run_scenario(load_scenario(args.scenario))
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    table = Table(title=f"{report.scenario}: destinations")
+    columns = ("id", "sent", "exits", "updated", "created", "not created", "listed",
+               "unlisted", "failed", "calls", "throttled")
+    for column in columns:
+        table.add_column(column)
+    for d in report.destinations:
+        table.add_row(d.id, str(d.sent_entries), str(d.sent_exits), str(d.updated),
+                      str(d.created), str(d.not_created), str(d.listed), str(d.unlisted),
+                      str(len(d.failed)), str(d.calls), str(d.throttled))
+    console.print(table)
+    for d in report.destinations:
+        for reason in d.refused:
+            console.print(f"[yellow]refused[/] {d.id}: {reason}")
+        for pid, reason in d.failed.items():
+            console.print(f"[red]failed[/] {d.id} {pid}: {reason}")
+    for v in report.verdicts:
+        mark = "[green]PASS[/]" if v.passed else "[red]FAIL[/]"
+        console.print(f"{mark} {v.expectation}: {v.detail}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(dataclasses.asdict(report), indent=2) + "\n")
+    return 0 if report.passed else 1
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from simulator.demo import run_demo
 
@@ -226,6 +265,11 @@ def build_parser() -> argparse.ArgumentParser:
     dock.add_argument("--clock", choices=("real", "virtual"), default="real")
     dock.add_argument("--tail", type=int, default=100, help="log lines (logs)")
     dock.set_defaults(func=cmd_docker)
+
+    run = sub.add_parser("run", help="replay a scenario against the in-process mocks")
+    run.add_argument("scenario", help="scenario YAML file")
+    run.add_argument("--json", help="also write the report as JSON to this file")
+    run.set_defaults(func=cmd_run)
 
     check = sub.add_parser("check", help="validate scenario files (file:line errors)")
     check.add_argument("files", nargs="*", help="scenario YAML files")

@@ -1,0 +1,98 @@
+"""The engine replays scenarios on the virtual clock: streaming vs batch evaluation
+(B-B2B-04/05), the streaming window (B-B2B-06), exits, refusals and expectation verdicts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from simulator.cli import main as vendorsim
+from simulator.engine.run import Report, run_scenario
+from simulator.scenario.loader import load_scenario
+
+DEMO = Path(__file__).parent.parent / "fixtures" / "scenarios" / "demo.yaml"
+START = "2026-01-05T09:00:00Z"
+
+
+def scenario(tmp_path: Path, audience: dict, timeline: list, **extra: object) -> Report:
+    doc = {
+        "name": "t", "start": START,
+        "vendors": {"marketo": [{"munchkin_id": "123-ABC-456"}]},
+        "data": {"accounts": [{"accountId": "A1", "industry": "Retail"}],
+                 "people": [{"personId": "P1", "email": "p1@x.example", "firstName": "P",
+                             "lastName": "One", "seniority": "VP", "accountId": "A1"}]},
+        "audiences": [{"id": "a", "name": "Audience A", **audience}],
+        "destinations": [{"id": "m", "type": "marketo", "munchkin_id": "123-ABC-456",
+                          "sync_type": "audience_and_profile",
+                          "person_action": "update_existing_and_create_new",
+                          "mappings": {"email": "email", "firstName": "firstName",
+                                       "lastName": "lastName"}, "audiences": ["a"]}],
+        "timeline": [{"at": "+0s", "action": "activate", "destination": "m", "audience": "a"},
+                     *timeline],
+        **extra}
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    return run_scenario(load_scenario(path))
+
+
+def test_demo_scenario(capsys) -> None:  # type: ignore[no-untyped-def]
+    report = run_scenario(load_scenario(DEMO))
+    dest = report.destinations[0]
+    assert (dest.updated, dest.created, dest.listed, dest.failed) == (2, 2, 4, {})
+    assert report.passed and len(report.verdicts) == 3
+    assert vendorsim(["run", str(DEMO)]) == 0
+    assert "PASS" in capsys.readouterr().out
+
+
+def test_a_wrong_expectation_fails_the_run(tmp_path: Path) -> None:
+    report = scenario(tmp_path, {"all": [{"attribute": "person.seniority", "in": ["VP"]}]}, [],
+                      expectations={"marketo_leads": [{"munchkin_id": "123-ABC-456",
+                                                       "match": {"email": "p1@x.example"},
+                                                       "partition": "EMEA"}]})
+    assert not report.passed
+    assert "partition is Default, expected EMEA" in report.verdicts[0].detail
+
+
+def test_streaming_change_is_delivered_within_the_window(tmp_path: Path) -> None:
+    """B-B2B-06: a person-only audience is streaming; sharing takes up to 5 minutes."""
+    report = scenario(tmp_path, {"all": [{"attribute": "person.seniority", "in": ["CEO"]}]},
+                      [{"at": "+1h", "action": "change", "person": "P1",
+                        "set": {"seniority": "CEO"}}])
+    writes = [e for e in report.journal if e["path"] == "/rest/v1/leads.json"
+              and e["method"] == "POST" and e["records"]]
+    assert [w["time"] for w in writes] == ["2026-01-05T10:05:00Z"]
+
+
+def test_account_audiences_wait_for_the_daily_batch(tmp_path: Path) -> None:
+    """B-B2B-04/05: audiences using account fields are evaluated in the daily batch."""
+    report = scenario(tmp_path, {"all": [{"attribute": "account.industry",
+                                          "equals": "Software"}]},
+                      [{"at": "+1h", "action": "change", "person": "P1",
+                        "set": {"accountId": "A2"}}],
+                      data={"accounts": [{"accountId": "A1", "industry": "Retail"},
+                                         {"accountId": "A2", "industry": "Software"}],
+                            "people": [{"personId": "P1", "email": "p1@x.example",
+                                        "firstName": "P", "lastName": "One",
+                                        "accountId": "A1"}]})
+    writes = [e for e in report.journal if e["path"] == "/rest/v1/leads.json"
+              and e["method"] == "POST" and e["records"]]
+    assert [w["time"] for w in writes] == ["2026-01-06T09:00:00Z"]
+
+
+def test_exit_takes_the_lead_off_the_list(tmp_path: Path) -> None:
+    report = scenario(tmp_path, {"all": [{"attribute": "person.seniority", "in": ["VP"]}]},
+                      [{"at": "+1h", "action": "change", "person": "P1",
+                        "set": {"seniority": "Intern"}}],
+                      expectations={"marketo_leads": [{"munchkin_id": "123-ABC-456",
+                                                       "match": {"email": "p1@x.example"},
+                                                       "lists": []}]})
+    dest = report.destinations[0]
+    assert (dest.listed, dest.unlisted, dest.sent_exits) == (1, 1, 1)
+    assert report.passed, report.verdicts
+
+
+def test_refused_activation_is_reported_and_sends_nothing(tmp_path: Path) -> None:
+    report = scenario(tmp_path, {"type": "account", "all": []}, [])
+    assert "B-MKT-02" in report.destinations[0].refused[0]
+    assert not [e for e in report.journal if e["path"] == "/rest/v1/leads.json"]
