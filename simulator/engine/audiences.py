@@ -10,6 +10,8 @@ from simulator.scenario.model import Audience, Condition
 
 
 def is_batch(audience: Audience) -> bool:
+    if audience.type == "account":
+        return True
     return any(c.attribute.split(".", 1)[0] in ("account", "opportunity") for c in audience.all)
 
 
@@ -46,7 +48,13 @@ def holds(condition: Condition, profile: dict, account: dict | None) -> bool:
 
 def members(audience: Audience, people: dict[str, dict],
             accounts: dict[str, dict]) -> set[str]:
-    """The person ids in the audience now (explicit members, or every condition holds)."""
+    """The ids in the audience now (explicit members, or every condition holds): person ids
+    for people audiences, account ids for account audiences."""
+    if audience.type == "account":
+        if audience.members:
+            return {m for m in audience.members if m in accounts}
+        return {aid for aid, account in accounts.items()
+                if all(holds(c, {}, account) for c in audience.all)}
     if audience.members:
         return {m for m in audience.members if m in people}
     return {pid for pid, person in people.items()

@@ -14,13 +14,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mocks import Cloud, mock_vendors
+from simulator.destinations.accounts import AccountConnector
 from simulator.destinations.marketo import ActivationRefused, MarketoConnector
 from simulator.scenario.loader import LoadedScenario, read_records
-from simulator.scenario.model import Audience, MarketoDestination, Step, parse_offset
+from simulator.scenario.model import (
+    AccountDestination,
+    Audience,
+    MarketoDestination,
+    Step,
+    parse_offset,
+)
 
 from .audiences import is_batch, members
 
 DAY = 86400.0
+HOSTS = {"bombora": "https://api.bombora.com", "demandbase": "https://uapi.demandbase.com"}
 
 
 @dataclass
@@ -71,7 +79,7 @@ class Engine:
                                                                      "people")}
         self.accounts = {a["accountId"]: dict(a) for a in read_records(
             loaded, self.s.data.accounts, "accounts")}
-        self.connectors: dict[str, MarketoConnector] = {}
+        self.connectors: dict[str, MarketoConnector | AccountConnector] = {}
         self.reports: dict[str, DestinationReport] = {}
         self.active: dict[tuple[str, str], set[str]] = {}  # (dest, audience) -> members sent
         self._queue: list = []
@@ -85,15 +93,22 @@ class Engine:
             state = inst.model_dump(exclude={"munchkin_id", "credentials", "limits"})
             marketo.seed_tenant(inst.munchkin_id, credentials=inst.credentials,
                                 limits=inst.limits, state=state)
+        for vendor in ("bombora", "demandbase"):
+            for client in getattr(vendors, vendor):
+                self.cloud.service(vendor).seed_tenant(
+                    client.client_id, credentials=client.credentials, limits=client.limits,
+                    state={"account_lists": client.account_lists})
+        sleep = self.cloud.clock.advance  # type: ignore[attr-defined]
         for dest in self.s.destinations:
             self.reports[dest.id] = DestinationReport(dest.id, dest.type)
             if isinstance(dest, MarketoDestination):
                 self.connectors[dest.id] = MarketoConnector(
-                    dest, f"https://{dest.munchkin_id}.mktorest.com",
-                    sleep=self.cloud.clock.advance)  # type: ignore[attr-defined]
-            else:
-                self.reports[dest.id].refused.append(
-                    f"{dest.type} destinations are not simulated yet (issue 4)")
+                    dest, f"https://{dest.munchkin_id}.mktorest.com", sleep=sleep)
+            elif isinstance(dest, AccountDestination):
+                if dest.type == "demandbase" and dest.api_token:
+                    self.cloud.service("demandbase").add_api_token(  # type: ignore[attr-defined]
+                        dest.client_id, dest.api_token)
+                self.connectors[dest.id] = AccountConnector(dest, HOSTS[dest.type], sleep=sleep)
 
     # -- the event loop --------------------------------------------------------------
     def _at(self, step: Step) -> float:
@@ -132,7 +147,12 @@ class Engine:
         elif step.action == "deactivate":
             self.active.pop((step.destination or "", step.audience or ""), None)
         elif step.action == "change":
-            self.people.setdefault(step.person or "", {"personId": step.person}).update(step.set)
+            if step.account:  # account audiences see it at the next daily batch (B-B2B-04)
+                self.accounts.setdefault(step.account, {"accountId": step.account}) \
+                    .update(step.set)
+            else:
+                self.people.setdefault(step.person or "", {"personId": step.person}) \
+                    .update(step.set)
             self._evaluate(batch=False)
         elif step.action == "advance":
             self.cloud.clock.advance(parse_offset(step.by or "0s"))  # type: ignore[attr-defined]
@@ -175,8 +195,9 @@ class Engine:
     def _deliver(self, dest_id: str, audience: Audience, entering: list[str],
                  exiting: list[str]) -> None:
         connector, report = self.connectors[dest_id], self.reports[dest_id]
-        outcome = connector.deliver(audience, [self.people[p] for p in entering],
-                                    [self.people[p] for p in exiting])
+        pool = self.accounts if audience.type == "account" else self.people
+        outcome = connector.deliver(audience, [pool[i] for i in entering],
+                                    [pool[i] for i in exiting])
         report.sent_entries += len(entering)
         report.sent_exits += len(exiting)
         report.updated += len(outcome.updated)
@@ -212,7 +233,30 @@ class Engine:
                     if on != sorted(exp.lists):
                         problems.append(f"on lists {on}, expected {sorted(exp.lists)}")
             verdicts.append(Verdict(label, not problems, "; ".join(problems) or "as expected"))
+        for exp in self.s.expectations.list_members:
+            verdicts.append(self._check_list(exp))
         return verdicts
+
+    def _check_list(self, exp: dict) -> Verdict:
+        """`{vendor: bombora|demandbase, tenant: client id, list: name, members|count}`."""
+        vendor, tenant, name = exp.get("vendor"), exp.get("tenant"), exp.get("list")
+        label = f"{vendor} {tenant} list {name!r}"
+        if vendor == "bombora":
+            found = next((x for x in self.cloud.bombora(tenant).lists.values()
+                          if x.name == name), None)
+            held = sorted(a["domain"] for a in found.accounts.values()) if found else None
+        elif vendor == "demandbase":
+            found = self.cloud.demandbase(tenant).list_by_name(name)
+            held = sorted(found.members) if found else None
+        else:
+            return Verdict(label, False, "vendor must be bombora or demandbase")
+        if held is None:
+            return Verdict(label, False, "no such list")
+        if "members" in exp and held != sorted(exp["members"]):
+            return Verdict(label, False, f"holds {held}, expected {sorted(exp['members'])}")
+        if "count" in exp and len(held) != exp["count"]:
+            return Verdict(label, False, f"holds {len(held)}, expected {exp['count']}")
+        return Verdict(label, True, f"holds {len(held)} accounts as expected")
 
 
 def run_scenario(loaded: LoadedScenario) -> Report:

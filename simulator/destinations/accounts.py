@@ -1,0 +1,143 @@
+"""The CDP's account-audience destinations, Bombora (seed 000) and Demandbase (seed 002).
+
+Both take account audiences only (B-BOM-01, B-DB-01) from the segmentation service only
+(B-BOM-02, B-DB-02), need their mandatory mappings (B-BOM-05; AEP's Demandbase mapping),
+never export `primaryId`, and refuse an audience whose name was activated before through
+another dataflow (B-BOM-06, B-DB-05). Each audience becomes one vendor list, named after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import requests
+
+from simulator.scenario.model import AccountDestination, Audience
+
+from .marketo import ActivationRefused, Outcome
+
+REQUIRED = {"bombora": ("primaryId", "companyWebsiteDomain"),
+            "demandbase": ("primaryId", "accountName", "accountEmailDomain")}
+BATCH = 1000
+
+
+class AccountConnector:
+    """One Bombora or Demandbase dataflow."""
+
+    def __init__(self, config: AccountDestination, base_url: str,
+                 session: requests.Session | None = None,
+                 sleep: Callable[[float], None] | None = None) -> None:
+        self.config = config
+        self.kind = config.type
+        self.base = base_url.rstrip("/")
+        self.http = session or requests.Session()
+        self.sleep = sleep or (lambda seconds: None)
+        self.list_ids: dict[str, object] = {}  # audience id -> list id this dataflow made
+        self.calls = 0
+        self.throttled = 0
+
+    # -- activation ----------------------------------------------------------------------
+    def activate(self, audience: Audience) -> None:
+        vendor = self.kind.capitalize()
+        ids = "B-BOM" if self.kind == "bombora" else "B-DB"
+        if audience.type != "account":
+            raise ActivationRefused(f"{vendor} takes account audiences only; "
+                                    f"'{audience.name}' is a {audience.type} audience "
+                                    f"({ids}-01)")
+        if audience.origin != "segmentation_service":
+            raise ActivationRefused(f"{vendor} takes audiences from the segmentation service "
+                                    f"only, not {audience.origin} ({ids}-02)")
+        missing = [f for f in REQUIRED[self.kind] if f not in self.config.mappings]
+        if missing:
+            raise ActivationRefused(f"{vendor} needs mappings for {', '.join(missing)} "
+                                    f"({'B-BOM-05' if self.kind == 'bombora' else 'AEP'})")
+        if audience.id in self.list_ids:
+            return
+        created = self._create_list(audience.name)
+        if created is None:
+            raise ActivationRefused(f"an audience named '{audience.name}' was activated to "
+                                    f"{vendor} before through another dataflow "
+                                    f"({'B-BOM-06' if self.kind == 'bombora' else 'B-DB-05'})")
+        self.list_ids[audience.id] = created
+
+    def _create_list(self, name: str) -> object | None:
+        if self.kind == "bombora":
+            response = self._call("POST", "/account-list/v1/account-list",
+                                  json={"type": "Manual", "metadata": {"name": name}})
+        else:
+            response = self._call("POST", "/accountlists/v1/lists",
+                                  json={"name": name, "dataflowId": self.config.id})
+        if response.status_code == 409:
+            return None
+        return response.json()["id"]
+
+    # -- delivery ------------------------------------------------------------------------
+    def record(self, account: dict) -> dict:
+        """The partner record: mapped fields only, never primaryId (B-BOM-05)."""
+        return {partner: account.get(attr) for partner, attr in self.config.mappings.items()
+                if partner != "primaryId" and account.get(attr) is not None}
+
+    def deliver(self, audience: Audience, entering: list[dict], exiting: list[dict],
+                id_key: str = "accountId") -> Outcome:
+        outcome = Outcome()
+        list_id = self.list_ids[audience.id]
+        domain_field = "companyWebsiteDomain" if self.kind == "bombora" else "accountEmailDomain"
+        for start in range(0, len(entering), BATCH):
+            chunk = entering[start:start + BATCH]
+            records = [self.record(a) for a in chunk]
+            if self.kind == "bombora":
+                body = [{"domain": r.get(domain_field)} for r in records]
+                answer = self._call("POST", f"/account-list/v1/account-list/{list_id}/accounts",
+                                    json=body)
+            else:
+                answer = self._call("POST", f"/accountlists/v1/lists/{list_id}/accounts",
+                                    json={"accounts": records})
+            rejected = {r["index"] for r in answer.json().get("rejected", [])}
+            for index, account in enumerate(chunk):
+                if index in rejected:
+                    outcome.failed[account[id_key]] = "refused by the vendor (invalid domain)"
+                else:
+                    outcome.listed.append(account[id_key])
+        if exiting:
+            domains = [self.record(a).get(domain_field) for a in exiting]
+            if self.kind == "bombora":
+                self._call("DELETE", f"/account-list/v1/account-list/{list_id}/accounts",
+                           json=domains)
+            else:
+                self._call("DELETE", f"/accountlists/v1/lists/{list_id}/accounts",
+                           json={"domains": domains})
+            outcome.unlisted += [a[id_key] for a in exiting]
+        return outcome
+
+    # -- HTTP ------------------------------------------------------------------------------
+    def _token(self) -> None:
+        cfg = self.config
+        if self.kind == "demandbase" and cfg.api_token:  # B-DB-03: a bearer API token
+            value = cfg.api_token
+        elif self.kind == "bombora":
+            value = self.http.post(f"{self.base}/oauth/token", json={
+                "client_id": cfg.client_id, "client_secret": cfg.client_secret}).json()[
+                "access_token"]
+        else:
+            value = self.http.post(f"{self.base}/auth/v1/token", data={
+                "grant_type": "client_credentials", "client_id": cfg.client_id,
+                "client_secret": cfg.client_secret}).json()["accessToken"]
+        self.http.headers["Authorization"] = f"Bearer {value}"
+
+    def _call(self, method: str, path: str, **kwargs: object) -> requests.Response:
+        """Re-authenticate on 401, wait out 429 on the clock; other errors are raised."""
+        if "Authorization" not in self.http.headers:
+            self._token()
+        for attempt in range(20):
+            self.calls += 1
+            response = self.http.request(method, self.base + path, **kwargs)
+            if response.status_code == 401:
+                self._token()
+            elif response.status_code == 429 or response.status_code >= 500:
+                self.throttled += 1
+                self.sleep(float(response.headers.get("Retry-After") or 2 ** min(attempt, 6)))
+            elif response.status_code == 409 or response.ok:
+                return response
+            else:
+                raise RuntimeError(f"{self.kind} {path}: {response.status_code} {response.text}")
+        raise RuntimeError(f"{self.kind} {path}: still failing after 20 attempts")
