@@ -16,9 +16,18 @@ from simulator.scenario.model import AccountDestination, Audience
 
 from .marketo import ActivationRefused, Outcome
 
+# vendor-apis.md §5.2: what each policy retries, and after how long (then it drops)
+RETRY = {
+    "best_effort": ({403, 408, 409, 429, 500, 502, 503, 504}, [15.0, 30.0]),
+    "configurable": ({420, 429} | set(range(501, 600)), [1800.0, 1800.0, 1800.0]),
+}
 REQUIRED = {"bombora": ("primaryId", "companyWebsiteDomain"),
             "demandbase": ("primaryId", "accountName", "accountEmailDomain")}
 BATCH = 1000
+
+
+class Dropped(Exception):
+    """The delivery policy gave up on a batch: the platform drops it (and says why)."""
 
 
 class AccountConnector:
@@ -82,16 +91,22 @@ class AccountConnector:
         outcome = Outcome()
         list_id = self.list_ids[audience.id]
         domain_field = "companyWebsiteDomain" if self.kind == "bombora" else "accountEmailDomain"
-        for start in range(0, len(entering), BATCH):
-            chunk = entering[start:start + BATCH]
+        size = min(BATCH, self.config.delivery.max_users_per_request)  # vendor-apis.md §5.1
+        for start in range(0, len(entering), size):
+            chunk = entering[start:start + size]
             records = [self.record(a) for a in chunk]
-            if self.kind == "bombora":
-                body = [{"domain": r.get(domain_field)} for r in records]
-                answer = self._call("POST", f"/account-list/v1/account-list/{list_id}/accounts",
-                                    json=body)
-            else:
-                answer = self._call("POST", f"/accountlists/v1/lists/{list_id}/accounts",
-                                    json={"accounts": records})
+            try:
+                if self.kind == "bombora":
+                    body = [{"domain": r.get(domain_field)} for r in records]
+                    answer = self._send("POST",
+                                        f"/account-list/v1/account-list/{list_id}/accounts",
+                                        json=body)
+                else:
+                    answer = self._send("POST", f"/accountlists/v1/lists/{list_id}/accounts",
+                                        json={"accounts": records})
+            except Dropped as exc:
+                outcome.dropped.update({a[id_key]: str(exc) for a in chunk})
+                continue
             rejected = {r["index"] for r in answer.json().get("rejected", [])}
             for index, account in enumerate(chunk):
                 if index in rejected:
@@ -100,13 +115,16 @@ class AccountConnector:
                     outcome.listed.append(account[id_key])
         if exiting:
             domains = [self.record(a).get(domain_field) for a in exiting]
-            if self.kind == "bombora":
-                self._call("DELETE", f"/account-list/v1/account-list/{list_id}/accounts",
-                           json=domains)
-            else:
-                self._call("DELETE", f"/accountlists/v1/lists/{list_id}/accounts",
-                           json={"domains": domains})
-            outcome.unlisted += [a[id_key] for a in exiting]
+            try:
+                if self.kind == "bombora":
+                    self._send("DELETE", f"/account-list/v1/account-list/{list_id}/accounts",
+                               json=domains)
+                else:
+                    self._send("DELETE", f"/accountlists/v1/lists/{list_id}/accounts",
+                               json={"domains": domains})
+                outcome.unlisted += [a[id_key] for a in exiting]
+            except Dropped as exc:
+                outcome.dropped.update({a[id_key]: str(exc) for a in exiting})
         return outcome
 
     # -- HTTP ------------------------------------------------------------------------------
@@ -123,6 +141,34 @@ class AccountConnector:
                 "grant_type": "client_credentials", "client_id": cfg.client_id,
                 "client_secret": cfg.client_secret}).json()["accessToken"]
         self.http.headers["Authorization"] = f"Bearer {value}"
+
+    def _send(self, method: str, path: str, **kwargs: object) -> requests.Response:
+        """A delivery under the dataflow's policy: `lossless` honours every throttling signal
+        until delivered; `best_effort` and `configurable` retry the documented statuses after
+        the documented waits, then drop (Dropped)."""
+        policy = self.config.delivery.policy
+        if policy == "lossless":
+            return self._call(method, path, **kwargs)
+        if "Authorization" not in self.http.headers:
+            self._token()
+        retried, waits = RETRY[policy]
+        for wait in [*waits, None]:
+            self.calls += 1
+            response = self.http.request(method, self.base + path, **kwargs)
+            if response.status_code == 401:
+                self._token()
+                response = self.http.request(method, self.base + path, **kwargs)
+            if response.ok:
+                return response
+            if response.status_code not in retried:
+                raise Dropped(f"refused: HTTP {response.status_code} is not retried "
+                              f"({policy})")
+            self.throttled += 1
+            if wait is None:
+                break
+            self.sleep(wait)
+        raise Dropped(f"dropped after {len(waits)} retries of HTTP {response.status_code} "
+                      f"({policy} policy)")
 
     def _call(self, method: str, path: str, **kwargs: object) -> requests.Response:
         """Re-authenticate on 401, wait out 429 on the clock; other errors are raised."""

@@ -41,7 +41,8 @@ class Outcome:
     not_created: list[str] = field(default_factory=list)  # unmatched, no lead may be created
     listed: list[str] = field(default_factory=list)
     unlisted: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)  # profile id -> Marketo's reason
+    failed: dict[str, str] = field(default_factory=dict)  # profile id -> the vendor's reason
+    dropped: dict[str, str] = field(default_factory=dict)  # given up by the delivery policy
 
 
 class MarketoConnector:

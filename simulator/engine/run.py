@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mocks import Cloud, mock_vendors
+from mocks.bombora.models import normalise_domain
 from simulator.destinations.accounts import AccountConnector
 from simulator.destinations.marketo import ActivationRefused, MarketoConnector
 from simulator.scenario.loader import LoadedScenario, read_records
@@ -43,6 +44,8 @@ class DestinationReport:
     listed: int = 0
     unlisted: int = 0
     failed: dict[str, str] = field(default_factory=dict)
+    dropped: dict[str, str] = field(default_factory=dict)
+    unaccounted: list[str] = field(default_factory=list)  # meant to be there, silently missing
     refused: list[str] = field(default_factory=list)
     calls: int = 0
     throttled: int = 0
@@ -86,6 +89,15 @@ class Engine:
         self._seq = itertools.count()
 
     # -- set-up ----------------------------------------------------------------------
+    def _faults(self) -> None:
+        """Scenario faults; `start`/`end` may be offsets from the scenario start (+1h)."""
+        for spec in self.s.faults:
+            spec = dict(spec)
+            for key in ("start", "end"):
+                if isinstance(spec.get(key), str) and spec[key].startswith("+"):
+                    spec[key] = self.start + parse_offset(spec[key])
+            self.cloud.add_fault(**spec)
+
     def _seed(self) -> None:
         vendors = self.s.vendors
         marketo = self.cloud.service("marketo")
@@ -122,6 +134,7 @@ class Engine:
     def run(self) -> Report:
         with mock_vendors(cloud=self.cloud):
             self._seed()
+            self._faults()
             for step in self.s.timeline:
                 self._push(self._at(step), "step", step)
             end = max((w for w, *_ in self._queue), default=self.start)
@@ -206,6 +219,7 @@ class Engine:
         report.listed += len(outcome.listed)
         report.unlisted += len(outcome.unlisted)
         report.failed.update(outcome.failed)
+        report.dropped.update(outcome.dropped)
         report.calls, report.throttled = connector.calls, connector.throttled
 
     # -- expectations ------------------------------------------------------------------
@@ -235,7 +249,50 @@ class Engine:
             verdicts.append(Verdict(label, not problems, "; ".join(problems) or "as expected"))
         for exp in self.s.expectations.list_members:
             verdicts.append(self._check_list(exp))
+        verdicts += self._reconcile()
         return verdicts
+
+    def _reconcile(self) -> list[Verdict]:
+        """Every account meant for a list is there, or reported dropped or refused; a silent
+        loss (B-DB-06) fails the run unless the scenario expects that many drops."""
+        verdicts = []
+        for (dest_id, audience_id), sent in self.active.items():
+            connector, report = self.connectors[dest_id], self.reports[dest_id]
+            if not isinstance(connector, AccountConnector):
+                continue
+            audience = self.audiences[audience_id]
+            field = "companyWebsiteDomain" if connector.kind == "bombora" \
+                else "accountEmailDomain"
+            held = set(self._held(connector, audience.name))
+            for account_id in sorted(sent):
+                if account_id in report.dropped or account_id in report.failed:
+                    continue
+                domain = connector.record(self.accounts[account_id]).get(field)
+                if normalise_domain(domain) not in held:
+                    report.unaccounted.append(account_id)
+        expected = {d["destination"]: d for d in self.s.expectations.drops}
+        for report in self.reports.values():
+            lost = len(report.dropped) + len(report.unaccounted)
+            if report.id in expected:
+                want = expected[report.id]
+                ok = lost >= want.get("min", 0) and lost <= want.get("max", lost)
+                verdicts.append(Verdict(f"{report.id}: drops", ok,
+                                        f"{len(report.dropped)} dropped, "
+                                        f"{len(report.unaccounted)} lost silently"))
+            elif report.unaccounted:
+                verdicts.append(Verdict(f"{report.id}: every delivery accounted for", False,
+                                        f"{len(report.unaccounted)} accounts accepted but not "
+                                        f"held: {report.unaccounted[:5]}"))
+        return verdicts
+
+    def _held(self, connector: AccountConnector, name: str) -> list[str]:
+        tenant = connector.config.client_id
+        if connector.kind == "bombora":
+            found = next((x for x in self.cloud.bombora(tenant).lists.values()
+                          if x.name == name), None)
+            return [a["domain"] for a in found.accounts.values()] if found else []
+        found = self.cloud.demandbase(tenant).list_by_name(name)
+        return list(found.members) if found else []
 
     def _check_list(self, exp: dict) -> Verdict:
         """`{vendor: bombora|demandbase, tenant: client id, list: name, members|count}`."""
