@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from mocks import Cloud, mock_vendors
-from mocks.bombora.models import normalise_domain
 from simulator.destinations.accounts import AccountConnector
 from simulator.destinations.marketo import ActivationRefused, MarketoConnector
+from simulator.generate import GeneratorConfig, ProfileGenerator
+from simulator.report import DestinationReport, Report, SourceReport
+from simulator.report.checks import check
 from simulator.scenario.loader import LoadedScenario, read_records
 from simulator.scenario.model import (
     AccountDestination,
@@ -25,49 +26,12 @@ from simulator.scenario.model import (
     Step,
     parse_offset,
 )
+from simulator.sources.sfmc import SfmcConnector, SourceError
 
 from .audiences import is_batch, members
 
 DAY = 86400.0
 HOSTS = {"bombora": "https://api.bombora.com", "demandbase": "https://uapi.demandbase.com"}
-
-
-@dataclass
-class DestinationReport:
-    id: str
-    type: str
-    sent_entries: int = 0
-    sent_exits: int = 0
-    updated: int = 0
-    created: int = 0
-    not_created: int = 0
-    listed: int = 0
-    unlisted: int = 0
-    failed: dict[str, str] = field(default_factory=dict)
-    dropped: dict[str, str] = field(default_factory=dict)
-    unaccounted: list[str] = field(default_factory=list)  # meant to be there, silently missing
-    refused: list[str] = field(default_factory=list)
-    calls: int = 0
-    throttled: int = 0
-
-
-@dataclass
-class Verdict:
-    expectation: str
-    passed: bool
-    detail: str
-
-
-@dataclass
-class Report:
-    scenario: str
-    destinations: list[DestinationReport]
-    verdicts: list[Verdict]
-    journal: list[dict]
-
-    @property
-    def passed(self) -> bool:
-        return all(v.passed for v in self.verdicts)
 
 
 class Engine:
@@ -82,13 +46,27 @@ class Engine:
                                                                      "people")}
         self.accounts = {a["accountId"]: dict(a) for a in read_records(
             loaded, self.s.data.accounts, "accounts")}
+        self._generated()
         self.connectors: dict[str, MarketoConnector | AccountConnector] = {}
+        self.sources = {src.id: SfmcConnector(src) for src in self.s.sources}
+        self.source_reports = {src.id: SourceReport(src.id) for src in self.s.sources}
         self.reports: dict[str, DestinationReport] = {}
         self.active: dict[tuple[str, str], set[str]] = {}  # (dest, audience) -> members sent
         self._queue: list = []
         self._seq = itertools.count()
 
     # -- set-up ----------------------------------------------------------------------
+    def _generated(self) -> None:
+        """`data: generate: {count, seed}` adds synthetic accounts and people (issue 6)."""
+        spec = self.s.data.generate
+        if spec is None:
+            return
+        config = GeneratorConfig(**{**spec.model_dump(), "partitions": tuple(spec.partitions)})
+        for block in ProfileGenerator(config).blocks():
+            self.accounts[block.account["accountId"]] = block.account
+            for person in block.people:
+                self.people[person["personId"]] = person
+
     def _faults(self) -> None:
         """Scenario faults; `start`/`end` may be offsets from the scenario start (+1h)."""
         for spec in self.s.faults:
@@ -105,6 +83,10 @@ class Engine:
             state = inst.model_dump(exclude={"munchkin_id", "credentials", "limits"})
             marketo.seed_tenant(inst.munchkin_id, credentials=inst.credentials,
                                 limits=inst.limits, state=state)
+        for account in vendors.sfmc:
+            self.cloud.service("sfmc").seed_tenant(
+                account.subdomain, credentials=account.credentials, limits=account.limits,
+                state={"data_extensions": account.data_extensions})
         for vendor in ("bombora", "demandbase"):
             for client in getattr(vendors, vendor):
                 self.cloud.service(vendor).seed_tenant(
@@ -138,6 +120,12 @@ class Engine:
             for step in self.s.timeline:
                 self._push(self._at(step), "step", step)
             end = max((w for w, *_ in self._queue), default=self.start)
+            for source in self.s.sources:  # B-SFMC-05: ingestion on its schedule
+                every = parse_offset(source.schedule)
+                when = self.start
+                while when <= end:
+                    self._push(when, "ingest", source.id)
+                    when += every
             for day in range(1, int((end - self.start) // DAY) + 2):  # B-B2B-05: daily batch
                 self._push(self.start + day * DAY, "batch", None)
             while self._queue:
@@ -150,9 +138,12 @@ class Engine:
                     self._deliver(*payload)
                 elif kind == "batch":
                     self._evaluate(batch=True)
-            verdicts = self._check()
+                elif kind == "ingest":
+                    self._ingest(payload)
+            verdicts = check(self)
         return Report(self.s.name, list(self.reports.values()), verdicts,
-                      [e.to_dict() for e in self.cloud.journal.entries()])
+                      [e.to_dict() for e in self.cloud.journal.entries()],
+                      list(self.source_reports.values()))
 
     def _step(self, step: Step) -> None:
         if step.action == "activate":
@@ -171,6 +162,49 @@ class Engine:
             self.cloud.clock.advance(parse_offset(step.by or "0s"))  # type: ignore[attr-defined]
         elif step.action == "evaluate":
             self._evaluate(batch=True)
+        elif step.action == "ingest":
+            self._ingest(step.source or "")
+        elif step.action == "upsert_rows":
+            self._upsert_rows(step.source or "", step.rows)
+
+    def _upsert_rows(self, source_id: str, rows: list[dict]) -> None:
+        """A marketer edits the source's data extension in SFMC (vendor-side change)."""
+        config = self.sources[source_id].config
+        account = self.cloud.sfmc(config.subdomain)
+        de = account.get(config.data_extension)
+        stamp = self.cloud.clock.utcnow().strftime("%Y-%m-%dT%H:%M:%S")
+        for row in rows:
+            values = dict(row)
+            if config.modified_column:
+                values.setdefault(config.modified_column, stamp)
+            checked, problems = de.check_row({}, values)
+            if problems:
+                raise ValueError(f"upsert_rows into {config.data_extension}: {problems}")
+            de.put(checked)
+
+    def _ingest(self, source_id: str) -> None:
+        """One ingestion run: rows become profile attributes; streaming audiences follow."""
+        connector, report = self.sources[source_id], self.source_reports[source_id]
+        identity = connector.config.identity
+        by_identity = {str(p.get(identity, "")).lower(): p for p in self.people.values()}
+        try:
+            for row in connector.rows(self.cloud.clock.utcnow().strftime("%Y-%m-%dT%H:%M:%S")):
+                attrs = connector.to_profile(row)
+                key = str(attrs.get(identity, "")).lower()
+                if not key:
+                    continue
+                person = by_identity.get(key)
+                if person is None:
+                    person = {"personId": f"{source_id}:{key}"}
+                    self.people[person["personId"]] = by_identity[key] = person
+                    report.profiles_created += 1
+                else:
+                    report.profiles_updated += 1
+                person.update(attrs)
+        except SourceError as exc:
+            report.errors.append(str(exc))
+        report.runs, report.rows = connector.runs, connector.rows_read
+        self._evaluate(batch=False)
 
     def _activate(self, dest_id: str, audience_id: str) -> None:
         report = self.reports[dest_id]
@@ -221,100 +255,6 @@ class Engine:
         report.failed.update(outcome.failed)
         report.dropped.update(outcome.dropped)
         report.calls, report.throttled = connector.calls, connector.throttled
-
-    # -- expectations ------------------------------------------------------------------
-    def _check(self) -> list[Verdict]:
-        verdicts = []
-        for exp in self.s.expectations.marketo_leads:
-            db = self.cloud.marketo(exp.munchkin_id)
-            leads = [lead for lead in db.leads.values()
-                     if all(str(lead.get(k)).lower() == str(v).lower()
-                            for k, v in exp.match.items())]
-            label = f"Marketo {exp.munchkin_id} lead {exp.match}"
-            problems = []
-            if len(leads) != exp.count:
-                problems.append(f"{len(leads)} leads match, expected {exp.count}")
-            for lead in leads if exp.count == 1 and len(leads) == 1 else []:
-                for name, value in exp.fields.items():
-                    if lead.get(name) != value:
-                        problems.append(f"{name} is {lead.get(name)!r}, expected {value!r}")
-                if exp.partition and db.partitions[lead.partition_id].name != exp.partition:
-                    problems.append(f"partition is {db.partitions[lead.partition_id].name}, "
-                                    f"expected {exp.partition}")
-                if exp.lists is not None:
-                    on = sorted(lst.name for lst in db.lists.lists.values()
-                                if lead.id in lst.members)
-                    if on != sorted(exp.lists):
-                        problems.append(f"on lists {on}, expected {sorted(exp.lists)}")
-            verdicts.append(Verdict(label, not problems, "; ".join(problems) or "as expected"))
-        for exp in self.s.expectations.list_members:
-            verdicts.append(self._check_list(exp))
-        verdicts += self._reconcile()
-        return verdicts
-
-    def _reconcile(self) -> list[Verdict]:
-        """Every account meant for a list is there, or reported dropped or refused; a silent
-        loss (B-DB-06) fails the run unless the scenario expects that many drops."""
-        verdicts = []
-        for (dest_id, audience_id), sent in self.active.items():
-            connector, report = self.connectors[dest_id], self.reports[dest_id]
-            if not isinstance(connector, AccountConnector):
-                continue
-            audience = self.audiences[audience_id]
-            field = "companyWebsiteDomain" if connector.kind == "bombora" \
-                else "accountEmailDomain"
-            held = set(self._held(connector, audience.name))
-            for account_id in sorted(sent):
-                if account_id in report.dropped or account_id in report.failed:
-                    continue
-                domain = connector.record(self.accounts[account_id]).get(field)
-                if normalise_domain(domain) not in held:
-                    report.unaccounted.append(account_id)
-        expected = {d["destination"]: d for d in self.s.expectations.drops}
-        for report in self.reports.values():
-            lost = len(report.dropped) + len(report.unaccounted)
-            if report.id in expected:
-                want = expected[report.id]
-                ok = lost >= want.get("min", 0) and lost <= want.get("max", lost)
-                verdicts.append(Verdict(f"{report.id}: drops", ok,
-                                        f"{len(report.dropped)} dropped, "
-                                        f"{len(report.unaccounted)} lost silently"))
-            elif report.unaccounted:
-                verdicts.append(Verdict(f"{report.id}: every delivery accounted for", False,
-                                        f"{len(report.unaccounted)} accounts accepted but not "
-                                        f"held: {report.unaccounted[:5]}"))
-        return verdicts
-
-    def _held(self, connector: AccountConnector, name: str) -> list[str]:
-        tenant = connector.config.client_id
-        if connector.kind == "bombora":
-            found = next((x for x in self.cloud.bombora(tenant).lists.values()
-                          if x.name == name), None)
-            return [a["domain"] for a in found.accounts.values()] if found else []
-        found = self.cloud.demandbase(tenant).list_by_name(name)
-        return list(found.members) if found else []
-
-    def _check_list(self, exp: dict) -> Verdict:
-        """`{vendor: bombora|demandbase, tenant: client id, list: name, members|count}`."""
-        vendor, tenant, name = exp.get("vendor"), exp.get("tenant"), exp.get("list")
-        label = f"{vendor} {tenant} list {name!r}"
-        if vendor == "bombora":
-            found = next((x for x in self.cloud.bombora(tenant).lists.values()
-                          if x.name == name), None)
-            held = sorted(a["domain"] for a in found.accounts.values()) if found else None
-        elif vendor == "demandbase":
-            found = self.cloud.demandbase(tenant).list_by_name(name)
-            held = sorted(found.members) if found else None
-        else:
-            return Verdict(label, False, "vendor must be bombora or demandbase")
-        if held is None:
-            return Verdict(label, False, "no such list")
-        if "members" in exp and held != sorted(exp["members"]):
-            return Verdict(label, False, f"holds {held}, expected {sorted(exp['members'])}")
-        if "count" in exp and len(held) != exp["count"]:
-            return Verdict(label, False, f"holds {len(held)}, expected {exp['count']}")
-        return Verdict(label, True, f"holds {len(held)} accounts as expected")
-
 
 def run_scenario(loaded: LoadedScenario) -> Report:
     return Engine(loaded).run()

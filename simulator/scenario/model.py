@@ -189,6 +189,7 @@ class SfmcSource(Strict):
     kind: Literal["profiles", "events"] = "profiles"
     mapping: dict[str, str]  # data-extension column -> profile attribute or event field
     identity: str = "email"  # the profile attribute rows are matched on
+    modified_column: str | None = None  # a Date column: later runs read only changed rows
     schedule: str = "1h"
 
     @field_validator("schedule")
@@ -202,7 +203,7 @@ class SfmcSource(Strict):
 class Step(Strict):
     at: str | int | float  # an offset (+30s, 2h) or an ISO time
     action: Literal["change", "event", "ingest", "activate", "deactivate", "advance",
-                    "evaluate"]
+                    "evaluate", "upsert_rows"]
     person: str | None = None
     account: str | None = None
     set: dict[str, Any] = {}
@@ -211,6 +212,7 @@ class Step(Strict):
     destination: str | None = None
     audience: str | None = None
     by: str | None = None  # advance by a duration
+    rows: list[dict[str, Any]] = []  # upsert_rows: rows a marketer writes into the source's DE
 
     @field_validator("at")
     @classmethod

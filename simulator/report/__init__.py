@@ -1,0 +1,55 @@
+"""What a run produced: per destination and source, and a verdict per expectation. One
+object, rendered by `vendorsim run` (terminal, JSON)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DestinationReport:
+    id: str
+    type: str
+    sent_entries: int = 0
+    sent_exits: int = 0
+    updated: int = 0
+    created: int = 0
+    not_created: int = 0
+    listed: int = 0
+    unlisted: int = 0
+    failed: dict[str, str] = field(default_factory=dict)
+    dropped: dict[str, str] = field(default_factory=dict)
+    unaccounted: list[str] = field(default_factory=list)  # meant to be there, silently missing
+    refused: list[str] = field(default_factory=list)
+    calls: int = 0
+    throttled: int = 0
+
+
+@dataclass
+class Verdict:
+    expectation: str
+    passed: bool
+    detail: str
+
+
+@dataclass
+class SourceReport:
+    id: str
+    runs: int = 0
+    rows: int = 0
+    profiles_created: int = 0
+    profiles_updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    scenario: str
+    destinations: list[DestinationReport]
+    verdicts: list[Verdict]
+    journal: list[dict]
+    sources: list[SourceReport] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(v.passed for v in self.verdicts)

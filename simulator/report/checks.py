@@ -1,0 +1,108 @@
+"""Expectation verdicts and reconciliation: what each vendor holds against what the scenario
+expects, and every delivery accounted for (delivered, dropped or refused; never silently
+lost, B-DB-06)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mocks.bombora.models import normalise_domain
+from simulator.destinations.accounts import AccountConnector
+
+from . import Verdict
+
+if TYPE_CHECKING:
+    from simulator.engine.run import Engine
+
+
+def check(engine: Engine) -> list[Verdict]:
+    verdicts = []
+    for exp in engine.s.expectations.marketo_leads:
+        db = engine.cloud.marketo(exp.munchkin_id)
+        leads = [lead for lead in db.leads.values()
+                 if all(str(lead.get(k)).lower() == str(v).lower()
+                        for k, v in exp.match.items())]
+        label = f"Marketo {exp.munchkin_id} lead {exp.match}"
+        problems = []
+        if len(leads) != exp.count:
+            problems.append(f"{len(leads)} leads match, expected {exp.count}")
+        for lead in leads if exp.count == 1 and len(leads) == 1 else []:
+            for name, value in exp.fields.items():
+                if lead.get(name) != value:
+                    problems.append(f"{name} is {lead.get(name)!r}, expected {value!r}")
+            if exp.partition and db.partitions[lead.partition_id].name != exp.partition:
+                problems.append(f"partition is {db.partitions[lead.partition_id].name}, "
+                                f"expected {exp.partition}")
+            if exp.lists is not None:
+                on = sorted(lst.name for lst in db.lists.lists.values()
+                            if lead.id in lst.members)
+                if on != sorted(exp.lists):
+                    problems.append(f"on lists {on}, expected {sorted(exp.lists)}")
+        verdicts.append(Verdict(label, not problems, "; ".join(problems) or "as expected"))
+    for exp in engine.s.expectations.list_members:
+        verdicts.append(_check_list(engine, exp))
+    verdicts += _reconcile(engine)
+    return verdicts
+
+def _reconcile(engine: Engine) -> list[Verdict]:
+    """Every account meant for a list is there, or reported dropped or refused; a silent
+    loss (B-DB-06) fails the run unless the scenario expects that many drops."""
+    verdicts = []
+    for (dest_id, audience_id), sent in engine.active.items():
+        connector, report = engine.connectors[dest_id], engine.reports[dest_id]
+        if not isinstance(connector, AccountConnector):
+            continue
+        audience = engine.audiences[audience_id]
+        field = "companyWebsiteDomain" if connector.kind == "bombora" \
+            else "accountEmailDomain"
+        held = set(_held(engine, connector, audience.name))
+        for account_id in sorted(sent):
+            if account_id in report.dropped or account_id in report.failed:
+                continue
+            domain = connector.record(engine.accounts[account_id]).get(field)
+            if normalise_domain(domain) not in held:
+                report.unaccounted.append(account_id)
+    expected = {d["destination"]: d for d in engine.s.expectations.drops}
+    for report in engine.reports.values():
+        lost = len(report.dropped) + len(report.unaccounted)
+        if report.id in expected:
+            want = expected[report.id]
+            ok = lost >= want.get("min", 0) and lost <= want.get("max", lost)
+            verdicts.append(Verdict(f"{report.id}: drops", ok,
+                                    f"{len(report.dropped)} dropped, "
+                                    f"{len(report.unaccounted)} lost silently"))
+        elif report.unaccounted:
+            verdicts.append(Verdict(f"{report.id}: every delivery accounted for", False,
+                                    f"{len(report.unaccounted)} accounts accepted but not "
+                                    f"held: {report.unaccounted[:5]}"))
+    return verdicts
+
+def _held(engine: Engine, connector: AccountConnector, name: str) -> list[str]:
+    tenant = connector.config.client_id
+    if connector.kind == "bombora":
+        found = next((x for x in engine.cloud.bombora(tenant).lists.values()
+                      if x.name == name), None)
+        return [a["domain"] for a in found.accounts.values()] if found else []
+    found = engine.cloud.demandbase(tenant).list_by_name(name)
+    return list(found.members) if found else []
+
+def _check_list(engine: Engine, exp: dict) -> Verdict:
+    """`{vendor: bombora|demandbase, tenant: client id, list: name, members|count}`."""
+    vendor, tenant, name = exp.get("vendor"), exp.get("tenant"), exp.get("list")
+    label = f"{vendor} {tenant} list {name!r}"
+    if vendor == "bombora":
+        found = next((x for x in engine.cloud.bombora(tenant).lists.values()
+                      if x.name == name), None)
+        held = sorted(a["domain"] for a in found.accounts.values()) if found else None
+    elif vendor == "demandbase":
+        found = engine.cloud.demandbase(tenant).list_by_name(name)
+        held = sorted(found.members) if found else None
+    else:
+        return Verdict(label, False, "vendor must be bombora or demandbase")
+    if held is None:
+        return Verdict(label, False, "no such list")
+    if "members" in exp and held != sorted(exp["members"]):
+        return Verdict(label, False, f"holds {held}, expected {sorted(exp['members'])}")
+    if "count" in exp and len(held) != exp["count"]:
+        return Verdict(label, False, f"holds {len(held)}, expected {exp['count']}")
+    return Verdict(label, True, f"holds {len(held)} accounts as expected")

@@ -1,0 +1,1 @@
+"""Source connectors: the CDP reading from vendors, over HTTP only."""
