@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from simulator.cli import main as vendorsim
@@ -96,3 +97,13 @@ def test_refused_activation_is_reported_and_sends_nothing(tmp_path: Path) -> Non
     report = scenario(tmp_path, {"type": "account", "all": []}, [])
     assert "B-MKT-02" in report.destinations[0].refused[0]
     assert not [e for e in report.journal if e["path"] == "/rest/v1/leads.json"]
+
+
+FIXTURES = sorted(DEMO.parent.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
+def test_every_fixture_scenario_passes(path: Path) -> None:
+    report = run_scenario(load_scenario(path))
+    assert report.passed, [v for v in report.verdicts if not v.passed]
+    assert report.verdicts  # a fixture that checks nothing proves nothing
