@@ -12,6 +12,8 @@ import heapq
 import itertools
 from datetime import datetime
 
+import requests
+
 from mocks import Cloud, mock_vendors
 from simulator.destinations.accounts import AccountConnector
 from simulator.destinations.marketo import ActivationRefused, MarketoConnector
@@ -48,7 +50,7 @@ class Engine:
             loaded, self.s.data.accounts, "accounts")}
         self._generated()
         self.connectors: dict[str, MarketoConnector | AccountConnector] = {}
-        self.sources = {src.id: SfmcConnector(src) for src in self.s.sources}
+        self.sources = {src.id: SfmcConnector(src, _session()) for src in self.s.sources}
         self.source_reports = {src.id: SourceReport(src.id) for src in self.s.sources}
         self.reports: dict[str, DestinationReport] = {}
         self.active: dict[tuple[str, str], set[str]] = {}  # (dest, audience) -> members sent
@@ -97,12 +99,13 @@ class Engine:
             self.reports[dest.id] = DestinationReport(dest.id, dest.type)
             if isinstance(dest, MarketoDestination):
                 self.connectors[dest.id] = MarketoConnector(
-                    dest, f"https://{dest.munchkin_id}.mktorest.com", sleep=sleep)
+                    dest, f"https://{dest.munchkin_id}.mktorest.com", _session(), sleep)
             elif isinstance(dest, AccountDestination):
                 if dest.type == "demandbase" and dest.api_token:
                     self.cloud.service("demandbase").add_api_token(  # type: ignore[attr-defined]
                         dest.client_id, dest.api_token)
-                self.connectors[dest.id] = AccountConnector(dest, HOSTS[dest.type], sleep=sleep)
+                self.connectors[dest.id] = AccountConnector(dest, HOSTS[dest.type], _session(),
+                                                            sleep)
 
     # -- the event loop --------------------------------------------------------------
     def _at(self, step: Step) -> float:
@@ -255,6 +258,14 @@ class Engine:
         report.failed.update(outcome.failed)
         report.dropped.update(outcome.dropped)
         report.calls, report.throttled = connector.calls, connector.throttled
+
+def _session() -> requests.Session:
+    """In-process calls never pass a proxy: skip requests' scan of the environment for proxy
+    settings on every call (it was a fifth of a small call's cost)."""
+    session = requests.Session()
+    session.trust_env = False
+    return session
+
 
 def run_scenario(loaded: LoadedScenario) -> Report:
     return Engine(loaded).run()
