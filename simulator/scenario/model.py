@@ -13,7 +13,14 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 DURATION = re.compile(r"^\+?(\d+(?:\.\d+)?)(ms|s|m|h|d)$")
 UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -29,6 +36,12 @@ def parse_offset(value: str | int | float) -> float:
     return float(m.group(1)) * UNITS[m.group(2)]
 
 
+def _duration(value: str) -> str:
+    parse_offset(value)
+    return value
+
+
+Duration = Annotated[str, AfterValidator(_duration)]  # +30s, 5m, 2h, 1d
 MunchkinId = Annotated[str, Field(pattern=r"^\d{3}-[A-Za-z]{3}-\d{3}$")]  # e.g. 123-ABC-456
 
 
@@ -136,13 +149,7 @@ class Delivery(Strict):
     max_users_per_request: Annotated[int, Field(ge=1)] = 100
     max_num_events_in_batch: Annotated[int, Field(ge=1000, le=10000)] = 1000
     max_batch_age_in_secs: Annotated[int, Field(ge=301, le=3600)] = 301
-    streaming_latency: str = "5m"  # B-B2B-06: streaming sharing takes up to 5 minutes
-
-    @field_validator("streaming_latency")
-    @classmethod
-    def _duration(cls, value: str) -> str:
-        parse_offset(value)
-        return value
+    streaming_latency: Duration = "5m"  # B-B2B-06: streaming sharing takes up to 5 minutes
 
 
 class MarketoDestination(Strict):
@@ -190,13 +197,7 @@ class SfmcSource(Strict):
     mapping: dict[str, str]  # data-extension column -> profile attribute or event field
     identity: str = "email"  # the profile attribute rows are matched on
     modified_column: str | None = None  # a Date column: later runs read only changed rows
-    schedule: str = "1h"
-
-    @field_validator("schedule")
-    @classmethod
-    def _schedule(cls, value: str) -> str:
-        parse_offset(value)
-        return value
+    schedule: Duration = "1h"
 
 
 # -- timeline, faults, expectations ---------------------------------------------------
