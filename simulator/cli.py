@@ -191,6 +191,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         console.print(f"{mark} {v.expectation}: {v.detail}")
     if args.json:
         Path(args.json).write_text(json.dumps(dataclasses.asdict(report), indent=2) + "\n")
+    if args.html:
+        from simulator.report.html import render
+
+        Path(args.html).write_text(render(report), encoding="utf-8")
+        console.print(f"HTML report: {args.html}")
     return 0 if report.passed else 1
 
 
@@ -269,6 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="replay a scenario against the in-process mocks")
     run.add_argument("scenario", help="scenario YAML file")
     run.add_argument("--json", help="also write the report as JSON to this file")
+    run.add_argument("--html", help="also write the report as an HTML page with a timeline")
     run.set_defaults(func=cmd_run)
 
     check = sub.add_parser("check", help="validate scenario files (file:line errors)")

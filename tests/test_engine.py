@@ -107,3 +107,13 @@ def test_every_fixture_scenario_passes(path: Path) -> None:
     report = run_scenario(load_scenario(path))
     assert report.passed, [v for v in report.verdicts if not v.passed]
     assert report.verdicts  # a fixture that checks nothing proves nothing
+
+
+def test_html_report(tmp_path: Path) -> None:
+    throttled = DEMO.parent / "demandbase_throttling.yaml"
+    page = tmp_path / "report.html"
+    assert vendorsim(["run", str(throttled), "--html", str(page)]) == 0
+    html = page.read_text()
+    assert "<svg" in html and html.count("<rect") > 5
+    assert "#ef6c00" in html  # throttled calls are drawn in their own colour
+    assert "dropped A3" in html and "Demandbase throttling" in html
