@@ -111,14 +111,12 @@ def _url_pattern(cloud: Cloud) -> re.Pattern:
 
 def _sync_interceptor(cloud: Cloud, hosts: re.Pattern) -> Callable:
     original = httpx.HTTPTransport.handle_request
+    transport = httpx_transport(cloud)
 
     def handle_request(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
         if not hosts.fullmatch(request.url.host):
             return original(self, request)
-        body = request.read()
-        status, headers, data = call_wsgi(cloud.wsgi, request.method, str(request.url),
-                                          dict(request.headers), body)
-        return httpx.Response(status, headers=headers, content=data, request=request)
+        return transport.handle_request(request)
 
     return handle_request
 

@@ -57,6 +57,11 @@ class Credential:
         }
 
 
+def bearer_value(authorization: str) -> str:
+    """The token of an `Authorization: Bearer <token>` header ('' when there is none)."""
+    return authorization[7:].strip() if authorization[:7].lower() == "bearer " else ""
+
+
 @dataclass
 class Token:
     value: str

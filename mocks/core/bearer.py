@@ -15,6 +15,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from .admin import admin_blueprint
+from .auth import bearer_value
 from .faults import FaultRule
 from .limits import LimitExceeded
 from .pipeline import install_journal
@@ -116,20 +117,12 @@ class BearerService(VendorService):
         if req.path.startswith("/__admin"):
             return None
         tenant_id = req.environ.get("vendorsim.tenant")
-        rule = self.cloud.faults.pick(self.name, tenant_id, req.method, req.path)
-        if rule is not None:
-            g.fault = rule.id
-            if rule.drop:
-                g.drop_rule = rule  # the handler accepts the batch and loses part of it
-            if rule.latency:
-                self.clock.sleep(rule.latency)
-                g.now = self.clock.now()
-            if rule.error_code or rule.status:
-                return self.render_fault(rule)
+        forced = self.apply_fault(tenant_id, req.method, req.path)
+        if forced is not None:
+            return forced
         if req.routing_exception is not None or req.endpoint in self.token_endpoints:
             return None
-        header = req.headers.get("Authorization", "")
-        value = header[7:].strip() if header[:7].lower() == "bearer " else ""
+        value = bearer_value(req.headers.get("Authorization", ""))
         status, token = self.tokens.check(value) if value else ("unknown", None)
         if status != "ok" or token is None or (tenant_id and token.tenant != tenant_id):
             return self._answer(self.unauthorized())

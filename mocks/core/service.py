@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from flask import Flask, Response
+from flask import Flask, Response, g
 
 from .auth import Credential, TokenStore
 from .faults import FaultRule
@@ -128,6 +128,23 @@ class VendorService:
 
     def render_limit(self, exc: LimitExceeded, tenant: Tenant) -> Response:
         raise NotImplementedError
+
+    def apply_fault(self, tenant_id: str | None, method: str, path: str) -> Response | None:
+        """The fault plan's say on this call: journal the rule, sleep its latency on the
+        clock, keep a `drop` rule for the handler, and answer its forced error (rendered
+        by the vendor) — or None to go on."""
+        rule = self.cloud.faults.pick(self.name, tenant_id, method, path)
+        if rule is None:
+            return None
+        g.fault = rule.id
+        if rule.drop:
+            g.drop_rule = rule
+        if rule.latency:
+            self.clock.sleep(rule.latency)
+            g.now = self.clock.now()
+        if rule.error_code or rule.status:
+            return self.render_fault(rule)
+        return None
 
     # -- tenants ---------------------------------------------------------------------
     def tenant(self, tenant_id: str, *, create: bool | None = None) -> Tenant:

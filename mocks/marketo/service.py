@@ -16,6 +16,7 @@ from flask import Flask, Request, Response, g, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from mocks.core.admin import admin_blueprint
+from mocks.core.auth import bearer_value
 from mocks.core.faults import FaultRule
 from mocks.core.limits import LimitConfig, LimitExceeded
 from mocks.core.pipeline import install_journal
@@ -96,21 +97,15 @@ class MarketoService(VendorService):
             code = "605" if isinstance(exc, MethodNotAllowed) else "610"
             return http.failure(code, message(code))
         method = environ.get("vendorsim.method_override") or req.method
-        rule = self.cloud.faults.pick(self.name, tenant_id, method, path)
-        if rule is not None:
-            g.fault = rule.id
-            if rule.latency:
-                self.clock.sleep(rule.latency)
-                g.now = self.clock.now()
-            if rule.error_code or rule.status:
-                return self.render_fault(rule)
+        forced = self.apply_fault(tenant_id, method, path)
+        if forced is not None:
+            return forced
         if req.endpoint == "identity_token":
             return None
         return self._authorise(req, tenant_id)
 
     def _authorise(self, req: Request, tenant_id: str) -> Response | None:
-        header = req.headers.get("Authorization", "")
-        value = header[7:].strip() if header[:7].lower() == "bearer " else ""
+        value = bearer_value(req.headers.get("Authorization", ""))
         from_query = False
         if not value:
             value = http.param("access_token") or ""
