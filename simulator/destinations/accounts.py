@@ -45,6 +45,11 @@ class AccountConnector:
         self.calls = 0
         self.throttled = 0
 
+    @property
+    def domain_field(self) -> str:
+        """The partner field that carries an account's domain (the lists' key)."""
+        return "companyWebsiteDomain" if self.kind == "bombora" else "accountEmailDomain"
+
     # -- activation ----------------------------------------------------------------------
     def activate(self, audience: Audience) -> None:
         vendor = self.kind.capitalize()
@@ -90,7 +95,7 @@ class AccountConnector:
                 id_key: str = "accountId") -> Outcome:
         outcome = Outcome()
         list_id = self.list_ids[audience.id]
-        domain_field = "companyWebsiteDomain" if self.kind == "bombora" else "accountEmailDomain"
+        domain_field = self.domain_field
         size = min(BATCH, self.config.delivery.max_users_per_request)  # vendor-apis.md §5.1
         for start in range(0, len(entering), size):
             chunk = entering[start:start + size]

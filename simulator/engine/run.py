@@ -1,6 +1,7 @@
-"""Replay a scenario on the virtual clock against the in-process mocks (first slice of the
-simulator: people audiences to Marketo; the other destinations, sources, delivery policies
-and faults of issue 4 come next).
+"""Replay a scenario on the virtual clock against the in-process mocks: vendor seed state,
+faults, the timeline, SFMC ingestion on its schedule, streaming and daily-batch audience
+evaluation, deliveries through the destination connectors, then the checks of
+`simulator.report.checks`.
 
 The engine only talks HTTP to the vendors (through the in-process interceptors), so the same
 connector code can later target a server or a real sandbox.
@@ -170,12 +171,16 @@ class Engine:
         elif step.action == "upsert_rows":
             self._upsert_rows(step.source or "", step.rows)
 
+    def _now_iso(self) -> str:
+        """The virtual time as SFMC's Date columns and filters take it."""
+        return self.cloud.clock.utcnow().strftime("%Y-%m-%dT%H:%M:%S")
+
     def _upsert_rows(self, source_id: str, rows: list[dict]) -> None:
         """A marketer edits the source's data extension in SFMC (vendor-side change)."""
         config = self.sources[source_id].config
         account = self.cloud.sfmc(config.subdomain)
         de = account.get(config.data_extension)
-        stamp = self.cloud.clock.utcnow().strftime("%Y-%m-%dT%H:%M:%S")
+        stamp = self._now_iso()
         for row in rows:
             values = dict(row)
             if config.modified_column:
@@ -191,7 +196,7 @@ class Engine:
         identity = connector.config.identity
         by_identity = {str(p.get(identity, "")).lower(): p for p in self.people.values()}
         try:
-            for row in connector.rows(self.cloud.clock.utcnow().strftime("%Y-%m-%dT%H:%M:%S")):
+            for row in connector.rows(self._now_iso()):
                 attrs = connector.to_profile(row)
                 key = str(attrs.get(identity, "")).lower()
                 if not key:
@@ -258,6 +263,7 @@ class Engine:
         report.failed.update(outcome.failed)
         report.dropped.update(outcome.dropped)
         report.calls, report.throttled = connector.calls, connector.throttled
+
 
 def _session() -> requests.Session:
     """In-process calls never pass a proxy: skip requests' scan of the environment for proxy

@@ -44,6 +44,7 @@ def check(engine: Engine) -> list[Verdict]:
     verdicts += _reconcile(engine)
     return verdicts
 
+
 def _reconcile(engine: Engine) -> list[Verdict]:
     """Every account meant for a list is there, or reported dropped or refused; a silent
     loss (B-DB-06) fails the run unless the scenario expects that many drops."""
@@ -53,13 +54,12 @@ def _reconcile(engine: Engine) -> list[Verdict]:
         if not isinstance(connector, AccountConnector):
             continue
         audience = engine.audiences[audience_id]
-        field = "companyWebsiteDomain" if connector.kind == "bombora" \
-            else "accountEmailDomain"
-        held = set(_held(engine, connector, audience.name))
+        held = set(held_domains(engine, connector.kind, connector.config.client_id,
+                                audience.name) or [])
         for account_id in sorted(sent):
             if account_id in report.dropped or account_id in report.failed:
                 continue
-            domain = connector.record(engine.accounts[account_id]).get(field)
+            domain = connector.record(engine.accounts[account_id]).get(connector.domain_field)
             if normalise_domain(domain) not in held:
                 report.unaccounted.append(account_id)
     expected = {d["destination"]: d for d in engine.s.expectations.drops}
@@ -77,28 +77,24 @@ def _reconcile(engine: Engine) -> list[Verdict]:
                                     f"held: {report.unaccounted[:5]}"))
     return verdicts
 
-def _held(engine: Engine, connector: AccountConnector, name: str) -> list[str]:
-    tenant = connector.config.client_id
-    if connector.kind == "bombora":
+
+def held_domains(engine: Engine, vendor: str, tenant: str, name: str) -> list[str] | None:
+    """The domains a Bombora or Demandbase list of that name holds (None: no such list)."""
+    if vendor == "bombora":
         found = next((x for x in engine.cloud.bombora(tenant).lists.values()
                       if x.name == name), None)
-        return [a["domain"] for a in found.accounts.values()] if found else []
+        return sorted(a["domain"] for a in found.accounts.values()) if found else None
     found = engine.cloud.demandbase(tenant).list_by_name(name)
-    return list(found.members) if found else []
+    return sorted(found.members) if found else None
+
 
 def _check_list(engine: Engine, exp: dict) -> Verdict:
     """`{vendor: bombora|demandbase, tenant: client id, list: name, members|count}`."""
     vendor, tenant, name = exp.get("vendor"), exp.get("tenant"), exp.get("list")
     label = f"{vendor} {tenant} list {name!r}"
-    if vendor == "bombora":
-        found = next((x for x in engine.cloud.bombora(tenant).lists.values()
-                      if x.name == name), None)
-        held = sorted(a["domain"] for a in found.accounts.values()) if found else None
-    elif vendor == "demandbase":
-        found = engine.cloud.demandbase(tenant).list_by_name(name)
-        held = sorted(found.members) if found else None
-    else:
+    if vendor not in ("bombora", "demandbase"):
         return Verdict(label, False, "vendor must be bombora or demandbase")
+    held = held_domains(engine, vendor, tenant, name)
     if held is None:
         return Verdict(label, False, "no such list")
     if "members" in exp and held != sorted(exp["members"]):
