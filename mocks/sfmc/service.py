@@ -130,8 +130,7 @@ class SfmcService(BearerService):
         host = request.host.split(":")[0]
         if self.host_pattern.fullmatch(host):
             return f"https://{tenant_id}.{{kind}}.marketingcloudapis.com/"
-        return f"{request.host_url}{request.script_root.lstrip('/')}/".replace("//", "/") \
-            .replace(":/", "://")
+        return f"{request.host_url.rstrip('/')}{request.script_root}/"  # .../{sub}/
 
 
 def require_scope(scope: str) -> None:
