@@ -53,6 +53,7 @@ class Cloud:
             raise ValueError(f"unknown vendor(s) {sorted(unknown)}: choose from {sorted(classes)}")
         self.services: dict[str, VendorService] = {n: classes[n](self) for n in names}
         self._admin_app: Flask | None = None
+        self.urls: dict[str, str] = {}  # where a server serves this cloud (admin health)
         self.wsgi: Callable = HostRouter(list(self.services.values()), self._cloud_admin)
 
     def _cloud_admin(self, environ: dict, start_response: Callable) -> Iterable[bytes]:

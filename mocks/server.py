@@ -55,6 +55,7 @@ class ServerRunner:
                 wanted = self.port + offset if self.port else 0
                 port = self._listen(self.cloud.vendor_wsgi(name), wanted)
                 self.urls[name] = f"http://{shown}:{port}"
+        self.cloud.urls = dict(self.urls)
         for thread in self._threads:
             thread.start()
         return self

@@ -156,20 +156,36 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Replay a scenario against the in-process mocks; exit 1 when an expectation fails."""
+    """Replay a scenario (embedded mocks, or --target); exit 1 when an expectation fails."""
     import dataclasses
 
     from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
     from simulator.engine.run import run_scenario
+    from simulator.engine.vendors import RemoteVendors, TargetError
     from simulator.scenario.loader import ScenarioError, load_scenario
 
     console = Console()
     try:
-        report = run_scenario(load_scenario(args.scenario))
+        loaded = load_scenario(args.scenario)
+        vendors = RemoteVendors.discover(args.target) if args.target else None
+        with Progress(TextColumn("virtual time"), BarColumn(),
+                      TextColumn("{task.fields[at]}"), TimeElapsedColumn(), console=console,
+                      transient=True, disable=not console.is_terminal) as bar:
+            task = bar.add_task("replay", total=1.0, at="")
+
+            def show(done: float, total: float) -> None:
+                bar.update(task, completed=done / total if total else 1.0,
+                           at=f"{done / 3600:.1f} h of {total / 3600:.1f} h")
+
+            report = run_scenario(loaded, vendors, show)
     except ScenarioError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except TargetError as exc:
+        print(f"vendorsim run: --target: {exc}", file=sys.stderr)
         return 2
     table = Table(title=f"{report.scenario}: destinations")
     columns = ("id", "sent", "exits", "updated", "created", "not created", "listed",
@@ -271,8 +287,13 @@ def build_parser() -> argparse.ArgumentParser:
     dock.add_argument("--tail", type=int, default=100, help="log lines (logs)")
     dock.set_defaults(func=cmd_docker)
 
-    run = sub.add_parser("run", help="replay a scenario against the in-process mocks")
+    run = sub.add_parser("run", help="replay a scenario against the in-process mocks (or a "
+                                     "running vendorsim with --target)")
     run.add_argument("scenario", help="scenario YAML file")
+    run.add_argument("--target", metavar="URL",
+                     help="a running vendorsim's host-routed URL (vendorsim serve, a container),"
+                          " e.g. http://127.0.0.1:8080; its virtual clock is driven, a real "
+                          "one waited on")
     run.add_argument("--json", help="also write the report as JSON to this file")
     run.add_argument("--html", help="also write the report as an HTML page with a timeline")
     run.set_defaults(func=cmd_run)

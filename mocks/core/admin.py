@@ -55,7 +55,7 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
     def health():
         return jsonify(status="ok", vendors=[s.name for s in services],
                        tenants={s.name: [t.id for t in s.tenants()] for s in services},
-                       strict=cloud.strict, clock=cloud.clock.describe())
+                       strict=cloud.strict, clock=cloud.clock.describe(), urls=cloud.urls)
 
     @bp.post("/reset")
     def reset():
@@ -203,6 +203,18 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
             service.seed_tenant(tenant_id, credentials=[_body()])  # type: ignore[union-attr]
         except ValueError as exc:
             raise AdminError(400, str(exc)) from None
+        return jsonify(added=True), 201
+
+    @bp.post("/tenants/<tenant_id>/api-tokens")
+    def add_api_token(tenant_id: str):
+        """Vendors whose users hold personal API tokens (Demandbase, B-DB-03)."""
+        adder = getattr(service, "add_api_token", None)
+        if adder is None:
+            raise AdminError(404, "this vendor has no personal API tokens")
+        token = _body().get("token")
+        if not isinstance(token, str) or not token:
+            raise AdminError(400, "expected {'token': '<the API token>'}")
+        adder(tenant_id, token)
         return jsonify(added=True), 201
 
     @bp.put("/tenants/<tenant_id>/limits")

@@ -3,19 +3,19 @@ faults, the timeline, SFMC ingestion on its schedule, streaming and daily-batch 
 evaluation, deliveries through the destination connectors, then the checks of
 `simulator.report.checks`.
 
-The engine only talks HTTP to the vendors (through the in-process interceptors), so the same
-connector code can later target a server or a real sandbox.
+The connectors only talk HTTP to the vendors; `simulator.engine.vendors` says where those
+are (the embedded mocks by default, or a running vendorsim), so one scenario replays the same
+way on either.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+from collections.abc import Callable
 from datetime import datetime
 
-import requests
-
-from mocks import Cloud, mock_vendors
+from mocks import Cloud
 from simulator.destinations.accounts import AccountConnector
 from simulator.destinations.marketo import ActivationRefused, MarketoConnector
 from simulator.generate import GeneratorConfig, ProfileGenerator
@@ -32,18 +32,19 @@ from simulator.scenario.model import (
 from simulator.sources.sfmc import SfmcConnector, SourceError
 
 from .audiences import is_batch, members
+from .vendors import InProcessVendors, Vendors, new_session
 
 DAY = 86400.0
-HOSTS = {"bombora": "https://api.bombora.com", "demandbase": "https://uapi.demandbase.com"}
 
 
 class Engine:
-    def __init__(self, loaded: LoadedScenario) -> None:
+    def __init__(self, loaded: LoadedScenario, vendors: Vendors | None = None,
+                 progress: Callable[[float, float], None] | None = None) -> None:
         self.loaded = loaded
+        self.progress = progress  # called with (virtual seconds done, seconds to go)
         self.s = loaded.scenario
-        self.cloud = Cloud("virtual")
-        self.cloud.clock.set(self.s.start)  # type: ignore[attr-defined]
-        self.start = self.cloud.clock.now()
+        self.vendors = vendors or InProcessVendors()
+        self.start = self.now = self.s.start.timestamp()
         self.audiences = {a.id: a for a in self.s.audiences}
         self.people = {p["personId"]: dict(p) for p in read_records(loaded, self.s.data.people,
                                                                      "people")}
@@ -51,12 +52,18 @@ class Engine:
             loaded, self.s.data.accounts, "accounts")}
         self._generated()
         self.connectors: dict[str, MarketoConnector | AccountConnector] = {}
-        self.sources = {src.id: SfmcConnector(src, _session()) for src in self.s.sources}
+        self.sources = {src.id: SfmcConnector(src, new_session(), self.vendors.base_url(
+            "sfmc", src.subdomain)) for src in self.s.sources}
         self.source_reports = {src.id: SourceReport(src.id) for src in self.s.sources}
         self.reports: dict[str, DestinationReport] = {}
         self.active: dict[tuple[str, str], set[str]] = {}  # (dest, audience) -> members sent
         self._queue: list = []
         self._seq = itertools.count()
+
+    @property
+    def cloud(self) -> Cloud:
+        """The embedded mocks (in-process runs only), to inspect from Python."""
+        return self.vendors.cloud  # type: ignore[attr-defined]
 
     # -- set-up ----------------------------------------------------------------------
     def _generated(self) -> None:
@@ -77,36 +84,31 @@ class Engine:
             for key in ("start", "end"):
                 if isinstance(spec.get(key), str) and spec[key].startswith("+"):
                     spec[key] = self.start + parse_offset(spec[key])
-            self.cloud.add_fault(**spec)
+            self.vendors.add_fault(spec)
 
     def _seed(self) -> None:
-        vendors = self.s.vendors
-        marketo = self.cloud.service("marketo")
+        vendors, target = self.s.vendors, self.vendors
         for inst in vendors.marketo:
             state = inst.model_dump(exclude={"munchkin_id", "credentials", "limits"})
-            marketo.seed_tenant(inst.munchkin_id, credentials=inst.credentials,
-                                limits=inst.limits, state=state)
+            target.seed("marketo", inst.munchkin_id, inst.credentials, inst.limits, state)
         for account in vendors.sfmc:
-            self.cloud.service("sfmc").seed_tenant(
-                account.subdomain, credentials=account.credentials, limits=account.limits,
-                state={"data_extensions": account.data_extensions})
+            target.seed("sfmc", account.subdomain, account.credentials, account.limits,
+                        {"data_extensions": account.data_extensions})
         for vendor in ("bombora", "demandbase"):
             for client in getattr(vendors, vendor):
-                self.cloud.service(vendor).seed_tenant(
-                    client.client_id, credentials=client.credentials, limits=client.limits,
-                    state={"account_lists": client.account_lists})
-        sleep = self.cloud.clock.advance  # type: ignore[attr-defined]
+                target.seed(vendor, client.client_id, client.credentials, client.limits,
+                            {"account_lists": client.account_lists})
+        sleep = target.advance
         for dest in self.s.destinations:
             self.reports[dest.id] = DestinationReport(dest.id, dest.type)
             if isinstance(dest, MarketoDestination):
                 self.connectors[dest.id] = MarketoConnector(
-                    dest, f"https://{dest.munchkin_id}.mktorest.com", _session(), sleep)
+                    dest, target.base_url("marketo", dest.munchkin_id), new_session(), sleep)
             elif isinstance(dest, AccountDestination):
                 if dest.type == "demandbase" and dest.api_token:
-                    self.cloud.service("demandbase").add_api_token(  # type: ignore[attr-defined]
-                        dest.client_id, dest.api_token)
-                self.connectors[dest.id] = AccountConnector(dest, HOSTS[dest.type], _session(),
-                                                            sleep)
+                    target.add_api_token(dest.client_id, dest.api_token)
+                self.connectors[dest.id] = AccountConnector(
+                    dest, target.base_url(dest.type), new_session(), sleep)
 
     # -- the event loop --------------------------------------------------------------
     def _at(self, step: Step) -> float:
@@ -118,7 +120,8 @@ class Engine:
         heapq.heappush(self._queue, (when, next(self._seq), kind, payload))
 
     def run(self) -> Report:
-        with mock_vendors(cloud=self.cloud):
+        with self.vendors:
+            self.vendors.set_clock(self.start)
             self._seed()
             self._faults()
             for step in self.s.timeline:
@@ -134,8 +137,11 @@ class Engine:
                 self._push(self.start + day * DAY, "batch", None)
             while self._queue:
                 when, _, kind, payload = heapq.heappop(self._queue)
-                if when > self.cloud.clock.now():
-                    self.cloud.clock.set(when)  # type: ignore[attr-defined]
+                if self.progress:
+                    self.progress(when - self.start, max(end, when) - self.start)
+                if when > self.now:
+                    self.vendors.set_clock(when)
+                    self.now = when
                 if kind == "step":
                     self._step(payload)
                 elif kind == "deliver":
@@ -145,8 +151,8 @@ class Engine:
                 elif kind == "ingest":
                     self._ingest(payload)
             verdicts = check(self)
-        return Report(self.s.name, list(self.reports.values()), verdicts,
-                      [e.to_dict() for e in self.cloud.journal.entries()],
+            journal = self.vendors.journal()
+        return Report(self.s.name, list(self.reports.values()), verdicts, journal,
                       list(self.source_reports.values()))
 
     def _step(self, step: Step) -> None:
@@ -163,7 +169,7 @@ class Engine:
                     .update(step.set)
             self._evaluate(batch=False)
         elif step.action == "advance":
-            self.cloud.clock.advance(parse_offset(step.by or "0s"))  # type: ignore[attr-defined]
+            self.vendors.advance(parse_offset(step.by or "0s"))
         elif step.action == "evaluate":
             self._evaluate(batch=True)
         elif step.action == "ingest":
@@ -173,22 +179,15 @@ class Engine:
 
     def _now_iso(self) -> str:
         """The virtual time as SFMC's Date columns and filters take it."""
-        return self.cloud.clock.utcnow().strftime("%Y-%m-%dT%H:%M:%S")
+        return self.vendors.utcnow().strftime("%Y-%m-%dT%H:%M:%S")
 
     def _upsert_rows(self, source_id: str, rows: list[dict]) -> None:
         """A marketer edits the source's data extension in SFMC (vendor-side change)."""
         config = self.sources[source_id].config
-        account = self.cloud.sfmc(config.subdomain)
-        de = account.get(config.data_extension)
         stamp = self._now_iso()
-        for row in rows:
-            values = dict(row)
-            if config.modified_column:
-                values.setdefault(config.modified_column, stamp)
-            checked, problems = de.check_row({}, values)
-            if problems:
-                raise ValueError(f"upsert_rows into {config.data_extension}: {problems}")
-            de.put(checked)
+        stamped = [{config.modified_column: stamp, **row} if config.modified_column else row
+                   for row in rows]
+        self.vendors.upsert_rows(config.subdomain, config.data_extension, stamped)
 
     def _ingest(self, source_id: str) -> None:
         """One ingestion run: rows become profile attributes; streaming audiences follow."""
@@ -244,7 +243,7 @@ class Engine:
             sent.update(now_in)
             delay = 0.0 if batch else parse_offset(
                 self.connectors[dest_id].config.delivery.streaming_latency)  # B-B2B-06
-            self._push(self.cloud.clock.now() + delay, "deliver",
+            self._push(self.vendors.now() + delay, "deliver",
                        (dest_id, audience, entering, exiting))
 
     def _deliver(self, dest_id: str, audience: Audience, entering: list[str],
@@ -265,13 +264,7 @@ class Engine:
         report.calls, report.throttled = connector.calls, connector.throttled
 
 
-def _session() -> requests.Session:
-    """In-process calls never pass a proxy: skip requests' scan of the environment for proxy
-    settings on every call (it was a fifth of a small call's cost)."""
-    session = requests.Session()
-    session.trust_env = False
-    return session
-
-
-def run_scenario(loaded: LoadedScenario) -> Report:
-    return Engine(loaded).run()
+def run_scenario(loaded: LoadedScenario, vendors: Vendors | None = None,
+                 progress: Callable[[float, float], None] | None = None) -> Report:
+    """Replay a loaded scenario on the embedded mocks, or on `vendors` when given."""
+    return Engine(loaded, vendors, progress).run()

@@ -17,9 +17,12 @@ if TYPE_CHECKING:
 
 def check(engine: Engine) -> list[Verdict]:
     verdicts = []
+    databases: dict[str, dict] = {}
     for exp in engine.s.expectations.marketo_leads:
-        db = engine.cloud.marketo(exp.munchkin_id)
-        leads = [lead for lead in db.leads.values()
+        if exp.munchkin_id not in databases:
+            databases[exp.munchkin_id] = engine.vendors.state("marketo", exp.munchkin_id)
+        db = databases[exp.munchkin_id]
+        leads = [lead for lead in db.get("leads", [])
                  if all(str(lead.get(k)).lower() == str(v).lower()
                         for k, v in exp.match.items())]
         label = f"Marketo {exp.munchkin_id} lead {exp.match}"
@@ -30,12 +33,11 @@ def check(engine: Engine) -> list[Verdict]:
             for name, value in exp.fields.items():
                 if lead.get(name) != value:
                     problems.append(f"{name} is {lead.get(name)!r}, expected {value!r}")
-            if exp.partition and db.partitions[lead.partition_id].name != exp.partition:
-                problems.append(f"partition is {db.partitions[lead.partition_id].name}, "
-                                f"expected {exp.partition}")
+            if exp.partition and lead["partition"] != exp.partition:
+                problems.append(f"partition is {lead['partition']}, expected {exp.partition}")
             if exp.lists is not None:
-                on = sorted(lst.name for lst in db.lists.lists.values()
-                            if lead.id in lst.members)
+                on = sorted(lst["name"] for lst in db.get("lists", [])
+                            if lead["id"] in lst["members"])
                 if on != sorted(exp.lists):
                     problems.append(f"on lists {on}, expected {sorted(exp.lists)}")
         verdicts.append(Verdict(label, not problems, "; ".join(problems) or "as expected"))
@@ -80,12 +82,9 @@ def _reconcile(engine: Engine) -> list[Verdict]:
 
 def held_domains(engine: Engine, vendor: str, tenant: str, name: str) -> list[str] | None:
     """The domains a Bombora or Demandbase list of that name holds (None: no such list)."""
-    if vendor == "bombora":
-        found = next((x for x in engine.cloud.bombora(tenant).lists.values()
-                      if x.name == name), None)
-        return sorted(a["domain"] for a in found.accounts.values()) if found else None
-    found = engine.cloud.demandbase(tenant).list_by_name(name)
-    return sorted(found.members) if found else None
+    lists = engine.vendors.state(vendor, tenant).get("account_lists", [])
+    found = next((x for x in lists if x["name"] == name), None)
+    return sorted(found["domains"]) if found else None
 
 
 def _check_list(engine: Engine, exp: dict) -> Verdict:

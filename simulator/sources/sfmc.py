@@ -20,8 +20,11 @@ class SourceError(Exception):
 
 
 class SfmcConnector:
-    def __init__(self, config: SfmcSource, session: requests.Session | None = None) -> None:
+    def __init__(self, config: SfmcSource, session: requests.Session | None = None,
+                 auth_url: str | None = None) -> None:
         self.config = config
+        self.auth_url = (auth_url or
+                         f"https://{config.subdomain}.auth.marketingcloudapis.com").rstrip("/")
         self.http = session or requests.Session()
         self.rest = ""
         self.last_run: str | None = None  # ISO time of the previous run's start
@@ -30,7 +33,7 @@ class SfmcConnector:
 
     def _login(self) -> None:
         cfg = self.config
-        answer = self.http.post(f"https://{cfg.subdomain}.auth.marketingcloudapis.com/v2/token",
+        answer = self.http.post(f"{self.auth_url}/v2/token",
                                 json={"grant_type": "client_credentials",
                                       "client_id": cfg.client_id,
                                       "client_secret": cfg.client_secret})

@@ -1,0 +1,263 @@
+"""Where a scenario's vendors live: the embedded in-process mocks, or a running vendorsim
+(`vendorsim serve`, a container) reached over HTTP. The engine and the checks only use this
+interface, so one scenario replays the same way on either — the connectors themselves speak
+the vendors' APIs over `requests` in both cases.
+
+Remote runs set up and inspect the vendors through the admin API (`/__admin/...`): seeding
+tenants, faults, the clock (driven when the server's clock is virtual; a real clock is waited
+on), state snapshots for the checks and the journal for the report.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from json import dumps
+
+import requests
+
+from mocks import Cloud, mock_vendors
+
+HOSTS = {"marketo": "https://{tenant}.mktorest.com",
+         "sfmc": "https://{tenant}.auth.marketingcloudapis.com",
+         "bombora": "https://api.bombora.com",
+         "demandbase": "https://uapi.demandbase.com"}
+TENANT_IN_PATH = {"marketo", "sfmc"}
+
+
+class TargetError(Exception):
+    """The remote target cannot be used (not a vendorsim server, unreachable, refused)."""
+
+
+def new_session() -> requests.Session:
+    """A session that never consults proxy settings: the mocks are local (in-process calls
+    also skip requests' environment scan, a fifth of a small call's cost)."""
+    session = requests.Session()
+    session.trust_env = False
+    return session
+
+
+class Vendors:
+    """Common surface of the two targets."""
+
+    virtual = True
+
+    def __enter__(self) -> Vendors:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def base_url(self, vendor: str, tenant: str = "") -> str:
+        raise NotImplementedError
+
+    def now(self) -> float:
+        raise NotImplementedError
+
+    def set_clock(self, when: float) -> None:
+        raise NotImplementedError
+
+    def advance(self, seconds: float) -> None:
+        raise NotImplementedError
+
+    def utcnow(self) -> datetime:
+        return datetime.fromtimestamp(self.now(), tz=UTC)
+
+    def seed(self, vendor: str, tenant: str, credentials: list | None, limits: dict | None,
+             state: dict) -> None:
+        raise NotImplementedError
+
+    def add_fault(self, spec: dict) -> None:
+        raise NotImplementedError
+
+    def add_api_token(self, client_id: str, token: str) -> None:
+        """Demandbase: an API bearer token for a client (B-DB-03)."""
+        raise NotImplementedError
+
+    def state(self, vendor: str, tenant: str) -> dict:
+        """One tenant's stored model, as `GET /__admin/state?tenant=` shows it."""
+        raise NotImplementedError
+
+    def upsert_rows(self, subdomain: str, key: str, rows: list[dict]) -> None:
+        """A marketer edits a data extension in SFMC (a vendor-side change)."""
+        raise NotImplementedError
+
+    def journal(self) -> list[dict]:
+        raise NotImplementedError
+
+
+class InProcessVendors(Vendors):
+    """The embedded mocks on a virtual clock; `requests` calls to vendor hosts reach them."""
+
+    def __init__(self, start: datetime | str | None = None) -> None:
+        self.cloud = Cloud("virtual")
+        if start is not None:
+            self.cloud.clock.set(start)  # type: ignore[attr-defined]
+        self._stack = ExitStack()
+
+    def __enter__(self) -> InProcessVendors:
+        self._stack.enter_context(mock_vendors(cloud=self.cloud))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def base_url(self, vendor: str, tenant: str = "") -> str:
+        return HOSTS[vendor].format(tenant=tenant)
+
+    def now(self) -> float:
+        return self.cloud.clock.now()
+
+    def set_clock(self, when: float) -> None:
+        self.cloud.clock.set(when)  # type: ignore[attr-defined]
+
+    def advance(self, seconds: float) -> None:
+        self.cloud.clock.advance(seconds)  # type: ignore[attr-defined]
+
+    def seed(self, vendor: str, tenant: str, credentials: list | None, limits: dict | None,
+             state: dict) -> None:
+        self.cloud.service(vendor).seed_tenant(tenant, credentials=credentials, limits=limits,
+                                               state=state)
+
+    def add_fault(self, spec: dict) -> None:
+        self.cloud.add_fault(**spec)
+
+    def add_api_token(self, client_id: str, token: str) -> None:
+        self.cloud.service("demandbase").add_api_token(client_id, token)  # type: ignore
+
+    def state(self, vendor: str, tenant: str) -> dict:
+        service = self.cloud.service(vendor)
+        if service.find_tenant(tenant) is None:
+            return {}
+        return service.snapshot(tenant)["tenants"][service.normalise_tenant(tenant)]["state"]
+
+    def upsert_rows(self, subdomain: str, key: str, rows: list[dict]) -> None:
+        de = self.cloud.sfmc(subdomain).get(key)
+        for row in rows:
+            checked, problems = de.check_row({}, row)
+            if problems:
+                raise ValueError(f"upsert_rows into {key}: {'; '.join(problems)}")
+            de.put(checked)
+
+    def journal(self) -> list[dict]:
+        return [e.to_dict() for e in self.cloud.journal.entries()]
+
+
+class RemoteVendors(Vendors):
+    """A running vendorsim: `urls` maps "cloud" and each vendor to its base URL (per-vendor
+    ports, tenant first in the path), as `vendorsim serve` prints them."""
+
+    def __init__(self, urls: dict[str, str], start: datetime | str | None = None) -> None:
+        self.urls = {k: v.rstrip("/") for k, v in urls.items()}
+        self.http = new_session()
+        self.start = start
+        self.virtual = True
+
+    @classmethod
+    def discover(cls, url: str, start: datetime | str | None = None) -> RemoteVendors:
+        """From the host-routed URL alone: the server's health answer lists its ports."""
+        try:
+            health = new_session().get(f"{url.rstrip('/')}/__admin/health", timeout=10)
+            body = health.json()
+        except (requests.RequestException, ValueError) as exc:
+            raise TargetError(f"{url} is not a vendorsim server: {exc}") from None
+        urls = body.get("urls") or {}
+        missing = sorted(set(HOSTS) - set(urls))
+        if missing:
+            raise TargetError(f"{url} does not list per-vendor ports for {missing}; start it "
+                              "with `vendorsim serve` (per-vendor ports on)")
+        return cls(urls, start)
+
+    def __enter__(self) -> RemoteVendors:
+        self._admin("POST", "/reset")
+        self.virtual = bool(self._admin("GET", "/clock").get("virtual"))
+        if self.virtual and self.start is not None:
+            when = self.start if isinstance(self.start, str) else self.start.isoformat()
+            self._admin("POST", "/clock/set", json={"time": when})
+        return self
+
+    def _admin(self, method: str, path: str, vendor: str = "cloud", json: object = None,
+               **kwargs: object) -> dict:
+        if json is not None:  # scenario values may hold datetimes (YAML timestamps)
+            kwargs["data"] = dumps(json, default=_iso)
+            kwargs["headers"] = {"Content-Type": "application/json"}
+        response = self.http.request(method, f"{self.urls[vendor]}/__admin{path}",
+                                     timeout=60, **kwargs)
+        if response.status_code >= 400:
+            raise TargetError(f"{method} {vendor} /__admin{path}: {response.status_code} "
+                              f"{response.text[:300]}")
+        return response.json()
+
+    def base_url(self, vendor: str, tenant: str = "") -> str:
+        if vendor in TENANT_IN_PATH:
+            return f"{self.urls[vendor]}/{tenant}"
+        return self.urls[vendor]
+
+    def now(self) -> float:
+        if not self.virtual:
+            return time.time()
+        stamp = self._admin("GET", "/clock")["now"]
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+
+    def set_clock(self, when: float) -> None:
+        if not self.virtual:  # a real clock (or a real vendor) is waited on
+            time.sleep(max(0.0, when - time.time()))
+            return
+        self._admin("POST", "/clock/set", json={
+            "time": datetime.fromtimestamp(when, tz=UTC).isoformat()})
+
+    def advance(self, seconds: float) -> None:
+        if not self.virtual:
+            time.sleep(max(0.0, seconds))
+            return
+        self._admin("POST", "/clock/advance", json={"seconds": seconds})
+
+    def seed(self, vendor: str, tenant: str, credentials: list | None, limits: dict | None,
+             state: dict) -> None:
+        self._admin("POST", "/tenants", vendor, json={
+            "id": tenant, "credentials": credentials, "limits": limits, "state": state})
+
+    def add_fault(self, spec: dict) -> None:
+        self._admin("POST", "/faults", json=spec)
+
+    def add_api_token(self, client_id: str, token: str) -> None:
+        self._admin("POST", f"/tenants/{client_id}/api-tokens", "demandbase",
+                    json={"token": token})
+
+    def state(self, vendor: str, tenant: str) -> dict:
+        response = self.http.get(f"{self.urls[vendor]}/__admin/state",
+                                 params={"tenant": tenant}, timeout=60)
+        if response.status_code == 404:
+            return {}
+        if response.status_code >= 400:
+            raise TargetError(f"state of {vendor} {tenant}: {response.status_code}")
+        return next(iter(response.json()["tenants"].values()))["state"]
+
+    def upsert_rows(self, subdomain: str, key: str, rows: list[dict]) -> None:
+        """Through the admin state: read the account, merge the rows by primary key, put it
+        back (the mock checks every value as on a seed)."""
+        snapshot = self.http.get(f"{self.urls['sfmc']}/__admin/state",
+                                 params={"tenant": subdomain}, timeout=60).json()
+        state = next(iter(snapshot["tenants"].values()))["state"]
+        de = next((d for d in state["data_extensions"] if d["key"].lower() == key.lower()),
+                  None)
+        if de is None:
+            raise ValueError(f"upsert_rows: no data extension {key} in {subdomain}")
+        keys = [f["name"] for f in de["fields"] if f.get("isPrimaryKey")]
+        merged = {tuple(str(r.get(k)).lower() for k in keys): r for r in de["rows"]}
+        for row in rows:
+            index = tuple(str(row.get(k)).lower() for k in keys)
+            merged[index] = {**merged.get(index, {}), **row}
+        de["rows"] = list(merged.values())
+        self._admin("PUT", "/state", "sfmc", json=snapshot)
+
+    def journal(self) -> list[dict]:
+        return self._admin("GET", "/journal")["requests"]
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, datetime):
+        stamp = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return stamp.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")

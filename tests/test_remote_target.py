@@ -1,0 +1,49 @@
+"""The same scenario replays alike on the embedded mocks and on a running vendorsim (issue 4:
+`vendorsim run --target URL`): seeding, faults, the virtual clock and the checks go through
+the admin API, the connectors through the vendors' APIs on the server's ports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mocks.server import ServerRunner
+from simulator.cli import main as vendorsim
+from simulator.engine.run import run_scenario
+from simulator.engine.vendors import RemoteVendors
+from simulator.scenario.loader import load_scenario
+
+SCENARIOS = sorted((Path(__file__).parent.parent / "fixtures" / "scenarios").glob("*.yaml"))
+FAST = [p for p in SCENARIOS if "quota" not in p.name]  # the day at quota is a benchmark
+
+
+def outcome(report) -> list:  # type: ignore[no-untyped-def]
+    return [(d.id, d.sent_entries, d.updated, d.created, d.listed, d.unlisted, sorted(d.failed),
+             sorted(d.dropped), d.refused) for d in report.destinations]
+
+
+@pytest.mark.parametrize("path", FAST, ids=lambda p: p.stem)
+def test_a_fixture_replays_alike_against_a_server(path: Path,
+                                                  vendorsim_server: ServerRunner) -> None:
+    embedded = run_scenario(load_scenario(path))
+    remote = run_scenario(load_scenario(path), RemoteVendors(vendorsim_server.urls))
+    assert [v.passed for v in remote.verdicts] == [v.passed for v in embedded.verdicts]
+    assert outcome(remote) == outcome(embedded)
+    assert remote.passed, [v for v in remote.verdicts if not v.passed]
+    assert remote.journal and all(c["path"] for c in remote.journal)  # the server's journal
+
+
+def test_vendorsim_run_target_finds_the_vendor_ports(vendorsim_server: ServerRunner,
+                                                     capsys: pytest.CaptureFixture) -> None:
+    demo = next(p for p in SCENARIOS if p.stem == "demo")
+    assert vendorsim(["run", str(demo), "--target", vendorsim_server.urls["cloud"]]) == 0
+    assert "PASS" in capsys.readouterr().out
+    leads = vendorsim_server.cloud.marketo("123-ABC-456").leads  # the server holds the result
+    assert len(leads) >= 4
+
+
+def test_a_target_that_is_not_vendorsim_is_refused(capsys: pytest.CaptureFixture) -> None:
+    demo = next(p for p in SCENARIOS if p.stem == "demo")
+    assert vendorsim(["run", str(demo), "--target", "http://127.0.0.1:9"]) == 2
+    assert "is not a vendorsim server" in capsys.readouterr().err
