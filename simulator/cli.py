@@ -155,6 +155,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
+def _by_reason(found: dict[str, str]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for pid, reason in found.items():
+        grouped.setdefault(reason, []).append(pid)
+    return grouped
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Replay a scenario (embedded mocks, or --target); exit 1 when an expectation fails."""
     import dataclasses
@@ -188,20 +195,28 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"vendorsim run: --target: {exc}", file=sys.stderr)
         return 2
     table = Table(title=f"{report.scenario}: destinations")
-    columns = ("id", "sent", "exits", "updated", "created", "not created", "listed",
-               "unlisted", "failed", "calls", "throttled")
-    for column in columns:
-        table.add_column(column)
+    rows = {"entries sent": lambda d: d.sent_entries, "exits sent": lambda d: d.sent_exits,
+            "leads updated": lambda d: d.updated, "leads created": lambda d: d.created,
+            "skipped": lambda d: len(d.skipped), "list adds": lambda d: d.listed,
+            "list removals": lambda d: d.unlisted, "dropped": lambda d: len(d.dropped),
+            "failed": lambda d: len(d.failed), "refused audiences": lambda d: len(d.refused),
+            "API calls": lambda d: d.calls, "throttled answers": lambda d: d.throttled,
+            "waiting to retry": lambda d: f"{d.waited:,.0f} s"}
+    table.add_column("")
     for d in report.destinations:
-        table.add_row(d.id, str(d.sent_entries), str(d.sent_exits), str(d.updated),
-                      str(d.created), str(d.not_created), str(d.listed), str(d.unlisted),
-                      str(len(d.failed)), str(d.calls), str(d.throttled))
+        table.add_column(f"{d.id} ({d.type})", justify="right")
+    for label, value in rows.items():
+        table.add_row(label, *(str(value(d)) for d in report.destinations))
     console.print(table)
     for d in report.destinations:
         for reason in d.refused:
             console.print(f"[yellow]refused[/] {d.id}: {reason}")
-        for pid, reason in d.failed.items():
-            console.print(f"[red]failed[/] {d.id} {pid}: {reason}")
+        for label, found in (("skipped", d.skipped), ("dropped", d.dropped),
+                             ("failed", d.failed)):
+            for reason, ids in _by_reason(found).items():
+                shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5
+                                              else "")
+                console.print(f"[yellow]{label}[/] {d.id} ({len(ids)}): {reason}: {shown}")
     for v in report.verdicts:
         mark = "[green]PASS[/]" if v.passed else "[red]FAIL[/]"
         console.print(f"{mark} {v.expectation}: {v.detail}")

@@ -99,15 +99,47 @@ def test_exits_leave_the_list(cloud: Cloud, instance: LeadDatabase) -> None:
     assert again.unlisted == [] and again.failed == {}
 
 
-def test_throttling_is_waited_out_on_the_given_clock(cloud: Cloud, instance: LeadDatabase) -> None:
-    cloud.add_fault(error_code="606", times=2, path="^/rest/")
+def throttled_connector(cloud: Cloud, policy: str) -> MarketoConnector:
     config = MarketoDestination(id="m", type="marketo", munchkin_id=MUNCHKIN, mappings=MAPPINGS,
-                                sync_type="audience_only")
-    dest = MarketoConnector(config, BASE, sleep=cloud.clock.advance)
+                                sync_type="audience_only", delivery={"policy": policy})
+    return MarketoConnector(config, BASE, sleep=cloud.clock.advance, now=cloud.clock.now)
+
+
+@pytest.mark.parametrize(("policy", "waited"), [("lossless", 40), ("best_effort", 45)])
+def test_throttling_is_waited_out_on_the_given_clock(cloud: Cloud, instance: LeadDatabase,
+                                                     policy: str, waited: float) -> None:
+    """lossless waits Marketo's 20 s window per 606; best effort retries after 15 s, 30 s."""
+    cloud.add_fault(error_code="606", times=2, path="^/rest/v1/leads")
+    dest = throttled_connector(cloud, policy)
     before = cloud.clock.now()
-    dest.deliver(AUDIENCE, [ANA], [])
-    assert dest.throttled == 2 and cloud.clock.now() - before == 40
-    assert list_members(instance) == {1}
+    outcome = dest.deliver(AUDIENCE, [ANA], [])
+    assert dest.throttled == 2 and cloud.clock.now() - before == waited == dest.waited
+    assert outcome.dropped == {} and list_members(instance) == {1}
+
+
+def test_best_effort_drops_after_two_retries_and_says_so(cloud: Cloud,
+                                                         instance: LeadDatabase) -> None:
+    cloud.add_fault(error_code="606", times=3, path="^/rest/v1/leads")
+    dest = throttled_connector(cloud, "best_effort")
+    outcome = dest.deliver(AUDIENCE, [ANA, BO], [])
+    assert set(outcome.dropped) == {"P1", "P2"} and "606" in outcome.dropped["P1"]
+    assert outcome.listed == [] and list_members(instance) == set()
+
+
+def test_lossless_waits_for_the_daily_quota_to_reset_in_chicago(cloud: Cloud,
+                                                                instance: LeadDatabase) -> None:
+    cloud.clock.set("2026-11-23T12:00:00Z")  # 06:00 in Chicago: 18 h to its midnight
+    cloud.add_fault(error_code="607", times=1, path="^/rest/v1/leads")
+    dest = throttled_connector(cloud, "lossless")
+    outcome = dest.deliver(AUDIENCE, [ANA], [])
+    assert cloud.clock.utcnow().isoformat() == "2026-11-24T06:00:00+00:00"
+    assert outcome.dropped == {} and list_members(instance) == {1}
+
+
+def test_a_refusal_is_a_failure_not_a_drop(cloud: Cloud, instance: LeadDatabase) -> None:
+    cloud.add_fault(error_code="1003", times=1, path="^/rest/v1/lists")
+    outcome = throttled_connector(cloud, "best_effort").deliver(AUDIENCE, [ANA], [])
+    assert outcome.dropped == {} and "1003" in outcome.failed["P1"]
 
 
 @pytest.mark.parametrize(("settings", "audience", "words"), [

@@ -15,19 +15,11 @@ import requests
 from simulator.scenario.model import AccountDestination, Audience
 
 from .marketo import ActivationRefused, Outcome
+from .policy import Attempts, Dropped, Rejected
 
-# vendor-apis.md §5.2: what each policy retries, and after how long (then it drops)
-RETRY = {
-    "best_effort": ({403, 408, 409, 429, 500, 502, 503, 504}, [15.0, 30.0]),
-    "configurable": ({420, 429} | set(range(501, 600)), [1800.0, 1800.0, 1800.0]),
-}
 REQUIRED = {"bombora": ("primaryId", "companyWebsiteDomain"),
             "demandbase": ("primaryId", "accountName", "accountEmailDomain")}
 BATCH = 1000
-
-
-class Dropped(Exception):
-    """The delivery policy gave up on a batch: the platform drops it (and says why)."""
 
 
 class AccountConnector:
@@ -44,6 +36,7 @@ class AccountConnector:
         self.list_ids: dict[str, object] = {}  # audience id -> list id this dataflow made
         self.calls = 0
         self.throttled = 0
+        self.waited = 0.0  # virtual seconds spent waiting to retry
 
     @property
     def domain_field(self) -> str:
@@ -75,15 +68,18 @@ class AccountConnector:
         self.list_ids[audience.id] = created
 
     def _create_list(self, name: str) -> object | None:
+        """The audience's list (None: the name is taken, 409); activation waits out
+        throttling whatever the delivery policy, since nothing is dropped yet."""
         if self.kind == "bombora":
-            response = self._call("POST", "/account-list/v1/account-list",
-                                  json={"type": "Manual", "metadata": {"name": name}})
+            path, body = "/account-list/v1/account-list", {"type": "Manual",
+                                                            "metadata": {"name": name}}
         else:
-            response = self._call("POST", "/accountlists/v1/lists",
-                                  json={"name": name, "dataflowId": self.config.id})
-        if response.status_code == 409:
-            return None
-        return response.json()["id"]
+            path, body = "/accountlists/v1/lists", {"name": name, "dataflowId": self.config.id}
+        try:
+            response = self._send("POST", path, json=body, policy="lossless", accept=(409,))
+        except Dropped as exc:
+            raise ActivationRefused(f"{self.kind} did not create the list: {exc}") from None
+        return None if response.status_code == 409 else response.json()["id"]
 
     # -- delivery ------------------------------------------------------------------------
     def record(self, account: dict) -> dict:
@@ -110,7 +106,8 @@ class AccountConnector:
                     answer = self._send("POST", f"/accountlists/v1/lists/{list_id}/accounts",
                                         json={"accounts": records})
             except Dropped as exc:
-                outcome.dropped.update({a[id_key]: str(exc) for a in chunk})
+                lost = outcome.failed if isinstance(exc, Rejected) else outcome.dropped
+                lost.update({a[id_key]: str(exc) for a in chunk})
                 continue
             rejected = {r["index"] for r in answer.json().get("rejected", [])}
             for index, account in enumerate(chunk):
@@ -129,7 +126,8 @@ class AccountConnector:
                                json={"domains": domains})
                 outcome.unlisted += [a[id_key] for a in exiting]
             except Dropped as exc:
-                outcome.dropped.update({a[id_key]: str(exc) for a in exiting})
+                lost = outcome.failed if isinstance(exc, Rejected) else outcome.dropped
+                lost.update({a[id_key]: str(exc) for a in exiting})
         return outcome
 
     # -- HTTP ------------------------------------------------------------------------------
@@ -147,48 +145,31 @@ class AccountConnector:
                 "client_secret": cfg.client_secret}).json()["accessToken"]
         self.http.headers["Authorization"] = f"Bearer {value}"
 
-    def _send(self, method: str, path: str, **kwargs: object) -> requests.Response:
-        """A delivery under the dataflow's policy: `lossless` honours every throttling signal
-        until delivered; `best_effort` and `configurable` retry the documented statuses after
-        the documented waits, then drop (Dropped)."""
-        policy = self.config.delivery.policy
-        if policy == "lossless":
-            return self._call(method, path, **kwargs)
-        if "Authorization" not in self.http.headers:
-            self._token()
-        retried, waits = RETRY[policy]
-        for wait in [*waits, None]:
-            self.calls += 1
-            response = self.http.request(method, self.base + path, **kwargs)
-            if response.status_code == 401:
-                self._token()
-                response = self.http.request(method, self.base + path, **kwargs)
-            if response.ok:
-                return response
-            if response.status_code not in retried:
-                raise Dropped(f"refused: HTTP {response.status_code} is not retried "
-                              f"({policy})")
-            self.throttled += 1
-            if wait is None:
-                break
-            self.sleep(wait)
-        raise Dropped(f"dropped after {len(waits)} retries of HTTP {response.status_code} "
-                      f"({policy} policy)")
+    def _send(self, method: str, path: str, policy: str | None = None,
+              accept: tuple[int, ...] = (), **kwargs: object) -> requests.Response:
+        """A delivery under the dataflow's policy (simulator.destinations.policy): retried,
+        waited on, or given up with Dropped (policy) or Rejected (the vendor's refusal)."""
+        attempts = Attempts(policy or self.config.delivery.policy, self.sleep)
+        try:
+            while True:
+                response = self._call(method, path, **kwargs)
+                if response.ok or response.status_code in accept:
+                    return response
+                self.throttled += response.status_code in (420, 429)
+                retry_after = response.headers.get("Retry-After")
+                attempts.failed(response.status_code, f"HTTP {response.status_code}",
+                                float(retry_after) if retry_after else None)
+        finally:
+            self.waited += attempts.waited
 
     def _call(self, method: str, path: str, **kwargs: object) -> requests.Response:
-        """Re-authenticate on 401, wait out 429 on the clock; other errors are raised."""
+        """One request, re-authenticating once on 401 (tokens expire; B-BOM-03, B-DB-03)."""
         if "Authorization" not in self.http.headers:
             self._token()
-        for attempt in range(20):
+        self.calls += 1
+        response = self.http.request(method, self.base + path, **kwargs)
+        if response.status_code == 401:
+            self._token()
             self.calls += 1
             response = self.http.request(method, self.base + path, **kwargs)
-            if response.status_code == 401:
-                self._token()
-            elif response.status_code == 429 or response.status_code >= 500:
-                self.throttled += 1
-                self.sleep(float(response.headers.get("Retry-After") or 2 ** min(attempt, 6)))
-            elif response.status_code == 409 or response.ok:
-                return response
-            else:
-                raise RuntimeError(f"{self.kind} {path}: {response.status_code} {response.text}")
-        raise RuntimeError(f"{self.kind} {path}: still failing after 20 attempts")
+        return response

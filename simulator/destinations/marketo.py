@@ -12,6 +12,7 @@ profiles off it.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,12 +20,13 @@ import requests
 
 from simulator.scenario.model import Audience, MarketoDestination
 
+from .policy import Attempts, Dropped, Rejected, marketo_status, until_marketo_quota_resets
+
 FORBIDDEN_DEDUPE = {"id", "ecids", "ecid"}  # B-MKT-07: Marketo Lead ID and ECID
 REQUIRED = ("firstName", "lastName", "email")  # B-MKT-10
 PROFILE_SYNC = ("profile_only", "audience_and_profile")
 AUDIENCE_SYNC = ("audience_only", "audience_and_profile")
 BATCH = 300
-RETRYABLE = {"606", "615", "604", "608", "611", "713"}
 LIST_FOLDER = {"id": 12, "type": "Folder"}
 
 
@@ -50,14 +52,20 @@ class MarketoConnector:
 
     def __init__(self, config: MarketoDestination, base_url: str,
                  session: requests.Session | None = None,
-                 sleep: Callable[[float], None] | None = None) -> None:
+                 sleep: Callable[[float], None] | None = None,
+                 now: Callable[[], float] = time.time) -> None:
         self.config = config
         self.base = base_url.rstrip("/")
         self.http = session or requests.Session()
         self.sleep = sleep or (lambda seconds: None)  # the engine passes its virtual clock
+        self.now = now
+        delivery = config.delivery  # the vendor's limit unless the dataflow sets its own
+        self.batch = min(BATCH, delivery.max_users_per_request) \
+            if "max_users_per_request" in delivery.model_fields_set else BATCH
         self.list_ids: dict[str, int] = {}
         self.calls = 0
         self.throttled = 0
+        self.waited = 0.0  # virtual seconds spent waiting to retry
 
     # -- activation (B-MKT-02/06/07/08/10) ----------------------------------------------
     def activate(self, audience: Audience) -> None:
@@ -96,7 +104,12 @@ class MarketoConnector:
         cfg = self.config
         outcome = Outcome()
         profiles = entering + exiting
-        leads = self._match([self._key(p) for p in profiles])
+        leads, lost = self._match([self._key(p) for p in profiles])
+        for p in profiles:
+            if (exc := lost.get(self._key(p))) is not None:
+                _lose(outcome, p[id_key], exc)
+        entering = [p for p in entering if self._key(p) not in lost]
+        exiting = [p for p in exiting if self._key(p) not in lost]
         matched = {p[id_key]: leads[k] for p in profiles if (k := self._key(p)) in leads}
         if cfg.sync_type in PROFILE_SYNC:
             self._update(entering, matched, outcome, id_key)
@@ -118,10 +131,12 @@ class MarketoConnector:
         value = profile.get(self.config.mappings[self.config.dedupe_field])
         return str(value).lower() if value is not None else ""
 
-    def _match(self, keys: list[str]) -> dict[str, int]:
-        """dedupe value -> the lead to use: across partitions, most recently updated wins."""
+    def _match(self, keys: list[str]) -> tuple[dict[str, int], dict[str, Dropped]]:
+        """dedupe value -> the lead to use: across partitions, most recently updated wins;
+        and the values whose lookup the delivery policy gave up on."""
         wanted = sorted({k for k in keys if k})
         found: dict[str, tuple[str, int]] = {}
+        lost: dict[str, Dropped] = {}
         for start in range(0, len(wanted), BATCH):
             chunk = wanted[start:start + BATCH]
             token = None
@@ -131,7 +146,11 @@ class MarketoConnector:
                         "fields": f"{self.config.dedupe_field},updatedAt"}
                 if token:
                     form["nextPageToken"] = token
-                body = self._call("POST", "/rest/v1/leads.json", data=form)
+                try:
+                    body = self._call("POST", "/rest/v1/leads.json", data=form)
+                except Dropped as exc:
+                    lost.update(dict.fromkeys(chunk, exc))
+                    break
                 for lead in body.get("result", []):
                     key = str(lead.get(self.config.dedupe_field) or "").lower()
                     candidate = (lead.get("updatedAt") or "", lead["id"])
@@ -140,7 +159,7 @@ class MarketoConnector:
                 if not body.get("moreResult"):
                     break
                 token = body["nextPageToken"]
-        return {key: lead_id for key, (_, lead_id) in found.items()}
+        return {key: lead_id for key, (_, lead_id) in found.items() if key not in lost}, lost
 
     def _fields(self, profile: dict) -> dict:
         return {field_name: profile.get(attribute)
@@ -150,23 +169,29 @@ class MarketoConnector:
     def _update(self, entering: list[dict], matched: dict, outcome: Outcome, id_key: str) -> None:
         todo = [(p[id_key], {**self._fields(p), "id": matched[p[id_key]]})
                 for p in entering if p[id_key] in matched]
-        for pid, result in self._sync(todo, action="updateOnly", lookupField="id"):
+        for pid, result in self._sync(todo, outcome, action="updateOnly", lookupField="id"):
             self._record(result, pid, outcome.updated, outcome)
 
     def _create(self, entering: list[dict], matched: dict, outcome: Outcome, id_key: str) -> None:
         todo = [(p[id_key], self._fields(p)) for p in entering if p[id_key] not in matched]
         options = {"action": "createOnly", "lookupField": self.config.dedupe_field,
                    "partitionName": self.config.partition or "Default"}
-        for pid, result in self._sync(todo, **options):
+        for pid, result in self._sync(todo, outcome, **options):
             if self._record(result, pid, outcome.created, outcome):
                 matched[pid] = result["id"]  # new leads join the audience list too
 
-    def _sync(self, todo: list[tuple[str, dict]], **options: str) -> list[tuple[str, dict]]:
+    def _sync(self, todo: list[tuple[str, dict]], outcome: Outcome,
+              **options: str) -> list[tuple[str, dict]]:
         results = []
-        for start in range(0, len(todo), BATCH):
-            chunk = todo[start:start + BATCH]
-            body = self._call("POST", "/rest/v1/leads.json",
-                              json={**options, "input": [rec for _, rec in chunk]})
+        for start in range(0, len(todo), self.batch):
+            chunk = todo[start:start + self.batch]
+            try:
+                body = self._call("POST", "/rest/v1/leads.json",
+                                  json={**options, "input": [rec for _, rec in chunk]})
+            except Dropped as exc:
+                for pid, _ in chunk:
+                    _lose(outcome, pid, exc)
+                continue
             results += [(pid, res) for (pid, _), res in zip(chunk, body["result"], strict=True)]
         return results
 
@@ -187,7 +212,7 @@ class MarketoConnector:
         if found.get("result"):
             list_id = found["result"][0]["id"]
         else:
-            created = self._call("POST", "/rest/asset/v1/staticLists.json",
+            created = self._call("POST", "/rest/asset/v1/staticLists.json", policy="lossless",
                                  data={"name": audience.name, "folder": json.dumps(LIST_FOLDER)})
             list_id = created["result"][0]["id"]
         self.list_ids[audience.id] = list_id
@@ -195,10 +220,15 @@ class MarketoConnector:
 
     def _membership(self, list_id: int, members: list[tuple[str, int]], method: str,
                     bucket: list, outcome: Outcome) -> None:
-        for start in range(0, len(members), BATCH):
-            chunk = members[start:start + BATCH]
-            body = self._call(method, f"/rest/v1/lists/{list_id}/leads.json",
-                              json={"input": [{"id": lead} for _, lead in chunk]})
+        for start in range(0, len(members), self.batch):
+            chunk = members[start:start + self.batch]
+            try:
+                body = self._call(method, f"/rest/v1/lists/{list_id}/leads.json",
+                                  json={"input": [{"id": lead} for _, lead in chunk]})
+            except Dropped as exc:
+                for pid, _ in chunk:
+                    _lose(outcome, pid, exc)
+                continue
             for (pid, _), result in zip(chunk, body["result"], strict=True):
                 if result.get("status") == "skipped" and any(
                         r["code"] == "1015" for r in result.get("reasons", [])):
@@ -207,7 +237,9 @@ class MarketoConnector:
 
     # -- HTTP ------------------------------------------------------------------------------
     def _get(self, path: str, **params: str) -> dict:
-        return self._call("GET", path, params=params)
+        """Set-up reads (activation, list lookup) wait out throttling whatever the policy:
+        nothing has been sent yet that could be dropped."""
+        return self._call("GET", path, policy="lossless", params=params)
 
     def _token(self) -> None:
         body = self.http.get(f"{self.base}/identity/oauth/token", params={
@@ -217,22 +249,42 @@ class MarketoConnector:
             raise ActivationRefused(f"Marketo refused the credentials: {body}")
         self.http.headers["Authorization"] = f"Bearer {body['access_token']}"
 
-    def _call(self, method: str, path: str, **kwargs: object) -> dict:
-        """One REST call: re-authenticate on 601/602, wait out throttling (606/615) on the
-        clock, fail loudly on anything else that is response-level."""
+    def _call(self, method: str, path: str, policy: str | None = None,
+              **kwargs: object) -> dict:
+        """One REST call under the dataflow's delivery policy: re-authenticate on 601/602;
+        throttling (606/615/607) and outages are retried per the policy — `lossless` waits
+        out each (606: the 20 s window; 607: the quota's midnight in Chicago) — and anything
+        else is the vendor's refusal (Rejected)."""
         if "Authorization" not in self.http.headers:
             self._token()
-        for attempt in range(20):
-            self.calls += 1
-            body = self.http.request(method, self.base + path, **kwargs).json()
-            if body.get("success"):
-                return body
-            code = body["errors"][0]["code"]
-            if code in ("601", "602"):
-                self._token()
-            elif code in RETRYABLE:
-                self.throttled += 1
-                self.sleep(20.0 if code == "606" else min(60.0, 2.0 ** attempt))
-            else:
-                raise RuntimeError(f"Marketo {path}: {body['errors'][0]}")
-        raise RuntimeError(f"Marketo {path}: still failing after 20 attempts")
+        attempts = Attempts(policy or self.config.delivery.policy, self.sleep)
+        try:
+            while True:
+                self.calls += 1
+                body = self.http.request(method, self.base + path, **kwargs).json()
+                if body.get("success"):
+                    return body
+                error = body["errors"][0]
+                code = error["code"]
+                if code in ("601", "602"):
+                    self._token()
+                    continue
+                self.throttled += code in ("606", "607", "615")
+                wait = {"606": 20.0, "615": 1.0,
+                        "607": until_marketo_quota_resets(self.now())}.get(code)
+                attempts.failed(marketo_status(code), f"Marketo {code} {error['message']}",
+                                wait)
+        finally:
+            self.waited += attempts.waited
+
+
+def skip_reason(config: MarketoDestination) -> str:
+    """Why an unmatched profile creates no lead under this dataflow (B-MKT-14)."""
+    if config.sync_type == "audience_only":
+        return "no matching lead; audience_only never creates leads (B-MKT-14)"
+    return "no matching lead; update_existing_only creates none (B-MKT-14)"
+
+
+def _lose(outcome: Outcome, pid: str, exc: Dropped) -> None:
+    """A profile given up by the policy (dropped) or refused by Marketo (failed)."""
+    (outcome.failed if isinstance(exc, Rejected) else outcome.dropped)[pid] = str(exc)

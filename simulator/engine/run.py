@@ -17,7 +17,7 @@ from datetime import datetime
 
 from mocks import Cloud
 from simulator.destinations.accounts import AccountConnector
-from simulator.destinations.marketo import ActivationRefused, MarketoConnector
+from simulator.destinations.marketo import ActivationRefused, MarketoConnector, skip_reason
 from simulator.generate import GeneratorConfig, ProfileGenerator
 from simulator.report import DestinationReport, Report, SourceReport
 from simulator.report.checks import check
@@ -103,7 +103,8 @@ class Engine:
             self.reports[dest.id] = DestinationReport(dest.id, dest.type)
             if isinstance(dest, MarketoDestination):
                 self.connectors[dest.id] = MarketoConnector(
-                    dest, target.base_url("marketo", dest.munchkin_id), new_session(), sleep)
+                    dest, target.base_url("marketo", dest.munchkin_id), new_session(), sleep,
+                    target.now)
             elif isinstance(dest, AccountDestination):
                 if dest.type == "demandbase" and dest.api_token:
                     target.add_api_token(dest.client_id, dest.api_token)
@@ -257,11 +258,15 @@ class Engine:
         report.updated += len(outcome.updated)
         report.created += len(outcome.created)
         report.not_created += len(outcome.not_created)
+        if outcome.not_created:
+            why = skip_reason(connector.config)  # type: ignore[arg-type]
+            report.skipped.update(dict.fromkeys(outcome.not_created, why))
         report.listed += len(outcome.listed)
         report.unlisted += len(outcome.unlisted)
         report.failed.update(outcome.failed)
         report.dropped.update(outcome.dropped)
         report.calls, report.throttled = connector.calls, connector.throttled
+        report.waited = connector.waited
 
 
 def run_scenario(loaded: LoadedScenario, vendors: Vendors | None = None,

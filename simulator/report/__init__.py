@@ -19,10 +19,12 @@ class DestinationReport:
     unlisted: int = 0
     failed: dict[str, str] = field(default_factory=dict)
     dropped: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # not written, by design (B-MKT-14)
     unaccounted: list[str] = field(default_factory=list)  # meant to be there, silently missing
     refused: list[str] = field(default_factory=list)
     calls: int = 0
     throttled: int = 0
+    waited: float = 0.0  # virtual seconds spent waiting to retry (throttling, outages)
 
 
 @dataclass

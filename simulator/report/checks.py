@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from mocks.bombora.models import normalise_domain
 from simulator.destinations.accounts import AccountConnector
+from simulator.destinations.marketo import AUDIENCE_SYNC, MarketoConnector
 
 from . import Verdict
 
@@ -64,6 +65,7 @@ def _reconcile(engine: Engine) -> list[Verdict]:
             domain = connector.record(engine.accounts[account_id]).get(connector.domain_field)
             if normalise_domain(domain) not in held:
                 report.unaccounted.append(account_id)
+    verdicts_marketo(engine)
     expected = {d["destination"]: d for d in engine.s.expectations.drops}
     for report in engine.reports.values():
         lost = len(report.dropped) + len(report.unaccounted)
@@ -75,9 +77,31 @@ def _reconcile(engine: Engine) -> list[Verdict]:
                                     f"{len(report.unaccounted)} lost silently"))
         elif report.unaccounted:
             verdicts.append(Verdict(f"{report.id}: every delivery accounted for", False,
-                                    f"{len(report.unaccounted)} accounts accepted but not "
+                                    f"{len(report.unaccounted)} members accepted but not "
                                     f"held: {report.unaccounted[:5]}"))
     return verdicts
+
+
+def verdicts_marketo(engine: Engine) -> None:
+    """Audience-sync Marketo dataflows: every member's lead is on the audience's list, or the
+    profile is reported skipped, dropped or failed; anything else is a silent loss."""
+    for (dest_id, audience_id), sent in engine.active.items():
+        connector, report = engine.connectors[dest_id], engine.reports[dest_id]
+        if not isinstance(connector, MarketoConnector) or \
+                connector.config.sync_type not in AUDIENCE_SYNC:
+            continue
+        state = engine.vendors.state("marketo", connector.config.munchkin_id)
+        name = engine.audiences[audience_id].name
+        members = set(next((x["members"] for x in state.get("lists", [])
+                            if x["name"] == name), []))
+        field_name = connector.config.dedupe_field
+        on_list = {str(lead.get(field_name) or "").lower() for lead in state.get("leads", [])
+                   if lead["id"] in members}
+        for pid in sorted(sent):
+            if pid in report.dropped or pid in report.failed or pid in report.skipped:
+                continue
+            if connector._key(engine.people[pid]) not in on_list:
+                report.unaccounted.append(pid)
 
 
 def held_domains(engine: Engine, vendor: str, tenant: str, name: str) -> list[str] | None:
