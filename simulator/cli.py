@@ -196,6 +196,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     table = Table(title=f"{report.scenario}: destinations")
     rows = {"entries sent": lambda d: d.sent_entries, "exits sent": lambda d: d.sent_exits,
+            "realized/existing/exited": lambda d: "/".join(
+                str(d.statuses.get(k, 0)) for k in ("realized", "existing", "exited")),
             "leads updated": lambda d: d.updated, "leads created": lambda d: d.created,
             "skipped": lambda d: len(d.skipped), "list adds": lambda d: d.listed,
             "list removals": lambda d: d.unlisted, "dropped": lambda d: len(d.dropped),

@@ -93,6 +93,22 @@ def test_exit_takes_the_lead_off_the_list(tmp_path: Path) -> None:
     assert report.passed, report.verdicts
 
 
+def test_exports_carry_segment_membership_statuses(tmp_path: Path) -> None:
+    """vendor-apis.md §5.3: members at activation are `existing`, later entrants `realized`,
+    leavers `exited`; the connector acts on the status."""
+    people = [{"personId": p, "email": f"{p}@x.example", "firstName": p, "lastName": "X",
+               "seniority": s} for p, s in (("P1", "VP"), ("P2", "Intern"))]
+    report = scenario(tmp_path, {"all": [{"attribute": "person.seniority", "in": ["VP"]}]},
+                      [{"at": "+1h", "action": "change", "person": "P2",
+                        "set": {"seniority": "VP"}},
+                       {"at": "+2h", "action": "change", "person": "P1",
+                        "set": {"seniority": "Intern"}}],
+                      data={"people": people})
+    dest = report.destinations[0]
+    assert dest.statuses == {"existing": 1, "realized": 1, "exited": 1}
+    assert (dest.listed, dest.unlisted) == (2, 1)
+
+
 def test_refused_activation_is_reported_and_sends_nothing(tmp_path: Path) -> None:
     report = scenario(tmp_path, {"type": "account", "all": []}, [])
     assert "B-MKT-02" in report.destinations[0].refused[0]

@@ -14,6 +14,7 @@ import requests
 
 from simulator.scenario.model import AccountDestination, Audience
 
+from .exports import ReceivesExports
 from .marketo import ActivationRefused, Outcome
 from .policy import Attempts, Dropped, Rejected
 
@@ -22,7 +23,7 @@ REQUIRED = {"bombora": ("primaryId", "companyWebsiteDomain"),
 BATCH = 1000
 
 
-class AccountConnector:
+class AccountConnector(ReceivesExports):
     """One Bombora or Demandbase dataflow."""
 
     def __init__(self, config: AccountDestination, base_url: str,

@@ -20,6 +20,7 @@ import requests
 
 from simulator.scenario.model import Audience, MarketoDestination
 
+from .exports import ReceivesExports
 from .policy import Attempts, Dropped, Rejected, marketo_status, until_marketo_quota_resets
 
 FORBIDDEN_DEDUPE = {"id", "ecids", "ecid"}  # B-MKT-07: Marketo Lead ID and ECID
@@ -47,7 +48,7 @@ class Outcome:
     dropped: dict[str, str] = field(default_factory=dict)  # given up by the delivery policy
 
 
-class MarketoConnector:
+class MarketoConnector(ReceivesExports):
     """One Marketo destination dataflow: its settings, a session, the instance's base URL."""
 
     def __init__(self, config: MarketoDestination, base_url: str,

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from mocks import Cloud
 from simulator.destinations.accounts import AccountConnector
+from simulator.destinations.exports import export
 from simulator.destinations.marketo import ActivationRefused, MarketoConnector, skip_reason
 from simulator.generate import GeneratorConfig, ProfileGenerator
 from simulator.report import DestinationReport, Report, SourceReport
@@ -244,15 +245,21 @@ class Engine:
             sent.update(now_in)
             delay = 0.0 if batch else parse_offset(
                 self.connectors[dest_id].config.delivery.streaming_latency)  # B-B2B-06
+            pool = self.accounts if audience.type == "account" else self.people
+            stamp = self.vendors.utcnow().isoformat().replace("+00:00", "Z")
+            status = "existing" if only else "realized"  # members before the activation
+            exports = [export(pool[i], audience_id, status, stamp) for i in entering] + \
+                [export(pool[i], audience_id, "exited", stamp) for i in exiting]
             self._push(self.vendors.now() + delay, "deliver",
-                       (dest_id, audience, entering, exiting))
+                       (dest_id, audience, entering, exiting, exports))
 
     def _deliver(self, dest_id: str, audience: Audience, entering: list[str],
-                 exiting: list[str]) -> None:
+                 exiting: list[str], exports: list[dict]) -> None:
         connector, report = self.connectors[dest_id], self.reports[dest_id]
-        pool = self.accounts if audience.type == "account" else self.people
-        outcome = connector.deliver(audience, [pool[i] for i in entering],
-                                    [pool[i] for i in exiting])
+        outcome = connector.deliver_exports(audience, exports)
+        for item in exports:
+            status = item["segmentMembership"]["ups"][audience.id]["status"]
+            report.statuses[status] = report.statuses.get(status, 0) + 1
         report.sent_entries += len(entering)
         report.sent_exits += len(exiting)
         report.updated += len(outcome.updated)

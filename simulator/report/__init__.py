@@ -24,6 +24,7 @@ class DestinationReport:
     refused: list[str] = field(default_factory=list)
     calls: int = 0
     throttled: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)  # segmentMembership statuses sent
     waited: float = 0.0  # virtual seconds spent waiting to retry (throttling, outages)
 
 
