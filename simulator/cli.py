@@ -219,6 +219,14 @@ def cmd_run(args: argparse.Namespace) -> int:
                 shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5
                                               else "")
                 console.print(f"[yellow]{label}[/] {d.id} ({len(ids)}): {reason}: {shown}")
+    for src in report.sources:
+        state = f"[yellow]refused[/]: {src.refused}" if src.refused else \
+            f"accepted; feeds {src.feeds}, not the CDP simulated here" if src.feeds else \
+            (f"{src.runs} runs, {src.rows} rows read, {src.profiles_created} profiles created, "
+             f"{src.profiles_updated} updated")
+        console.print(f"source {src.id}: {state}")
+        for error in src.errors:
+            console.print(f"[red]source error[/] {src.id}: {error}")
     for v in report.verdicts:
         mark = "[green]PASS[/]" if v.passed else "[red]FAIL[/]"
         console.print(f"{mark} {v.expectation}: {v.detail}")

@@ -71,6 +71,11 @@ class MarketoConnector(ReceivesExports):
     # -- activation (B-MKT-02/06/07/08/10) ----------------------------------------------
     def activate(self, audience: Audience) -> None:
         cfg = self.config
+        if cfg.legacy and (cfg.sync_type != "audience_only" or cfg.person_action or
+                           cfg.partition or set(cfg.mappings) - {"email", "ecid"}):
+            raise ActivationRefused("the legacy Marketo destination only sends email and ECID "
+                                    "to audience lists; it never writes or creates leads "
+                                    "(B-B2B-08)")
         if audience.type != "people":
             raise ActivationRefused(f"Marketo takes people audiences only; '{audience.name}' "
                                     f"is an {audience.type} audience (B-MKT-02)")
@@ -281,6 +286,8 @@ class MarketoConnector(ReceivesExports):
 
 def skip_reason(config: MarketoDestination) -> str:
     """Why an unmatched profile creates no lead under this dataflow (B-MKT-14)."""
+    if config.legacy:
+        return "no matching lead; the legacy destination never creates leads (B-B2B-08)"
     if config.sync_type == "audience_only":
         return "no matching lead; audience_only never creates leads (B-MKT-14)"
     return "no matching lead; update_existing_only creates none (B-MKT-14)"

@@ -20,7 +20,7 @@ from simulator.destinations.accounts import AccountConnector
 from simulator.destinations.exports import export
 from simulator.destinations.marketo import ActivationRefused, MarketoConnector, skip_reason
 from simulator.generate import GeneratorConfig, ProfileGenerator
-from simulator.report import DestinationReport, Report, SourceReport
+from simulator.report import DestinationReport, Report
 from simulator.report.checks import check
 from simulator.scenario.loader import LoadedScenario, read_records
 from simulator.scenario.model import (
@@ -30,9 +30,11 @@ from simulator.scenario.model import (
     Step,
     parse_offset,
 )
-from simulator.sources.sfmc import SfmcConnector, SourceError
+from simulator.sources.marketo import MarketoSourceConnector
+from simulator.sources.sfmc import SourceError
 
 from .audiences import is_batch, members
+from .sources import build_sources, ingestion_times
 from .vendors import InProcessVendors, Vendors, new_session
 
 DAY = 86400.0
@@ -53,9 +55,7 @@ class Engine:
             loaded, self.s.data.accounts, "accounts")}
         self._generated()
         self.connectors: dict[str, MarketoConnector | AccountConnector] = {}
-        self.sources = {src.id: SfmcConnector(src, new_session(), self.vendors.base_url(
-            "sfmc", src.subdomain)) for src in self.s.sources}
-        self.source_reports = {src.id: SourceReport(src.id) for src in self.s.sources}
+        self.sources, self.source_reports = build_sources(self.s, self.vendors)
         self.reports: dict[str, DestinationReport] = {}
         self.active: dict[tuple[str, str], set[str]] = {}  # (dest, audience) -> members sent
         self._queue: list = []
@@ -129,12 +129,9 @@ class Engine:
             for step in self.s.timeline:
                 self._push(self._at(step), "step", step)
             end = max((w for w, *_ in self._queue), default=self.start)
-            for source in self.s.sources:  # B-SFMC-05: ingestion on its schedule
-                every = parse_offset(source.schedule)
-                when = self.start
-                while when <= end:
-                    self._push(when, "ingest", source.id)
-                    when += every
+            for source_id, connector in self.sources.items():  # B-SFMC-05, B-B2B-07
+                for when in ingestion_times(connector, self.start, end):
+                    self._push(when, "ingest", source_id)
             for day in range(1, int((end - self.start) // DAY) + 2):  # B-B2B-05: daily batch
                 self._push(self.start + day * DAY, "batch", None)
             while self._queue:
@@ -177,15 +174,22 @@ class Engine:
         elif step.action == "ingest":
             self._ingest(step.source or "")
         elif step.action == "upsert_rows":
-            self._upsert_rows(step.source or "", step.rows)
+            try:
+                self._upsert_rows(step.source or "", step.rows)
+            except (ValueError, SourceError) as exc:  # shown in the report, not a traceback
+                self.source_reports[step.source or ""].errors.append(f"upsert_rows: {exc}")
 
     def _now_iso(self) -> str:
         """The virtual time as SFMC's Date columns and filters take it."""
         return self.vendors.utcnow().strftime("%Y-%m-%dT%H:%M:%S")
 
     def _upsert_rows(self, source_id: str, rows: list[dict]) -> None:
-        """A marketer edits the source's data extension in SFMC (vendor-side change)."""
-        config = self.sources[source_id].config
+        """A marketer edits the source's data (an SFMC data extension, Marketo leads)."""
+        connector = self.sources[source_id]
+        if isinstance(connector, MarketoSourceConnector):
+            connector.upsert_leads(rows)
+            return
+        config = connector.config
         stamp = self._now_iso()
         stamped = [{config.modified_column: stamp, **row} if config.modified_column else row
                    for row in rows]

@@ -44,6 +44,8 @@ def check(engine: Engine) -> list[Verdict]:
         verdicts.append(Verdict(label, not problems, "; ".join(problems) or "as expected"))
     for exp in engine.s.expectations.list_members:
         verdicts.append(_check_list(engine, exp))
+    verdicts += [_check_refused(engine, exp) for exp in engine.s.expectations.refused]
+    verdicts += [_check_profiles(engine, exp) for exp in engine.s.expectations.profiles]
     verdicts += _reconcile(engine)
     return verdicts
 
@@ -125,3 +127,33 @@ def _check_list(engine: Engine, exp: dict) -> Verdict:
     if "count" in exp and len(held) != exp["count"]:
         return Verdict(label, False, f"holds {len(held)}, expected {exp['count']}")
     return Verdict(label, True, f"holds {len(held)} accounts as expected")
+
+
+def _check_refused(engine: Engine, exp: dict) -> Verdict:
+    """`{destination: id | source: id, reason: text the refusal must contain}`."""
+    text = str(exp.get("reason", ""))
+    if "source" in exp:
+        report = engine.source_reports.get(exp["source"])
+        reasons = [report.refused] if report and report.refused else []
+        label = f"source {exp['source']} refused"
+    else:
+        dest = engine.reports.get(str(exp.get("destination")))
+        reasons = dest.refused if dest else []
+        label = f"{exp.get('destination')} refused"
+    found = [r for r in reasons if text.lower() in r.lower()]
+    return Verdict(f"{label} ({text})", bool(found),
+                   found[0] if found else f"refusals: {reasons or 'none'}")
+
+
+def _check_profiles(engine: Engine, exp: dict) -> Verdict:
+    """`{match: {attribute: value}, attributes: {...}, count: 1}` on the CDP's profiles."""
+    match, want = exp.get("match") or {}, exp.get("attributes") or {}
+    found = [p for p in engine.people.values()
+             if all(str(p.get(k)).lower() == str(v).lower() for k, v in match.items())]
+    label = f"profile {match}"
+    if len(found) != exp.get("count", 1):
+        return Verdict(label, False, f"{len(found)} profiles match, expected "
+                                     f"{exp.get('count', 1)}")
+    wrong = [f"{k} is {p.get(k)!r}, expected {v!r}" for p in found for k, v in want.items()
+             if p.get(k) != v]
+    return Verdict(label, not wrong, "; ".join(wrong) or "as expected")

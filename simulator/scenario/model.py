@@ -168,6 +168,8 @@ class MarketoDestination(Strict):
     mappings: dict[str, str] = {}  # Marketo field -> profile attribute (B-MKT-10)
     audiences: list[str] = []
     delivery: Delivery = Delivery()
+    cdp_instance: str | None = None  # B-B2B-03: which CDP sends (default: this scenario's)
+    legacy: bool = False  # the legacy destination: email + ECID only, never creates (B-B2B-08)
 
 
 class AccountDestination(Strict):
@@ -198,6 +200,42 @@ class SfmcSource(Strict):
     identity: str = "email"  # the profile attribute rows are matched on
     modified_column: str | None = None  # a Date column: later runs read only changed rows
     schedule: Duration = "1h"
+
+
+class MarketoSource(Strict):
+    """Marketo as a B2B source (B-B2B-01/02/07): leads become profiles. `cdp_instance` and
+    `sandbox` say which CDP the connection belongs to (default: this scenario's), so the
+    multi-instance patterns of B-B2B-02 can be expressed — and refused when unsupported."""
+
+    id: str
+    type: Literal["marketo"]
+    munchkin_id: MunchkinId
+    client_id: str = "vendorsim"
+    client_secret: str = "vendorsim"
+    mapping: dict[str, str] = {"email": "email", "firstName": "firstName",
+                               "lastName": "lastName"}  # lead field -> profile attribute
+    identity: str = "email"
+    cdp_instance: str | None = None
+    sandbox: str | None = None
+    backfill: Duration = "1d"  # the historical backfill completes after this (≤ 7 days)
+    schedule: Duration = "5m"  # ongoing changes reach the profile in ~5 minutes (B-B2B-07)
+
+    @field_validator("backfill")
+    @classmethod
+    def _backfill(cls, value: str) -> str:
+        if parse_offset(value) > 7 * 86400:
+            raise ValueError("the historical backfill takes up to 7 days (B-B2B-07)")
+        return value
+
+
+class Cdp(Strict):
+    """The CDP this scenario plays: an instance and its sandbox (B-B2B-02/03)."""
+
+    instance: str = "cdp-prod"
+    sandbox: str = "prod"
+
+
+Source = Annotated[SfmcSource | MarketoSource, Field(discriminator="type")]
 
 
 # -- timeline, faults, expectations ---------------------------------------------------
@@ -238,7 +276,8 @@ class Expectations(Strict):
     marketo_leads: list[ExpectedLead] = []
     list_members: list[dict[str, Any]] = []  # {vendor, tenant, list, members | count}
     drops: list[dict[str, Any]] = []  # deliveries the run must report dropped or refused
-    refused: list[dict[str, Any]] = []  # activations the CDP must refuse, with a reason
+    refused: list[dict[str, Any]] = []  # {destination | source: id, reason: text it contains}
+    profiles: list[dict[str, Any]] = []  # {match: {attr: value}, attributes: {...}, count}
 
 
 class Scenario(Strict):
@@ -249,7 +288,8 @@ class Scenario(Strict):
     data: Data = Data()
     audiences: list[Audience] = []
     destinations: list[Destination] = []
-    sources: list[SfmcSource] = []
+    cdp: Cdp = Cdp()
+    sources: list[Source] = []
     timeline: list[Step] = []
     faults: list[dict[str, Any]] = []
     expectations: Expectations = Expectations()

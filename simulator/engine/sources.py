@@ -1,0 +1,53 @@
+"""The scenario's sources as the engine runs them: a connector per accepted connection of
+this CDP (instance and sandbox), refusals for the unsupported Marketo patterns (B-B2B-02),
+and each source's ingestion times (SFMC: its schedule from the start, B-SFMC-05; Marketo:
+after the historical backfill, then every few minutes, B-B2B-07)."""
+
+from __future__ import annotations
+
+from simulator.report import SourceReport
+from simulator.scenario.model import MarketoSource, Scenario, parse_offset
+from simulator.sources.marketo import MarketoSourceConnector
+from simulator.sources.sfmc import SfmcConnector
+from simulator.sources.topology import refused_connections
+
+from .vendors import Vendors, new_session
+
+SourceConnector = SfmcConnector | MarketoSourceConnector
+
+
+def build_sources(scenario: Scenario, vendors: Vendors
+                  ) -> tuple[dict[str, SourceConnector], dict[str, SourceReport]]:
+    """Connectors of the sources that feed this CDP, and a report for every source."""
+    refused = refused_connections(scenario)
+    connectors: dict[str, SourceConnector] = {}
+    reports = {}
+    for src in scenario.sources:
+        report = reports[src.id] = SourceReport(src.id)
+        if src.id in refused:
+            report.refused = refused[src.id]
+            continue
+        if isinstance(src, MarketoSource):
+            mine = (src.cdp_instance or scenario.cdp.instance) == scenario.cdp.instance and \
+                (src.sandbox or scenario.cdp.sandbox) == scenario.cdp.sandbox
+            if mine:
+                connectors[src.id] = MarketoSourceConnector(
+                    src, new_session(), vendors.base_url("marketo", src.munchkin_id))
+            else:  # accepted, but it feeds another CDP instance or sandbox
+                report.feeds = f"{src.cdp_instance or scenario.cdp.instance}/" \
+                               f"{src.sandbox or scenario.cdp.sandbox}"
+        else:
+            connectors[src.id] = SfmcConnector(src, new_session(),
+                                               vendors.base_url("sfmc", src.subdomain))
+    return connectors, reports
+
+
+def ingestion_times(connector: SourceConnector, start: float, end: float) -> list[float]:
+    config = connector.config
+    when = start + (parse_offset(config.backfill) if isinstance(config, MarketoSource) else 0)
+    every = parse_offset(config.schedule)
+    times = []
+    while when <= end:
+        times.append(when)
+        when += every
+    return times
