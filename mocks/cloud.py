@@ -20,6 +20,7 @@ from mocks.core.service import VendorService
 
 if TYPE_CHECKING:
     import httpx
+    import requests
 
     from mocks.bombora.models import BomboraClient
     from mocks.demandbase.models import DemandbaseClient
@@ -85,6 +86,12 @@ class Cloud:
     def add_fault(self, **spec: object) -> FaultRule:
         """Python twin of `POST /__admin/faults`."""
         return self.faults.add(spec)
+
+    def requests_session(self) -> requests.Session:
+        """A `requests.Session` answered by these mocks directly (no interception)."""
+        from mocks.inprocess import requests_session
+
+        return requests_session(self)
 
     def httpx_transport(self) -> httpx.BaseTransport:
         """A transport for `httpx.Client(transport=...)` answering from these mocks."""

@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from contextlib import ContextDecorator
+from http import HTTPStatus
 from typing import Any
 from unittest import mock
 
 import httpx
+import requests
 import responses
+from requests.structures import CaseInsensitiveDict
 
 from mocks.cloud import Cloud
 from mocks.core.clock import Clock
@@ -35,6 +38,47 @@ class WSGIAsyncTransport(httpx.AsyncBaseTransport):
         status, headers, data = call_wsgi(self.app, request.method, str(request.url),
                                           dict(request.headers), body)
         return httpx.Response(status, headers=headers, content=data, request=request)
+
+
+class WsgiAdapter(requests.adapters.BaseAdapter):
+    """A `requests` transport adapter answering from the mocks' WSGI app: for sessions you
+    own (`cloud.requests_session()`), about twice as cheap per call as interception, since it
+    skips `responses`' matching and urllib3's response objects."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__()
+        self.app = app
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        body = request.body
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        status, headers, data = call_wsgi(self.app, request.method or "GET", request.url or "",
+                                          dict(request.headers), body)
+        response = requests.Response()
+        response.status_code = status
+        response.headers = CaseInsensitiveDict(headers)
+        response._content = data
+        response.url = request.url or ""
+        response.request = request
+        response.reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ \
+            else ""
+        response.encoding = "utf-8"
+        return response
+
+    def close(self) -> None:
+        return None
+
+
+def requests_session(cloud: Cloud) -> requests.Session:
+    """A `requests.Session` whose every call is answered by the mocks (no interception needed,
+    no proxy look-ups)."""
+    session = requests.Session()
+    session.trust_env = False
+    adapter = WsgiAdapter(cloud.wsgi)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
 
 
 def httpx_transport(cloud: Cloud) -> httpx.BaseTransport:

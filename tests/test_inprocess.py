@@ -128,3 +128,20 @@ def test_pytest_marker_configures_the_fixture(vendorsim: Cloud) -> None:
     assert vendorsim.clock.virtual and vendorsim.strict
     assert requests.get(BASE + TOKEN_QUERY).status_code == 401
 
+
+
+def test_a_requests_session_answered_by_the_mocks_without_interception() -> None:
+    """cloud.requests_session(): the engine's cheap path, no `responses` patching active."""
+    cloud = Cloud("virtual")
+    session = cloud.requests_session()
+    token = session.get("https://123-ABC-456.mktorest.com/identity/oauth/token",
+                        params={"grant_type": "client_credentials", "client_id": "vendorsim",
+                                "client_secret": "vendorsim"})
+    assert token.status_code == 200 and token.reason == "OK"
+    assert token.headers["content-type"].startswith("application/json")
+    bearer = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    cloud.add_fault(error_code="606", times=1)
+    answer = session.get("https://123-ABC-456.mktorest.com/rest/v1/leads/describe.json",
+                         headers=bearer).json()
+    assert answer["errors"][0]["code"] == "606"
+    assert [e.path for e in cloud.journal.entries()][-1] == "/rest/v1/leads/describe.json"

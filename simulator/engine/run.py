@@ -35,7 +35,7 @@ from simulator.sources.sfmc import SourceError
 
 from .audiences import is_batch, members
 from .sources import build_sources, ingestion_times
-from .vendors import InProcessVendors, Vendors, new_session
+from .vendors import InProcessVendors, Vendors
 
 DAY = 86400.0
 
@@ -104,13 +104,13 @@ class Engine:
             self.reports[dest.id] = DestinationReport(dest.id, dest.type)
             if isinstance(dest, MarketoDestination):
                 self.connectors[dest.id] = MarketoConnector(
-                    dest, target.base_url("marketo", dest.munchkin_id), new_session(), sleep,
+                    dest, target.base_url("marketo", dest.munchkin_id), target.session(), sleep,
                     target.now)
             elif isinstance(dest, AccountDestination):
                 if dest.type == "demandbase" and dest.api_token:
                     target.add_api_token(dest.client_id, dest.api_token)
                 self.connectors[dest.id] = AccountConnector(
-                    dest, target.base_url(dest.type), new_session(), sleep)
+                    dest, target.base_url(dest.type), target.session(), sleep)
 
     # -- the event loop --------------------------------------------------------------
     def _at(self, step: Step) -> float:

@@ -11,7 +11,7 @@ from simulator.sources.marketo import MarketoSourceConnector
 from simulator.sources.sfmc import SfmcConnector
 from simulator.sources.topology import refused_connections
 
-from .vendors import Vendors, new_session
+from .vendors import Vendors
 
 SourceConnector = SfmcConnector | MarketoSourceConnector
 
@@ -32,12 +32,12 @@ def build_sources(scenario: Scenario, vendors: Vendors
                 (src.sandbox or scenario.cdp.sandbox) == scenario.cdp.sandbox
             if mine:
                 connectors[src.id] = MarketoSourceConnector(
-                    src, new_session(), vendors.base_url("marketo", src.munchkin_id))
+                    src, vendors.session(), vendors.base_url("marketo", src.munchkin_id))
             else:  # accepted, but it feeds another CDP instance or sandbox
                 report.feeds = f"{src.cdp_instance or scenario.cdp.instance}/" \
                                f"{src.sandbox or scenario.cdp.sandbox}"
         else:
-            connectors[src.id] = SfmcConnector(src, new_session(),
+            connectors[src.id] = SfmcConnector(src, vendors.session(),
                                                vendors.base_url("sfmc", src.subdomain))
     return connectors, reports
 

@@ -52,6 +52,10 @@ class Vendors:
     def base_url(self, vendor: str, tenant: str = "") -> str:
         raise NotImplementedError
 
+    def session(self) -> requests.Session:
+        """A session for one connector."""
+        return new_session()
+
     def now(self) -> float:
         raise NotImplementedError
 
@@ -105,6 +109,11 @@ class InProcessVendors(Vendors):
 
     def base_url(self, vendor: str, tenant: str = "") -> str:
         return HOSTS[vendor].format(tenant=tenant)
+
+    def session(self) -> requests.Session:
+        """Still `requests` (the connectors are unchanged), answered by the mocks' WSGI app
+        through a transport adapter: the cheap path for long replays."""
+        return self.cloud.requests_session()
 
     def now(self) -> float:
         return self.cloud.clock.now()
