@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from mocks import Cloud, mock_vendors
 from mocks.marketo.models import LeadDatabase
 from tests.helpers import MUNCHKIN, MarketoCaller
+
+FEATURES = Path(__file__).parent.parent / "features"
+
+
+def feature_tags() -> set[str]:
+    """Every Gherkin tag used in features/ (behaviour IDs such as B-MKT-14, and groups)."""
+    return {tag for path in FEATURES.glob("*.feature")
+            for tag in re.findall(r"(?m)^\s*@([\w-]+(?:\s+@[\w-]+)*)", path.read_text())
+            for tag in tag.replace("@", " ").split()}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Feature tags become pytest markers (`pytest -m B-MKT-14`): register them."""
+    for tag in sorted(feature_tags()):
+        config.addinivalue_line("markers", f"{tag}: Gherkin tag (features/)")
 
 
 @pytest.fixture

@@ -133,17 +133,25 @@ class AccountConnector(ReceivesExports):
 
     # -- HTTP ------------------------------------------------------------------------------
     def _token(self) -> None:
+        """Bombora: OAuth client credentials (B-BOM-03); Demandbase: the user's API token
+        (B-DB-03) or client credentials. A refusal is the vendor's (Rejected)."""
         cfg = self.config
-        if self.kind == "demandbase" and cfg.api_token:  # B-DB-03: a bearer API token
+        if self.kind == "demandbase" and cfg.api_token:
             value = cfg.api_token
-        elif self.kind == "bombora":
-            value = self.http.post(f"{self.base}/oauth/token", json={
-                "client_id": cfg.client_id, "client_secret": cfg.client_secret}).json()[
-                "access_token"]
         else:
-            value = self.http.post(f"{self.base}/auth/v1/token", data={
-                "grant_type": "client_credentials", "client_id": cfg.client_id,
-                "client_secret": cfg.client_secret}).json()["accessToken"]
+            if self.kind == "bombora":
+                answer = self.http.post(f"{self.base}/oauth/token", json={
+                    "client_id": cfg.client_id, "client_secret": cfg.client_secret})
+                key = "access_token"
+            else:
+                answer = self.http.post(f"{self.base}/auth/v1/token", data={
+                    "grant_type": "client_credentials", "client_id": cfg.client_id,
+                    "client_secret": cfg.client_secret})
+                key = "accessToken"
+            value = answer.json().get(key) if answer.ok else None
+            if not value:
+                raise Rejected(f"the credentials were refused: HTTP {answer.status_code} "
+                               f"{answer.text[:200]}")
         self.http.headers["Authorization"] = f"Bearer {value}"
 
     def _send(self, method: str, path: str, policy: str | None = None,

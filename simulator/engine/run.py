@@ -99,6 +99,8 @@ class Engine:
             for client in getattr(vendors, vendor):
                 target.seed(vendor, client.client_id, client.credentials, client.limits,
                             {"account_lists": client.account_lists})
+                for token in client.api_tokens:
+                    target.add_api_token(client.client_id, token)
         sleep = target.advance
         for dest in self.s.destinations:
             self.reports[dest.id] = DestinationReport(dest.id, dest.type)
@@ -107,8 +109,6 @@ class Engine:
                     dest, target.base_url("marketo", dest.munchkin_id), target.session(), sleep,
                     target.now)
             elif isinstance(dest, AccountDestination):
-                if dest.type == "demandbase" and dest.api_token:
-                    target.add_api_token(dest.client_id, dest.api_token)
                 self.connectors[dest.id] = AccountConnector(
                     dest, target.base_url(dest.type), target.session(), sleep)
 
@@ -207,12 +207,16 @@ class Engine:
                 if not key:
                     continue
                 person = by_identity.get(key)
+                stamp = self.vendors.utcnow().isoformat().replace("+00:00", "Z")
                 if person is None:
                     person = {"personId": f"{source_id}:{key}"}
                     self.people[person["personId"]] = by_identity[key] = person
                     report.profiles_created += 1
+                    report.first_seen[key] = stamp
                 else:
                     report.profiles_updated += 1
+                if any(person.get(k) != v for k, v in attrs.items()):
+                    report.last_change[key] = stamp
                 person.update(attrs)
         except SourceError as exc:
             report.errors.append(str(exc))

@@ -22,18 +22,19 @@ from pydantic import (
     model_validator,
 )
 
-DURATION = re.compile(r"^\+?(\d+(?:\.\d+)?)(ms|s|m|h|d)$")
+DURATION = re.compile(r"^\+?(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$")
+PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_offset(value: str | int | float) -> float:
-    """`+90s`, `5m`, `2h`, `1d` (or a number of seconds) -> seconds."""
+    """`+90s`, `5m`, `2h`, `1d`, `1h30m` (or a number of seconds) -> seconds."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
-    m = DURATION.match(str(value).strip())
-    if not m:
-        raise ValueError(f"{value!r} is not a duration: write +30s, 5m, 2h or 1d")
-    return float(m.group(1)) * UNITS[m.group(2)]
+    text = str(value).strip()
+    if not DURATION.match(text):
+        raise ValueError(f"{value!r} is not a duration: write +30s, 5m, 2h, 1d or 1h30m")
+    return sum(float(n) * UNITS[unit] for n, unit in PART.findall(text))
 
 
 def _duration(value: str) -> str:
@@ -78,6 +79,7 @@ class ListClient(Strict):
     credentials: list[dict[str, Any]] = []
     limits: dict[str, Any] = {}
     account_lists: list[dict[str, Any]] = []
+    api_tokens: list[str] = []  # Demandbase: API tokens its users hold (B-DB-03)
 
 
 class Vendors(Strict):
@@ -156,6 +158,7 @@ class MarketoDestination(Strict):
     id: str
     type: Literal["marketo"]
     name: str = ""
+    description: str = ""  # B-MKT-04
     munchkin_id: MunchkinId
     client_id: str = "vendorsim"
     client_secret: str = "vendorsim"
@@ -176,6 +179,7 @@ class AccountDestination(Strict):
     id: str
     type: Literal["bombora", "demandbase"]
     name: str = ""
+    description: str = ""  # B-BOM-04
     client_id: str
     client_secret: str = "vendorsim"
     api_token: str | None = None  # Demandbase: a UI-issued API token (B-DB-03)
@@ -293,6 +297,15 @@ class Scenario(Strict):
     timeline: list[Step] = []
     faults: list[dict[str, Any]] = []
     expectations: Expectations = Expectations()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _deprecated(cls, data: Any) -> Any:
+        for source in (data.get("sources") or []) if isinstance(data, dict) else []:
+            if isinstance(source, dict) and source.get("type") == "sfmc_v1":
+                raise ValueError("the SFMC V1 source is deprecated (January 2026); use "
+                                 "type: sfmc, the V2 source (B-SFMC-04)")
+        return data
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
