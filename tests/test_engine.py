@@ -133,3 +133,17 @@ def test_html_report(tmp_path: Path) -> None:
     assert "<svg" in html and html.count("<rect") > 5
     assert "#ef6c00" in html  # throttled calls are drawn in their own colour
     assert "dropped A3" in html and "Demandbase throttling" in html
+
+
+def test_a_duplicate_lead_fails_the_run() -> None:
+    """Reconciliation: a second lead for one dedupe value is never silently accepted."""
+    from simulator.engine.run import Engine
+    from simulator.report.checks import check
+
+    engine = Engine(load_scenario(DEMO))
+    report = engine.run()
+    assert report.passed
+    lead = next(iter(engine.cloud.marketo("123-ABC-456").leads.values()))
+    engine.cloud.marketo("123-ABC-456").seed({"leads": [{"email": lead.values["email"]}]})
+    failed = [v for v in check(engine) if not v.passed]
+    assert failed and "several leads" in failed[0].detail

@@ -4,6 +4,7 @@ lost, B-DB-06)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from mocks.bombora.models import normalise_domain
@@ -67,7 +68,7 @@ def _reconcile(engine: Engine) -> list[Verdict]:
             domain = connector.record(engine.accounts[account_id]).get(connector.domain_field)
             if normalise_domain(domain) not in held:
                 report.unaccounted.append(account_id)
-    verdicts_marketo(engine)
+    verdicts += reconcile_marketo(engine)
     expected = {d["destination"]: d for d in engine.s.expectations.drops}
     for report in engine.reports.values():
         lost = len(report.dropped) + len(report.unaccounted)
@@ -84,9 +85,14 @@ def _reconcile(engine: Engine) -> list[Verdict]:
     return verdicts
 
 
-def verdicts_marketo(engine: Engine) -> None:
+def reconcile_marketo(engine: Engine) -> list[Verdict]:
     """Audience-sync Marketo dataflows: every member's lead is on the audience's list, or the
-    profile is reported skipped, dropped or failed; anything else is a silent loss."""
+    profile is reported skipped, dropped or failed; anything else is a silent loss. And no
+    dataflow may create a second lead for a dedupe value (a duplicate is a failure)."""
+    verdicts = []
+    for dest_id, connector in engine.connectors.items():
+        if isinstance(connector, MarketoConnector):
+            verdicts += _duplicates(engine, dest_id, connector)
     for (dest_id, audience_id), sent in engine.active.items():
         connector, report = engine.connectors[dest_id], engine.reports[dest_id]
         if not isinstance(connector, MarketoConnector) or \
@@ -104,6 +110,22 @@ def verdicts_marketo(engine: Engine) -> None:
                 continue
             if connector._key(engine.people[pid]) not in on_list:
                 report.unaccounted.append(pid)
+    return verdicts
+
+
+def _duplicates(engine: Engine, dest_id: str, connector: MarketoConnector) -> list[Verdict]:
+    """Dedupe values with more leads now than the instance was seeded with (and > 1)."""
+    munchkin, field_name = connector.config.munchkin_id, connector.config.dedupe_field
+    seeded = Counter(str(lead.get(field_name) or "").lower()
+                     for inst in engine.s.vendors.marketo if inst.munchkin_id == munchkin
+                     for lead in inst.leads)
+    now = Counter(str(lead.get(field_name) or "").lower()
+                  for lead in engine.vendors.state("marketo", munchkin).get("leads", []))
+    doubled = sorted(k for k, n in now.items() if k and n > 1 and n > seeded.get(k, 0))
+    if not doubled:
+        return []
+    return [Verdict(f"{dest_id}: no duplicate leads", False,
+                    f"{len(doubled)} {field_name} values now have several leads: {doubled[:5]}")]
 
 
 def held_domains(engine: Engine, vendor: str, tenant: str, name: str) -> list[str] | None:
