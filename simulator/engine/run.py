@@ -132,7 +132,10 @@ class Engine:
             for source_id, connector in self.sources.items():  # B-SFMC-05, B-B2B-07
                 for when in ingestion_times(connector, self.start, end):
                     self._push(when, "ingest", source_id)
-            for day in range(1, int((end - self.start) // DAY) + 2):  # B-B2B-05: daily batch
+            # B-B2B-05: the daily batch, through the day after the timeline (virtual clocks;
+            # on a real clock only the batches within the timeline are waited for)
+            days = int((end - self.start) // DAY) + (1 if self.vendors.virtual else 0)
+            for day in range(1, days + 1):
                 self._push(self.start + day * DAY, "batch", None)
             while self._queue:
                 when, _, kind, payload = heapq.heappop(self._queue)

@@ -10,6 +10,7 @@ on), state snapshots for the checks and the journal for the report.
 
 from __future__ import annotations
 
+import sys
 import time
 from contextlib import ExitStack
 from datetime import UTC, datetime
@@ -162,6 +163,7 @@ class RemoteVendors(Vendors):
         self.http = new_session()
         self.start = start
         self.virtual = True
+        self._shift: float | None = None  # real clocks: wall time minus scenario time
 
     @classmethod
     def discover(cls, url: str, start: datetime | str | None = None) -> RemoteVendors:
@@ -204,14 +206,19 @@ class RemoteVendors(Vendors):
         return self.urls[vendor]
 
     def now(self) -> float:
-        if not self.virtual:
-            return time.time()
+        if not self.virtual:  # scenario time: the real clock shifted to the scenario's start
+            return time.time() - (self._shift or 0.0)
         stamp = self._admin("GET", "/clock")["now"]
         return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
 
     def set_clock(self, when: float) -> None:
-        if not self.virtual:  # a real clock (or a real vendor) is waited on
-            time.sleep(max(0.0, when - time.time()))
+        if not self.virtual:  # a real clock is waited on; the first call pins the start
+            if self._shift is None:
+                self._shift = time.time() - when
+                sys.stderr.write("vendorsim: the target's clock is real, so the replay waits "
+                                 "in real time (start it with --clock virtual to replay at "
+                                 "once)\n")
+            time.sleep(max(0.0, when - self.now()))
             return
         self._admin("POST", "/clock/set", json={
             "time": datetime.fromtimestamp(when, tz=UTC).isoformat()})
