@@ -195,20 +195,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"vendorsim run: --target: {exc}", file=sys.stderr)
         return 2
     table = Table(title=f"{report.scenario}: destinations")
-    rows = {"entries sent": lambda d: d.sent_entries, "exits sent": lambda d: d.sent_exits,
-            "realized/existing/exited": lambda d: "/".join(
-                str(d.statuses.get(k, 0)) for k in ("realized", "existing", "exited")),
-            "leads updated": lambda d: d.updated, "leads created": lambda d: d.created,
-            "skipped": lambda d: len(d.skipped), "list adds": lambda d: d.listed,
-            "list removals": lambda d: d.unlisted, "dropped": lambda d: len(d.dropped),
-            "failed": lambda d: len(d.failed), "refused audiences": lambda d: len(d.refused),
-            "API calls": lambda d: d.calls, "throttled answers": lambda d: d.throttled,
-            "waiting to retry": lambda d: f"{d.waited:,.0f} s"}
     table.add_column("")
     for d in report.destinations:
         table.add_column(f"{d.id} ({d.type})", justify="right")
-    for label, value in rows.items():
-        table.add_row(label, *(str(value(d)) for d in report.destinations))
+    summaries = [d.summary() for d in report.destinations]
+    for label in summaries[0] if summaries else []:
+        table.add_row(label, *(summary[label] for summary in summaries))
     console.print(table)
     for d in report.destinations:
         for reason in d.refused:

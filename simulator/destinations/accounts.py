@@ -38,6 +38,7 @@ class AccountConnector(ReceivesExports):
         self.calls = 0
         self.throttled = 0
         self.waited = 0.0  # virtual seconds spent waiting to retry
+        self.retries = 0
 
     @property
     def domain_field(self) -> str:
@@ -170,6 +171,7 @@ class AccountConnector(ReceivesExports):
                                 float(retry_after) if retry_after else None)
         finally:
             self.waited += attempts.waited
+            self.retries += attempts.retries
 
     def _call(self, method: str, path: str, **kwargs: object) -> requests.Response:
         """One request, re-authenticating once on 401 (tokens expire; B-BOM-03, B-DB-03)."""

@@ -67,6 +67,7 @@ class MarketoConnector(ReceivesExports):
         self.calls = 0
         self.throttled = 0
         self.waited = 0.0  # virtual seconds spent waiting to retry
+        self.retries = 0
 
     # -- activation (B-MKT-02/06/07/08/10) ----------------------------------------------
     def activate(self, audience: Audience) -> None:
@@ -282,6 +283,7 @@ class MarketoConnector(ReceivesExports):
                                 wait)
         finally:
             self.waited += attempts.waited
+            self.retries += attempts.retries
 
 
 def skip_reason(config: MarketoDestination) -> str:

@@ -55,7 +55,8 @@ class Attempts:
     def __init__(self, policy: str, sleep: Callable[[float], None]) -> None:
         self.policy = policy
         self.sleep = sleep
-        self.tries = 0
+        self.tries = 0  # failed attempts
+        self.retries = 0  # attempts repeated after a wait
         self.waited = 0.0
 
     def failed(self, status: int, reason: str, lossless_wait: float | None = None) -> None:
@@ -76,4 +77,5 @@ class Attempts:
                               f"({self.policy} policy)")
             wait = waits[self.tries - 1]
         self.waited += wait
+        self.retries += 1
         self.sleep(wait)

@@ -284,7 +284,7 @@ class Engine:
         report.failed.update(outcome.failed)
         report.dropped.update(outcome.dropped)
         report.calls, report.throttled = connector.calls, connector.throttled
-        report.waited = connector.waited
+        report.waited, report.retries = connector.waited, connector.retries
 
 
 def run_scenario(loaded: LoadedScenario, vendors: Vendors | None = None,

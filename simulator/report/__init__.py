@@ -25,7 +25,22 @@ class DestinationReport:
     calls: int = 0
     throttled: int = 0
     statuses: dict[str, int] = field(default_factory=dict)  # segmentMembership statuses sent
+    retries: int = 0  # attempts repeated under the delivery policy
     waited: float = 0.0  # virtual seconds spent waiting to retry (throttling, outages)
+
+    def summary(self) -> dict[str, str]:
+        """The figures `vendorsim run` shows per destination (terminal and HTML alike)."""
+        statuses = "/".join(str(self.statuses.get(k, 0))
+                            for k in ("realized", "existing", "exited"))
+        return {"entries sent": str(self.sent_entries), "exits sent": str(self.sent_exits),
+                "realized/existing/exited": statuses, "leads updated": str(self.updated),
+                "leads created": str(self.created), "skipped": str(len(self.skipped)),
+                "list adds": str(self.listed), "list removals": str(self.unlisted),
+                "dropped": str(len(self.dropped)), "failed": str(len(self.failed)),
+                "lost silently": str(len(self.unaccounted)),
+                "refused audiences": str(len(self.refused)), "API calls": str(self.calls),
+                "throttled answers": str(self.throttled), "retries": str(self.retries),
+                "waiting to retry": f"{self.waited:,.0f} s"}
 
 
 @dataclass

@@ -60,11 +60,10 @@ def _table(headers: list[str], rows: list[list[object]]) -> str:
 
 
 def render(report: Report) -> str:
-    dests = _table(["destination", "type", "sent", "exits", "updated", "created", "listed",
-                    "unlisted", "failed", "dropped", "lost silently", "calls", "throttled"],
-                   [[d.id, d.type, d.sent_entries, d.sent_exits, d.updated, d.created,
-                     d.listed, d.unlisted, len(d.failed), len(d.dropped), len(d.unaccounted),
-                     d.calls, d.throttled] for d in report.destinations])
+    summaries = [d.summary() for d in report.destinations]
+    dests = _table(["", *(f"{d.id} ({d.type})" for d in report.destinations)],
+                   [[label, *(s[label] for s in summaries)]
+                    for label in (summaries[0] if summaries else [])])
     sources = _table(["source", "runs", "rows", "profiles created", "profiles updated",
                       "errors"],
                      [[s.id, s.runs, s.rows, s.profiles_created, s.profiles_updated,
@@ -77,6 +76,8 @@ def render(report: Report) -> str:
                  for k, r in d.dropped.items()]
     problems += [[d.id, f"failed {k}", r] for d in report.destinations
                  for k, r in d.failed.items()]
+    problems += [[d.id, f"skipped {k}", r] for d in report.destinations
+                 for k, r in d.skipped.items()]
     verdict = "passed" if report.passed else "FAILED"
     legend = " ".join(f'<span style="color:{c}">&#9632; {k}</span>' for k, c in COLOURS.items())
     return f"""<!doctype html>
@@ -89,7 +90,7 @@ th{{background:#f4f4f4}}</style></head><body>
 <h2>Destinations</h2>{dests}
 <h2>Sources</h2>{sources}
 <h2>Expectations</h2>{verdicts}
-<h2>Refused, dropped and failed deliveries</h2>
+<h2>Refused, dropped, failed and skipped deliveries</h2>
 {_table(["destination", "what", "reason"], problems)}
 </body></html>
 """
