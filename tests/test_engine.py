@@ -147,3 +147,13 @@ def test_a_duplicate_lead_fails_the_run() -> None:
     engine.cloud.marketo("123-ABC-456").seed({"leads": [{"email": lead.values["email"]}]})
     failed = [v for v in check(engine) if not v.passed]
     assert failed and "several leads" in failed[0].detail
+
+
+def test_a_marketo_list_add_lost_by_the_vendor_fails_the_run(tmp_path: Path) -> None:
+    """Reconciliation, Marketo side: the vendor answers 'added' but keeps nothing."""
+    report = scenario(tmp_path, {"all": [{"attribute": "person.seniority", "in": ["VP"]}]}, [],
+                      faults=[{"vendor": "marketo", "drop": 1.0, "path": "^/rest/v1/lists/"}])
+    dest = report.destinations[0]
+    assert dest.listed == 1 and dest.unaccounted == ["P1"]
+    assert not report.passed
+    assert any("accepted but not held" in v.detail for v in report.verdicts if not v.passed)

@@ -39,16 +39,6 @@ def json_response(body: object, status: int = 200, headers: dict | None = None) 
                     content_type="application/json; charset=utf-8", headers=headers)
 
 
-def drop_some(records: list) -> tuple[list, int]:
-    """The records a `drop` fault lets through, and how many it lost (journalled)."""
-    rule = g.get("drop_rule")
-    if rule is None:
-        return records, 0
-    lost = rule.dropped(len(records))
-    g.dropped = len(lost)
-    return [r for i, r in enumerate(records) if i not in lost], len(lost)
-
-
 class BearerService(VendorService):
     """A vendor whose calls carry `Authorization: Bearer <token>`."""
 

@@ -71,3 +71,13 @@ def install_journal(app: Flask, service: VendorService) -> None:
                 dropped=state.dropped,
             )
         return response
+
+
+def drop_some(records: list) -> tuple[list, int]:
+    """The records a `drop` fault lets through, and how many it lost (journalled)."""
+    rule = g.get("drop_rule")
+    if rule is None:
+        return records, 0
+    lost = rule.dropped(len(records))
+    g.dropped = len(lost)
+    return [r for i, r in enumerate(records) if i not in lost], len(lost)

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, Response, g, request
 
+from mocks.core.pipeline import drop_some
+
 from . import http
 from .errors import NO_ASSETS_WARNING, MarketoError
 from .routes import require
@@ -62,7 +64,14 @@ def register_list_routes(app: Flask, service: MarketoService) -> None:
         with database.lock:
             lst = database.lists.get(list_id)
             if request.method == "POST":
-                return http.ok(database.lists.add_members(lst, ids, database.leads))
+                before = set(lst.members)
+                result = database.lists.add_members(lst, ids, database.leads)
+                added = [r["id"] for r in result
+                         if r["status"] == "added" and r["id"] not in before]
+                kept, _ = drop_some(added)  # a `drop` fault: answered "added", then lost
+                for lead_id in set(added) - set(kept):
+                    del lst.members[lead_id]
+                return http.ok(result)
             return http.ok(database.lists.remove_members(lst, ids, database.leads))
 
     @app.get("/rest/v1/list/<int:list_id>/leads.json")

@@ -95,20 +95,22 @@ def reconcile_marketo(engine: Engine) -> list[Verdict]:
             verdicts += _duplicates(engine, dest_id, connector)
     for (dest_id, audience_id), sent in engine.active.items():
         connector, report = engine.connectors[dest_id], engine.reports[dest_id]
-        if not isinstance(connector, MarketoConnector) or \
-                connector.config.sync_type not in AUDIENCE_SYNC:
+        if not isinstance(connector, MarketoConnector):
             continue
         state = engine.vendors.state("marketo", connector.config.munchkin_id)
-        name = engine.audiences[audience_id].name
-        members = set(next((x["members"] for x in state.get("lists", [])
-                            if x["name"] == name), []))
         field_name = connector.config.dedupe_field
-        on_list = {str(lead.get(field_name) or "").lower() for lead in state.get("leads", [])
-                   if lead["id"] in members}
+        if connector.config.sync_type in AUDIENCE_SYNC:  # the member's lead is on the list
+            name = engine.audiences[audience_id].name
+            members = set(next((x["members"] for x in state.get("lists", [])
+                                if x["name"] == name), []))
+            held = {str(lead.get(field_name) or "").lower()
+                    for lead in state.get("leads", []) if lead["id"] in members}
+        else:  # profile_only: the member has a lead (updated or created)
+            held = {str(lead.get(field_name) or "").lower() for lead in state.get("leads", [])}
         for pid in sorted(sent):
             if pid in report.dropped or pid in report.failed or pid in report.skipped:
                 continue
-            if connector._key(engine.people[pid]) not in on_list:
+            if connector._key(engine.people[pid]) not in held:
                 report.unaccounted.append(pid)
     return verdicts
 
