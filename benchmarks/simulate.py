@@ -21,10 +21,9 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-import requests
 import yaml
 
-from mocks.inprocess import WsgiAdapter
+from mocks.inprocess import DirectSession, WsgiAdapter
 from simulator.engine.run import run_scenario
 from simulator.scenario.loader import load_scenario
 
@@ -86,7 +85,7 @@ def floor(calls: int) -> float:
         start_response("200 OK", [("Content-Type", "application/json")])
         return [body.encode()]
 
-    session = requests.Session()
+    session = DirectSession()
     session.trust_env = False
     session.mount("https://", WsgiAdapter(bare))
     url = f"https://{MUNCHKIN}.mktorest.com/rest/v1/lists/1/leads.json"

@@ -70,10 +70,30 @@ class WsgiAdapter(requests.adapters.BaseAdapter):
         return None
 
 
+class DirectSession(requests.Session):
+    """A `requests.Session` for code that owns its session and sends no cookies, auth
+    objects or hooks: `request()` prepares a `requests.Request` with the session's headers
+    and hands it to the mounted adapter, skipping the per-call merge of session settings
+    (a third of a small in-process call's cost with requests 2.34's runtime type checks)."""
+
+    def request(self, method: str | bytes, url: str | bytes,  # type: ignore[override]
+                params: Any = None, data: Any = None, headers: Any = None,
+                json: Any = None, **kwargs: Any) -> requests.Response:
+        if set(kwargs) - {"timeout", "allow_redirects", "stream", "verify"}:
+            return super().request(method, url, params=params, data=data, headers=headers,
+                                   json=json, **kwargs)
+        merged = dict(self.headers)
+        if headers:
+            merged.update(headers)
+        prepared = requests.Request(str(method).upper(), str(url), headers=merged,
+                                    params=params or {}, data=data or [], json=json).prepare()
+        return self.get_adapter(prepared.url or "").send(prepared)
+
+
 def requests_session(cloud: Cloud) -> requests.Session:
     """A `requests.Session` whose every call is answered by the mocks (no interception needed,
     no proxy look-ups)."""
-    session = requests.Session()
+    session = DirectSession()
     session.trust_env = False
     adapter = WsgiAdapter(cloud.wsgi)
     session.mount("https://", adapter)

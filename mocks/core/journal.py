@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from .clock import iso_utc, parse_time
 
@@ -30,10 +30,14 @@ class JournalEntry:
     dropped: int | None = None  # records accepted but lost by a `drop` fault
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        data = {f.name: getattr(self, f.name) for f in FIELDS}  # flat: cheaper than asdict
+        data["codes"] = list(self.codes)
         data["time"] = iso_utc(self.time)
         data["epoch"] = self.time
         return data
+
+
+FIELDS = fields(JournalEntry)
 
 
 class Journal:
