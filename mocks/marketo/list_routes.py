@@ -64,10 +64,9 @@ def register_list_routes(app: Flask, service: MarketoService) -> None:
         with database.lock:
             lst = database.lists.get(list_id)
             if request.method == "POST":
-                before = set(lst.members)
+                fresh = {i for i in ids if i not in lst.members}
                 result = database.lists.add_members(lst, ids, database.leads)
-                added = [r["id"] for r in result
-                         if r["status"] == "added" and r["id"] not in before]
+                added = [r["id"] for r in result if r["status"] == "added" and r["id"] in fresh]
                 kept, _ = drop_some(added)  # a `drop` fault: answered "added", then lost
                 for lead_id in set(added) - set(kept):
                     del lst.members[lead_id]
