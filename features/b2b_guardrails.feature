@@ -30,6 +30,25 @@ Feature: B2B activation guardrails
     When the audiences are activated
     Then Marketo receives list additions at "+1d"
 
+  @B-B2B-04
+  Scenario: An audience on events is evaluated in streaming
+    Given the people audience "Form fillers" of profiles with a "form_submit" event
+    And the profile "P1" has a "form_submit" event at "+1h"
+    And a Marketo dataflow with sync type "audience_and_profile", person action "update_existing_and_create_new" and partition "none"
+    When the audiences are activated
+    Then Marketo receives list additions at "+1h5m"
+
+  @B-B2B-04
+  Scenario: An audience on opportunities is evaluated in the daily batch
+    Given the opportunities:
+      | opportunityId | accountId | stage      |
+      | O1            | A2        | Closed Won |
+    And the people audience "Won accounts" of profiles whose account has an opportunity at stage "Closed Won"
+    And the profile "P1" changes its accountId to "A2" at "+1h"
+    And a Marketo dataflow with sync type "audience_and_profile", person action "update_existing_and_create_new" and partition "none"
+    When the audiences are activated
+    Then Marketo receives list additions at "+1d"
+
   @B-B2B-06
   Scenario: The streaming window is a setting of the dataflow, five minutes by default
     Given the people audience "VPs" of profiles whose seniority is "VP"

@@ -157,3 +157,38 @@ def test_a_marketo_list_add_lost_by_the_vendor_fails_the_run(tmp_path: Path) -> 
     assert dest.listed == 1 and dest.unaccounted == ["P1"]
     assert not report.passed
     assert any("accepted but not held" in v.detail for v in report.verdicts if not v.passed)
+
+
+def test_opportunity_audiences_are_batch(tmp_path: Path) -> None:
+    """B-B2B-04: an audience on opportunities is evaluated in the daily batch."""
+    report = scenario(tmp_path, {"all": [{"attribute": "opportunity.stage",
+                                          "equals": "Closed Won"}]},
+                      [{"at": "+1h", "action": "advance", "by": "0s"}],
+                      data={"accounts": [{"accountId": "A1"}],
+                            "opportunities": [{"opportunityId": "O1", "accountId": "A1",
+                                               "stage": "Closed Won"}],
+                            "people": [{"personId": "P1", "email": "p1@x.example",
+                                        "firstName": "P", "lastName": "One",
+                                        "accountId": "A1"}]})
+    assert report.destinations[0].listed == 1
+
+
+def test_event_audiences_stream_and_expire(tmp_path: Path) -> None:
+    """An audience on events is streaming; `within` lets the membership lapse."""
+    report = scenario(tmp_path, {"all": [{"attribute": "event.type", "equals": "form_submit",
+                                          "within": "1d"}]},
+                      [{"at": "+1h", "action": "event", "person": "P1",
+                        "event": {"type": "form_submit"}},
+                       {"at": "+2d", "action": "evaluate"}])
+    writes = [e["time"] for e in report.journal if e["method"] in ("POST", "DELETE")
+              and e["path"].startswith("/rest/v1/lists/")]
+    assert writes == ["2026-01-05T10:05:00Z", "2026-01-07T09:00:00Z"]
+    dest = report.destinations[0]
+    assert (dest.listed, dest.unlisted) == (1, 1)
+
+
+def test_an_unknown_condition_scope_is_a_validation_error(tmp_path: Path) -> None:
+    from simulator.scenario.loader import ScenarioError
+
+    with pytest.raises(ScenarioError, match="person.\\*, account.\\*"):
+        scenario(tmp_path, {"all": [{"attribute": "company.size", "gte": 10}]}, [])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from mocks import Cloud
 from simulator.destinations.accounts import AccountConnector
@@ -33,7 +33,7 @@ from simulator.scenario.model import (
 from simulator.sources.marketo import MarketoSourceConnector
 from simulator.sources.sfmc import SourceError
 
-from .audiences import is_batch, members
+from .audiences import Facts, is_batch, members
 from .sources import build_sources, ingestion_times
 from .vendors import InProcessVendors, Vendors
 
@@ -53,6 +53,12 @@ class Engine:
                                                                      "people")}
         self.accounts = {a["accountId"]: dict(a) for a in read_records(
             loaded, self.s.data.accounts, "accounts")}
+        self.facts = Facts(self.accounts)  # opportunities and events for the conditions
+        for opportunity in read_records(loaded, self.s.data.opportunities, "opportunities"):
+            self.facts.opportunities.setdefault(opportunity.get("accountId", ""), []) \
+                .append(dict(opportunity))
+        for event in read_records(loaded, self.s.data.events, "events"):
+            self._add_event(event)
         self._generated()
         self.connectors: dict[str, MarketoConnector | AccountConnector] = {}
         self.sources, self.source_reports = build_sources(self.s, self.vendors)
@@ -77,6 +83,17 @@ class Engine:
             self.accounts[block.account["accountId"]] = block.account
             for person in block.people:
                 self.people[person["personId"]] = person
+            if block.opportunities:
+                self.facts.opportunities[block.account["accountId"]] = block.opportunities
+            for event in block.events:
+                self._add_event(event)
+
+    def _add_event(self, event: dict, when: float | None = None) -> None:
+        stamp = event.get("timestamp")
+        if when is None:
+            when = datetime.fromisoformat(str(stamp).replace("Z", "+00:00")).timestamp() \
+                if stamp else self.start
+        self.facts.events.setdefault(event.get("personId", ""), []).append((when, event))
 
     def _faults(self) -> None:
         """Scenario faults; `start`/`end` may be offsets from the scenario start (+1h)."""
@@ -170,6 +187,11 @@ class Engine:
                 self.people.setdefault(step.person or "", {"personId": step.person}) \
                     .update(step.set)
             self._evaluate(batch=False)
+        elif step.action == "event":  # a person-level event: streaming audiences follow
+            now = self.vendors.now()
+            stamp = datetime.fromtimestamp(now, UTC).isoformat().replace("+00:00", "Z")
+            self._add_event({"personId": step.person, "timestamp": stamp, **step.event}, now)
+            self._evaluate(batch=False)
         elif step.action == "advance":
             self.vendors.advance(parse_offset(step.by or "0s"))
         elif step.action == "evaluate":
@@ -242,13 +264,14 @@ class Engine:
 
     def _evaluate(self, batch: bool, only: tuple[str, str] | None = None) -> None:
         """Queue entries and exits; streaming ones within the destination's latency."""
+        self.facts.now = self.vendors.now()
         for (dest_id, audience_id), sent in self.active.items():
             if only and (dest_id, audience_id) != only:
                 continue
             audience = self.audiences[audience_id]
             if is_batch(audience) and not batch:
                 continue  # B-B2B-04: account/opportunity audiences wait for the daily batch
-            now_in = members(audience, self.people, self.accounts)
+            now_in = members(audience, self.people, self.accounts, self.facts)
             entering, exiting = sorted(now_in - sent), sorted(sent - now_in)
             if not entering and not exiting:
                 continue

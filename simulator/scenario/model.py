@@ -110,6 +110,7 @@ class Data(Strict):
     accounts: list[dict[str, Any]] | FromFile = []
     people: list[dict[str, Any]] | FromFile = []
     opportunities: list[dict[str, Any]] | FromFile = []
+    events: list[dict[str, Any]] | FromFile = []  # {personId, type, timestamp, ...}
 
 
 # -- audiences, destinations, sources ------------------------------------------------
@@ -126,6 +127,22 @@ class Condition(Strict):
     within: str | None = None  # events: within the last 7d
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @field_validator("attribute")
+    @classmethod
+    def _scope(cls, value: str) -> str:
+        scope, dot, _ = value.partition(".")
+        if dot and scope not in ("person", "account", "opportunity", "event"):
+            raise ValueError(f"{value!r}: conditions look at person.*, account.*, "
+                             "opportunity.* or event.* fields")
+        return value
+
+    @field_validator("within")
+    @classmethod
+    def _within(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_offset(value)
+        return value
 
 
 class Audience(Strict):

@@ -104,6 +104,27 @@ def people_audience(world: World, name: str, attribute: str, value: str) -> None
     world.add_audience(name, all=[{"attribute": path, "equals": cell(value)}])
 
 
+@given(parsers.parse('the people audience "{name}" of profiles with a "{kind}" event'))
+def event_audience(world: World, name: str, kind: str) -> None:
+    world.add_audience(name, all=[{"attribute": "event.type", "equals": kind}])
+
+
+@given(parsers.parse('the people audience "{name}" of profiles whose account has an '
+                     'opportunity at stage "{stage}"'))
+def opportunity_audience(world: World, name: str, stage: str) -> None:
+    world.add_audience(name, all=[{"attribute": "opportunity.stage", "equals": stage}])
+
+
+@given("the opportunities:")
+def opportunities(world: World, datatable: list) -> None:
+    world.doc["data"].setdefault("opportunities", []).extend(rows(datatable))
+
+
+@given(parsers.parse('the profile "{person}" has a "{kind}" event at "{at}"'))
+def person_event(world: World, person: str, kind: str, at: str) -> None:
+    world.at(at, "event", person=person, event={"type": kind})
+
+
 @given(parsers.parse('the account audience "{name}" of accounts whose {attribute} is "{value}"'))
 def account_audience(world: World, name: str, attribute: str, value: str) -> None:
     world.add_audience(name, type="account",
