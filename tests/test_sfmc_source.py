@@ -57,3 +57,42 @@ def test_generated_data(tmp_path: Path) -> None:
     engine = Engine(load_scenario(path))
     assert len(engine.people) == 200 and len(engine.accounts) == 10
     assert all(p["accountId"] in engine.accounts for p in engine.people.values())
+
+
+def test_an_events_source_feeds_an_event_audience(tmp_path: Path) -> None:
+    """B-SFMC-02: activity data extension rows become events used for segmentation."""
+    doc = {
+        "name": "events", "start": "2026-01-05T09:00:00Z",
+        "vendors": {"marketo": [{"munchkin_id": "123-ABC-456"}],
+                    "sfmc": [{"subdomain": "mc-acme", "data_extensions": [{
+                        "name": "Activity", "key": "activity", "fields": [
+                            {"name": "EventKey", "type": "Text", "isPrimaryKey": True},
+                            {"name": "EmailAddress", "type": "EmailAddress"},
+                            {"name": "EventType", "type": "Text"},
+                            {"name": "EventDate", "type": "Date"}],
+                        "rows": [{"EventKey": "E1", "EmailAddress": "ana@acme.example",
+                                  "EventType": "form_submit", "EventDate": "2026-01-05T08:00:00"},
+                                 {"EventKey": "E2", "EmailAddress": "nobody@x.example",
+                                  "EventType": "form_submit",
+                                  "EventDate": "2026-01-05T08:00:00"}]}]}]},
+        "data": {"people": [{"personId": "P1", "email": "ana@acme.example", "firstName": "Ana",
+                             "lastName": "Silva"}]},
+        "audiences": [{"id": "f", "name": "Form fillers", "all": [
+            {"attribute": "event.type", "equals": "form_submit", "within": "7d"}]}],
+        "sources": [{"id": "act", "type": "sfmc", "subdomain": "mc-acme",
+                     "data_extension": "activity", "kind": "events",
+                     "mapping": {"EmailAddress": "email", "EventType": "type",
+                                 "EventDate": "timestamp"}}],
+        "destinations": [{"id": "m", "type": "marketo", "munchkin_id": "123-ABC-456",
+                          "sync_type": "audience_and_profile",
+                          "person_action": "update_existing_and_create_new",
+                          "mappings": {"email": "email", "firstName": "firstName",
+                                       "lastName": "lastName"}, "audiences": ["f"]}],
+        "timeline": [{"at": "+0s", "action": "activate", "destination": "m", "audience": "f"},
+                     {"at": "+1h", "action": "advance", "by": "0s"}]}
+    path = tmp_path / "events.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    report = run_scenario(load_scenario(path))
+    assert report.destinations[0].listed == 1
+    source = report.sources[0]
+    assert source.skipped_rows >= 1 and source.profiles_created == 0

@@ -91,8 +91,8 @@ class Engine:
     def _add_event(self, event: dict, when: float | None = None) -> None:
         stamp = event.get("timestamp")
         if when is None:
-            when = datetime.fromisoformat(str(stamp).replace("Z", "+00:00")).timestamp() \
-                if stamp else self.start
+            parsed = _event_time(str(stamp)) if stamp else None
+            when = parsed if parsed is not None else self.now
         self.facts.events.setdefault(event.get("personId", ""), []).append((when, event))
 
     def _faults(self) -> None:
@@ -221,18 +221,27 @@ class Engine:
         self.vendors.upsert_rows(config.subdomain, config.data_extension, stamped)
 
     def _ingest(self, source_id: str) -> None:
-        """One ingestion run: rows become profile attributes; streaming audiences follow."""
+        """One ingestion run: rows become profile attributes (or, for an `events` source,
+        events of the profile they name); streaming audiences follow."""
         connector, report = self.sources[source_id], self.source_reports[source_id]
         identity = connector.config.identity
+        events = getattr(connector.config, "kind", "profiles") == "events"
         by_identity = {str(p.get(identity, "")).lower(): p for p in self.people.values()}
+        now = self.vendors.now()
+        stamp = datetime.fromtimestamp(now, UTC).isoformat().replace("+00:00", "Z")
         try:
             for row in connector.rows(self._now_iso()):
                 attrs = connector.to_profile(row)
                 key = str(attrs.get(identity, "")).lower()
-                if not key:
-                    continue
                 person = by_identity.get(key)
-                stamp = self.vendors.utcnow().isoformat().replace("+00:00", "Z")
+                if not key or (events and person is None):
+                    report.skipped_rows += 1  # no identity, or an event of nobody known
+                    continue
+                if events:
+                    fields = {k: v for k, v in attrs.items() if k != identity}
+                    self._add_event({"personId": person["personId"], "timestamp": stamp,
+                                     **fields})
+                    continue
                 if person is None:
                     person = {"personId": f"{source_id}:{key}"}
                     self.people[person["personId"]] = by_identity[key] = person
@@ -308,6 +317,18 @@ class Engine:
         report.dropped.update(outcome.dropped)
         report.calls, report.throttled = connector.calls, connector.throttled
         report.waited, report.retries = connector.waited, connector.retries
+
+
+def _event_time(stamp: str) -> float | None:
+    """ISO-8601, or SFMC's rendering of Date columns (`1/5/2026 8:00:00 AM`); no zone: UTC."""
+    try:
+        parsed = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = datetime.strptime(stamp, "%m/%d/%Y %I:%M:%S %p")
+        except ValueError:
+            return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
 
 
 def run_scenario(loaded: LoadedScenario, vendors: Vendors | None = None,

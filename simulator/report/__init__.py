@@ -58,6 +58,7 @@ class SourceReport:
     profiles_created: int = 0
     profiles_updated: int = 0
     errors: list[str] = field(default_factory=list)
+    skipped_rows: int = 0  # rows without an identity, or events of unknown profiles
     first_seen: dict[str, str] = field(default_factory=dict)  # identity -> when it arrived
     last_change: dict[str, str] = field(default_factory=dict)  # identity -> last changed
     refused: str = ""  # the CDP refused this connection (B-B2B-02)
