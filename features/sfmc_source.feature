@@ -30,6 +30,17 @@ Feature: Salesforce Marketing Cloud (V2) source
     Then the lead "bo@globex.example" is on the list "Marketing qualified"
     And Marketo receives list additions at "+5m, +1h5m"
 
+  @B-SFMC-02
+  Scenario: Rows of an activity data extension become events that drive an audience
+    Given an SFMC activity data extension "activity":
+      | EventKey | EmailAddress      | EventType   | EventDate           |
+      | E1       | bo@globex.example | form_submit | 2026-01-05T08:30:00 |
+    And an SFMC events source reading "activity" every hour
+    And the people audience "Form fillers" of profiles with a "form_submit" event
+    When the audiences are activated
+    Then the lead "bo@globex.example" is on the list "Form fillers"
+    And the lead "ana@acme.example" is not on the list "Form fillers"
+
   @B-SFMC-05
   Scenario: Later runs read only the rows changed since the previous run
     Given a marketer sets in "contacts" at "+30m":

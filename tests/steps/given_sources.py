@@ -56,6 +56,23 @@ def sfmc_source(world: World, key: str) -> None:
         "modified_column": "ModifiedDate", "schedule": "1h"})
 
 
+@given(parsers.parse('an SFMC activity data extension "{key}":'))
+def sfmc_activity(world: World, key: str, datatable: list) -> None:
+    world.doc["vendors"]["sfmc"][0]["data_extensions"].append({
+        "name": key.capitalize(), "key": key, "rows": rows(datatable), "fields": [
+            {"name": "EventKey", "type": "Text", "isPrimaryKey": True},
+            {"name": "EmailAddress", "type": "EmailAddress"},
+            {"name": "EventType", "type": "Text"}, {"name": "EventDate", "type": "Date"}]})
+
+
+@given(parsers.parse('an SFMC events source reading "{key}" every hour'))
+def sfmc_events_source(world: World, key: str) -> None:
+    world.doc["sources"].append({
+        "id": f"sfmc-{key}", "type": "sfmc", "subdomain": SUBDOMAIN, "data_extension": key,
+        "kind": "events", "identity": "email", "schedule": "1h",
+        "mapping": {"EmailAddress": "email", "EventType": "type", "EventDate": "timestamp"}})
+
+
 @given(parsers.parse('a marketer sets in "{key}" at "{at}":'))
 def marketer_edits(world: World, key: str, at: str, datatable: list) -> None:
     source = next(s for s in world.doc["sources"] if s.get("data_extension") == key)
