@@ -65,8 +65,10 @@ def render(report: Report) -> str:
                    [[label, *(s[label] for s in summaries)]
                     for label in (summaries[0] if summaries else [])])
     sources = _table(["source", "runs", "rows", "profiles created", "profiles updated",
-                      "errors"],
+                      "connection", "errors"],
                      [[s.id, s.runs, s.rows, s.profiles_created, s.profiles_updated,
+                       f"refused: {s.refused}" if s.refused else
+                       f"feeds {s.feeds}" if s.feeds else "runs here",
                        "; ".join(s.errors)] for s in report.sources])
     verdicts = _table(["", "expectation", "detail"],
                       [["PASS" if v.passed else "FAIL", v.expectation, v.detail]
