@@ -1,4 +1,5 @@
-"""The CDP's account-audience destinations, Bombora (seed 000) and Demandbase (seed 002).
+"""What the CDP's account-audience destinations share; `bombora.py` (seed 000) and
+`demandbase.py` (seed 002) hold what differs (auth, the lists' wire format).
 
 Both take account audiences only (B-BOM-01, B-DB-01) from the segmentation service only
 (B-BOM-02, B-DB-02), need their mandatory mappings (B-BOM-05; AEP's Demandbase mapping),
@@ -18,13 +19,17 @@ from .exports import ReceivesExports
 from .marketo import ActivationRefused, Outcome
 from .policy import Attempts, Dropped, Rejected
 
-REQUIRED = {"bombora": ("primaryId", "companyWebsiteDomain"),
-            "demandbase": ("primaryId", "accountName", "accountEmailDomain")}
 BATCH = 1000
 
 
 class AccountConnector(ReceivesExports):
-    """One Bombora or Demandbase dataflow."""
+    """One account-audience dataflow; subclasses name the vendor's IDs, fields and calls."""
+
+    ids = ""  # behaviour-ID prefix: B-BOM, B-DB
+    required: tuple[str, ...] = ()  # mandatory partner fields
+    mapping_rule = ""  # where the mandatory mappings are documented
+    same_name_rule = ""  # the behaviour that refuses a reused audience name
+    domain_field = ""  # the partner field that carries an account's domain (the lists' key)
 
     def __init__(self, config: AccountDestination, base_url: str,
                  session: requests.Session | None = None,
@@ -40,15 +45,9 @@ class AccountConnector(ReceivesExports):
         self.waited = 0.0  # virtual seconds spent waiting to retry
         self.retries = 0
 
-    @property
-    def domain_field(self) -> str:
-        """The partner field that carries an account's domain (the lists' key)."""
-        return "companyWebsiteDomain" if self.kind == "bombora" else "accountEmailDomain"
-
     # -- activation ----------------------------------------------------------------------
     def activate(self, audience: Audience) -> None:
-        vendor = self.kind.capitalize()
-        ids = "B-BOM" if self.kind == "bombora" else "B-DB"
+        vendor, ids = self.kind.capitalize(), self.ids
         if audience.type != "account":
             raise ActivationRefused(f"{vendor} takes account audiences only; "
                                     f"'{audience.name}' is a {audience.type} audience "
@@ -56,32 +55,45 @@ class AccountConnector(ReceivesExports):
         if audience.origin != "segmentation_service":
             raise ActivationRefused(f"{vendor} takes audiences from the segmentation service "
                                     f"only, not {audience.origin} ({ids}-02)")
-        missing = [f for f in REQUIRED[self.kind] if f not in self.config.mappings]
+        missing = [f for f in self.required if f not in self.config.mappings]
         if missing:
             raise ActivationRefused(f"{vendor} needs mappings for {', '.join(missing)} "
-                                    f"({'B-BOM-05' if self.kind == 'bombora' else 'AEP'})")
+                                    f"({self.mapping_rule})")
         if audience.id in self.list_ids:
             return
         created = self._create_list(audience.name)
         if created is None:
             raise ActivationRefused(f"an audience named '{audience.name}' was activated to "
                                     f"{vendor} before through another dataflow "
-                                    f"({'B-BOM-06' if self.kind == 'bombora' else 'B-DB-05'})")
+                                    f"({self.same_name_rule})")
         self.list_ids[audience.id] = created
 
     def _create_list(self, name: str) -> object | None:
         """The audience's list (None: the name is taken, 409); activation waits out
         throttling whatever the delivery policy, since nothing is dropped yet."""
-        if self.kind == "bombora":
-            path, body = "/account-list/v1/account-list", {"type": "Manual",
-                                                            "metadata": {"name": name}}
-        else:
-            path, body = "/accountlists/v1/lists", {"name": name, "dataflowId": self.config.id}
+        path, body = self.new_list(name)
         try:
             response = self._send("POST", path, json=body, policy="lossless", accept=(409,))
         except Dropped as exc:
             raise ActivationRefused(f"{self.kind} did not create the list: {exc}") from None
         return None if response.status_code == 409 else response.json()["id"]
+
+    # -- the vendor's calls (subclasses) -------------------------------------------------
+    def new_list(self, name: str) -> tuple[str, object]:
+        """Path and JSON body that create the audience's list."""
+        raise NotImplementedError
+
+    def add_accounts(self, list_id: object, records: list[dict]) -> tuple[str, object]:
+        """Path and JSON body that add these partner records to the list."""
+        raise NotImplementedError
+
+    def remove_accounts(self, list_id: object, domains: list[str]) -> tuple[str, object]:
+        """Path and JSON body that take these domains off the list."""
+        raise NotImplementedError
+
+    def token(self) -> str:
+        """A bearer token for this dataflow; Rejected when the vendor refuses it."""
+        raise NotImplementedError
 
     # -- delivery ------------------------------------------------------------------------
     def record(self, account: dict) -> dict:
@@ -98,15 +110,9 @@ class AccountConnector(ReceivesExports):
         for start in range(0, len(entering), size):
             chunk = entering[start:start + size]
             records = [self.record(a) for a in chunk]
+            path, body = self.add_accounts(list_id, records)
             try:
-                if self.kind == "bombora":
-                    body = [{"domain": r.get(domain_field)} for r in records]
-                    answer = self._send("POST",
-                                        f"/account-list/v1/account-list/{list_id}/accounts",
-                                        json=body)
-                else:
-                    answer = self._send("POST", f"/accountlists/v1/lists/{list_id}/accounts",
-                                        json={"accounts": records})
+                answer = self._send("POST", path, json=body)
             except Dropped as exc:
                 lost = outcome.failed if isinstance(exc, Rejected) else outcome.dropped
                 lost.update({a[id_key]: str(exc) for a in chunk})
@@ -119,13 +125,9 @@ class AccountConnector(ReceivesExports):
                     outcome.listed.append(account[id_key])
         if exiting:
             domains = [self.record(a).get(domain_field) for a in exiting]
+            path, body = self.remove_accounts(list_id, domains)
             try:
-                if self.kind == "bombora":
-                    self._send("DELETE", f"/account-list/v1/account-list/{list_id}/accounts",
-                               json=domains)
-                else:
-                    self._send("DELETE", f"/accountlists/v1/lists/{list_id}/accounts",
-                               json={"domains": domains})
+                self._send("DELETE", path, json=body)
                 outcome.unlisted += [a[id_key] for a in exiting]
             except Dropped as exc:
                 lost = outcome.failed if isinstance(exc, Rejected) else outcome.dropped
@@ -134,26 +136,11 @@ class AccountConnector(ReceivesExports):
 
     # -- HTTP ------------------------------------------------------------------------------
     def _token(self) -> None:
-        """Bombora: OAuth client credentials (B-BOM-03); Demandbase: the user's API token
-        (B-DB-03) or client credentials. A refusal is the vendor's (Rejected)."""
-        cfg = self.config
-        if self.kind == "demandbase" and cfg.api_token:
-            value = cfg.api_token
-        else:
-            if self.kind == "bombora":
-                answer = self.http.post(f"{self.base}/oauth/token", json={
-                    "client_id": cfg.client_id, "client_secret": cfg.client_secret})
-                key = "access_token"
-            else:
-                answer = self.http.post(f"{self.base}/auth/v1/token", data={
-                    "grant_type": "client_credentials", "client_id": cfg.client_id,
-                    "client_secret": cfg.client_secret})
-                key = "accessToken"
-            value = answer.json().get(key) if answer.ok else None
-            if not value:
-                raise Rejected(f"the credentials were refused: HTTP {answer.status_code} "
-                               f"{answer.text[:200]}")
-        self.http.headers["Authorization"] = f"Bearer {value}"
+        self.http.headers["Authorization"] = f"Bearer {self.token()}"
+
+    def _refused(self, answer: requests.Response) -> Rejected:
+        return Rejected(f"the credentials were refused: HTTP {answer.status_code} "
+                        f"{answer.text[:200]}")
 
     def _send(self, method: str, path: str, policy: str | None = None,
               accept: tuple[int, ...] = (), **kwargs: object) -> requests.Response:

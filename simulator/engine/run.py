@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 
 from mocks import Cloud
 from simulator.destinations.accounts import AccountConnector
+from simulator.destinations.bombora import BomboraConnector
+from simulator.destinations.demandbase import DemandbaseConnector
 from simulator.destinations.exports import export
 from simulator.destinations.marketo import ActivationRefused, MarketoConnector, skip_reason
 from simulator.generate import GeneratorConfig, ProfileGenerator
@@ -38,6 +40,7 @@ from .sources import build_sources, ingestion_times
 from .vendors import InProcessVendors, Vendors
 
 DAY = 86400.0
+ACCOUNT_CONNECTORS = {"bombora": BomboraConnector, "demandbase": DemandbaseConnector}
 
 
 class Engine:
@@ -126,7 +129,7 @@ class Engine:
                     dest, target.base_url("marketo", dest.munchkin_id), target.session(), sleep,
                     target.now)
             elif isinstance(dest, AccountDestination):
-                self.connectors[dest.id] = AccountConnector(
+                self.connectors[dest.id] = ACCOUNT_CONNECTORS[dest.type](
                     dest, target.base_url(dest.type), target.session(), sleep)
 
     # -- the event loop --------------------------------------------------------------
