@@ -16,7 +16,7 @@ import requests
 from simulator.scenario.model import AccountDestination, Audience
 
 from .exports import ReceivesExports
-from .marketo import ActivationRefused, Outcome
+from .outcome import ActivationRefused, Outcome
 from .policy import Attempts, Dropped, Rejected
 
 BATCH = 1000

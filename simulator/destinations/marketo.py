@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import requests
 
 from simulator.scenario.model import Audience, MarketoDestination
 
 from .exports import ReceivesExports
+from .outcome import ActivationRefused, Outcome
 from .policy import Attempts, Dropped, Rejected, marketo_status, until_marketo_quota_resets
 
 FORBIDDEN_DEDUPE = {"id", "ecids", "ecid"}  # B-MKT-07: Marketo Lead ID and ECID
@@ -29,23 +29,6 @@ PROFILE_SYNC = ("profile_only", "audience_and_profile")
 AUDIENCE_SYNC = ("audience_only", "audience_and_profile")
 BATCH = 300
 LIST_FOLDER = {"id": 12, "type": "Folder"}
-
-
-class ActivationRefused(Exception):
-    """The CDP refuses the configuration before sending anything (with a clear reason)."""
-
-
-@dataclass
-class Outcome:
-    """What happened to each profile in one delivery, keyed by profile id."""
-
-    updated: list[str] = field(default_factory=list)
-    created: list[str] = field(default_factory=list)
-    not_created: list[str] = field(default_factory=list)  # unmatched, no lead may be created
-    listed: list[str] = field(default_factory=list)
-    unlisted: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)  # profile id -> the vendor's reason
-    dropped: dict[str, str] = field(default_factory=dict)  # given up by the delivery policy
 
 
 class MarketoConnector(ReceivesExports):
