@@ -150,3 +150,12 @@ Feature: Bombora and Demandbase account-audience destinations
     Then the report drops nothing
     And the Demandbase list "Retail accounts" holds the domains "acme.example, globex.example, hooli.example, umbrella.example"
     And every member is delivered exactly once
+
+  @B-DB-06
+  Scenario: Under the configurable policy a rate-limited batch is re-sent 30 minutes later
+    Given a Demandbase dataflow for the audience "Retail accounts"
+    And the dataflow delivers under the "configurable" policy, 1 account per request
+    And Demandbase answers HTTP 429 to the next 1 call that adds accounts
+    When the audiences are activated
+    Then Demandbase receives list additions at "+30m"
+    And the Demandbase list "Retail accounts" holds the domains "acme.example, globex.example"

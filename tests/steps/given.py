@@ -51,6 +51,14 @@ def marketo_throttles(world: World, code: str, times: int) -> None:
                                 "method": "POST", "path": "^/rest/v1/(leads|lists)"})
 
 
+@given(parsers.re(r"Demandbase answers HTTP (?P<status>\d{3}) to the next (?P<times>\d+) calls? "
+                  r"that adds? accounts"))
+def demandbase_fault(world: World, status: str, times: str) -> None:
+    world.doc["faults"].append({"vendor": "demandbase", "status": int(status),
+                                "times": int(times), "method": "POST",
+                                "path": "^/accountlists/v1/lists/[^/]+/accounts$"})
+
+
 @given(parsers.parse("Demandbase admits {calls:d} calls a minute"))
 def demandbase_limits(world: World, calls: int) -> None:
     _list_client(world, "demandbase")["limits"] = {"window_calls": calls,

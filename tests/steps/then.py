@@ -17,7 +17,9 @@ def _ran(report: Report | None, world: World) -> Report:
     return report
 
 
-LIST_ADDS = {"marketo": re.compile(r"^/rest/v1/lists/\d+/leads\.json$")}
+LIST_ADDS = {"marketo": re.compile(r"^/rest/v1/lists/\d+/leads\.json$"),
+             "demandbase": re.compile(r"^/accountlists/v1/lists/[^/]+/accounts$"),
+             "bombora": re.compile(r"^/account-list/v1/account-list/[^/]+/accounts$")}
 
 
 def _names(text: str) -> list[str]:
@@ -93,12 +95,14 @@ def no_lead_written(world: World, report: Report | None) -> None:
     assert writes == [], writes
 
 
-@then(parsers.parse('Marketo receives list additions at "{offsets}"'))
-def list_additions_at(world: World, report: Report | None, offsets: str) -> None:
+@then(parsers.parse('{vendor} receives list additions at "{offsets}"'))
+def list_additions_at(world: World, report: Report | None, vendor: str, offsets: str) -> None:
+    """The virtual times of the successful list additions (offsets from the start)."""
     report = _ran(report, world)
+    kind = vendor.lower()
     times = sorted({round(e["epoch"] - world.ran_start()) for e in report.journal
-                    if e["vendor"] == "marketo" and e["method"] == "POST" and not e["codes"]
-                    and LIST_ADDS["marketo"].match(e["path"])})
+                    if e["vendor"] == kind and e["method"] == "POST" and not e["codes"]
+                    and e["status"] < 400 and LIST_ADDS[kind].match(e["path"])})
     assert times == [round(world.seconds(o)) for o in _names(offsets)], times
 
 
