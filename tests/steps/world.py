@@ -65,10 +65,6 @@ class World:
         self.doc["audiences"].append(audience)
         return audience
 
-    @property
-    def audience(self) -> dict:
-        return self.doc["audiences"][-1]
-
     def add_destination(self, kind: str, **settings: Any) -> dict:
         number = sum(d["type"] == kind for d in self.doc["destinations"]) + 1
         dest = {"id": f"{kind}-{number}", "type": kind, **settings}
@@ -119,9 +115,6 @@ class World:
     def marketo_lists(self, munchkin: str = MUNCHKIN) -> dict[str, set[int]]:
         return {x["name"]: set(x["members"])
                 for x in self.vendors.state("marketo", munchkin).get("lists", [])}
-
-    def offset(self, epoch: float) -> float:
-        return epoch - self.ran_start()
 
     def ran_start(self) -> float:
         assert self.engine is not None
