@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from mocks import Cloud
+from mocks.core.clock import iso_utc
 from simulator.destinations.accounts import AccountConnector
 from simulator.destinations.bombora import BomboraConnector
 from simulator.destinations.demandbase import DemandbaseConnector
@@ -192,7 +193,7 @@ class Engine:
             self._evaluate(batch=False)
         elif step.action == "event":  # a person-level event: streaming audiences follow
             now = self.vendors.now()
-            stamp = datetime.fromtimestamp(now, UTC).isoformat().replace("+00:00", "Z")
+            stamp = iso_utc(now)
             self._add_event({"personId": step.person, "timestamp": stamp, **step.event}, now)
             self._evaluate(batch=False)
         elif step.action == "advance":
@@ -231,7 +232,7 @@ class Engine:
         events = getattr(connector.config, "kind", "profiles") == "events"
         by_identity = {str(p.get(identity, "")).lower(): p for p in self.people.values()}
         now = self.vendors.now()
-        stamp = datetime.fromtimestamp(now, UTC).isoformat().replace("+00:00", "Z")
+        stamp = iso_utc(now)
         try:
             for row in connector.rows(self._now_iso()):
                 attrs = connector.to_profile(row)
@@ -292,11 +293,11 @@ class Engine:
             delay = 0.0 if batch else parse_offset(
                 self.connectors[dest_id].config.delivery.streaming_latency)  # B-B2B-06
             pool = self.accounts if audience.type == "account" else self.people
-            stamp = self.vendors.utcnow().isoformat().replace("+00:00", "Z")
+            stamp = iso_utc(self.facts.now)
             status = "existing" if only else "realized"  # members before the activation
             exports = [export(pool[i], audience_id, status, stamp) for i in entering] + \
                 [export(pool[i], audience_id, "exited", stamp) for i in exiting]
-            self._push(self.vendors.now() + delay, "deliver",
+            self._push(self.facts.now + delay, "deliver",
                        (dest_id, audience, entering, exiting, exports))
 
     def _deliver(self, dest_id: str, audience: Audience, entering: list[str],
