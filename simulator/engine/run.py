@@ -208,9 +208,10 @@ class Engine:
             except (ValueError, SourceError) as exc:  # shown in the report, not a traceback
                 self.source_reports[step.source or ""].errors.append(f"upsert_rows: {exc}")
 
-    def _now_iso(self) -> str:
-        """The virtual time as SFMC's Date columns and filters take it."""
-        return self.vendors.utcnow().strftime("%Y-%m-%dT%H:%M:%S")
+    def _now_iso(self, now: float | None = None) -> str:
+        """The virtual time (now, unless given) as SFMC's Date columns and filters take it."""
+        when = self.vendors.now() if now is None else now
+        return datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
     def _upsert_rows(self, source_id: str, rows: list[dict]) -> None:
         """A marketer edits the source's data (an SFMC data extension, Marketo leads)."""
@@ -234,7 +235,7 @@ class Engine:
         now = self.vendors.now()
         stamp = iso_utc(now)
         try:
-            for row in connector.rows(self._now_iso()):
+            for row in connector.rows(self._now_iso(now)):
                 attrs = connector.to_profile(row)
                 key = str(attrs.get(identity, "")).lower()
                 person = by_identity.get(key)
