@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import requests
+import yaml
+
+from simulator.engine.run import Report, run_scenario
+from simulator.scenario.loader import load_scenario
 
 MUNCHKIN = "123-ABC-456"
 BASE = f"https://{MUNCHKIN}.mktorest.com"
@@ -47,3 +53,28 @@ def codes(body: dict) -> list[str]:
 
 def reasons(result: dict) -> list[str]:
     return [r["code"] for r in result.get("reasons", [])]
+
+
+SCENARIO_START = "2026-01-05T09:00:00Z"
+
+
+def scenario(tmp_path: Path, audience: dict, timeline: list, **extra: object) -> Report:
+    """Replay a one-audience Marketo scenario; `extra` replaces top-level keys."""
+    doc = {
+        "name": "t", "start": SCENARIO_START,
+        "vendors": {"marketo": [{"munchkin_id": "123-ABC-456"}]},
+        "data": {"accounts": [{"accountId": "A1", "industry": "Retail"}],
+                 "people": [{"personId": "P1", "email": "p1@x.example", "firstName": "P",
+                             "lastName": "One", "seniority": "VP", "accountId": "A1"}]},
+        "audiences": [{"id": "a", "name": "Audience A", **audience}],
+        "destinations": [{"id": "m", "type": "marketo", "munchkin_id": "123-ABC-456",
+                          "sync_type": "audience_and_profile",
+                          "person_action": "update_existing_and_create_new",
+                          "mappings": {"email": "email", "firstName": "firstName",
+                                       "lastName": "lastName"}, "audiences": ["a"]}],
+        "timeline": [{"at": "+0s", "action": "activate", "destination": "m", "audience": "a"},
+                     *timeline],
+        **extra}
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    return run_scenario(load_scenario(path))

@@ -6,37 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from simulator.cli import main as vendorsim
-from simulator.engine.run import Report, run_scenario
+from simulator.engine.run import run_scenario
 from simulator.scenario.loader import load_scenario
+from tests.helpers import scenario
 
 DEMO = Path(__file__).parent.parent / "fixtures" / "scenarios" / "demo.yaml"
-START = "2026-01-05T09:00:00Z"
-
-
-def scenario(tmp_path: Path, audience: dict, timeline: list, **extra: object) -> Report:
-    doc = {
-        "name": "t", "start": START,
-        "vendors": {"marketo": [{"munchkin_id": "123-ABC-456"}]},
-        "data": {"accounts": [{"accountId": "A1", "industry": "Retail"}],
-                 "people": [{"personId": "P1", "email": "p1@x.example", "firstName": "P",
-                             "lastName": "One", "seniority": "VP", "accountId": "A1"}]},
-        "audiences": [{"id": "a", "name": "Audience A", **audience}],
-        "destinations": [{"id": "m", "type": "marketo", "munchkin_id": "123-ABC-456",
-                          "sync_type": "audience_and_profile",
-                          "person_action": "update_existing_and_create_new",
-                          "mappings": {"email": "email", "firstName": "firstName",
-                                       "lastName": "lastName"}, "audiences": ["a"]}],
-        "timeline": [{"at": "+0s", "action": "activate", "destination": "m", "audience": "a"},
-                     *timeline],
-        **extra}
-    path = tmp_path / "s.yaml"
-    path.write_text(yaml.safe_dump(doc))
-    return run_scenario(load_scenario(path))
-
-
 def test_demo_scenario(capsys) -> None:  # type: ignore[no-untyped-def]
     report = run_scenario(load_scenario(DEMO))
     dest = report.destinations[0]

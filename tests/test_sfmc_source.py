@@ -10,6 +10,7 @@ import yaml
 
 from simulator.engine.run import Engine, run_scenario
 from simulator.scenario.loader import load_scenario
+from tests.helpers import scenario
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "scenarios" / "sfmc_ingestion.yaml"
 
@@ -61,38 +62,24 @@ def test_generated_data(tmp_path: Path) -> None:
 
 def test_an_events_source_feeds_an_event_audience(tmp_path: Path) -> None:
     """B-SFMC-02: activity data extension rows become events used for segmentation."""
-    doc = {
-        "name": "events", "start": "2026-01-05T09:00:00Z",
-        "vendors": {"marketo": [{"munchkin_id": "123-ABC-456"}],
-                    "sfmc": [{"subdomain": "mc-acme", "data_extensions": [{
-                        "name": "Activity", "key": "activity", "fields": [
-                            {"name": "EventKey", "type": "Text", "isPrimaryKey": True},
-                            {"name": "EmailAddress", "type": "EmailAddress"},
-                            {"name": "EventType", "type": "Text"},
-                            {"name": "EventDate", "type": "Date"}],
-                        "rows": [{"EventKey": "E1", "EmailAddress": "ana@acme.example",
-                                  "EventType": "form_submit", "EventDate": "2026-01-05T08:00:00"},
-                                 {"EventKey": "E2", "EmailAddress": "nobody@x.example",
-                                  "EventType": "form_submit",
-                                  "EventDate": "2026-01-05T08:00:00"}]}]}]},
-        "data": {"people": [{"personId": "P1", "email": "ana@acme.example", "firstName": "Ana",
-                             "lastName": "Silva"}]},
-        "audiences": [{"id": "f", "name": "Form fillers", "all": [
-            {"attribute": "event.type", "equals": "form_submit", "within": "7d"}]}],
-        "sources": [{"id": "act", "type": "sfmc", "subdomain": "mc-acme",
-                     "data_extension": "activity", "kind": "events",
-                     "mapping": {"EmailAddress": "email", "EventType": "type",
-                                 "EventDate": "timestamp"}}],
-        "destinations": [{"id": "m", "type": "marketo", "munchkin_id": "123-ABC-456",
-                          "sync_type": "audience_and_profile",
-                          "person_action": "update_existing_and_create_new",
-                          "mappings": {"email": "email", "firstName": "firstName",
-                                       "lastName": "lastName"}, "audiences": ["f"]}],
-        "timeline": [{"at": "+0s", "action": "activate", "destination": "m", "audience": "f"},
-                     {"at": "+1h", "action": "advance", "by": "0s"}]}
-    path = tmp_path / "events.yaml"
-    path.write_text(yaml.safe_dump(doc))
-    report = run_scenario(load_scenario(path))
+    activity = {"name": "Activity", "key": "activity", "fields": [
+        {"name": "EventKey", "type": "Text", "isPrimaryKey": True},
+        {"name": "EmailAddress", "type": "EmailAddress"},
+        {"name": "EventType", "type": "Text"}, {"name": "EventDate", "type": "Date"}],
+        "rows": [{"EventKey": "E1", "EmailAddress": "p1@x.example", "EventType": "form_submit",
+                  "EventDate": "2026-01-05T08:00:00"},
+                 {"EventKey": "E2", "EmailAddress": "nobody@x.example",
+                  "EventType": "form_submit", "EventDate": "2026-01-05T08:00:00"}]}
+    report = scenario(
+        tmp_path, {"all": [{"attribute": "event.type", "equals": "form_submit",
+                            "within": "7d"}]},
+        [{"at": "+1h", "action": "advance", "by": "0s"}],
+        vendors={"marketo": [{"munchkin_id": "123-ABC-456"}],
+                 "sfmc": [{"subdomain": "mc-acme", "data_extensions": [activity]}]},
+        sources=[{"id": "act", "type": "sfmc", "subdomain": "mc-acme",
+                  "data_extension": "activity", "kind": "events",
+                  "mapping": {"EmailAddress": "email", "EventType": "type",
+                              "EventDate": "timestamp"}}])
     assert report.destinations[0].listed == 1
     source = report.sources[0]
     assert source.skipped_rows >= 1 and source.profiles_created == 0
