@@ -28,6 +28,19 @@ if TYPE_CHECKING:
     from mocks.sfmc.models import SfmcAccount
 
 
+VENDOR_HOSTS = {"marketo": "https://{tenant}.mktorest.com",
+                "sfmc": "https://{tenant}.auth.marketingcloudapis.com",
+                "bombora": "https://api.bombora.com",
+                "demandbase": "https://uapi.demandbase.com"}  # what clients call in-process
+
+
+def served_url(urls: dict[str, str], vendor: str, tenant: str = "") -> str:
+    """Where a server (or container) whose per-vendor `urls` are known serves `tenant`."""
+    if _vendor_classes()[vendor].tenant_in_path:
+        return f"{urls[vendor]}/{tenant}"
+    return urls[vendor]
+
+
 def _vendor_classes() -> dict[str, type[VendorService]]:
     from mocks.bombora.service import BomboraService
     from mocks.demandbase.service import DemandbaseService

@@ -17,14 +17,9 @@ from dataclasses import dataclass, field
 import pytest
 import requests
 
-from mocks.cloud import Cloud, _vendor_classes
+from mocks.cloud import VENDOR_HOSTS, Cloud, _vendor_classes, served_url
 from mocks.inprocess import mock_vendors
 from mocks.server import ServerRunner
-
-VENDOR_HOSTS = {"marketo": "https://{tenant}.mktorest.com",
-                "sfmc": "https://{tenant}.auth.marketingcloudapis.com",
-                "bombora": "https://api.bombora.com",
-                "demandbase": "https://uapi.demandbase.com"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -90,9 +85,7 @@ class Target:
     def base_url(self, vendor: str, tenant: str = "") -> str:
         if self.mode == "inprocess":
             return VENDOR_HOSTS[vendor].format(tenant=tenant)
-        if _vendor_classes()[vendor].tenant_in_path:
-            return f"{self.urls[vendor]}/{tenant}"
-        return self.urls[vendor]
+        return served_url(self.urls, vendor, tenant)
 
     def admin_url(self, vendor: str | None = None) -> str:
         """The admin API of one vendor, or (vendor None, not in-process) of the whole cloud."""

@@ -19,12 +19,7 @@ from json import dumps
 import requests
 
 from mocks import Cloud, mock_vendors
-
-HOSTS = {"marketo": "https://{tenant}.mktorest.com",
-         "sfmc": "https://{tenant}.auth.marketingcloudapis.com",
-         "bombora": "https://api.bombora.com",
-         "demandbase": "https://uapi.demandbase.com"}
-TENANT_IN_PATH = {"marketo", "sfmc"}
+from mocks.cloud import VENDOR_HOSTS, served_url
 
 
 class TargetError(Exception):
@@ -66,9 +61,6 @@ class Vendors:
     def advance(self, seconds: float) -> None:
         raise NotImplementedError
 
-    def utcnow(self) -> datetime:
-        return datetime.fromtimestamp(self.now(), tz=UTC)
-
     def seed(self, vendor: str, tenant: str, credentials: list | None, limits: dict | None,
              state: dict) -> None:
         raise NotImplementedError
@@ -95,10 +87,8 @@ class Vendors:
 class InProcessVendors(Vendors):
     """The embedded mocks on a virtual clock; `requests` calls to vendor hosts reach them."""
 
-    def __init__(self, start: datetime | str | None = None) -> None:
+    def __init__(self) -> None:
         self.cloud = Cloud("virtual")
-        if start is not None:
-            self.cloud.clock.set(start)  # type: ignore[attr-defined]
         self._stack = ExitStack()
 
     def __enter__(self) -> InProcessVendors:
@@ -109,7 +99,7 @@ class InProcessVendors(Vendors):
         self._stack.close()
 
     def base_url(self, vendor: str, tenant: str = "") -> str:
-        return HOSTS[vendor].format(tenant=tenant)
+        return VENDOR_HOSTS[vendor].format(tenant=tenant)
 
     def session(self) -> requests.Session:
         """Still `requests` (the connectors are unchanged), answered by the mocks' WSGI app
@@ -158,15 +148,14 @@ class RemoteVendors(Vendors):
     """A running vendorsim: `urls` maps "cloud" and each vendor to its base URL (per-vendor
     ports, tenant first in the path), as `vendorsim serve` prints them."""
 
-    def __init__(self, urls: dict[str, str], start: datetime | str | None = None) -> None:
+    def __init__(self, urls: dict[str, str]) -> None:
         self.urls = {k: v.rstrip("/") for k, v in urls.items()}
         self.http = new_session()
-        self.start = start
         self.virtual = True
         self._shift: float | None = None  # real clocks: wall time minus scenario time
 
     @classmethod
-    def discover(cls, url: str, start: datetime | str | None = None) -> RemoteVendors:
+    def discover(cls, url: str) -> RemoteVendors:
         """From the host-routed URL alone: the server's health answer lists its ports."""
         try:
             health = new_session().get(f"{url.rstrip('/')}/__admin/health", timeout=10)
@@ -174,18 +163,15 @@ class RemoteVendors(Vendors):
         except (requests.RequestException, ValueError) as exc:
             raise TargetError(f"{url} is not a vendorsim server: {exc}") from None
         urls = body.get("urls") or {}
-        missing = sorted(set(HOSTS) - set(urls))
+        missing = sorted(set(VENDOR_HOSTS) - set(urls))
         if missing:
             raise TargetError(f"{url} does not list per-vendor ports for {missing}; start it "
                               "with `vendorsim serve` (per-vendor ports on)")
-        return cls(urls, start)
+        return cls(urls)
 
     def __enter__(self) -> RemoteVendors:
         self._admin("POST", "/reset")
         self.virtual = bool(self._admin("GET", "/clock").get("virtual"))
-        if self.virtual and self.start is not None:
-            when = self.start if isinstance(self.start, str) else self.start.isoformat()
-            self._admin("POST", "/clock/set", json={"time": when})
         return self
 
     def _admin(self, method: str, path: str, vendor: str = "cloud", json: object = None,
@@ -201,9 +187,7 @@ class RemoteVendors(Vendors):
         return response.json()
 
     def base_url(self, vendor: str, tenant: str = "") -> str:
-        if vendor in TENANT_IN_PATH:
-            return f"{self.urls[vendor]}/{tenant}"
-        return self.urls[vendor]
+        return served_url(self.urls, vendor, tenant)
 
     def now(self) -> float:
         if not self.virtual:  # scenario time: the real clock shifted to the scenario's start
@@ -241,20 +225,26 @@ class RemoteVendors(Vendors):
         self._admin("POST", f"/tenants/{client_id}/api-tokens", "demandbase",
                     json={"token": token})
 
-    def state(self, vendor: str, tenant: str) -> dict:
+    def _snapshot(self, vendor: str, tenant: str) -> dict | None:
+        """`GET /__admin/state?tenant=` of one vendor (None: no such tenant)."""
         response = self.http.get(f"{self.urls[vendor]}/__admin/state",
                                  params={"tenant": tenant}, timeout=60)
         if response.status_code == 404:
-            return {}
+            return None
         if response.status_code >= 400:
             raise TargetError(f"state of {vendor} {tenant}: {response.status_code}")
-        return next(iter(response.json()["tenants"].values()))["state"]
+        return response.json()
+
+    def state(self, vendor: str, tenant: str) -> dict:
+        snapshot = self._snapshot(vendor, tenant)
+        return next(iter(snapshot["tenants"].values()))["state"] if snapshot else {}
 
     def upsert_rows(self, subdomain: str, key: str, rows: list[dict]) -> None:
         """Through the admin state: read the account, merge the rows by primary key, put it
         back (the mock checks every value as on a seed)."""
-        snapshot = self.http.get(f"{self.urls['sfmc']}/__admin/state",
-                                 params={"tenant": subdomain}, timeout=60).json()
+        snapshot = self._snapshot("sfmc", subdomain)
+        if snapshot is None:
+            raise ValueError(f"upsert_rows: no SFMC account {subdomain}")
         state = next(iter(snapshot["tenants"].values()))["state"]
         de = next((d for d in state["data_extensions"] if d["key"].lower() == key.lower()),
                   None)
