@@ -94,13 +94,14 @@ class MarketoConnector(ReceivesExports):
         cfg = self.config
         outcome = Outcome()
         profiles = entering + exiting
-        leads, lost = self._match([self._key(p) for p in profiles])
-        for p in profiles:
-            if (exc := lost.get(self._key(p))) is not None:
-                _lose(outcome, p[id_key], exc)
-        entering = [p for p in entering if self._key(p) not in lost]
-        exiting = [p for p in exiting if self._key(p) not in lost]
-        matched = {p[id_key]: leads[k] for p in profiles if (k := self._key(p)) in leads}
+        keys = {p[id_key]: self.dedupe_key(p) for p in profiles}
+        leads, lost = self._match(list(keys.values()))
+        for pid, key in keys.items():
+            if (exc := lost.get(key)) is not None:
+                _lose(outcome, pid, exc)
+        entering = [p for p in entering if keys[p[id_key]] not in lost]
+        exiting = [p for p in exiting if keys[p[id_key]] not in lost]
+        matched = {pid: leads[key] for pid, key in keys.items() if key in leads}
         if cfg.sync_type in PROFILE_SYNC:
             self._update(entering, matched, outcome, id_key)
             if cfg.person_action == "update_existing_and_create_new":
@@ -117,7 +118,8 @@ class MarketoConnector(ReceivesExports):
             self._membership(list_id, outs, "DELETE", outcome.unlisted, outcome)
         return outcome
 
-    def _key(self, profile: dict) -> str:
+    def dedupe_key(self, profile: dict) -> str:
+        """The profile's value for the dedupe field, as matching compares it (B-MKT-09)."""
         value = profile.get(self.config.mappings[self.config.dedupe_field])
         return str(value).lower() if value is not None else ""
 

@@ -110,7 +110,7 @@ def reconcile_marketo(engine: Engine) -> list[Verdict]:
         for pid in sorted(sent):
             if pid in report.dropped or pid in report.failed or pid in report.skipped:
                 continue
-            if connector._key(engine.people[pid]) not in held:
+            if connector.dedupe_key(engine.people[pid]) not in held:
                 report.unaccounted.append(pid)
     return verdicts
 
