@@ -44,8 +44,8 @@ def naive(count: int, out: Path) -> float:
 
 def child(count: int, workers: int, out: str) -> None:
     """Run inside a fresh process: generate, then print rate and peak RSS as JSON."""
-    from simulator.generate import GeneratorConfig
-    from simulator.generate.writers import write
+    from vendorsim.simulator.generate import GeneratorConfig
+    from vendorsim.simulator.generate.writers import write
 
     start = time.perf_counter()
     counts = write(GeneratorConfig(count=count, seed=1), "jsonl", Path(out), workers=workers)

@@ -18,7 +18,7 @@ import time
 import requests
 import responses
 
-from mocks import mock_vendors
+from vendorsim import mock_vendors
 
 MUNCHKIN = "123-ABC-456"
 BASE = f"https://{MUNCHKIN}.mktorest.com"

@@ -103,7 +103,7 @@ def throughput(total: int, clients: int, threads: int, rounds: int,
 
     With wrk installed the load comes from wrk (fast enough to saturate the server);
     otherwise from Python threads, which on a small machine may be the bottleneck."""
-    mock, mock_urls = spawn(["-m", "simulator.cli", "serve", "--port", "0", "--no-limits",
+    mock, mock_urls = spawn(["-m", "vendorsim.simulator.cli", "serve", "--port", "0", "--no-limits",
                              "--threads", str(threads)])
     bare, bare_urls = spawn([__file__, "--bare-server", "--threads", str(threads)])
     try:
@@ -136,7 +136,7 @@ def startup(samples: int) -> list[float]:
     for _ in range(samples):
         start = time.perf_counter()
         process = subprocess.Popen(
-            [sys.executable, "-m", "simulator.cli", "serve", "--port", "0"],
+            [sys.executable, "-m", "vendorsim.simulator.cli", "serve", "--port", "0"],
             stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         try:
             for line in process.stdout:  # type: ignore[union-attr]

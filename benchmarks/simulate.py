@@ -23,9 +23,9 @@ from pathlib import Path
 
 import yaml
 
-from mocks.inprocess import DirectSession, WsgiAdapter
-from simulator.engine.run import run_scenario
-from simulator.scenario.loader import load_scenario
+from vendorsim.mocks.inprocess import DirectSession, WsgiAdapter
+from vendorsim.simulator.engine.run import run_scenario
+from vendorsim.simulator.scenario.loader import load_scenario
 
 MUNCHKIN = "123-ABC-456"
 DAY = Path(__file__).parent.parent / "fixtures" / "scenarios" / "throttled_day_at_quota.yaml"

@@ -1,6 +1,6 @@
-"""vendorsim's mock vendors: Marketo Engage (more vendors plug into the same core).
+"""vendorsim's mock vendors: Marketo Engage, SFMC, Bombora and Demandbase on one core.
 
-    from mocks import mock_vendors
+    from vendorsim.mocks import mock_vendors
 
     with mock_vendors(clock="virtual") as cloud:
         ...  # requests/httpx calls to *.mktorest.com are answered by the mocks
@@ -15,12 +15,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from mocks.cloud import Cloud
-    from mocks.core.clock import RealClock, VirtualClock
-    from mocks.inprocess import mock_vendors
+    from vendorsim.mocks.cloud import Cloud
+    from vendorsim.mocks.core.clock import RealClock, VirtualClock
+    from vendorsim.mocks.inprocess import mock_vendors
 
-_WHERE = {"Cloud": "mocks.cloud", "RealClock": "mocks.core.clock",
-          "VirtualClock": "mocks.core.clock", "mock_vendors": "mocks.inprocess"}
+_WHERE = {"Cloud": "vendorsim.mocks.cloud", "RealClock": "vendorsim.mocks.core.clock",
+          "VirtualClock": "vendorsim.mocks.core.clock", "mock_vendors": "vendorsim.mocks.inprocess"}
 
 __all__ = ["Cloud", "RealClock", "VirtualClock", "mock_vendors"]
 
@@ -28,4 +28,4 @@ __all__ = ["Cloud", "RealClock", "VirtualClock", "mock_vendors"]
 def __getattr__(name: str) -> Any:
     if name in _WHERE:
         return getattr(importlib.import_module(_WHERE[name]), name)
-    raise AttributeError(f"module 'mocks' has no attribute {name!r}")
+    raise AttributeError(f"module 'vendorsim.mocks' has no attribute {name!r}")

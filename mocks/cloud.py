@@ -6,26 +6,27 @@ waitress in `vendorsim serve`, and inside the Docker image.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from flask import Flask
 
-from mocks.core.admin import admin_blueprint
-from mocks.core.clock import Clock, make_clock
-from mocks.core.faults import FaultPlan, FaultRule
-from mocks.core.journal import Journal
-from mocks.core.routing import HostRouter, PrefixRouter
-from mocks.core.service import VendorService
+from vendorsim.mocks.core.admin import admin_blueprint
+from vendorsim.mocks.core.clock import Clock, make_clock
+from vendorsim.mocks.core.faults import FaultPlan, FaultRule
+from vendorsim.mocks.core.journal import Journal
+from vendorsim.mocks.core.routing import HostRouter, PrefixRouter
+from vendorsim.mocks.core.service import VendorService
 
 if TYPE_CHECKING:
     import httpx
     import requests
 
-    from mocks.bombora.models import BomboraClient
-    from mocks.demandbase.models import DemandbaseClient
-    from mocks.marketo.models import LeadDatabase
-    from mocks.sfmc.models import SfmcAccount
+    from vendorsim.mocks.bombora.models import BomboraClient
+    from vendorsim.mocks.demandbase.models import DemandbaseClient
+    from vendorsim.mocks.marketo.models import LeadDatabase
+    from vendorsim.mocks.sfmc.models import SfmcAccount
 
 
 VENDOR_HOSTS = {"marketo": "https://{tenant}.mktorest.com",
@@ -42,10 +43,10 @@ def served_url(urls: dict[str, str], vendor: str, tenant: str = "") -> str:
 
 
 def _vendor_classes() -> dict[str, type[VendorService]]:
-    from mocks.bombora.service import BomboraService
-    from mocks.demandbase.service import DemandbaseService
-    from mocks.marketo.service import MarketoService
-    from mocks.sfmc.service import SfmcService
+    from vendorsim.mocks.bombora.service import BomboraService
+    from vendorsim.mocks.demandbase.service import DemandbaseService
+    from vendorsim.mocks.marketo.service import MarketoService
+    from vendorsim.mocks.sfmc.service import SfmcService
 
     return {"marketo": MarketoService, "sfmc": SfmcService, "bombora": BomboraService,
             "demandbase": DemandbaseService}
@@ -69,6 +70,12 @@ class Cloud:
         self._admin_app: Flask | None = None
         self.urls: dict[str, str] = {}  # where a server serves this cloud (admin health)
         self.wsgi: Callable = HostRouter(list(self.services.values()), self._cloud_admin)
+        hosts = "|".join(f"(?:{s.host_pattern.pattern})" for s in self.services.values())
+        self._hosts = re.compile(hosts.replace("?P<tenant>", "?:"), re.I)
+
+    def serves_host(self, host: str) -> bool:
+        """Whether a request to this host name is one of these vendors' (in-process mode)."""
+        return self._hosts.fullmatch(host) is not None
 
     def _cloud_admin(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """The admin API for every vendor, on addresses no vendor claims (built on first use)."""
@@ -102,19 +109,19 @@ class Cloud:
 
     def requests_session(self) -> requests.Session:
         """A `requests.Session` answered by these mocks directly (no interception)."""
-        from mocks.inprocess import requests_session
+        from vendorsim.mocks.inprocess import requests_session
 
         return requests_session(self)
 
     def httpx_transport(self) -> httpx.BaseTransport:
         """A transport for `httpx.Client(transport=...)` answering from these mocks."""
-        from mocks.inprocess import httpx_transport
+        from vendorsim.mocks.inprocess import httpx_transport
 
         return httpx_transport(self)
 
     def httpx_async_transport(self) -> httpx.AsyncBaseTransport:
         """The same for `httpx.AsyncClient`."""
-        from mocks.inprocess import httpx_async_transport
+        from vendorsim.mocks.inprocess import httpx_async_transport
 
         return httpx_async_transport(self)
 

@@ -1,30 +1,24 @@
 """In-process mode: calls to vendor hosts never leave the process.
 
-`requests` is intercepted with `responses` (so client libraries and SDKs that build their
-own sessions work unchanged) and `httpx` by patching its default transports; traffic to any
-other host passes through untouched. Like moto's `mock_aws`, `mock_vendors` is a context
-manager and a decorator, and every entry starts from a fresh cloud unless one is given.
+`requests` and `httpx` calls to vendor hosts are answered from the mocks' WSGI app (so client
+libraries and SDKs that build their own sessions work unchanged; how, and how this coexists
+with the user's own HTTP mocks: `interceptors`); traffic to any other host passes through.
+Like moto's `mock_aws`, `mock_vendors` is a context manager and a decorator, and every entry
+starts from a fresh cloud unless one is given.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextlib import ContextDecorator
-from http import HTTPStatus
 from typing import Any
-from unittest import mock
 
 import httpx
 import requests
-import responses
-from requests.structures import CaseInsensitiveDict
 
-from mocks.cloud import Cloud
-from mocks.core.clock import Clock
-from mocks.core.routing import call_wsgi
-
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+from vendorsim.mocks import interceptors
+from vendorsim.mocks.cloud import Cloud
+from vendorsim.mocks.core.clock import Clock
 
 
 class WSGIAsyncTransport(httpx.AsyncBaseTransport):
@@ -34,37 +28,20 @@ class WSGIAsyncTransport(httpx.AsyncBaseTransport):
         self.app = app
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        body = await request.aread()
-        status, headers, data = call_wsgi(self.app, request.method, str(request.url),
-                                          dict(request.headers), body)
-        return httpx.Response(status, headers=headers, content=data, request=request)
+        return interceptors.httpx_answer(self.app, request, await request.aread())
 
 
 class WsgiAdapter(requests.adapters.BaseAdapter):
     """A `requests` transport adapter answering from the mocks' WSGI app: for sessions you
-    own (`cloud.requests_session()`), about twice as cheap per call as interception, since it
-    skips `responses`' matching and urllib3's response objects."""
+    own (`cloud.requests_session()`), cheaper per call than interception, since it skips
+    urllib3's connection and response objects."""
 
     def __init__(self, app: Any) -> None:
         super().__init__()
         self.app = app
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        body = request.body
-        if isinstance(body, str):
-            body = body.encode("utf-8")
-        status, headers, data = call_wsgi(self.app, request.method or "GET", request.url or "",
-                                          dict(request.headers), body)
-        response = requests.Response()
-        response.status_code = status
-        response.headers = CaseInsensitiveDict(headers)
-        response._content = data
-        response.url = request.url or ""
-        response.request = request
-        response.reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ \
-            else ""
-        response.encoding = "utf-8"
-        return response
+        return interceptors.requests_answer(self.app, request)
 
     def close(self) -> None:
         return None
@@ -113,6 +90,11 @@ def httpx_async_transport(cloud: Cloud) -> httpx.AsyncBaseTransport:
 class mock_vendors(ContextDecorator):  # noqa: N801 - named like moto's mock_aws
     """Intercept vendor traffic for the duration of a `with` block or a decorated function.
 
+    `requests` and `httpx` calls to the vendors' hosts are answered by the mocks; every other
+    host reaches whatever would answer it without vendorsim: the network, or your own
+    `responses`, `requests-mock`, `respx` or `pytest-httpx` mocks, nested either way
+    (`vendorsim.mocks.interceptors`).
+
     >>> with mock_vendors(clock="virtual") as cloud:
     ...     requests.get("https://123-ABC-456.mktorest.com/identity/oauth/token?...")
     """
@@ -122,77 +104,16 @@ class mock_vendors(ContextDecorator):  # noqa: N801 - named like moto's mock_aws
         self._given = cloud
         self._options = {"clock": clock, "strict": strict, "vendors": vendors}
         self.cloud: Cloud | None = None
-        self._stack: list[tuple[Cloud, responses.RequestsMock, list]] = []
+        self._stack: list[Cloud] = []
 
     def __enter__(self) -> Cloud:
         cloud = self._given or Cloud(**self._options)  # type: ignore[arg-type]
-        url_pattern = _url_pattern(cloud)
-        host_pattern = _host_pattern(cloud)
-        rsps = responses.RequestsMock(assert_all_requests_are_fired=False)
-
-        def answer(request: Any) -> tuple[int, dict, bytes]:
-            body = request.body
-            if isinstance(body, str):
-                body = body.encode("utf-8")
-            status, headers, data = call_wsgi(cloud.wsgi, request.method, request.url,
-                                              dict(request.headers), body)
-            return status, dict(headers), data
-
-        for method in METHODS:
-            rsps.add_callback(method, url_pattern, callback=answer, content_type=None)
-        rsps.add_passthru(re.compile(r".*"))
-        rsps.start()
-        patches = [
-            mock.patch.object(httpx.HTTPTransport, "handle_request",
-                              _sync_interceptor(cloud, host_pattern)),
-            mock.patch.object(httpx.AsyncHTTPTransport, "handle_async_request",
-                              _async_interceptor(cloud, host_pattern)),
-        ]
-        for p in patches:
-            p.start()
-        self._stack.append((cloud, rsps, patches))
+        interceptors.activate(cloud)
+        self._stack.append(cloud)
         self.cloud = cloud
         return cloud
 
     def __exit__(self, *exc: object) -> None:
-        cloud, rsps, patches = self._stack.pop()
-        for p in reversed(patches):
-            p.stop()
-        rsps.stop()
-        rsps.reset()
-        self.cloud = self._stack[-1][0] if self._stack else cloud
-
-
-def _host_pattern(cloud: Cloud) -> re.Pattern:
-    hosts = "|".join(f"(?:{s.host_pattern.pattern})" for s in cloud.services.values())
-    return re.compile(hosts.replace("?P<tenant>", "?:"), re.I)
-
-
-def _url_pattern(cloud: Cloud) -> re.Pattern:
-    hosts = _host_pattern(cloud).pattern
-    return re.compile(rf"https?://(?:{hosts})(?::\d+)?(?:[/?#].*)?", re.I)
-
-
-def _sync_interceptor(cloud: Cloud, hosts: re.Pattern) -> Callable:
-    original = httpx.HTTPTransport.handle_request
-    transport = httpx_transport(cloud)
-
-    def handle_request(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
-        if not hosts.fullmatch(request.url.host):
-            return original(self, request)
-        return transport.handle_request(request)
-
-    return handle_request
-
-
-def _async_interceptor(cloud: Cloud, hosts: re.Pattern) -> Callable:
-    original = httpx.AsyncHTTPTransport.handle_async_request
-    transport = WSGIAsyncTransport(cloud.wsgi)
-
-    async def handle_async_request(self: httpx.AsyncHTTPTransport,
-                                   request: httpx.Request) -> httpx.Response:
-        if not hosts.fullmatch(request.url.host):
-            return await original(self, request)
-        return await transport.handle_async_request(request)
-
-    return handle_async_request
+        cloud = self._stack.pop()
+        interceptors.deactivate(cloud)
+        self.cloud = self._stack[-1] if self._stack else cloud

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 import pytest
 import requests
 
-from mocks.cloud import VENDOR_HOSTS, Cloud, _vendor_classes, served_url
-from mocks.inprocess import mock_vendors
-from mocks.server import ServerRunner
+from vendorsim.mocks.cloud import VENDOR_HOSTS, Cloud, _vendor_classes, served_url
+from vendorsim.mocks.inprocess import mock_vendors
+from vendorsim.mocks.server import ServerRunner
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -61,7 +61,7 @@ def vendorsim_server(_vendorsim_session_server: ServerRunner) -> ServerRunner:
 
 @pytest.fixture(scope="session")
 def _vendorsim_container() -> Iterator[dict[str, str]]:
-    from mocks import container
+    from vendorsim.mocks import container
 
     image = os.environ.get("VENDORSIM_IMAGE", container.DEFAULT_IMAGE)
     name = f"vendorsim-test-{os.getpid()}"  # one per xdist worker

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from waitress.server import create_server
 
-from mocks.cloud import Cloud
+from vendorsim.mocks.cloud import Cloud
 
 # waitress warns "Task queue depth is N" whenever requests wait for a worker thread; under a
 # load test that is the expected state, not news

@@ -25,8 +25,8 @@ def _load_state(path: str) -> dict:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from mocks.cloud import Cloud
-    from mocks.server import ServerRunner, describe_urls
+    from vendorsim.mocks.cloud import Cloud
+    from vendorsim.mocks.server import ServerRunner, describe_urls
 
     cloud = Cloud(args.clock, strict=args.strict)
     if args.no_limits:
@@ -64,8 +64,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from simulator.generate import GeneratorConfig
-    from simulator.generate.writers import write
+    from vendorsim.simulator.generate import GeneratorConfig
+    from vendorsim.simulator.generate.writers import write
 
     console = Console(stderr=True)
     try:
@@ -96,7 +96,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_docker(args: argparse.Namespace) -> int:
     """`vendorsim docker up|down|status|logs`: the mocks as a container (docker SDK)."""
-    from mocks import container
+    from vendorsim.mocks import container
 
     try:
         if args.action == "up":
@@ -136,7 +136,7 @@ def _print_running(running: object) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate scenario files: `file:line: message` per problem, exit 2 when any."""
-    from simulator.scenario.loader import ScenarioError, load_scenario, schema
+    from vendorsim.simulator.scenario.loader import ScenarioError, load_scenario, schema
 
     if args.schema:
         print(json.dumps(schema(), indent=2, sort_keys=True))
@@ -170,9 +170,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from simulator.engine.run import run_scenario
-    from simulator.engine.vendors import RemoteVendors, TargetError
-    from simulator.scenario.loader import ScenarioError, load_scenario
+    from vendorsim.simulator.engine.run import run_scenario
+    from vendorsim.simulator.engine.vendors import RemoteVendors, TargetError
+    from vendorsim.simulator.scenario.loader import ScenarioError, load_scenario
 
     console = Console()
     try:
@@ -225,7 +225,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(dataclasses.asdict(report), indent=2) + "\n")
     if args.html:
-        from simulator.report.html import render
+        from vendorsim.simulator.report.html import render
 
         Path(args.html).write_text(render(report), encoding="utf-8")
         console.print(f"HTML report: {args.html}")
@@ -233,13 +233,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from simulator.demo import run_demo
+    from vendorsim.simulator.demo import run_demo
 
     return run_demo()
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from vendorsim import __version__
+
     parser = argparse.ArgumentParser(prog="vendorsim", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"vendorsim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="serve the mock vendors over HTTP (waitress)")

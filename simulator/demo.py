@@ -14,7 +14,7 @@ import requests
 from rich.console import Console
 from rich.table import Table
 
-from mocks import mock_vendors
+from vendorsim import mock_vendors
 
 MUNCHKIN = "123-ABC-456"
 BASE = f"https://{MUNCHKIN}.mktorest.com"

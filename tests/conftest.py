@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mocks import Cloud, mock_vendors
-from mocks.marketo.models import LeadDatabase
 from tests.helpers import MUNCHKIN, MarketoCaller
+from vendorsim import Cloud, mock_vendors
+from vendorsim.mocks.marketo.models import LeadDatabase
 
 FEATURES = Path(__file__).parent.parent / "features"
 

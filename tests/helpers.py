@@ -7,8 +7,8 @@ from pathlib import Path
 import requests
 import yaml
 
-from simulator.engine.run import Report, run_scenario
-from simulator.scenario.loader import load_scenario
+from vendorsim.simulator.engine.run import Report, run_scenario
+from vendorsim.simulator.scenario.loader import load_scenario
 
 MUNCHKIN = "123-ABC-456"
 BASE = f"https://{MUNCHKIN}.mktorest.com"

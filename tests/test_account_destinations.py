@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulator.engine.run import Engine, run_scenario
-from simulator.scenario.loader import load_scenario
+from vendorsim.simulator.engine.run import Engine, run_scenario
+from vendorsim.simulator.scenario.loader import load_scenario
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "scenarios" / "account_audiences.yaml"
 MAPPINGS = {"bombora": {"primaryId": "accountId", "companyWebsiteDomain": "domain"},

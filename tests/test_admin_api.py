@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from mocks import Cloud, mock_vendors
 from tests.helpers import BASE, MUNCHKIN, MarketoCaller, codes
+from vendorsim import Cloud, mock_vendors
 
 ADMIN = f"{BASE}/__admin"
 

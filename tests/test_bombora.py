@@ -6,8 +6,8 @@ import httpx
 import pytest
 import requests
 
-from mocks import Cloud
-from mocks.bombora.models import normalise_domain
+from vendorsim import Cloud
+from vendorsim.mocks.core.domains import normalise_domain
 
 API = "https://api.bombora.com"
 LISTS = f"{API}/account-list/v1/account-list"
@@ -168,7 +168,7 @@ def test_cdp_mapping_name_is_taken_for_the_domain(bombora: requests.Session) -> 
 
 
 def test_strict_mode_knows_only_seeded_clients() -> None:
-    from mocks import mock_vendors
+    from vendorsim import mock_vendors
 
     with mock_vendors(strict=True) as cloud:
         assert token("anyone", "x").status_code == 401

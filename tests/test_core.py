@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mocks.core.auth import Credential, TokenStore
-from mocks.core.clock import RealClock, VirtualClock, make_clock
-from mocks.core.faults import FaultPlan, FaultSpecError
-from mocks.core.journal import Journal
-from mocks.core.limits import LimitConfig, LimitExceeded, TenantLimiter, next_midnight
+from vendorsim.mocks.core.auth import Credential, TokenStore
+from vendorsim.mocks.core.clock import RealClock, VirtualClock, make_clock
+from vendorsim.mocks.core.faults import FaultPlan, FaultSpecError
+from vendorsim.mocks.core.journal import Journal
+from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded, TenantLimiter, next_midnight
 
 
 def test_virtual_clock_moves_only_when_told() -> None:

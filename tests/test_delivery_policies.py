@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from simulator.engine.run import Report, run_scenario
-from simulator.scenario.loader import load_scenario
+from vendorsim.simulator.engine.run import Report, run_scenario
+from vendorsim.simulator.scenario.loader import load_scenario
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "scenarios" / "demandbase_throttling.yaml"
 

@@ -7,7 +7,7 @@ import httpx
 import pytest
 import requests
 
-from mocks import Cloud
+from vendorsim import Cloud
 
 API = "https://uapi.demandbase.com"
 LISTS = f"{API}/accountlists/v1/lists"

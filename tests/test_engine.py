@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from simulator.cli import main as vendorsim
-from simulator.engine.run import run_scenario
-from simulator.scenario.loader import load_scenario
 from tests.helpers import scenario
+from vendorsim.simulator.cli import main as vendorsim
+from vendorsim.simulator.engine.run import run_scenario
+from vendorsim.simulator.scenario.loader import load_scenario
 
 DEMO = Path(__file__).parent.parent / "fixtures" / "scenarios" / "demo.yaml"
 def test_demo_scenario(capsys) -> None:  # type: ignore[no-untyped-def]
@@ -113,8 +113,8 @@ def test_html_report(tmp_path: Path) -> None:
 
 def test_a_duplicate_lead_fails_the_run() -> None:
     """Reconciliation: a second lead for one dedupe value is never silently accepted."""
-    from simulator.engine.run import Engine
-    from simulator.report.checks import check
+    from vendorsim.simulator.engine.run import Engine
+    from vendorsim.simulator.report.checks import check
 
     engine = Engine(load_scenario(DEMO))
     report = engine.run()
@@ -164,7 +164,7 @@ def test_event_audiences_stream_and_expire(tmp_path: Path) -> None:
 
 
 def test_an_unknown_condition_scope_is_a_validation_error(tmp_path: Path) -> None:
-    from simulator.scenario.loader import ScenarioError
+    from vendorsim.simulator.scenario.loader import ScenarioError
 
     with pytest.raises(ScenarioError, match="person.\\*, account.\\*"):
         scenario(tmp_path, {"all": [{"attribute": "company.size", "gte": 10}]}, [])

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import requests
 
-from mocks import Cloud
-from simulator.cli import main as vendorsim
-from simulator.generate import INVALID_KINDS, GeneratorConfig, ProfileGenerator
-from simulator.generate.pools import SENIORITY
-from simulator.generate.writers import load_marketo_seed, write
 from tests.helpers import MUNCHKIN, MarketoCaller, reasons
+from vendorsim import Cloud
+from vendorsim.simulator.cli import main as vendorsim
+from vendorsim.simulator.generate import INVALID_KINDS, GeneratorConfig, ProfileGenerator
+from vendorsim.simulator.generate.pools import SENIORITY
+from vendorsim.simulator.generate.writers import load_marketo_seed, write
 
 
 def digest(folder: Path) -> str:
@@ -166,7 +166,7 @@ def test_namesakes_in_one_account_get_distinct_emails() -> None:
     """With two first and two last names, colleagues share names all the time."""
     from dataclasses import replace
 
-    from simulator.generate.pools import build_pools
+    from vendorsim.simulator.generate.pools import build_pools
 
     pools = replace(build_pools("en_US", 0), first_names=["Ann", "Bo"], last_names=["Li", "Ng"])
     config = GeneratorConfig(count=2000, accounts=20, seed=0)
@@ -177,7 +177,7 @@ def test_namesakes_in_one_account_get_distinct_emails() -> None:
 
 
 def test_bad_email_syntax_is_refused_by_sfmc(cloud: Cloud) -> None:
-    from simulator.generate.writers import sfmc_contact_row
+    from vendorsim.simulator.generate.writers import sfmc_contact_row
 
     blocks = ProfileGenerator(GeneratorConfig(count=3000, seed=9, invalid_share=0.3)).blocks()
     bad = next((p, b.account) for b in blocks for p in b.people

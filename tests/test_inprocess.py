@@ -11,8 +11,8 @@ import httpx
 import pytest
 import requests
 
-from mocks import Cloud, mock_vendors
 from tests.helpers import BASE, MUNCHKIN, MarketoCaller
+from vendorsim import Cloud, mock_vendors
 
 TOKEN_QUERY = "/identity/oauth/token?grant_type=client_credentials&client_id=a&client_secret=b"
 

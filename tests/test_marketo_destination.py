@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from mocks import Cloud
-from mocks.marketo.models import LeadDatabase
-from simulator.destinations.marketo import ActivationRefused, MarketoConnector
-from simulator.scenario.model import Audience, MarketoDestination
 from tests.helpers import BASE, MUNCHKIN
+from vendorsim import Cloud
+from vendorsim.mocks.marketo.models import LeadDatabase
+from vendorsim.simulator.destinations.marketo import ActivationRefused, MarketoConnector
+from vendorsim.simulator.scenario.model import Audience, MarketoDestination
 
 AUDIENCE = Audience(id="dm", name="Decision makers")
 MAPPINGS = {"email": "email", "firstName": "firstName", "lastName": "lastName",

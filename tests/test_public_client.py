@@ -12,9 +12,9 @@ import types
 
 import pytest
 
-from mocks import Cloud
-from mocks.server import ServerRunner
 from tests.helpers import MUNCHKIN
+from vendorsim import Cloud
+from vendorsim.mocks.server import ServerRunner
 
 marketorestpython = pytest.importorskip(
     "marketorestpython.client", reason="marketorestpython is in the dev extra")

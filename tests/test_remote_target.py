@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from mocks.server import ServerRunner
-from simulator.cli import main as vendorsim
-from simulator.engine.run import run_scenario
-from simulator.engine.vendors import RemoteVendors
-from simulator.scenario.loader import load_scenario
+from vendorsim.mocks.server import ServerRunner
+from vendorsim.simulator.cli import main as vendorsim
+from vendorsim.simulator.engine.run import run_scenario
+from vendorsim.simulator.engine.vendors import RemoteVendors
+from vendorsim.simulator.scenario.loader import load_scenario
 
 SCENARIOS = sorted((Path(__file__).parent.parent / "fixtures" / "scenarios").glob("*.yaml"))
 FAST = [p for p in SCENARIOS if "quota" not in p.name]  # the day at quota is a benchmark

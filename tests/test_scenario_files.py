@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.cli import main as vendorsim
-from simulator.scenario.loader import (
+from vendorsim.simulator.cli import main as vendorsim
+from vendorsim.simulator.scenario.loader import (
     SCHEMA_PATH,
     ScenarioError,
     load_scenario,
@@ -16,7 +16,7 @@ from simulator.scenario.loader import (
     read_records,
     schema,
 )
-from simulator.scenario.model import FromFile, parse_offset
+from vendorsim.simulator.scenario.model import FromFile, parse_offset
 
 FIXTURES = sorted(Path(__file__).parent.parent.joinpath("fixtures", "scenarios").glob("*.yaml"))
 

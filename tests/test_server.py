@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from mocks.server import ServerRunner
 from tests.helpers import MUNCHKIN, MarketoCaller
+from vendorsim.mocks.server import ServerRunner
 
 THREADS = 8  # fewer than Marketo's 10 concurrent calls, so 615 never fires here
 
@@ -102,7 +102,8 @@ def test_vendorsim_serve_command_prints_urls_and_serves(tmp_path) -> None:  # ty
     state.write_text(json.dumps({"marketo": {"tenants": {MUNCHKIN: {"state": {
         "leads": [{"email": "seeded@x.example"}]}}}}}))
     process = subprocess.Popen(
-        [sys.executable, "-m", "simulator.cli", "serve", "--port", "0", "--state", str(state)],
+        [sys.executable, "-m", "vendorsim.simulator.cli", "serve", "--port", "0", "--state",
+         str(state)],
         stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         lines = []

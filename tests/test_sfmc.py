@@ -7,8 +7,8 @@ import httpx
 import pytest
 import requests
 
-from mocks import Cloud
-from mocks.server import ServerRunner
+from vendorsim import Cloud
+from vendorsim.mocks.server import ServerRunner
 
 SUB = "mc563885gzs27c5t9-63k636ttgm"
 AUTH = f"https://{SUB}.auth.marketingcloudapis.com"
@@ -283,7 +283,7 @@ def test_seeding_through_the_admin_api(cloud: Cloud) -> None:
 
 
 def test_strict_mode_knows_only_seeded_accounts() -> None:
-    from mocks import mock_vendors
+    from vendorsim import mock_vendors
 
     with mock_vendors(strict=True) as cloud:
         assert token().status_code == 401

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import yaml
 
-from simulator.engine.run import Engine, run_scenario
-from simulator.scenario.loader import load_scenario
 from tests.helpers import scenario
+from vendorsim.simulator.engine.run import Engine, run_scenario
+from vendorsim.simulator.scenario.loader import load_scenario
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "scenarios" / "sfmc_ingestion.yaml"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import requests
 
-from mocks.pytest_plugin import Target
 from tests.helpers import MUNCHKIN, MarketoCaller
+from vendorsim.mocks.pytest_plugin import Target
 
 SUB = "mc-target-test"
 

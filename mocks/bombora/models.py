@@ -7,33 +7,20 @@ a list name can be used once (B-BOM-06: the same audience name from another data
 
 from __future__ import annotations
 
-import re
 import threading
 import uuid
 from dataclasses import dataclass, field
 
-from mocks.core.bearer import ApiError
-from mocks.core.clock import Clock, iso_utc
-from mocks.core.service import atomic
+from vendorsim.mocks.core.bearer import ApiError
+from vendorsim.mocks.core.clock import Clock, iso_utc
+from vendorsim.mocks.core.domains import normalise_domain
+from vendorsim.mocks.core.service import atomic
 
 LIST_TYPES = ("Manual", "Derived", "Surge", "VisitorInsights")
-DOMAIN = re.compile(r"(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
 
 def problem(status: int, message: str) -> ApiError:
     return ApiError(status, {"message": message})
-
-
-def normalise_domain(raw: object) -> str | None:
-    """`HTTPS://WWW.Acme.com/about/` -> `acme.com`; None when it is not a domain."""
-    if not isinstance(raw, str):
-        return None
-    text = raw.strip().lower()
-    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text)
-    text = text.split("/", 1)[0].split("?", 1)[0].split(":", 1)[0]
-    if text.startswith("www."):
-        text = text[4:]
-    return text if DOMAIN.fullmatch(text) else None
 
 
 @dataclass

@@ -16,9 +16,9 @@ import uuid
 
 from flask import Flask, Response, g, request
 
-from mocks.core.bearer import ApiError, BearerService, json_response
-from mocks.core.limits import LimitConfig, LimitExceeded
-from mocks.core.service import Tenant
+from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
+from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
+from vendorsim.mocks.core.service import Tenant
 
 from .models import BomboraClient, problem
 

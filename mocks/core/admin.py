@@ -15,7 +15,7 @@ from .faults import FaultSpecError
 from .service import VendorService
 
 if TYPE_CHECKING:
-    from mocks.cloud import Cloud
+    from vendorsim.mocks.cloud import Cloud
 
 
 class AdminError(Exception):

@@ -22,7 +22,7 @@ from .faults import FaultRule
 from .limits import LimitConfig, LimitExceeded, TenantLimiter
 
 if TYPE_CHECKING:
-    from mocks.cloud import Cloud
+    from vendorsim.mocks.cloud import Cloud
 
 
 class Backend(Protocol):

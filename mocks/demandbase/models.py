@@ -15,10 +15,10 @@ import itertools
 import threading
 from dataclasses import dataclass, field
 
-from mocks.bombora.models import normalise_domain
-from mocks.core.bearer import ApiError
-from mocks.core.clock import Clock, iso_utc
-from mocks.core.service import atomic
+from vendorsim.mocks.core.bearer import ApiError
+from vendorsim.mocks.core.clock import Clock, iso_utc
+from vendorsim.mocks.core.domains import normalise_domain
+from vendorsim.mocks.core.service import atomic
 
 ENTITY_TYPES = ("account", "person", "activity", "campaign", "creative", "opportunity",
                 "intent_activity")

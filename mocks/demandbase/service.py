@@ -15,11 +15,11 @@ import uuid
 
 from flask import Flask, Response, g, request
 
-from mocks.core.auth import Credential
-from mocks.core.bearer import ApiError, BearerService, json_response
-from mocks.core.limits import LimitConfig, LimitExceeded
-from mocks.core.pipeline import drop_some
-from mocks.core.service import Tenant
+from vendorsim.mocks.core.auth import Credential
+from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
+from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
+from vendorsim.mocks.core.pipeline import drop_some
+from vendorsim.mocks.core.service import Tenant
 
 from .models import DemandbaseClient, normalise_domain, problem
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, Response, g, request
 
-from mocks.core.pipeline import drop_some
+from vendorsim.mocks.core.pipeline import drop_some
 
 from . import http
 from .errors import NO_ASSETS_WARNING, MarketoError

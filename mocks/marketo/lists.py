@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from mocks.core.clock import Clock, iso_utc, parse_time
+from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
 
 from .errors import DUPLICATE_LIST_MESSAGE, MarketoError, reason
 

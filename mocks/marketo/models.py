@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import threading
 
-from mocks.core.auth import Credential
-from mocks.core.clock import Clock, iso_utc, parse_time
-from mocks.core.service import atomic
+from vendorsim.mocks.core.auth import Credential
+from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
+from vendorsim.mocks.core.service import atomic
 
 from .errors import MarketoError, RecordError, reason
 from .fields import DEFAULT_GET_FIELDS, FieldDef, Schema, index_key

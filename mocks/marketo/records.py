@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mocks.core.auth import Credential
-from mocks.core.clock import iso_utc
+from vendorsim.mocks.core.auth import Credential
+from vendorsim.mocks.core.clock import iso_utc
 
 from .errors import RecordError
 

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from flask import Flask, Request, Response, g, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from mocks.core.admin import admin_blueprint
-from mocks.core.auth import bearer_value
-from mocks.core.faults import FaultRule
-from mocks.core.limits import LimitConfig, LimitExceeded
-from mocks.core.pipeline import install_journal
-from mocks.core.service import Tenant, UnknownTenant, VendorService
+from vendorsim.mocks.core.admin import admin_blueprint
+from vendorsim.mocks.core.auth import bearer_value
+from vendorsim.mocks.core.faults import FaultRule
+from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
+from vendorsim.mocks.core.pipeline import install_journal
+from vendorsim.mocks.core.service import Tenant, UnknownTenant, VendorService
 
 from . import http
 from .errors import MarketoError, message

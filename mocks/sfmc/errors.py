@@ -3,7 +3,7 @@ HTTP statuses, `additionalErrors` for row validation, OAuth-style bodies on the 
 
 from __future__ import annotations
 
-from mocks.core.bearer import ApiError
+from vendorsim.mocks.core.bearer import ApiError
 
 DOCS = "https://developer.salesforce.com/docs/atlas.en-us.mc-apis.meta/mc-apis/error-handling.htm"
 NOT_AUTHORIZED = {"documentation": DOCS, "errorcode": 0, "message": "Not Authorized"}

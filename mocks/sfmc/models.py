@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
-from mocks.core.clock import Clock
-from mocks.core.service import atomic
+from vendorsim.mocks.core.clock import Clock
+from vendorsim.mocks.core.service import atomic
 
 from .errors import SfmcError, row_error
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, Response, g, request
 
-from mocks.core.bearer import json_response
+from vendorsim.mocks.core.bearer import json_response
 
 from . import rowset
 from .errors import SfmcError

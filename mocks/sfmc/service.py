@@ -16,10 +16,10 @@ import uuid
 
 from flask import Flask, Response, g, request
 
-from mocks.core.bearer import ApiError, BearerService, json_response
-from mocks.core.faults import FaultRule
-from mocks.core.limits import LimitConfig, LimitExceeded
-from mocks.core.service import Tenant
+from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
+from vendorsim.mocks.core.faults import FaultRule
+from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
+from vendorsim.mocks.core.service import Tenant
 
 from .errors import BAD_CLIENT, DOCS, NOT_AUTHORIZED, SfmcError
 from .models import SfmcAccount

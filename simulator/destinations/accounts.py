@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import requests
 
-from simulator.scenario.model import AccountDestination, Audience
+from vendorsim.simulator.scenario.model import AccountDestination, Audience
 
 from .exports import ReceivesExports
 from .outcome import ActivationRefused, Outcome
@@ -144,8 +144,8 @@ class AccountConnector(ReceivesExports):
 
     def _send(self, method: str, path: str, policy: str | None = None,
               accept: tuple[int, ...] = (), **kwargs: object) -> requests.Response:
-        """A delivery under the dataflow's policy (simulator.destinations.policy): retried,
-        waited on, or given up with Dropped (policy) or Rejected (the vendor's refusal)."""
+        """A delivery under the dataflow's policy (`policy.py`): retried, waited on,
+        or given up with Dropped (policy) or Rejected (the vendor's refusal)."""
         attempts = Attempts(policy or self.config.delivery.policy, self.sleep)
         try:
             while True:

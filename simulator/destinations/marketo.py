@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import requests
 
-from simulator.scenario.model import Audience, MarketoDestination
+from vendorsim.simulator.scenario.model import Audience, MarketoDestination
 
 from .exports import ReceivesExports
 from .outcome import ActivationRefused, Outcome

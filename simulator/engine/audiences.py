@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.scenario.model import Audience, Condition, parse_offset
+from vendorsim.simulator.scenario.model import Audience, Condition, parse_offset
 
 
 def is_batch(audience: Audience) -> bool:

@@ -1,9 +1,9 @@
 """Replay a scenario on the virtual clock against the in-process mocks: vendor seed state,
 faults, the timeline, SFMC ingestion on its schedule, streaming and daily-batch audience
 evaluation, deliveries through the destination connectors, then the checks of
-`simulator.report.checks`.
+`vendorsim.simulator.report.checks`.
 
-The connectors only talk HTTP to the vendors; `simulator.engine.vendors` says where those
+The connectors only talk HTTP to the vendors; `vendorsim.simulator.engine.vendors` says where those
 are (the embedded mocks by default, or a running vendorsim), so one scenario replays the same
 way on either.
 """
@@ -15,26 +15,30 @@ import itertools
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from mocks import Cloud
-from mocks.core.clock import iso_utc
-from simulator.destinations.accounts import AccountConnector
-from simulator.destinations.bombora import BomboraConnector
-from simulator.destinations.demandbase import DemandbaseConnector
-from simulator.destinations.exports import export
-from simulator.destinations.marketo import ActivationRefused, MarketoConnector, skip_reason
-from simulator.generate import GeneratorConfig, ProfileGenerator
-from simulator.report import DestinationReport, Report
-from simulator.report.checks import check
-from simulator.scenario.loader import LoadedScenario, read_records
-from simulator.scenario.model import (
+from vendorsim.mocks import Cloud
+from vendorsim.mocks.core.clock import iso_utc
+from vendorsim.simulator.destinations.accounts import AccountConnector
+from vendorsim.simulator.destinations.bombora import BomboraConnector
+from vendorsim.simulator.destinations.demandbase import DemandbaseConnector
+from vendorsim.simulator.destinations.exports import export
+from vendorsim.simulator.destinations.marketo import (
+    ActivationRefused,
+    MarketoConnector,
+    skip_reason,
+)
+from vendorsim.simulator.generate import GeneratorConfig, ProfileGenerator
+from vendorsim.simulator.report import DestinationReport, Report
+from vendorsim.simulator.report.checks import check
+from vendorsim.simulator.scenario.loader import LoadedScenario, read_records
+from vendorsim.simulator.scenario.model import (
     AccountDestination,
     Audience,
     MarketoDestination,
     Step,
     parse_offset,
 )
-from simulator.sources.marketo import MarketoSourceConnector
-from simulator.sources.sfmc import SourceError
+from vendorsim.simulator.sources.marketo import MarketoSourceConnector
+from vendorsim.simulator.sources.sfmc import SourceError
 
 from .audiences import Facts, is_batch, members
 from .sources import build_sources, ingestion_times

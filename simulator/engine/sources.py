@@ -5,11 +5,11 @@ after the historical backfill, then every few minutes, B-B2B-07)."""
 
 from __future__ import annotations
 
-from simulator.report import SourceReport
-from simulator.scenario.model import MarketoSource, Scenario, parse_offset
-from simulator.sources.marketo import MarketoSourceConnector
-from simulator.sources.sfmc import SfmcConnector
-from simulator.sources.topology import refused_connections
+from vendorsim.simulator.report import SourceReport
+from vendorsim.simulator.scenario.model import MarketoSource, Scenario, parse_offset
+from vendorsim.simulator.sources.marketo import MarketoSourceConnector
+from vendorsim.simulator.sources.sfmc import SfmcConnector
+from vendorsim.simulator.sources.topology import refused_connections
 
 from .vendors import Vendors
 

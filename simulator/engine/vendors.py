@@ -18,8 +18,8 @@ from json import dumps
 
 import requests
 
-from mocks import Cloud, mock_vendors
-from mocks.cloud import VENDOR_HOSTS, served_url
+from vendorsim.mocks import Cloud, mock_vendors
+from vendorsim.mocks.cloud import VENDOR_HOSTS, served_url
 
 
 class TargetError(Exception):

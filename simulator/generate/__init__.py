@@ -1,6 +1,6 @@
 """Synthetic B2B profiles: accounts, the people who work there, opportunities and events.
 
-    from simulator.generate import GeneratorConfig, ProfileGenerator
+    from vendorsim.simulator.generate import GeneratorConfig, ProfileGenerator
 
     for block in ProfileGenerator(GeneratorConfig(count=1000, seed=7)).blocks():
         block.account, block.people, block.opportunities, block.events

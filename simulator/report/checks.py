@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from mocks.bombora.models import normalise_domain
-from simulator.destinations.accounts import AccountConnector
-from simulator.destinations.marketo import AUDIENCE_SYNC, MarketoConnector
+from vendorsim.mocks.core.domains import normalise_domain
+from vendorsim.simulator.destinations.accounts import AccountConnector
+from vendorsim.simulator.destinations.marketo import AUDIENCE_SYNC, MarketoConnector
 
 from . import Verdict
 
 if TYPE_CHECKING:
-    from simulator.engine.run import Engine
+    from vendorsim.simulator.engine.run import Engine
 
 
 def check(engine: Engine) -> list[Verdict]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import requests
 
-from simulator.scenario.model import MarketoSource
+from vendorsim.simulator.scenario.model import MarketoSource
 
 from .sfmc import SourceError
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import requests
 
-from simulator.scenario.model import SfmcSource
+from vendorsim.simulator.scenario.model import SfmcSource
 
 
 class SourceError(Exception):

@@ -12,7 +12,7 @@ instances, many CDPs to one instance — is always accepted.)
 
 from __future__ import annotations
 
-from simulator.scenario.model import MarketoSource, Scenario
+from vendorsim.simulator.scenario.model import MarketoSource, Scenario
 
 
 def refused_connections(scenario: Scenario) -> dict[str, str]:

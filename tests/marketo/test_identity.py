@@ -6,8 +6,8 @@ import re
 
 import requests
 
-from mocks import Cloud, mock_vendors
 from tests.helpers import BASE, MUNCHKIN, MarketoCaller, codes
+from vendorsim import Cloud, mock_vendors
 
 
 def test_token_has_marketo_shape_and_headers(cloud: Cloud) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mocks import Cloud
 from tests.helpers import MUNCHKIN, MarketoCaller, codes
+from vendorsim import Cloud
 
 PATH = "/rest/v1/leads/partitions.json"
 

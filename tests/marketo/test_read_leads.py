@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mocks.marketo.models import LeadDatabase
 from tests.helpers import MarketoCaller, codes, reasons
+from vendorsim.mocks.marketo.models import LeadDatabase
 
 
 @pytest.fixture

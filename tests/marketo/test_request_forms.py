@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import requests
 
-from mocks import Cloud
-from mocks.marketo.models import LeadDatabase
 from tests.helpers import BASE, MarketoCaller, codes
+from vendorsim import Cloud
+from vendorsim.mocks.marketo.models import LeadDatabase
 
 
 def test_post_with_method_get_carries_the_query_in_a_form_body(mkto: MarketoCaller,

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from mocks.marketo.models import LeadDatabase
 from tests.helpers import MarketoCaller, codes, reasons
+from vendorsim.mocks.marketo.models import LeadDatabase
 
 FOLDER = json.dumps({"id": 12, "type": "Folder"})
 

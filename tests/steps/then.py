@@ -7,7 +7,7 @@ import re
 
 from pytest_bdd import parsers, then
 
-from simulator.report import Report
+from vendorsim.simulator.report import Report
 
 from .world import MUNCHKIN, World, cell, rows
 

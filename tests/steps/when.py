@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import when
 
-from simulator.report import Report
+from vendorsim.simulator.report import Report
 
 from .world import World
 

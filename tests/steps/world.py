@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 import yaml
 
-from simulator.engine.run import Engine
-from simulator.engine.vendors import InProcessVendors, RemoteVendors, Vendors
-from simulator.report import DestinationReport, Report
-from simulator.scenario.loader import LoadedScenario, ScenarioError, parse_scenario
-from simulator.scenario.model import parse_offset
+from vendorsim.simulator.engine.run import Engine
+from vendorsim.simulator.engine.vendors import InProcessVendors, RemoteVendors, Vendors
+from vendorsim.simulator.report import DestinationReport, Report
+from vendorsim.simulator.scenario.loader import LoadedScenario, ScenarioError, parse_scenario
+from vendorsim.simulator.scenario.model import parse_offset
 
 START = "2026-01-05T09:00:00Z"  # a Monday, 03:00 in Chicago
 MUNCHKIN = "123-ABC-456"
