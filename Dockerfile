@@ -2,7 +2,8 @@
 # 8081-8084 (marketo, sfmc, bombora, demandbase), as a non-root user, with a health check on
 # the admin API. The wheels are built on the host and copied in (`vendorsim docker up --build`
 # does both), so the build needs no network; BASE_IMAGE may be any image with python3 and
-# python3-venv (on machines without a registry: a debootstrapped Debian, see .ci/docker).
+# python3-venv (on machines without a registry: `vendorsim docker base` debootstraps one,
+# vendorsim-base:bookworm). The wheel installs one package, `vendorsim`.
 ARG BASE_IMAGE=python:3.11-slim
 FROM ${BASE_IMAGE}
 

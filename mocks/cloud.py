@@ -68,6 +68,7 @@ class Cloud:
             raise ValueError(f"unknown vendor(s) {sorted(unknown)}: choose from {sorted(classes)}")
         self.services: dict[str, VendorService] = {n: classes[n](self) for n in names}
         self._admin_app: Flask | None = None
+        self._routers: dict[str, PrefixRouter] = {}
         self.urls: dict[str, str] = {}  # where a server serves this cloud (admin health)
         self.wsgi: Callable = HostRouter(list(self.services.values()), self._cloud_admin)
         hosts = "|".join(f"(?:{s.host_pattern.pattern})" for s in self.services.values())
@@ -78,12 +79,26 @@ class Cloud:
         return self._hosts.fullmatch(host) is not None
 
     def _cloud_admin(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        """The admin API for every vendor, on addresses no vendor claims (built on first use)."""
+        """Addresses no vendor Host claims: `/{vendor}/...` reaches that vendor as its own
+        port would (so one published port is enough, whatever a container maps), anything
+        else the admin API for every vendor (built on first use)."""
+        path = environ.get("PATH_INFO", "")
+        name, slash, rest = path[1:].partition("/")
+        if name in self.services and slash:
+            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/" + name
+            environ["PATH_INFO"] = "/" + rest
+            return self._prefixed(name)(environ, start_response)
         if self._admin_app is None:
             app = Flask("vendorsim.cloud")
             app.register_blueprint(admin_blueprint(self, None))
             self._admin_app = app
         return self._admin_app.wsgi_app(environ, start_response)
+
+    def _prefixed(self, name: str) -> Callable:
+        router = self._routers.get(name)
+        if router is None:
+            router = self._routers[name] = PrefixRouter(self.service(name))
+        return router
 
     def service(self, name: str) -> VendorService:
         try:
@@ -93,7 +108,7 @@ class Cloud:
 
     def vendor_wsgi(self, name: str) -> Callable:
         """The vendor alone, tenant first in the path (`/123-ABC-456/rest/v1/...`)."""
-        return PrefixRouter(self.service(name))
+        return self._prefixed(name)
 
     def reset(self, vendor: str | None = None) -> None:
         """Forget state, tokens, journal and faults (of one vendor, or all)."""
@@ -103,8 +118,50 @@ class Cloud:
         self.journal.clear(vendor)
         self.faults.clear(vendor)
 
-    def add_fault(self, **spec: object) -> FaultRule:
-        """Python twin of `POST /__admin/faults`."""
+    def add_fault(
+        self,
+        *,
+        error_code: str | int | None = None,
+        status: int | None = None,
+        latency: float = 0.0,
+        drop: float = 0.0,
+        vendor: str | None = None,
+        tenant: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        times: int | None = None,
+        duration: float | None = None,
+        start: str | float | None = None,
+        end: str | float | None = None,
+        probability: float = 1.0,
+        seed: int | None = None,
+        message: str | None = None,
+    ) -> FaultRule:
+        """Force a failure on matching calls (the Python twin of `POST /__admin/faults`).
+
+        What happens (at least one):
+            error_code: a vendor error code, answered in the vendor's own envelope and text
+                ("606" for Marketo's rate limit, "50100" for SFMC's throttling, ...).
+            status: an HTTP status, answered as the vendor's front server would (503, 429).
+            latency: seconds added to the call, slept on the cloud's clock (a virtual
+                clock just moves).
+            drop: share (0-1) of a batch's records accepted and then silently lost
+                (list and import calls; B-DB-06); the journal counts them.
+        Which calls (all optional, all must match):
+            vendor, tenant: one vendor, one tenant id (Munchkin ID, subdomain, client id).
+            method: HTTP method; path: a regular expression searched in the path.
+        When:
+            times: the next N matching calls; duration: seconds from now; start/end: an
+                ISO time or epoch seconds; probability: the share of matching calls that
+                fail, drawn from `seed` so a run repeats exactly.
+        message: replaces the vendor's text for the error.
+        """
+        spec = {k: v for k, v in {
+            "error_code": error_code, "status": status, "latency": latency, "drop": drop,
+            "vendor": vendor, "tenant": tenant, "method": method, "path": path,
+            "times": times, "duration": duration, "start": start, "end": end,
+            "probability": probability, "seed": seed, "message": message}.items()
+            if v is not None}
         return self.faults.add(spec)
 
     def requests_session(self) -> requests.Session:

@@ -6,6 +6,8 @@ person can act on, never a traceback.
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +22,7 @@ from docker.errors import APIError, BuildError, DockerException, ImageNotFound, 
 DEFAULT_IMAGE = "vendorsim:latest"
 DEFAULT_NAME = "vendorsim"
 DEFAULT_BASE = "python:3.11-slim"
+LOCAL_BASE = "vendorsim-base:bookworm"  # built here by `vendorsim docker base`
 # the container's ports: `vendorsim serve --port 8080` puts the vendors after it, in this order
 PORTS = {"cloud": 8080, "marketo": 8081, "sfmc": 8082, "bombora": 8083, "demandbase": 8084}
 
@@ -60,10 +63,84 @@ def project_root() -> Path:
     return here
 
 
+def _has_image(client: docker.DockerClient, name: str) -> bool:
+    try:
+        client.images.get(name)
+        return True
+    except ImageNotFound:
+        return False
+
+
+def choose_base(wanted: str | None, client: docker.DockerClient | None = None) -> str:
+    """The base image to build on: the one asked for, else python:3.11-slim when this machine
+    has it (or can pull it), else the local base `vendorsim docker base` builds."""
+    client = client or engine()
+    if wanted:
+        return wanted
+    if _has_image(client, DEFAULT_BASE) or not _has_image(client, LOCAL_BASE):
+        return DEFAULT_BASE
+    return LOCAL_BASE
+
+
+def _ensure_base(client: docker.DockerClient, base_image: str) -> None:
+    """A missing base image is pulled; where no registry answers, say what to do."""
+    if _has_image(client, base_image):
+        return
+    try:
+        client.images.pull(base_image)
+    except (APIError, DockerException) as exc:
+        raise ContainerError(
+            f"the base image {base_image} is not on this machine and could not be pulled "
+            f"({str(exc).splitlines()[0][:160]}). Without an image registry, build a local base "
+            f"first: `vendorsim docker base` (root, debootstrap), then `vendorsim docker up "
+            f"--build --base-image {LOCAL_BASE}`.") from None
+
+
+def build_base(tag: str = LOCAL_BASE, mirror: str | None = None,
+               client: docker.DockerClient | None = None) -> str:
+    """A minimal Debian bookworm with python3 and python3-venv, made by debootstrap and
+    imported as `tag`: the base for machines that reach Debian's packages but no registry."""
+    client = client or engine()
+    if shutil.which("debootstrap") is None:
+        raise ContainerError("debootstrap is not installed: `apt-get install debootstrap`")
+    if os.geteuid() != 0:
+        raise ContainerError("debootstrap needs root: run `vendorsim docker base` as root")
+    mirror = mirror or _apt_mirror()
+    with tempfile.TemporaryDirectory(prefix="vendorsim-base-") as tmp:
+        rootfs, tarball = Path(tmp) / "rootfs", Path(tmp) / "rootfs.tar"
+        done = subprocess.run(["debootstrap", "--variant=minbase",
+                               "--include=python3,python3-venv,ca-certificates", "bookworm",
+                               str(rootfs), mirror], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise ContainerError(f"debootstrap failed:\n{done.stdout[-1500:]}{done.stderr[-1500:]}")
+        subprocess.run(["tar", "-C", str(rootfs), "-cf", str(tarball), "."], check=True)
+        repository, _, version = tag.partition(":")
+        try:
+            client.api.import_image_from_file(str(tarball), repository=repository,
+                                              tag=version or "latest")
+        except (APIError, DockerException) as exc:
+            raise ContainerError(f"docker import failed: {exc}") from None
+    return tag
+
+
+def _apt_mirror() -> str:
+    """The Debian mirror this machine's apt uses (deb822 or one-line sources)."""
+    for path in ("/etc/apt/sources.list.d/debian.sources", "/etc/apt/sources.list"):
+        try:
+            text = Path(path).read_text()
+        except OSError:
+            continue
+        found = re.search(r"(?m)^(?:URIs:\s*|deb\s+)(\S+/debian)/?\s", text)
+        if found:
+            return found.group(1)
+    return "http://deb.debian.org/debian"
+
+
 def build(tag: str = DEFAULT_IMAGE, base_image: str = DEFAULT_BASE,
           client: docker.DockerClient | None = None) -> str:
     """Build the image: wheels made here (pip wheel), copied into a context, no network."""
     client = client or engine()
+    _ensure_base(client, base_image)
     root = project_root()
     with tempfile.TemporaryDirectory(prefix="vendorsim-image-") as tmp:
         context = Path(tmp)

@@ -1,4 +1,8 @@
-"""The `vendorsim` command: serve the mocks, run the demo."""
+"""vendorsim: mock Marketo, SFMC, Bombora and Demandbase, and replay CDP scenarios against them.
+
+Commands: serve (the mocks over HTTP), docker (the mocks as a container), run and check
+(scenario files), generate (synthetic B2B data), demo (a walk through the Marketo mock).
+"""
 
 from __future__ import annotations
 
@@ -94,46 +98,6 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_docker(args: argparse.Namespace) -> int:
-    """`vendorsim docker up|down|status|logs`: the mocks as a container (docker SDK)."""
-    from vendorsim.mocks import container
-
-    try:
-        if args.action == "up":
-            if args.build:
-                print(f"building {args.image} on {args.base_image} ...", flush=True)
-                container.build(args.image, args.base_image)
-            env = {"VENDORSIM_STRICT": str(args.strict).lower(),
-                   "VENDORSIM_NO_LIMITS": str(args.no_limits).lower(),
-                   "VENDORSIM_CLOCK": args.clock}
-            running = container.up(args.image, args.name, fixed_ports=not args.random_ports,
-                                   host_network=args.host_network, environment=env)
-            _print_running(running)
-        elif args.action == "status":
-            running = container.status(args.name)
-            if running is None:
-                print(f"no container {args.name}")
-                return 1
-            _print_running(running)
-        elif args.action == "logs":
-            print(container.logs(args.name, args.tail), end="")
-        else:
-            print(f"removed {args.name}" if container.down(args.name)
-                  else f"no container {args.name}")
-    except (container.EngineUnavailable, container.ContainerError) as exc:
-        print(f"vendorsim docker: {exc}", file=sys.stderr)
-        return 3
-    return 0
-
-
-def _print_running(running: object) -> None:
-    print(f"{running.name}: {running.status}, health {running.health}, "  # type: ignore[attr-defined]
-          f"image {running.image}")  # type: ignore[attr-defined]
-    for vendor, url in running.urls.items():  # type: ignore[attr-defined]
-        print(f"  {vendor:<11} {url}")
-    print("VENDORSIM_URLS " + json.dumps(running.urls), flush=True)  # type: ignore[attr-defined]
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate scenario files: `file:line: message` per problem, exit 2 when any."""
     from vendorsim.simulator.scenario.loader import ScenarioError, load_scenario, schema
@@ -166,12 +130,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Replay a scenario (embedded mocks, or --target); exit 1 when an expectation fails."""
     import dataclasses
 
+    import requests
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
     from vendorsim.simulator.engine.run import run_scenario
-    from vendorsim.simulator.engine.vendors import RemoteVendors, TargetError
+    from vendorsim.simulator.engine.vendors import RemoteVendors, TargetError, short_error
     from vendorsim.simulator.scenario.loader import ScenarioError, load_scenario
 
     console = Console()
@@ -193,6 +158,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     except TargetError as exc:
         print(f"vendorsim run: --target: {exc}", file=sys.stderr)
+        return 2
+    except requests.RequestException as exc:  # the target went away during the replay
+        print(f"vendorsim run: lost the connection to the vendors: {short_error(exc)}",
+              file=sys.stderr)
         return 2
     table = Table(title=f"{report.scenario}: destinations")
     table.add_column("")
@@ -241,11 +210,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from vendorsim import __version__
 
-    parser = argparse.ArgumentParser(prog="vendorsim", description=__doc__)
+    parser = argparse.ArgumentParser(prog="vendorsim", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"vendorsim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="serve the mock vendors over HTTP (waitress)")
+    serve = sub.add_parser(
+        "serve", help="serve the mock vendors over HTTP (waitress)",
+        description="Serve every mock vendor over HTTP on loopback: one host-routed port (send "
+                    "the vendor's Host header, or /{vendor}/... paths) and one port per vendor "
+                    "(tenant first in the path), with the admin API under /__admin/.")
     serve.add_argument("--host", default=os.environ.get("VENDORSIM_HOST", "127.0.0.1"),
                        help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=int(os.environ.get("VENDORSIM_PORT", 8080)),
@@ -261,11 +235,15 @@ def build_parser() -> argparse.ArgumentParser:
                        default=_env_flag("VENDORSIM_NO_LIMITS"),
                        help="switch rate, concurrency and quota limits off (speed tests)")
     serve.add_argument("--state", default=os.environ.get("VENDORSIM_STATE"),
-                       help="JSON/YAML {vendor: snapshot} to load at start")
+                       help="JSON/YAML {vendor: snapshot} (as GET /__admin/state returns) to "
+                            "load at start")
     serve.add_argument("--threads", type=int, default=8, help="worker threads per port")
     serve.set_defaults(func=cmd_serve)
 
-    gen = sub.add_parser("generate", help="synthetic B2B accounts, people, opportunities")
+    gen = sub.add_parser(
+        "generate", help="synthetic B2B accounts, people, opportunities, events",
+        description="Write synthetic B2B data (Faker, seeded: the same seed gives the same "
+                    "bytes) as CDP entities, SFMC rows or Marketo seed leads.")
     gen.add_argument("--count", type=int, default=1000, help="people (profiles) to generate")
     gen.add_argument("--accounts", type=int, help="accounts (default: one per 20 people)")
     gen.add_argument("--seed", type=int, default=0, help="same seed, same bytes")
@@ -288,27 +266,17 @@ def build_parser() -> argparse.ArgumentParser:
                      help="processes rendering chunks (output is the same for any number)")
     gen.set_defaults(func=cmd_generate)
 
-    dock = sub.add_parser("docker", help="run the mocks as a container (docker SDK)")
-    dock.add_argument("action", choices=("up", "down", "status", "logs"))
-    dock.add_argument("--image", default="vendorsim:latest")
-    dock.add_argument("--name", default="vendorsim", help="container name")
-    dock.add_argument("--build", action="store_true",
-                      help="build the image first (wheels made here, no network in the build)")
-    dock.add_argument("--base-image", default=os.environ.get("VENDORSIM_BASE_IMAGE",
-                                                             "python:3.11-slim"),
-                      help="any image with python3 and python3-venv")
-    dock.add_argument("--random-ports", action="store_true",
-                      help="publish on free 127.0.0.1 ports instead of 8080-8084")
-    dock.add_argument("--host-network", action="store_true",
-                      help="share the host's network (ports 8080-8084 on 127.0.0.1)")
-    dock.add_argument("--strict", action="store_true")
-    dock.add_argument("--no-limits", action="store_true")
-    dock.add_argument("--clock", choices=("real", "virtual"), default="real")
-    dock.add_argument("--tail", type=int, default=100, help="log lines (logs)")
-    dock.set_defaults(func=cmd_docker)
+    from vendorsim.simulator import cli_docker
 
-    run = sub.add_parser("run", help="replay a scenario against the in-process mocks (or a "
-                                     "running vendorsim with --target)")
+    cli_docker.add_parser(sub)
+
+    run = sub.add_parser(
+        "run", help="replay a scenario against the in-process mocks (or a running vendorsim "
+                    "with --target)",
+        description="Replay a scenario file on a virtual clock: the CDP's dataflows and "
+                    "sources against the mocks; prints what each vendor holds and PASS/FAIL "
+                    "per expectation. Exit 0: all passed; 1: an expectation failed; 2: the "
+                    "scenario or the target is unusable.")
     run.add_argument("scenario", help="scenario YAML file")
     run.add_argument("--target", metavar="URL",
                      help="a running vendorsim's host-routed URL (vendorsim serve, a container),"
@@ -316,14 +284,25 @@ def build_parser() -> argparse.ArgumentParser:
                           "one waited on")
     run.add_argument("--json", help="also write the report as JSON to this file")
     run.add_argument("--html", help="also write the report as an HTML page with a timeline")
+    run.add_argument("--debug", action="store_true",
+                     help="show the Python traceback of an internal error")
     run.set_defaults(func=cmd_run)
 
-    check = sub.add_parser("check", help="validate scenario files (file:line errors)")
+    check = sub.add_parser(
+        "check", help="validate scenario files (file:line errors)",
+        description="Validate scenario files without running them: every problem as "
+                    "file:line: message; how to fix. Exit 2 when any file has a problem.")
     check.add_argument("files", nargs="*", help="scenario YAML files")
-    check.add_argument("--schema", action="store_true", help="print the JSON Schema")
+    check.add_argument("--schema", action="store_true",
+                       help="print the scenario files' JSON Schema instead")
+    check.add_argument("--debug", action="store_true",
+                       help="show the Python traceback of an internal error")
     check.set_defaults(func=cmd_check)
 
-    demo = sub.add_parser("demo", help="walk through the Marketo mock in-process")
+    demo = sub.add_parser(
+        "demo", help="walk through the Marketo mock in-process",
+        description="A CDP-like sync against the embedded Marketo mock on a virtual clock: "
+                    "token, upserts, a static list, a burst into the rate limit, the journal.")
     demo.set_defaults(func=cmd_demo)
     return parser
 
@@ -335,6 +314,15 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `vendorsim ... | head` closed our output: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:
+        print("vendorsim: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug of ours: one line, the traceback on request
+        if getattr(args, "debug", False):
+            raise
+        print(f"vendorsim {args.command}: internal error: {type(exc).__name__}: {exc} "
+              "(rerun with --debug for the traceback, and please report it)", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -83,6 +83,18 @@ def test_version_from_python_and_the_command(tmp_path: Path) -> None:
     assert command.stdout.strip() == f"vendorsim {vendorsim.__version__}"
 
 
+def test_every_command_line_option_has_help() -> None:
+    from vendorsim.simulator.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    for name, sub in commands.items():
+        assert sub.description, f"vendorsim {name} has no description"
+        for action in sub._actions:
+            if action.dest != "help":
+                assert action.help, f"vendorsim {name} {action.option_strings or action.dest}"
+
+
 def _packages_on_disk() -> set[str]:
     found = {"vendorsim"}
     for folder in ("mocks", "simulator"):

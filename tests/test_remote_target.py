@@ -43,7 +43,22 @@ def test_vendorsim_run_target_finds_the_vendor_ports(vendorsim_server: ServerRun
     assert len(leads) >= 4
 
 
-def test_a_target_that_is_not_vendorsim_is_refused(capsys: pytest.CaptureFixture) -> None:
+def test_an_unreachable_target_is_one_line_and_exit_2(capsys: pytest.CaptureFixture) -> None:
     demo = next(p for p in SCENARIOS if p.stem == "demo")
     assert vendorsim(["run", str(demo), "--target", "http://127.0.0.1:9"]) == 2
-    assert "is not a vendorsim server" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "cannot reach http://127.0.0.1:9" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_target_behind_other_ports_is_reached_through_the_given_one(
+        vendorsim_server: ServerRunner, capsys: pytest.CaptureFixture) -> None:
+    """As behind `vendorsim docker up --random-ports`: the health answer names ports the
+    client cannot use (here: another host name), so every vendor goes through the given port
+    under /{vendor}/."""
+    given = vendorsim_server.urls["cloud"].replace("127.0.0.1", "localhost")
+    found = RemoteVendors.discover(given)
+    assert found.urls["marketo"] == f"{given}/marketo"
+    demo = next(p for p in SCENARIOS if p.stem == "demo")
+    assert vendorsim(["run", str(demo), "--target", given]) == 0
+    assert "FAIL" not in capsys.readouterr().out

@@ -121,7 +121,7 @@ class InProcessVendors(Vendors):
                                                state=state)
 
     def add_fault(self, spec: dict) -> None:
-        self.cloud.add_fault(**spec)
+        self.cloud.faults.add(spec)
 
     def add_api_token(self, client_id: str, token: str) -> None:
         self.cloud.service("demandbase").add_api_token(client_id, token)  # type: ignore
@@ -156,18 +156,28 @@ class RemoteVendors(Vendors):
 
     @classmethod
     def discover(cls, url: str) -> RemoteVendors:
-        """From the host-routed URL alone: the server's health answer lists its ports."""
+        """From the host-routed URL alone. The server's health answer lists its per-vendor
+        ports as it sees them; when that is not the address we were given (a container's
+        published ports, a proxy), every vendor is reached through the given port instead,
+        under `/{vendor}/` (the host-routed port serves both forms)."""
+        url = url.rstrip("/")
         try:
-            health = new_session().get(f"{url.rstrip('/')}/__admin/health", timeout=10)
+            health = new_session().get(f"{url}/__admin/health", timeout=10)
             body = health.json()
-        except (requests.RequestException, ValueError) as exc:
-            raise TargetError(f"{url} is not a vendorsim server: {exc}") from None
+        except requests.RequestException as exc:
+            raise TargetError(f"cannot reach {url}: {short_error(exc)}") from None
+        except ValueError:
+            raise TargetError(f"{url} answered HTTP {health.status_code} without JSON: is it a "
+                              "vendorsim server?") from None
+        if not isinstance(body, dict) or body.get("status") != "ok":
+            raise TargetError(f"{url}/__admin/health is not a vendorsim health answer")
         urls = body.get("urls") or {}
-        missing = sorted(set(VENDOR_HOSTS) - set(urls))
+        missing = sorted(set(VENDOR_HOSTS) - set(body.get("vendors") or []))
         if missing:
-            raise TargetError(f"{url} does not list per-vendor ports for {missing}; start it "
-                              "with `vendorsim serve` (per-vendor ports on)")
-        return cls(urls)
+            raise TargetError(f"{url} does not serve {missing}")
+        if urls.get("cloud", "").rstrip("/") == url and set(VENDOR_HOSTS) <= set(urls):
+            return cls(urls)
+        return cls({"cloud": url, **{vendor: f"{url}/{vendor}" for vendor in VENDOR_HOSTS}})
 
     def __enter__(self) -> RemoteVendors:
         self._admin("POST", "/reset")
@@ -179,8 +189,12 @@ class RemoteVendors(Vendors):
         if json is not None:  # scenario values may hold datetimes (YAML timestamps)
             kwargs["data"] = dumps(json, default=_iso)
             kwargs["headers"] = {"Content-Type": "application/json"}
-        response = self.http.request(method, f"{self.urls[vendor]}/__admin{path}",
-                                     timeout=60, **kwargs)
+        try:
+            response = self.http.request(method, f"{self.urls[vendor]}/__admin{path}",
+                                         timeout=60, **kwargs)
+        except requests.RequestException as exc:
+            raise TargetError(f"{self.urls[vendor]} stopped answering: {short_error(exc)}"
+                              ) from None
         if response.status_code >= 400:
             raise TargetError(f"{method} {vendor} /__admin{path}: {response.status_code} "
                               f"{response.text[:300]}")
@@ -260,6 +274,15 @@ class RemoteVendors(Vendors):
 
     def journal(self) -> list[dict]:
         return self._admin("GET", "/journal")["requests"]
+
+
+def short_error(exc: Exception) -> str:
+    """The last, most specific line of a requests error (no nested reprs)."""
+    text = str(exc)
+    for marker in ("Failed to establish a new connection: ", "Caused by "):
+        if marker in text:
+            text = text.split(marker, 1)[1]
+    return text.strip("')( ")[:200]
 
 
 def _iso(value: object) -> str:
