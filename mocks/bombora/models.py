@@ -73,7 +73,8 @@ class BomboraClient:
         if not isinstance(name, str) or not name.strip():
             raise problem(422, "metadata.name is required")
         spec = body.get("specification") if isinstance(body.get("specification"), dict) else {}
-        if kind == "Derived" and spec.get("parentId") not in self.lists:
+        parent = spec.get("parentId")
+        if kind == "Derived" and (not isinstance(parent, str) or parent not in self.lists):
             raise problem(422, "A Derived list needs specification.parentId of an existing list")
         with self.lock:
             if self._by_name(name) is not None:

@@ -17,6 +17,7 @@ import uuid
 from flask import Flask, Response, g, request
 
 from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
+from vendorsim.mocks.core.bodies import BadBody, parse_json
 from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
 from vendorsim.mocks.core.service import Tenant
 
@@ -114,6 +115,6 @@ def _body() -> object:
     if request.mimetype != "application/json":
         raise problem(400, "Content-Type must be application/json")
     try:
-        return json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        raise problem(400, "The request body is not valid JSON") from None
+        return parse_json(data)
+    except BadBody as exc:
+        raise problem(400, f"The request body is not acceptable: {exc}") from None

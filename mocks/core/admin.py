@@ -1,18 +1,30 @@
 """The admin API under `/__admin/`, served on every vendor host (WireMock's convention).
 
 On a vendor host it acts on that vendor; on the cloud's own address (no vendor Host) it acts
-on every vendor. Errors are plain `{"error": "..."}` with 400/404/409: the admin API is
-vendorsim's own, not a vendor's.
+on every vendor. Errors are plain `{"error": "..."}` with 400/403/404/409: the admin API is
+vendorsim's own, not a vendor's, so even on Marketo's host a bad admin call is never a 611.
+
+Every body is typed and bounded before anything changes, and every write is all or nothing.
+Writes refuse cross-site requests (a web page in the user's browser must not reset the mocks):
+a request carrying an `Origin` other than the server's own is refused with 403, and a write
+with a body must declare `Content-Type: application/json` (which a cross-site form cannot).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from flask import Blueprint, jsonify, request
+from werkzeug.exceptions import HTTPException
 
+from .bodies import BadBody, parse_json, whole_number
 from .faults import FaultSpecError
 from .service import VendorService
+
+log = logging.getLogger("vendorsim.admin")
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 if TYPE_CHECKING:
     from vendorsim.mocks.cloud import Cloud
@@ -26,10 +38,29 @@ class AdminError(Exception):
 
 
 def _body() -> dict:
-    data = request.get_json(silent=True) if request.get_data() else {}
-    if not isinstance(data, dict):
+    data = request.get_data()
+    if not data:
+        return {}
+    try:
+        value = parse_json(data)
+    except BadBody as exc:
+        raise AdminError(400, f"the body is not acceptable JSON: {exc}") from None
+    if not isinstance(value, dict):
         raise AdminError(400, "expected a JSON object body")
-    return data
+    return value
+
+
+def _refuse_cross_site() -> None:
+    """403 for a write from another origin; 415 for a write whose body is not JSON."""
+    if request.method not in WRITES:
+        return
+    origin = request.headers.get("Origin")
+    if origin is not None and urlsplit(origin).netloc.lower() != request.host.lower():
+        raise AdminError(403, f"cross-site admin request from {origin[:100]} refused: the "
+                              "admin API takes writes from its own origin or non-browser "
+                              "clients only")
+    if request.content_length and request.mimetype != "application/json":
+        raise AdminError(415, "admin writes with a body need Content-Type: application/json")
 
 
 def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
@@ -39,9 +70,22 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
     vendor = service.name if service else None
     services = [service] if service else list(cloud.services.values())
 
+    @bp.before_request
+    def _guard() -> None:
+        _refuse_cross_site()
+
     @bp.errorhandler(AdminError)
     def _admin_error(exc: AdminError):
         return jsonify(error=exc.message), exc.status
+
+    @bp.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        return jsonify(error=exc.description), exc.code or 400
+
+    @bp.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("vendorsim admin: unexpected error")
+        return jsonify(error=f"internal error in the admin API: {type(exc).__name__}"), 500
 
     def tenant_of(tenant_id: str):
         if service is None:
@@ -78,30 +122,41 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
 
     @bp.put("/state")
     def put_state():
+        """All or nothing across vendors and tenants: every part is checked and built aside
+        before any is swapped in."""
         data = _body()
+        if service is not None:
+            parts = {service.name: data}
+        else:
+            parts = data.get("vendors")
+            if not isinstance(parts, dict):
+                raise AdminError(400, "expected {'vendors': {name: snapshot}}")
+            unknown = sorted(set(parts) - set(cloud.services))
+            if unknown:
+                raise AdminError(400, f"state not restored: unknown vendor(s) {unknown}")
         try:
-            if service is not None:
-                restored = {service.name: service.restore(data)}
-            else:
-                vendors = data.get("vendors")
-                if not isinstance(vendors, dict):
-                    raise AdminError(400, "expected {'vendors': {name: snapshot}}")
-                restored = {name: cloud.service(name).restore(snap)
-                            for name, snap in vendors.items()}
+            commits = {name: cloud.service(name).prepare_restore(snap)
+                       for name, snap in parts.items()}
         except (ValueError, KeyError, TypeError) as exc:
             raise AdminError(400, f"state not restored: {exc}") from None
-        return jsonify(restored=restored)
+        return jsonify(restored={name: commit() for name, commit in commits.items()})
 
     @bp.get("/journal")
     def journal():
         args = request.args
+        numbers = {}
+        for name, low, high in (("status", 100, 599), ("limit", 1, 10**7)):
+            if name in args:
+                numbers[name] = whole_number(args[name], low, high)
+                if numbers[name] is None:
+                    raise AdminError(400, f"bad journal filter: {name} is a whole number "
+                                          f"from {low} to {high}")
         try:
             entries = cloud.journal.entries(
                 vendor=vendor or args.get("vendor"), tenant=args.get("tenant"),
                 method=args.get("method"), path=args.get("path"),
-                status=int(args["status"]) if "status" in args else None,
-                code=args.get("code"), since=args.get("since"), until=args.get("until"),
-                limit=int(args["limit"]) if "limit" in args else None)
+                status=numbers.get("status"), code=args.get("code"),
+                since=args.get("since"), until=args.get("until"), limit=numbers.get("limit"))
         except ValueError as exc:
             raise AdminError(400, f"bad journal filter: {exc}") from None
         return jsonify(count=len(entries), requests=[e.to_dict() for e in entries])
@@ -146,11 +201,13 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
     def advance():
         if not cloud.clock.virtual:
             raise AdminError(409, "the clock is real; start with a virtual clock to move it")
+        seconds = _body().get("seconds", 0)
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+            raise AdminError(400, "expected {'seconds': a number of seconds}")
         try:
-            seconds = float(_body().get("seconds", 0))
-            cloud.clock.advance(seconds)  # type: ignore[attr-defined]
-        except (TypeError, ValueError) as exc:
-            raise AdminError(400, f"seconds must be a non-negative number: {exc}") from None
+            cloud.clock.advance(float(seconds))  # type: ignore[attr-defined]
+        except ValueError as exc:
+            raise AdminError(400, f"clock not moved: {exc}") from None
         return jsonify(cloud.clock.describe())
 
     @bp.post("/clock/set")
@@ -173,11 +230,13 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
         if service is None:
             raise AdminError(404, "create tenants on a vendor host")
         data = _body()
-        tenant_id = data.get("id")
-        if not isinstance(tenant_id, str) or not tenant_id:
+        unknown = set(data) - {"id", "credentials", "limits", "state"}
+        if unknown:
+            raise AdminError(400, f"unknown tenant field(s): {', '.join(sorted(unknown))}")
+        if "id" not in data:
             raise AdminError(400, "a tenant needs an 'id' (Marketo: the Munchkin ID)")
         try:
-            tenant = service.seed_tenant(tenant_id, credentials=data.get("credentials"),
+            tenant = service.seed_tenant(data["id"], credentials=data.get("credentials"),
                                          limits=data.get("limits"), state=data.get("state"))
         except (ValueError, KeyError, TypeError) as exc:
             raise AdminError(400, f"tenant not seeded: {exc}") from None
@@ -192,7 +251,7 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
         tenant = tenant_of(tenant_id)
         try:
             tenant.backend.seed(_body())
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise AdminError(400, f"seed refused: {exc}") from None
         return jsonify(seeded=tenant.id)
 
@@ -202,7 +261,7 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
         try:
             service.seed_tenant(tenant_id, credentials=[_body()])  # type: ignore[union-attr]
         except ValueError as exc:
-            raise AdminError(400, str(exc)) from None
+            raise AdminError(400, f"credential not added: {exc}") from None
         return jsonify(added=True), 201
 
     @bp.post("/tenants/<tenant_id>/api-tokens")
@@ -212,9 +271,12 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
         if adder is None:
             raise AdminError(404, "this vendor has no personal API tokens")
         token = _body().get("token")
-        if not isinstance(token, str) or not token:
-            raise AdminError(400, "expected {'token': '<the API token>'}")
-        adder(tenant_id, token)
+        if not isinstance(token, str) or not 8 <= len(token) <= 2000 or not token.isprintable():
+            raise AdminError(400, "expected {'token': '<the API token>'} (8-2000 characters)")
+        try:
+            adder(service.check_tenant_id(tenant_id), token)  # type: ignore[union-attr]
+        except ValueError as exc:
+            raise AdminError(400, str(exc)) from None
         return jsonify(added=True), 201
 
     @bp.put("/tenants/<tenant_id>/limits")

@@ -29,21 +29,34 @@ class Credential:
     scopes: frozenset[str] | None = None  # OAuth scopes where the vendor has them
 
     @classmethod
-    def from_dict(cls, data: dict) -> Credential:
-        try:
-            client_id = str(data["client_id"])
-            client_secret = str(data["client_secret"])
-        except KeyError as exc:
-            raise ValueError(f"credential needs {exc.args[0]!r}") from None
-        partitions = data.get("partitions")
-        scopes = data.get("scopes")
+    def from_dict(cls, data: object) -> Credential:
+        """A credential from JSON; ValueError naming what is wrong."""
+        if not isinstance(data, dict):
+            raise ValueError("a credential is an object {client_id, client_secret, ...}")
+        unknown = set(data) - {"client_id", "client_secret", "user", "permissions",
+                               "partitions", "scopes"}
+        if unknown:
+            raise ValueError(f"unknown credential field(s): {', '.join(sorted(unknown))}")
+        client_id, client_secret = data.get("client_id"), data.get("client_secret")
+        for name, value in (("client_id", client_id), ("client_secret", client_secret)):
+            if not isinstance(value, str) or not 0 < len(value) <= 500:
+                raise ValueError(f"credential needs {name!r}: a string of 1-500 characters")
+        user = data.get("user", cls.user)
+        if not isinstance(user, str) or len(user) > 500:
+            raise ValueError("credential user is a string (the API user's email)")
+        permissions = _names(data.get("permissions", sorted(ALL_PERMISSIONS)), "permissions")
+        unknown_permissions = permissions - ALL_PERMISSIONS
+        if unknown_permissions:
+            raise ValueError(f"unknown permission(s) {sorted(unknown_permissions)}: choose "
+                             f"from {sorted(ALL_PERMISSIONS)}")
+        partitions, scopes = data.get("partitions"), data.get("scopes")
         return cls(
-            client_id=client_id,
-            client_secret=client_secret,
-            user=str(data.get("user", cls.user)),
-            permissions=frozenset(data.get("permissions", ALL_PERMISSIONS)),
-            partitions=None if partitions is None else frozenset(partitions),
-            scopes=None if scopes is None else frozenset(scopes),
+            client_id=client_id,  # type: ignore[arg-type]
+            client_secret=client_secret,  # type: ignore[arg-type]
+            user=user,
+            permissions=permissions,
+            partitions=None if partitions is None else _names(partitions, "partitions"),
+            scopes=None if scopes is None else _names(scopes, "scopes"),
         )
 
     def to_dict(self) -> dict:
@@ -55,6 +68,12 @@ class Credential:
             "partitions": None if self.partitions is None else sorted(self.partitions),
             "scopes": None if self.scopes is None else sorted(self.scopes),
         }
+
+
+def _names(value: object, what: str) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError(f"credential {what} is a list of names")
+    return frozenset(value)
 
 
 def bearer_value(authorization: str) -> str:

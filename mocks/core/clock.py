@@ -54,9 +54,11 @@ class VirtualClock(Clock):
         return self._now
 
     def advance(self, seconds: float) -> float:
-        if seconds < 0:
-            raise ValueError("a clock cannot be advanced by a negative amount")
+        if not 0 <= seconds < 100 * 365 * 86400:  # also refuses NaN
+            raise ValueError("a clock moves forward by 0 to 100 years")
         with self._lock:
+            if self._now + seconds >= LATEST:
+                raise ValueError("the clock cannot pass 2200-01-01")
             self._now += seconds
             return self._now
 
@@ -70,14 +72,26 @@ class VirtualClock(Clock):
             self.advance(seconds)
 
 
+EARLIEST = 0.0  # 1970-01-01: times a vendor's state can hold
+LATEST = 7_258_118_400.0  # 2200-01-01 (later dates overflow tokens, quotas and renderings)
+
+
 def _to_epoch(when: datetime | float | str) -> float:
+    """Seconds since the epoch of an ISO string, a datetime or a number, within
+    [1970, 2200); ValueError for anything else."""
     if isinstance(when, str):
         when = datetime.fromisoformat(when.replace("Z", "+00:00"))
     if isinstance(when, datetime):
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
-        return when.timestamp()
-    return float(when)
+        epoch = when.timestamp()
+    elif isinstance(when, int | float) and not isinstance(when, bool):
+        epoch = float(when)
+    else:
+        raise ValueError(f"expected an ISO-8601 time or epoch seconds, got {when!r:.60}")
+    if not EARLIEST <= epoch < LATEST:  # also refuses NaN
+        raise ValueError("times must fall between 1970-01-01 and 2200-01-01")
+    return epoch
 
 
 def make_clock(kind: str | Clock | None) -> Clock:

@@ -12,12 +12,71 @@ import random
 import re
 import threading
 from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+)
 
 from .clock import Clock, parse_time
 
 
 class FaultSpecError(ValueError):
     """A fault rule that cannot be understood; the admin API answers 400 with the message."""
+
+
+Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+Seconds = Annotated[float, Field(ge=0.0, le=10 * 365 * 86400.0, allow_inf_nan=False)]
+Time = StrictStr | Annotated[float, Field(allow_inf_nan=False)]
+
+
+class FaultSpec(BaseModel):
+    """What a fault rule may say (admin API, `Cloud.add_fault`, scenario files)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    vendor: Literal["marketo", "sfmc", "bombora", "demandbase"] | None = None
+    tenant: Annotated[StrictStr, Field(min_length=1, max_length=100)] | None = None
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS",
+                    "get", "post", "put", "patch", "delete", "head", "options"] | None = None
+    path: Annotated[StrictStr, Field(max_length=500)] | None = None
+    error_code: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9_.-]{1,20}$")] | StrictInt \
+        | None = None
+    status: Annotated[StrictInt, Field(ge=100, le=599)] | None = None
+    latency: Seconds = 0.0
+    drop: Share = 0.0
+    message: Annotated[StrictStr, Field(max_length=2000)] | None = None
+    times: Annotated[StrictInt, Field(ge=1, le=10**9)] | None = None
+    start: Time | None = None
+    end: Time | None = None
+    duration: Annotated[Seconds, Field(gt=0)] | None = None
+    within: Annotated[Seconds, Field(gt=0)] | None = None
+    probability: Share = 1.0
+    seed: Annotated[StrictInt, Field(ge=-(2**63), le=2**63 - 1)] | None = None
+
+    @field_validator("error_code")
+    @classmethod
+    def _code_text(cls, value: object) -> object:
+        return str(value) if value is not None else None
+
+
+def plain_errors(exc: ValidationError, what: str) -> str:
+    """A pydantic error as a person reads it: `fault field 'tenant': ...; ...`."""
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"] if not str(p).startswith(("function-",
+                                                                                "constrained")))
+        text = error["msg"]
+        if error["type"] == "extra_forbidden":
+            text = "not a setting here (check its spelling)"
+        parts.append(f"{what} field '{where}': {text}" if where else f"{what}: {text}")
+    return "; ".join(dict.fromkeys(parts))
 
 
 @dataclass
@@ -97,35 +156,29 @@ class FaultPlan:
         self._rules: list[FaultRule] = []
         self._ids = itertools.count(1)
 
-    def add(self, spec: dict) -> FaultRule:
-        spec = dict(spec)
-        allowed = set(FaultRule.__dataclass_fields__) - {"id", "fired", "_pattern", "_random"}
-        allowed |= {"duration", "within"}
-        unknown = set(spec) - allowed
-        if unknown:
-            raise FaultSpecError(f"unknown fault field(s): {', '.join(sorted(unknown))}")
+    def add(self, spec: object) -> FaultRule:
+        """Validate a fault spec (FaultSpec) and start the rule; FaultSpecError says what is
+        wrong in plain words."""
+        if not isinstance(spec, dict):
+            raise FaultSpecError("a fault is an object, e.g. {\"error_code\": \"606\", "
+                                 "\"times\": 3}")
+        try:
+            checked = FaultSpec.model_validate(spec).model_dump(exclude_none=True)
+        except ValidationError as exc:
+            raise FaultSpecError(plain_errors(exc, "fault")) from None
         now = self.clock.now()
         try:
-            if "start" in spec and spec["start"] is not None:
-                spec["start"] = parse_time(spec["start"])
-            if "end" in spec and spec["end"] is not None:
-                spec["end"] = parse_time(spec["end"])
-            duration = spec.pop("duration", None) or spec.pop("within", None)
+            for key in ("start", "end"):
+                if key in checked:
+                    checked[key] = parse_time(checked[key])
+            duration = checked.pop("duration", None) or checked.pop("within", None)
             if duration is not None:
-                spec.setdefault("start", now)
-                spec["end"] = spec["start"] + float(duration)
-            if spec.get("error_code") is not None:
-                spec["error_code"] = str(spec["error_code"])
-            for key, kind in (("status", int), ("times", int), ("seed", int)):
-                if spec.get(key) is not None:
-                    spec[key] = kind(spec[key])
-            for key in ("latency", "probability", "drop"):
-                if spec.get(key) is not None:
-                    spec[key] = float(spec[key])
-        except (TypeError, ValueError) as exc:
-            raise FaultSpecError(f"bad fault value: {exc}") from None
+                checked.setdefault("start", now)
+                checked["end"] = checked["start"] + duration
+        except ValueError as exc:
+            raise FaultSpecError(f"fault start/end: {exc}") from None
         with self._lock:
-            rule = FaultRule(id=next(self._ids), **spec)
+            rule = FaultRule(id=next(self._ids), **checked)
             self._rules.append(rule)
         return rule
 

@@ -12,7 +12,7 @@ import threading
 from collections import deque
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .clock import Clock
 
@@ -30,13 +30,43 @@ class LimitConfig:
     max_batch: int = 300
 
     def updated(self, **changes: object) -> LimitConfig:
+        """A copy with these settings changed; ValueError naming each bad one."""
         unknown = set(changes) - set(asdict(self))
         if unknown:
             raise ValueError(f"unknown limit setting(s): {', '.join(sorted(unknown))}")
+        for name, value in changes.items():
+            _check_limit(name, value)
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+_COUNTS = {"window_calls": (1, 10**9, True), "concurrent": (1, 10**6, True),
+           "daily_quota": (0, 10**12, True), "max_batch": (1, 10**7, False)}
+
+
+def _check_limit(name: str, value: object) -> None:
+    if name == "enabled":
+        if not isinstance(value, bool):
+            raise ValueError("enabled is true or false")
+    elif name in _COUNTS:
+        low, high, nullable = _COUNTS[name]
+        if value is None and nullable:
+            return
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"{name} is a whole number from {low} to {high}"
+                             + (" (or null: no limit)" if nullable else ""))
+    elif name == "window_seconds":
+        if isinstance(value, bool) or not isinstance(value, int | float) \
+                or not 0.001 <= value <= 86_400:
+            raise ValueError("window_seconds is a number of seconds from 0.001 to 86400")
+    elif name == "quota_timezone":
+        try:
+            ZoneInfo(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError, ZoneInfoNotFoundError):
+            raise ValueError(f"quota_timezone {value!r:.60} is not an IANA time zone "
+                             "(e.g. America/Chicago)") from None
 
 
 @dataclass

@@ -64,6 +64,9 @@ class Tenant:
     seeded: bool = False  # created explicitly (strict mode knows only these)
 
 
+TENANT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}")
+
+
 class UnknownTenant(LookupError):
     """Strict mode and a tenant nobody seeded."""
 
@@ -147,6 +150,14 @@ class VendorService:
         return None
 
     # -- tenants ---------------------------------------------------------------------
+    def check_tenant_id(self, tenant_id: object) -> str:
+        """The normalised id of a tenant a caller names; ValueError for an unusable one."""
+        if not isinstance(tenant_id, str) or not TENANT_ID.fullmatch(tenant_id):
+            raise ValueError(f"a {self.name} tenant id is 1-100 letters, digits, and . _ - @ : "
+                             f"(e.g. {self.example_tenant or 'my-client-id'}), got "
+                             f"{tenant_id!r:.60}")
+        return self.normalise_tenant(tenant_id)
+
     def tenant(self, tenant_id: str, *, create: bool | None = None) -> Tenant:
         """The tenant, created on first sight in lenient mode; UnknownTenant in strict mode."""
         tenant_id = self.normalise_tenant(tenant_id)
@@ -191,17 +202,33 @@ class VendorService:
         limits: dict | None = None,
         state: dict | None = None,
     ) -> Tenant:
-        """Create (or extend) a tenant explicitly: credentials, limit overrides, model state."""
-        tenant = self.tenant(tenant_id, create=True)
-        tenant.seeded = True
-        for cred in credentials or []:
-            cred = cred if isinstance(cred, Credential) else Credential.from_dict(cred)
-            tenant.credentials[cred.client_id] = cred
-        if limits:
-            self.set_limits(tenant.id, limits)
-        if state:
-            tenant.backend.seed(state)
-        return tenant
+        """Create (or extend) a tenant explicitly: credentials, limit overrides, model state.
+        All or nothing: everything is checked (the state seeded into a copy) before the
+        tenant is created or changed; ValueError says what is wrong."""
+        tenant_id = self.check_tenant_id(tenant_id)
+        if credentials is not None and not isinstance(credentials, list):
+            raise ValueError("credentials is a list of {client_id, client_secret, ...}")
+        creds = [c if isinstance(c, Credential) else Credential.from_dict(c)
+                 for c in credentials or []]
+        if limits is not None and not isinstance(limits, dict):
+            raise ValueError("limits is an object of limit settings")
+        if state is not None and not isinstance(state, dict):
+            raise ValueError("state is an object (the vendor's seed document)")
+        with self._lock:
+            existing = self.find_tenant(tenant_id)
+            config = (existing.limiter.config if existing else self.default_limits
+                      ).updated(**(limits or {}))
+            backend = existing.backend if existing else self.new_backend(tenant_id)
+            if state:
+                backend.seed(state)  # atomic: a bad document leaves the backend as it was
+            tenant = existing or Tenant(tenant_id, backend, TenantLimiter(config, self.clock))
+            self._tenants[tenant_id] = tenant
+            tenant.seeded = True
+            tenant.credentials.update({c.client_id: c for c in creds})
+            if limits:
+                self.limit_overrides.setdefault(tenant_id, {}).update(limits)
+                tenant.limiter.config = config
+            return tenant
 
     def set_limits(self, tenant_id: str, changes: dict) -> LimitConfig:
         tenant = self.tenant(tenant_id, create=True)
@@ -220,12 +247,12 @@ class VendorService:
 
     def authenticate(self, tenant_id: str, client_id: str, secret: str) -> Credential | None:
         """The credential behind an id/secret pair, or None when the vendor would refuse it."""
-        try:
-            tenant = self.tenant(tenant_id)
-        except UnknownTenant:
-            return None
         if not client_id or not secret:
             return None
+        tenant = self.find_tenant(tenant_id)  # a refused call must not create a tenant
+        if tenant is None:
+            return None if self.strict else Credential(client_id=client_id,
+                                                       client_secret=secret)
         known = tenant.credentials.get(client_id)
         if known is not None:
             return known if known.client_secret == secret else None
@@ -265,28 +292,47 @@ class VendorService:
         }
 
     def restore(self, data: dict) -> list[str]:
-        """Replace the state of the tenants named in a snapshot; others are left alone."""
-        tenants = data.get("tenants")
+        """Replace the state of the tenants named in a snapshot; others are left alone.
+        All or nothing (ValueError, nothing changed): see `prepare_restore`."""
+        return self.prepare_restore(data)()
+
+    def prepare_restore(self, data: object) -> Callable[[], list[str]]:
+        """Check a snapshot whole, building every tenant's new backend aside; return the
+        commit that swaps them in. The admin API prepares every vendor before committing
+        any, so a bad second vendor or tenant leaves the first untouched."""
+        tenants = data.get("tenants") if isinstance(data, dict) else None
         if not isinstance(tenants, dict):
             raise ValueError("a snapshot needs a 'tenants' object keyed by tenant id")
-        restored = []
-        for tenant_id, body in tenants.items():
+        prepared = []
+        for raw_id, body in tenants.items():
+            tenant_id = self.check_tenant_id(raw_id)
             if not isinstance(body, dict):
-                raise ValueError(f"tenant {tenant_id!r}: expected an object")
-            backend = self.new_backend(self.normalise_tenant(tenant_id))
-            backend.restore(body.get("state") or {})  # validate before touching live state
-            creds = [Credential.from_dict(c) for c in body.get("credentials") or []]
-            limits = body.get("limits") or {}
-            self.default_limits.updated(**limits)
+                raise ValueError(f"tenant {raw_id!r}: expected an object")
+            backend = self.new_backend(tenant_id)
+            try:
+                backend.restore(body.get("state") or {})
+                creds = [Credential.from_dict(c) for c in body.get("credentials") or []]
+                limits = body.get("limits") or {}
+                if not isinstance(limits, dict):
+                    raise ValueError("limits is an object")
+                config = self.default_limits.updated(**limits)
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                raise ValueError(f"tenant {raw_id!r}: {exc}") from None
+            prepared.append((tenant_id, backend, creds, limits, config,
+                             bool(body.get("seeded", True))))
+
+        def commit() -> list[str]:
             with self._lock:
-                tenant = self.tenant(tenant_id, create=True)
-                tenant.backend = backend
-                tenant.credentials = {c.client_id: c for c in creds}
-                tenant.seeded = bool(body.get("seeded", True))
-                self.limit_overrides.pop(tenant.id, None)
-                tenant.limiter.config = self.default_limits
-                if limits:
-                    self.set_limits(tenant.id, limits)
-                self.tokens.clear(tenant.id)
-            restored.append(tenant.id)
-        return restored
+                for tenant_id, backend, creds, limits, config, seeded in prepared:
+                    tenant = self.tenant(tenant_id, create=True)
+                    tenant.backend = backend
+                    tenant.credentials = {c.client_id: c for c in creds}
+                    tenant.seeded = seeded
+                    self.limit_overrides.pop(tenant_id, None)
+                    if limits:
+                        self.limit_overrides[tenant_id] = dict(limits)
+                    tenant.limiter.config = config
+                    self.tokens.clear(tenant_id)
+            return [p[0] for p in prepared]
+
+        return commit

@@ -112,7 +112,7 @@ class DemandbaseClient:
         target.updated = now
 
     def remove_accounts(self, target: AccountList, domains: list[str]) -> int:
-        gone = [d for d in domains if d in target.members]
+        gone = [d for d in dict.fromkeys(domains) if d in target.members]
         for domain in gone:
             del target.members[domain]  # the account itself stays in the account database
         target.updated = self.clock.now()
@@ -169,24 +169,29 @@ class DemandbaseClient:
                 job.updated = now
 
     def _finish(self, job: Job) -> None:
+        """Process a job's CSV: rows that do not fit the header (a missing or a surplus
+        column, no domain, no name) fail one by one; a file that is not CSV fails the job."""
         try:
-            rows = list(csv.DictReader(io.StringIO(job.data.decode("utf-8-sig"))))
+            reader = csv.reader(io.StringIO(job.data.decode("utf-8-sig")))
+            header = [c.strip() for c in next(reader, [])]
+            rows = list(reader)
         except (UnicodeDecodeError, csv.Error):
             job.state, job.result = "failed", {"errorMessage": "The data is not UTF-8 CSV"}
             return
         if job.entity_type != "account":
             job.state, job.result = "completed", {"recordsProcessed": len(rows)}
             return
-        columns = {c.strip() for c in (rows[0].keys() if rows else [])}
-        if not rows or not {"accountName", "accountEmailDomain"} <= columns:
+        if not {"accountName", "accountEmailDomain"} <= set(header):
             job.state = "failed"
             job.result = {"errorMessage": "Account imports need accountName and "
                                           "accountEmailDomain columns"}
             return
         good, bad = [], 0
-        for row in rows:
+        for cells in rows:
+            row = dict(zip(header, cells, strict=False))
             domain = normalise_domain(row.get("accountEmailDomain"))
-            if domain is None or not (row.get("accountName") or "").strip():
+            if len(cells) != len(header) or domain is None or \
+                    not (row.get("accountName") or "").strip():
                 bad += 1
                 continue
             good.append({"accountName": row["accountName"].strip(), "domain": domain})

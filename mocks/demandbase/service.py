@@ -8,7 +8,6 @@ no Retry-After), two import jobs at a time.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import uuid
@@ -17,6 +16,7 @@ from flask import Flask, Response, g, request
 
 from vendorsim.mocks.core.auth import Credential
 from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
+from vendorsim.mocks.core.bodies import BadBody, parse_json, whole_number
 from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
 from vendorsim.mocks.core.pipeline import drop_some
 from vendorsim.mocks.core.service import Tenant
@@ -179,13 +179,13 @@ def _body() -> object:
     if not data:
         return None
     try:
-        return json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        raise problem(400, "The request body is not valid JSON") from None
+        return parse_json(data)
+    except BadBody as exc:
+        raise problem(400, f"The request body is not acceptable: {exc}") from None
 
 
 def _int_arg(name: str, default: int) -> int:
-    try:
-        return max(1, int(request.args.get(name, default)))
-    except ValueError:
-        raise problem(400, f"{name} must be a whole number") from None
+    value = whole_number(request.args.get(name, default), 1, 100_000)
+    if value is None:
+        raise problem(400, f"{name} must be a whole number from 1 to 100000")
+    return value

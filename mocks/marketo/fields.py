@@ -6,11 +6,16 @@ the searchable fields listed here, and every written value is checked against it
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from vendorsim.mocks.core.bodies import whole_number
+
 from .errors import RecordError
+
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 TYPES = {
     "string", "text", "email", "phone", "url", "integer", "score", "float", "currency",
@@ -170,7 +175,7 @@ class Schema:
                         and (value.isascii() or name not in self._ascii_only)):
                     clean[name] = value  # the common case: a short string in a text field
                     continue
-            elif kind is int and name in self._int_fields:
+            elif kind is int and name in self._int_fields and INT_MIN <= value <= INT_MAX:
                 clean[name] = value
                 continue
             field = fields.get(name)
@@ -198,24 +203,20 @@ def check_value(field: FieldDef, value: object) -> object:
             raise RecordError(
                 "1003", f"Value for field '{field.name}' exceeds the maximum length {field.length}")
         return value
-    if t in {"integer", "score", "reference"}:
-        if isinstance(value, bool):
-            raise RecordError("1001", value=value, type="integer")
-        if isinstance(value, int):
-            return value
-        if isinstance(value, str) and _INT.fullmatch(value.strip()):
-            return int(value)
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        raise RecordError("1001", value=value, type="integer")
+    if t in {"integer", "score", "reference"}:  # Marketo integers are 32-bit
+        number = whole_number(value, INT_MIN, INT_MAX)
+        if number is None:
+            raise RecordError("1001", value=_shown(value), type="integer")
+        return number
     if t in {"float", "currency", "percent"}:
-        if isinstance(value, bool):
-            raise RecordError("1001", value=value, type=t)
-        if isinstance(value, int | float):
-            return value
-        if isinstance(value, str) and _NUM.fullmatch(value.strip()):
-            return float(value)
-        raise RecordError("1001", value=value, type=t)
+        number = None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number = float(value) if abs(value) < 1e308 else None
+        elif isinstance(value, str) and len(value) < 64 and _NUM.fullmatch(value.strip()):
+            number = float(value)
+        if number is None or not math.isfinite(number):
+            raise RecordError("1001", value=_shown(value), type=t)
+        return value if isinstance(value, int | float) else number
     if t == "boolean":
         if isinstance(value, bool):
             return value
@@ -246,6 +247,11 @@ def check_value(field: FieldDef, value: object) -> object:
             "1003", f"Value for field '{field.name}' exceeds the maximum length {field.length}"
         )
     return text
+
+
+def _shown(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def index_key(value: object) -> object:

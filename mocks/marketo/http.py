@@ -16,6 +16,8 @@ from urllib.parse import parse_qsl
 
 from flask import Response, g, request
 
+from vendorsim.mocks.core.bodies import BadBody, parse_json, whole_number
+
 from .errors import NGINX_PAGE, MarketoError, request_id
 
 MAX_BODY = 1024 * 1024  # 413 above this (vendor-apis.md §1.3)
@@ -100,10 +102,9 @@ def int_param(name: str, default: int, *, low: int = 1, high: int | None = None)
     raw = param(name)
     if raw in (None, ""):
         return default
-    try:
-        value = int(raw)  # type: ignore[arg-type]
-    except ValueError:
-        raise MarketoError("1003", f"Invalid value '{raw}' for parameter '{name}'") from None
+    value = whole_number(raw)
+    if value is None:
+        raise MarketoError("1003", f"Invalid value '{str(raw)[:40]}' for parameter '{name}'")
     if value < low or (high is not None and value > high):
         raise MarketoError("1003", f"Parameter '{name}' must be between {low} and {high}")
     return value
@@ -127,8 +128,8 @@ def json_body(required: bool = True) -> dict | None:
     if request.mimetype != "application/json":
         raise MarketoError("612")
     try:
-        body = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+        body = parse_json(data)
+    except BadBody:
         raise MarketoError("609") from None
     if not isinstance(body, dict):
         raise MarketoError("609")
@@ -162,10 +163,10 @@ def lead_ids(limit: int) -> list[int]:
         g.records = len(raw)
     ids = []
     for value in raw:
-        try:
-            ids.append(int(value))
-        except (TypeError, ValueError):
-            raise MarketoError("1003", f"Invalid lead id '{value}'") from None
+        lead_id = whole_number(value, 1)
+        if lead_id is None:
+            raise MarketoError("1003", f"Invalid lead id '{str(value)[:40]}'")
+        ids.append(lead_id)
     return ids
 
 

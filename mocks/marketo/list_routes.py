@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, Response, g, request
 
+from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.pipeline import drop_some
 
 from . import http
@@ -195,7 +196,7 @@ def _form_only() -> None:
 
 
 def _as_int(value: str, name: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise MarketoError("1003", f"Invalid value '{value}' for parameter '{name}'") from None
+    number = whole_number(value)
+    if number is None:
+        raise MarketoError("1003", f"Invalid value '{value[:40]}' for parameter '{name}'")
+    return number

@@ -6,9 +6,9 @@ Names are unique in the instance (a duplicate answers 709), re-adding a member a
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
+from vendorsim.mocks.core.bodies import BadBody, parse_json, whole_number
 from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
 
 from .errors import DUPLICATE_LIST_MESSAGE, MarketoError, reason
@@ -99,12 +99,14 @@ class StaticListStore:
         if folder_param in (None, ""):
             raise MarketoError("701", what="folder")
         try:
-            spec = json.loads(folder_param) if isinstance(folder_param, str) else folder_param
-            folder_id = int(spec["id"])
-            folder_type = spec.get("type", "Folder")
-        except (ValueError, TypeError, KeyError):
+            spec = parse_json(folder_param) if isinstance(folder_param, str) else folder_param
+        except BadBody:
+            spec = None
+        folder_id = whole_number(spec.get("id"), 1) if isinstance(spec, dict) else None
+        folder_type = spec.get("type", "Folder") if isinstance(spec, dict) else None
+        if folder_id is None:
             raise MarketoError("1003", "Invalid folder: expected {\"id\":N,\"type\":"
-                                       "\"Folder\"|\"Program\"}") from None
+                                       "\"Folder\"|\"Program\"}")
         if folder_type not in ("Folder", "Program"):
             raise MarketoError("1003", f"Invalid folder type '{folder_type}'")
         folder = self.folders.get(folder_id)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import threading
 
 from vendorsim.mocks.core.auth import Credential
+from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
 from vendorsim.mocks.core.service import atomic
 
 from .errors import MarketoError, RecordError, reason
-from .fields import DEFAULT_GET_FIELDS, FieldDef, Schema, index_key
+from .fields import DEFAULT_GET_FIELDS, FieldDef, Schema, check_value, index_key
 from .lists import StaticListStore
 from .records import Lead, Partition, Settings, SyncPlan
 
@@ -77,16 +78,10 @@ class LeadDatabase:
     def find(self, field_name: str, value: object, partition_id: int | None = None) -> list[Lead]:
         """Leads whose field equals value (case-insensitive), optionally in one partition."""
         if field_name == "id":
-            try:
-                lead = self.leads.get(int(value))  # type: ignore[arg-type]
-            except (TypeError, ValueError):
-                return []
+            lead = self.leads.get(whole_number(value))  # type: ignore[arg-type]
             found = [lead] if lead else []
         elif field_name == "leadPartitionId":
-            try:
-                pid = int(value)  # type: ignore[arg-type]
-            except (TypeError, ValueError):
-                return []
+            pid = whole_number(value)
             found = [lead for lead in self.leads.values() if lead.partition_id == pid]
         elif field_name in self._index:
             ids = self._index[field_name].get(index_key(value), ())
@@ -183,6 +178,8 @@ class LeadDatabase:
         key = record.get(plan.lookup_field)
         if key is None or key == "":
             raise RecordError("1002", what=plan.lookup_field)
+        if type(key) is not str:  # looked up as it is stored (12345 is the email "12345")
+            key = check_value(self.schema.fields[plan.lookup_field], key)
         ids = plan.index.get(index_key(key), ()) if plan.index is not None else None
         if ids is not None and len(ids) < 2:  # the common case: one index look-up
             matches = [self.leads[i] for i in ids]

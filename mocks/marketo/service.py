@@ -20,7 +20,7 @@ from vendorsim.mocks.core.auth import bearer_value
 from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
 from vendorsim.mocks.core.pipeline import install_journal
-from vendorsim.mocks.core.service import Tenant, UnknownTenant, VendorService
+from vendorsim.mocks.core.service import Tenant, VendorService
 
 from . import http
 from .errors import MarketoError, message
@@ -112,9 +112,8 @@ class MarketoService(VendorService):
             from_query = bool(value)
         if not value:
             return http.failure("600", message("600"))
-        try:
-            tenant = self.tenant(tenant_id)
-        except UnknownTenant:
+        tenant = self.find_tenant(tenant_id)  # only a token call creates an instance
+        if tenant is None:
             return http.failure("601", message("601"))
         if from_query and tenant.backend.settings.reject_query_token:
             return http.failure("601", message("601"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
+from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.clock import Clock
 from vendorsim.mocks.core.service import atomic
 
@@ -24,6 +25,18 @@ TYPES = ("Text", "Number", "Decimal", "Date", "Boolean", "EmailAddress", "Phone"
 DEFAULT_LENGTH = {"Text": 4000, "EmailAddress": 254, "Phone": 50, "Locale": 5}
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 ASYNC_DELAY = 2.0  # seconds on the clock before an async write is applied
+FIELD_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ ]{0,127}")
+DATE_MIN, DATE_MAX = datetime(1753, 1, 1), datetime(9999, 12, 31, 23, 59, 59)
+
+
+def _bounded(value: object, low: int, high: int, what: str) -> int | None:
+    """An optional whole number setting within [low, high]; ValueError otherwise."""
+    if value is None:
+        return None
+    number = whole_number(value, low, high)
+    if number is None:
+        raise ValueError(f"{what} must be a whole number from {low} to {high}")
+    return number
 
 
 @dataclass
@@ -36,17 +49,27 @@ class Field:
     required: bool = False
 
     @classmethod
-    def from_dict(cls, data: dict) -> Field:
+    def from_dict(cls, data: object) -> Field:
+        if not isinstance(data, dict):
+            raise ValueError("every field is an object with a name and a type")
         name = data.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise ValueError("every field needs a name")
+        if not isinstance(name, str) or not FIELD_NAME.fullmatch(name.strip()):
+            raise ValueError("every field needs a name: letters, digits, spaces and _ "
+                             "(at most 128)")
         kind = data.get("type", data.get("fieldType", "Text"))
         if kind not in TYPES:
             raise ValueError(f"field {name}: type must be one of {', '.join(TYPES)}")
-        primary = bool(data.get("isPrimaryKey", data.get("primaryKey", False)))
-        return cls(name=name, type=kind, length=data.get("length", DEFAULT_LENGTH.get(kind)),
-                   scale=data.get("scale"), primary_key=primary,
-                   required=primary or not data.get("isNullable", True))
+        length = _bounded(data.get("length", DEFAULT_LENGTH.get(kind)), 1, 4000,
+                          f"field {name}: length")
+        scale = _bounded(data.get("scale"), 0, 8, f"field {name}: scale")
+        flags = {key: data.get(key, default) for key, default in (
+            ("isPrimaryKey", data.get("primaryKey", False)), ("isNullable", True))}
+        for key, flag in flags.items():
+            if not isinstance(flag, bool):
+                raise ValueError(f"field {name}: {key} is true or false")
+        primary = flags["isPrimaryKey"]
+        return cls(name=name.strip(), type=kind, length=length, scale=scale,
+                   primary_key=primary, required=primary or not flags["isNullable"])
 
     def to_dict(self, ordinal: int) -> dict:
         return {"name": self.name, "type": self.type, "length": self.length,
@@ -61,18 +84,22 @@ class Field:
                 return None, f"{col}: The value for column [{col}] cannot be empty."
             return None, None
         kind = self.type
-        if kind == "Number":
-            try:
-                if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-                    raise ValueError
-                return int(value), None  # type: ignore[call-overload]
-            except (TypeError, ValueError):
+        if isinstance(value, dict | list):
+            return None, f"{col}: The value for column [{col}] is not a valid value."
+        if kind == "Number":  # SQL Server int
+            number = whole_number(value, -(2**31), 2**31 - 1)
+            if number is None:
                 return None, f"{col}: The value for column [{col}] is not a valid number."
-        if kind == "Decimal":
+            return number, None
+        if kind == "Decimal":  # decimal(18, scale): finite, 18 digits at most
             try:
-                return Decimal(str(value)), None
+                number = Decimal(str(value)) if not isinstance(value, bool | dict | list) \
+                    else None
             except InvalidOperation:
+                number = None
+            if number is None or not number.is_finite() or abs(number.adjusted()) > 18:
                 return None, f"{col}: The value for column [{col}] is not a valid decimal."
+            return number, None
         if kind == "Boolean":
             text = str(value).lower()
             if text in ("true", "1", "yes", "y"):
@@ -86,25 +113,32 @@ class Field:
                 return None, f"{col}: The value for column [{col}] is not a valid date."
             return parsed, None
         text = str(value)
+        if self.length and len(text) > self.length:
+            return None, f"{col}: The value for column [{col}] exceeds the column's maximum length."
         if kind == "EmailAddress" and not EMAIL.fullmatch(text):
             return None, (f"{col}: The value for column [{col}] is not a valid email address. "
                           "Parse error [InvalidEmailAddress]")
-        if self.length and len(text) > self.length:
-            return None, f"{col}: The value for column [{col}] exceeds the column's maximum length."
         return text, None
 
 
 def parse_date(text: str) -> datetime | None:
+    """SFMC's US rendering or ISO-8601, as naive UTC within SQL Server's datetime range
+    (1753-01-01 to 9999-12-31); None when it is not such a date."""
+    value = None
     for fmt in ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y"):
         try:
-            return datetime.strptime(text, fmt)
+            value = datetime.strptime(text, fmt)
+            break
         except ValueError:
             pass
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+    if value is None:
+        try:
+            value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if value.tzinfo:
+                value = value.astimezone(UTC).replace(tzinfo=None)
+        except (ValueError, OverflowError):
+            return None
+    return value if DATE_MIN <= value <= DATE_MAX else None
 
 
 def render(value: object) -> str:
@@ -199,15 +233,24 @@ class SfmcAccount:
     # -- data extensions ---------------------------------------------------------------
     def create(self, spec: dict) -> DataExtension:
         name = spec.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise SfmcError(400, "A data extension needs a name.", 10001)
-        key = str(spec.get("key") or spec.get("customerKey") or name)
+        if not isinstance(name, str) or not name.strip() or len(name) > 200:
+            raise SfmcError(400, "A data extension needs a name (at most 200 characters).",
+                            10001)
+        key = spec.get("key") or spec.get("customerKey") or name
+        if not isinstance(key, str) or len(key) > 200:
+            raise SfmcError(400, "A data extension key is a string of at most 200 characters.",
+                            10001)
+        specs = spec.get("fields") or []
+        if not isinstance(specs, list):
+            raise SfmcError(400, "fields must be an array of field objects.", 10001)
         try:
-            fields = [Field.from_dict(f) for f in spec.get("fields") or []]
-        except (ValueError, AttributeError) as exc:
+            fields = [Field.from_dict(f) for f in specs]
+        except ValueError as exc:
             raise SfmcError(400, str(exc), 10001) from None
         if not fields:
             raise SfmcError(400, "A data extension needs at least one field.", 10001)
+        if len({f.name.lower() for f in fields}) != len(fields):
+            raise SfmcError(400, "Field names must be unique.", 10001)
         with self.lock:
             if key.lower() in self.extensions:
                 raise SfmcError(400, f"A data extension with key '{key}' already exists.", 10001)

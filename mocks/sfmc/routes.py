@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from flask import Flask, Response, g, request
 
 from vendorsim.mocks.core.bearer import json_response
+from vendorsim.mocks.core.bodies import BadBody, parse_json
 
 from . import rowset
 from .errors import SfmcError
@@ -21,9 +21,9 @@ if TYPE_CHECKING:
 def body_json() -> object:
     data = request.get_data(cache=True)
     try:
-        return json.loads(data) if data else None
-    except (ValueError, UnicodeDecodeError):
-        raise SfmcError(400, "Unable to parse the request body as JSON.", 10001) from None
+        return parse_json(data) if data else None
+    except BadBody as exc:
+        raise SfmcError(400, f"Unable to parse the request body as JSON: {exc}", 10001) from None
 
 
 def register(app: Flask, service: SfmcService) -> None:

@@ -13,9 +13,12 @@ from .models import DataExtension, SfmcAccount, render
 
 MAX_PAGE_SIZE = 2500
 TOKEN_TTL = 20 * 60
+MAX_FILTER = 2000  # characters; longer filters are refused before they are parsed
+# a column name is words separated by single spaces: no ambiguity, no backtracking
 CONDITION = re.compile(
-    r"\s*(?P<field>[\w ]+?)\s+(?:(?P<op>eq|ne|gt|lt|ge|le|gte|lte|like)\s+(?P<value>'[^']*'|\S+)"
-    r"|between\s+(?P<low>'[^']*'|\S+)\s+and\s+(?P<high>'[^']*'|\S+))\s*$", re.I)
+    r"\s*(?P<field>\w+(?: \w+)*?)\s+(?:(?P<op>eq|ne|gt|lt|ge|le|gte|lte|like)\s+"
+    r"(?P<value>'[^']*'|\S+)|between\s+(?P<low>'[^']*'|\S+)\s+and\s+(?P<high>'[^']*'|\S+))"
+    r"\s*", re.I)
 
 
 def _literal(raw: str) -> str:
@@ -26,6 +29,8 @@ def parse_filter(de: DataExtension, text: str | None):  # noqa: ANN201 - returns
     """A predicate for `Field eq 'x'`, `Field between 'a' and 'b'` (and ne/gt/lt/ge/le/like)."""
     if not text:
         return lambda row: True
+    if len(text) > MAX_FILTER:
+        raise SfmcError(400, f"Invalid $filter: longer than {MAX_FILTER} characters", 10001)
     m = CONDITION.fullmatch(text)
     if not m:
         raise SfmcError(400, f"Invalid $filter: {text}", 10001)
@@ -37,6 +42,8 @@ def parse_filter(de: DataExtension, text: str | None):  # noqa: ANN201 - returns
         value, problem = column.check(_literal(raw))
         if problem:
             raise SfmcError(400, f"Invalid $filter value: {problem}", 10001)
+        if value is None:
+            raise SfmcError(400, f"Invalid $filter: compare {column.name} with a value", 10001)
         return value
 
     def key(value: object) -> object:

@@ -17,6 +17,7 @@ import uuid
 from flask import Flask, Response, g, request
 
 from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
+from vendorsim.mocks.core.bodies import BadBody, parse_json
 from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
 from vendorsim.mocks.core.service import Tenant
@@ -98,7 +99,10 @@ class SfmcService(BearerService):
 
     def _token(self) -> Response:
         tenant_id = request.environ.get("vendorsim.tenant") or ""
-        body = request.get_json(silent=True) if request.is_json else None
+        try:
+            body = parse_json(request.get_data()) if request.is_json else None
+        except BadBody:
+            body = None
         if not isinstance(body, dict):
             raise oauth_error(400, "invalid_request",
                               "The request body must be JSON with client credentials.")
