@@ -89,7 +89,7 @@ class Cloud:
             environ["PATH_INFO"] = "/" + rest
             return self._prefixed(name)(environ, start_response)
         if self._admin_app is None:
-            app = Flask("vendorsim.cloud")
+            app = Flask("vendorsim.cloud", static_folder=None)
             app.register_blueprint(admin_blueprint(self, None))
             self._admin_app = app
         return self._admin_app.wsgi_app(environ, start_response)

@@ -19,6 +19,7 @@ from flask import Flask, Response, g, request
 from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
 from vendorsim.mocks.core.bodies import BadBody, parse_json
 from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
+from vendorsim.mocks.core.openapi import doc
 from vendorsim.mocks.core.service import Tenant
 
 from .models import BomboraClient, problem
@@ -63,12 +64,16 @@ class BomboraService(BearerService):
             return g.tenant.backend
 
         @app.route(BASE, methods=["GET", "POST"])
+        @doc(body="json", examples=[
+            {"type": "Manual", "metadata": {"name": "M", "description": "d"}},
+            {"type": "Derived", "metadata": {"name": "D"}, "specification": {"parentId": "x"}}])
         def account_lists() -> Response:
             if request.method == "GET":
                 return json_response([x.render() for x in lists().lists.values()])
             return json_response({"id": lists().create(_body()).id})
 
         @app.route(f"{BASE}/<list_id>", methods=["GET", "PUT", "DELETE"])
+        @doc(body="json", examples=[{"metadata": {"name": "N", "description": "d"}}])
         def account_list(list_id: str) -> Response:
             client = lists()
             if request.method == "GET":
@@ -79,6 +84,9 @@ class BomboraService(BearerService):
             return Response(status=204)
 
         @app.route(f"{BASE}/<list_id>/accounts", methods=["POST", "DELETE"])
+        @doc(body="json", examples=[
+            [{"domain": "acme.com"}, {"domain": "globex.com", "id": "g", "attributes": {"a": 1}}],
+            ["acme.com", "globex.com"]])
         def accounts(list_id: str) -> Response:
             client = lists()
             if request.method == "POST":
@@ -90,10 +98,12 @@ class BomboraService(BearerService):
             return Response(status=204)
 
         @app.get(f"{BASE}/<list_id>/accounts/domains")
+        @doc(query=())
         def domains(list_id: str) -> Response:
             target = lists().get(list_id)
             return json_response(sorted(a["domain"] for a in target.accounts.values()))
 
+    @doc(body="json", auth=False)
     def _token(self) -> Response:
         body = _body()
         if not isinstance(body, dict) or not body.get("client_id") or \

@@ -13,14 +13,16 @@ with a body must declare `Content-Type: application/json` (which a cross-site fo
 from __future__ import annotations
 
 import logging
+from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from .bodies import BadBody, parse_json, whole_number
 from .faults import FaultSpecError
+from .openapi import describe, doc
 from .service import VendorService
 
 log = logging.getLogger("vendorsim.admin")
@@ -35,6 +37,17 @@ class AdminError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+def admin_http_error(exc: HTTPException) -> Response | None:
+    """An unknown admin path or method on a vendor's host, answered as the admin API does
+    (JSON) rather than in the vendor's envelope; None for vendor paths."""
+    if not request.path.startswith("/__admin"):
+        return None
+    response = jsonify(error=f"{exc.code} {exc.name}: no admin call {request.method} "
+                             f"{request.path} (see /__admin/openapi.json)")
+    response.status_code = exc.code or 404
+    return response
 
 
 def _body() -> dict:
@@ -95,6 +108,35 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
             raise AdminError(404, f"no {service.name} tenant {tenant_id!r}")
         return found
 
+    described: dict[int, dict] = {}
+
+    @bp.get("/openapi.json")
+    def openapi():
+        """This host's API (the vendor's, then the admin API) as OpenAPI 3."""
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        if id(app) not in described:
+            who = f"vendorsim {service.name} mock" if service else "vendorsim admin API"
+            described[id(app)] = describe(
+                app, title=who, tags={"/__admin": "admin"}, bearer=service is not None,
+                description="Generated from the mock's route table. Vendor errors come back "
+                            "in the vendor's own envelope; admin errors as {\"error\": ...}.")
+        return jsonify(described[id(app)])
+
+    @bp.get("/docs")
+    def docs():
+        """A readable list of this host's operations (no scripts, no CDN)."""
+        spec = openapi().get_json()
+        rows = "".join(
+            f"<tr><td>{escape(m.upper())}</td><td><code>{escape(p)}</code></td>"
+            f"<td>{escape(', '.join(q['name'] for q in op['parameters'] if q['in'] == 'query'))}"
+            f"</td><td>{escape(op['summary'])}</td></tr>"
+            for p, ops in spec["paths"].items() for m, op in ops.items())
+        return (f"<!doctype html><title>{escape(spec['info']['title'])}</title>"
+                f"<h1>{escape(spec['info']['title'])}</h1><p>OpenAPI 3: "
+                f"<a href='openapi.json'>openapi.json</a></p><table border=1 cellpadding=4>"
+                f"<tr><th>method</th><th>path</th><th>query</th><th>what</th></tr>{rows}"
+                "</table>")
+
     @bp.get("/health")
     def health():
         return jsonify(status="ok", vendors=[s.name for s in services],
@@ -102,6 +144,7 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
                        strict=cloud.strict, clock=cloud.clock.describe(), urls=cloud.urls)
 
     @bp.post("/reset")
+    @doc(query=("tenant",))
     def reset():
         tenant = request.args.get("tenant")
         if tenant:
@@ -112,6 +155,7 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
         return jsonify(reset=tenant or vendor or "all")
 
     @bp.get("/state")
+    @doc(query=("tenant",))
     def get_state():
         tenant = request.args.get("tenant")
         if tenant:
@@ -142,6 +186,8 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
         return jsonify(restored={name: commit() for name, commit in commits.items()})
 
     @bp.get("/journal")
+    @doc(query=("vendor", "tenant", "method", "path", "status", "code", "since",
+                "until", "limit"))
     def journal():
         args = request.args
         numbers = {}
@@ -167,6 +213,9 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
         return jsonify(cleared=True)
 
     @bp.post("/faults")
+    @doc(examples=[{"error_code": "606", "times": 3, "path": "leads", "tenant": "123-ABC-456"},
+                   {"status": 503, "duration": 60, "method": "POST"},
+                   {"drop": 0.3, "seed": 7, "vendor": "demandbase"}, {"latency": 2.5}])
     def add_fault():
         spec = _body()
         if vendor:
@@ -198,6 +247,7 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
         return jsonify(cloud.clock.describe())
 
     @bp.post("/clock/advance")
+    @doc(examples=[{"seconds": 30}])
     def advance():
         if not cloud.clock.virtual:
             raise AdminError(409, "the clock is real; start with a virtual clock to move it")
@@ -211,6 +261,7 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
         return jsonify(cloud.clock.describe())
 
     @bp.post("/clock/set")
+    @doc(examples=[{"time": "2026-02-01T00:00:00Z"}])
     def set_clock():
         if not cloud.clock.virtual:
             raise AdminError(409, "the clock is real; start with a virtual clock to set it")
@@ -226,6 +277,11 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
                                 for s in services})
 
     @bp.post("/tenants")
+    @doc(examples=[{"id": "999-FZZ-999", "credentials": [{"client_id": "c", "client_secret": "s",
+                                                          "permissions": ["read"]}],
+                    "limits": {"window_calls": 5, "quota_timezone": "Europe/Paris"},
+                    "state": {"partitions": ["EMEA"], "leads": [{"email": "z@x.example",
+                                                                  "updatedAt": 1700000000}]}}])
     def create_tenant():
         if service is None:
             raise AdminError(404, "create tenants on a vendor host")
@@ -247,6 +303,11 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
         return jsonify(describe_tenant(service, tenant_of(tenant_id)))  # type: ignore[arg-type]
 
     @bp.post("/tenants/<tenant_id>/seed")
+    @doc(examples=[{"leads": [{"email": "s@x.example", "partition": "Default"}],
+                    "lists": [{"name": "S", "members": []}],
+                    "data_extensions": [{"name": "X", "fields": [{"name": "A"}],
+                                         "rows": [{"A": "1"}]}],
+                    "account_lists": [{"name": "A", "domains": ["acme.com"]}]}])
     def seed(tenant_id: str):
         tenant = tenant_of(tenant_id)
         try:
@@ -256,6 +317,7 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
         return jsonify(seeded=tenant.id)
 
     @bp.post("/tenants/<tenant_id>/credentials")
+    @doc(examples=[{"client_id": "c2", "client_secret": "s", "scopes": ["data_extensions_read"]}])
     def add_credentials(tenant_id: str):
         tenant_of(tenant_id)
         try:
@@ -280,6 +342,7 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
         return jsonify(added=True), 201
 
     @bp.put("/tenants/<tenant_id>/limits")
+    @doc(examples=[{"window_calls": 50, "daily_quota": 10, "concurrent": None}])
     def put_limits(tenant_id: str):
         tenant_of(tenant_id)
         try:

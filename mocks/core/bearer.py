@@ -14,7 +14,7 @@ from typing import ClassVar
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from .admin import admin_blueprint
+from .admin import admin_blueprint, admin_http_error
 from .auth import bearer_value
 from .faults import FaultRule
 from .limits import LimitExceeded
@@ -75,7 +75,7 @@ class BearerService(VendorService):
         raise NotImplementedError
 
     def create_app(self) -> Flask:
-        app = Flask(f"vendorsim.{self.name}")
+        app = Flask(f"vendorsim.{self.name}", static_folder=None)
         install_journal(app, self)
         app.before_request(self._before)
         app.register_error_handler(ApiError, self._answer)
@@ -93,6 +93,9 @@ class BearerService(VendorService):
         return json_response(error.body, error.status, error.headers)
 
     def _http_exception(self, exc: HTTPException) -> Response:
+        admin = admin_http_error(exc)
+        if admin is not None:
+            return admin
         if exc.code == 404:
             return self._answer(self.not_found())
         return self._answer(ApiError(exc.code or 400, {"message": exc.description}))

@@ -9,6 +9,8 @@ the account database ("not deleted").
 
 from __future__ import annotations
 
+import base64
+import binascii
 import csv
 import io
 import itertools
@@ -16,7 +18,8 @@ import threading
 from dataclasses import dataclass, field
 
 from vendorsim.mocks.core.bearer import ApiError
-from vendorsim.mocks.core.clock import Clock, iso_utc
+from vendorsim.mocks.core.bodies import whole_number
+from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
 from vendorsim.mocks.core.domains import normalise_domain
 from vendorsim.mocks.core.service import atomic
 
@@ -69,6 +72,36 @@ class Job:
                 "createdAt": iso_utc(self.created), "source": self.source,
                 "activityTypeId": self.activity_type_id, **self.result}
 
+    def to_state(self) -> dict:
+        """Everything needed to go on where the job is (a snapshot round trip is lossless)."""
+        return {**self.render(), "listAction": self.list_action,
+                "data": base64.b64encode(self.data).decode(),
+                "due": iso_utc(self.due) if self.due is not None else None}
+
+    @classmethod
+    def from_state(cls, spec: object) -> Job:
+        if not isinstance(spec, dict):
+            raise ValueError("a job is an object as the snapshot shows it")
+        job_id = whole_number(spec.get("id"), 1)
+        state, entity = spec.get("state"), spec.get("entityType")
+        if job_id is None or state not in JOB_STATES or entity not in ENTITY_TYPES:
+            raise ValueError(f"job {str(spec.get('id'))[:20]}: needs an id, a state of "
+                             f"{JOB_STATES} and an entityType of {ENTITY_TYPES}")
+        action = spec.get("listAction")
+        if action is not None and action not in LIST_ACTIONS:
+            raise ValueError(f"job {job_id}: listAction is one of {LIST_ACTIONS}")
+        result = {k: spec[k] for k in ("recordsProcessed", "recordsFailed", "errorMessage")
+                  if k in spec}
+        try:
+            data = base64.b64decode(str(spec.get("data") or ""), validate=True)
+        except (ValueError, binascii.Error):
+            raise ValueError(f"job {job_id}: data is base64") from None
+        due = spec.get("due")
+        return cls(job_id, str(spec.get("dataImportName") or ""), entity,
+                   str(spec.get("source") or "CSV"), spec.get("activityTypeId"),
+                   parse_time(spec.get("createdAt") or 0), parse_time(spec.get("updatedAt") or 0),
+                   state, action, data, parse_time(due) if due is not None else None, result)
+
 
 class DemandbaseClient:
     def __init__(self, client_id: str, clock: Clock) -> None:
@@ -79,6 +112,13 @@ class DemandbaseClient:
         self.lists: dict[int, AccountList] = {}
         self.jobs: dict[int, Job] = {}
         self._ids = itertools.count(11416)
+
+    def _new_id(self) -> int:
+        """The next id no list or job holds (seeded ones may have taken some)."""
+        while True:
+            candidate = next(self._ids)
+            if candidate not in self.lists and candidate not in self.jobs:
+                return candidate
 
     # -- account lists (modelled) ----------------------------------------------------
     def list_by_name(self, name: str) -> AccountList | None:
@@ -92,9 +132,15 @@ class DemandbaseClient:
             if self.list_by_name(body["name"]) is not None:
                 raise problem(409, f"Account list name '{body['name']}' is already in use")
             now = self.clock.now()
-            created = AccountList(next(self._ids), body["name"],
-                                  str(body.get("description") or ""),
-                                  body.get("dataflowId"), now, now)
+            list_id = whole_number(body.get("id"), 1) if "id" in body else self._new_id()
+            if list_id is None or list_id in self.lists:
+                raise problem(400, "id must be a new whole number")
+            dataflow = body.get("dataflowId")
+            if dataflow is not None and not isinstance(dataflow, str | int):
+                raise problem(400, "dataflowId is a string")
+            created = AccountList(list_id, body["name"][:500],
+                                  str(body.get("description") or "")[:2000],
+                                  dataflow, now, now)
             self.lists[created.id] = created
             return created
 
@@ -134,7 +180,7 @@ class DemandbaseClient:
             if active >= MAX_ACTIVE_JOBS:
                 raise problem(429, f"Max {MAX_ACTIVE_JOBS} jobs are allowed at a time")
             now = self.clock.now()
-            job = Job(next(self._ids), name, entity, str(body.get("source") or "CSV"),
+            job = Job(self._new_id(), name, entity, str(body.get("source") or "CSV"),
                       body.get("activityTypeId"), now, now)
             self.jobs[job.id] = job
             return job
@@ -198,7 +244,7 @@ class DemandbaseClient:
         target = self.list_by_name(job.name) if job.list_action != "noop" else None
         if target is None and job.list_action in ("replace", "insert"):
             now = self.clock.now()
-            target = AccountList(next(self._ids), job.name, "", None, now, now)
+            target = AccountList(self._new_id(), job.name, "", None, now, now)
             self.lists[target.id] = target
         for account in good:
             self.accounts.setdefault(account["domain"], account)
@@ -232,15 +278,25 @@ class DemandbaseClient:
     def snapshot(self) -> dict:
         with self.lock:
             self.advance_jobs()
-            return {"account_lists": [{"name": x.name, "description": x.description,
+            return {"account_lists": [{"id": x.id, "name": x.name, "description": x.description,
                                        "dataflowId": x.dataflow, "domains": sorted(x.members)}
                                       for x in self.lists.values()],
                     "accounts": sorted(self.accounts.values(), key=lambda a: a["domain"]),
-                    "jobs": [j.render() for j in self.jobs.values()]}
+                    "jobs": [j.to_state() for j in self.jobs.values()]}
 
     def restore(self, data: dict) -> None:
         if not isinstance(data, dict):
             raise ValueError("Demandbase state must be an object")
         self.seed(data)
         for account in data.get("accounts") or []:
-            self.accounts[account["domain"]] = dict(account)
+            if not isinstance(account, dict) or normalise_domain(account.get("domain")) is None:
+                raise ValueError("each account is an object with a valid 'domain'")
+            self.accounts[normalise_domain(account["domain"])] = dict(account)
+        jobs = data.get("jobs") or []
+        if not isinstance(jobs, list):
+            raise ValueError("jobs is a list")
+        for spec in jobs:
+            job = Job.from_state(spec)
+            self.jobs[job.id] = job
+        taken = [*self.jobs, *self.lists]
+        self._ids = itertools.count(max([11415, *taken]) + 1)

@@ -18,6 +18,7 @@ from vendorsim.mocks.core.auth import Credential
 from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
 from vendorsim.mocks.core.bodies import BadBody, parse_json, whole_number
 from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
+from vendorsim.mocks.core.openapi import doc
 from vendorsim.mocks.core.pipeline import drop_some
 from vendorsim.mocks.core.service import Tenant
 
@@ -70,11 +71,14 @@ class DemandbaseService(BearerService):
                 raise problem(403, "Forbidden: insufficient privilege")
 
         @app.post("/import/v1/job")
+        @doc(body="json", examples=[
+            {"entityType": "account", "dataImportName": "J", "source": "CSV"}])
         def create_job() -> Response:
             require_write()
             return json_response(client().create_job(_body()).render())
 
         @app.put("/import/v1/job/<int:job_id>/data")
+        @doc(query=("listAction",), body="csv")
         def job_data(job_id: int) -> Response:
             require_write()
             data = request.get_data()
@@ -85,10 +89,12 @@ class DemandbaseService(BearerService):
             return json_response(job.render())
 
         @app.get("/import/v1/job/<int:job_id>")
+        @doc(query=())
         def get_job(job_id: int) -> Response:
             return json_response(client().get_job(job_id).render())
 
         @app.get("/import/v1/jobs")
+        @doc(query=("page", "perPage", "entityType", "state", "sort"))
         def jobs() -> Response:
             c = client()
             with c.lock:
@@ -101,10 +107,12 @@ class DemandbaseService(BearerService):
                                   "data": found[(page - 1) * per_page: page * per_page]})
 
         @app.get("/import/v1/<entity_type>/sources")
+        @doc(query=())
         def sources(entity_type: str) -> Response:
             return json_response({"data": [{"name": "CSV"}, {"name": "API"}]})
 
         @app.route(LISTS, methods=["GET", "POST"])
+        @doc(body="json", examples=[{"name": "L", "description": "d", "dataflowId": "f"}])
         def account_lists() -> Response:
             c = client()
             if request.method == "POST":
@@ -114,10 +122,14 @@ class DemandbaseService(BearerService):
                                   "data": [x.render() for x in c.lists.values()]})
 
         @app.get(f"{LISTS}/<int:list_id>")
+        @doc(query=())
         def account_list(list_id: int) -> Response:
             return json_response(client().get_list(list_id).render())
 
         @app.route(f"{LISTS}/<int:list_id>/accounts", methods=["GET", "POST", "DELETE"])
+        @doc(query=("page", "perPage"), body="json", examples=[
+            {"accounts": [{"accountName": "A", "accountEmailDomain": "a.com"}]},
+            {"domains": ["acme.com", "a.com"]}])
         def list_accounts(list_id: int) -> Response:
             c = client()
             with c.lock:
@@ -137,6 +149,7 @@ class DemandbaseService(BearerService):
                     return json_response({"removed": c.remove_accounts(target, clean)}, 202)
                 return json_response(_add(c, target, body), 202)
 
+    @doc(body="form", auth=False)
     def _token(self) -> Response:
         form = request.form
         if form.get("grant_type", "client_credentials") != "client_credentials" or \

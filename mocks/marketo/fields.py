@@ -58,7 +58,9 @@ class FieldDef:
                 "searchable": self.searchable}
 
     @classmethod
-    def from_dict(cls, data: dict) -> FieldDef:
+    def from_dict(cls, data: object) -> FieldDef:
+        if not isinstance(data, dict):
+            raise ValueError("a custom field is an object {name, dataType, length, searchable}")
         name = data.get("name")
         if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
             raise ValueError(f"custom field needs a name of letters and digits, got {name!r}")
@@ -66,10 +68,18 @@ class FieldDef:
         if data_type not in TYPES:
             raise ValueError(f"field {name}: dataType must be one of {', '.join(sorted(TYPES))}")
         default_len = 255 if data_type in {"string", "email", "phone", "url"} else None
-        return cls(name=name, display_name=str(data.get("displayName", name)),
-                   data_type=data_type, length=data.get("length", default_len),
-                   read_only=bool(data.get("readOnly", False)),
-                   searchable=bool(data.get("searchable", False)))
+        length = data.get("length", default_len)
+        if length is not None and whole_number(length, 1, 65_535) is None:
+            raise ValueError(f"field {name}: length is a whole number from 1 to 65535")
+        display = data.get("displayName", name)
+        if not isinstance(display, str) or len(display) > 255:
+            raise ValueError(f"field {name}: displayName is a string")
+        flags = {k: data.get(k, False) for k in ("readOnly", "searchable")}
+        if not all(isinstance(v, bool) for v in flags.values()):
+            raise ValueError(f"field {name}: readOnly and searchable are true or false")
+        return cls(name=name, display_name=display, data_type=data_type,
+                   length=whole_number(length) if length is not None else None,
+                   read_only=flags["readOnly"], searchable=flags["searchable"])
 
 
 def _f(name: str, display: str, data_type: str = "string", **kw: object) -> FieldDef:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from flask import Flask, Response, g, request
 
 from vendorsim.mocks.core.bodies import whole_number
+from vendorsim.mocks.core.openapi import doc
 from vendorsim.mocks.core.pipeline import drop_some
 
 from . import http
@@ -30,6 +31,7 @@ def register_list_routes(app: Flask, service: MarketoService) -> None:
 
     # -- lead database -------------------------------------------------------------
     @app.get("/rest/v1/lists.json")
+    @doc(query=("id", "name", "programName", "workspaceName", "batchSize", "nextPageToken"))
     def lists() -> Response:
         require("read")
         database = db()
@@ -49,6 +51,7 @@ def register_list_routes(app: Flask, service: MarketoService) -> None:
         return http.ok(page, more=offset + batch < len(found), offset=offset + batch)
 
     @app.get("/rest/v1/lists/<int:list_id>.json")
+    @doc(query=())
     def list_by_id(list_id: int) -> Response:
         require("read")
         database = db()
@@ -56,6 +59,8 @@ def register_list_routes(app: Flask, service: MarketoService) -> None:
             return http.ok([database.lists.get(list_id).render_lead_db()])
 
     @app.route("/rest/v1/lists/<int:list_id>/leads.json", methods=["GET", "POST", "DELETE"])
+    @doc(query=("id", "fields", "batchSize", "nextPageToken", "_method"), body="json",
+         examples=[{"input": [{"id": 1}, {"id": 2}]}])
     def list_members(list_id: int) -> Response:
         database = db()
         if request.method == "GET":
@@ -75,10 +80,12 @@ def register_list_routes(app: Flask, service: MarketoService) -> None:
             return http.ok(database.lists.remove_members(lst, ids, database.leads))
 
     @app.get("/rest/v1/list/<int:list_id>/leads.json")
+    @doc(query=("fields", "batchSize", "nextPageToken"))
     def list_members_legacy(list_id: int) -> Response:
         return _members_page(db(), list_id)
 
     @app.get("/rest/v1/lists/<int:list_id>/leads/ismember.json")
+    @doc(query=("id",))
     def is_member(list_id: int) -> Response:
         require("read")
         database = db()
@@ -97,6 +104,7 @@ def register_list_routes(app: Flask, service: MarketoService) -> None:
 
     # -- asset API -----------------------------------------------------------------
     @app.route("/rest/asset/v1/staticLists.json", methods=["GET", "POST"])
+    @doc(query=("folder", "offset", "maxReturn", "name", "description"), body="form")
     def static_lists() -> Response:
         database = db()
         if request.method == "GET":
@@ -120,6 +128,7 @@ def register_list_routes(app: Flask, service: MarketoService) -> None:
             return http.asset_ok([lst.render_asset()])
 
     @app.route("/rest/asset/v1/staticList/<int:list_id>.json", methods=["GET", "POST"])
+    @doc(query=("name", "description"), body="form")
     def static_list(list_id: int) -> Response:
         database = db()
         with database.lock:
@@ -134,6 +143,7 @@ def register_list_routes(app: Flask, service: MarketoService) -> None:
             return http.asset_ok([lst.render_asset()])
 
     @app.post("/rest/asset/v1/staticList/<int:list_id>/delete.json")
+    @doc(query=())
     def delete_static_list(list_id: int) -> Response:
         require("edit_assets")
         database = db()
@@ -144,6 +154,7 @@ def register_list_routes(app: Flask, service: MarketoService) -> None:
         return http.asset_ok([{"id": list_id}])
 
     @app.get("/rest/asset/v1/staticList/byName.json")
+    @doc(query=("name",))
     def static_list_by_name() -> Response:
         require("read")
         name = http.required_param("name")
@@ -155,6 +166,7 @@ def register_list_routes(app: Flask, service: MarketoService) -> None:
             return http.asset_ok([lst.render_asset()])
 
     @app.get("/rest/asset/v1/folder/byName.json")
+    @doc(query=("name", "workSpace"))
     def folder_by_name() -> Response:
         require("read")
         name = http.required_param("name")
@@ -166,6 +178,7 @@ def register_list_routes(app: Flask, service: MarketoService) -> None:
             return http.asset_ok([f.render() for f in found])
 
     @app.get("/rest/asset/v1/folder/<int:folder_id>.json")
+    @doc(query=())
     def folder_by_id(folder_id: int) -> Response:
         require("read")
         database = db()

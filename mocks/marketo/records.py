@@ -60,12 +60,21 @@ class Settings:
                 "on_multiple_matches": self.on_multiple_matches, "pod": self.pod,
                 "reject_query_token": self.reject_query_token}
 
-    def update(self, data: dict) -> None:
+    def update(self, data: object) -> None:
+        if not isinstance(data, dict):
+            raise ValueError("settings is an object")
         for key, value in data.items():
             if key not in self.to_dict():
                 raise ValueError(f"unknown Marketo setting {key!r}")
             if key == "on_multiple_matches" and value not in ("skip", "update_most_recent"):
                 raise ValueError("on_multiple_matches is 'skip' or 'update_most_recent'")
+            if key in ("dedupe_by_partition", "reject_query_token") and \
+                    not isinstance(value, bool):
+                raise ValueError(f"{key} is true or false")
+            if key == "pod" and not (isinstance(value, str) and value.isalnum()
+                                     and len(value) <= 10):
+                raise ValueError("pod is a short alphanumeric name (e.g. 'ab')")
+        for key, value in data.items():
             setattr(self, key, value)
 
 

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, Response, g, request
 
+from vendorsim.mocks.core.openapi import doc
+
 from . import http
 from .errors import MarketoError
 
@@ -32,6 +34,7 @@ def register_lead_routes(app: Flask, service: MarketoService) -> None:
         return g.tenant.limiter.config.max_batch
 
     @app.route("/identity/oauth/token", methods=["GET", "POST"], endpoint="identity_token")
+    @doc(query=("grant_type", "client_id", "client_secret"), body="form", auth=False)
     def identity_token() -> Response:
         tenant_id = request.environ["vendorsim.tenant"]
         grant = http.param("grant_type")
@@ -52,6 +55,11 @@ def register_lead_routes(app: Flask, service: MarketoService) -> None:
                         headers=TOKEN_HEADERS)
 
     @app.route("/rest/v1/leads.json", methods=["GET", "POST", "DELETE"])
+    @doc(query=("filterType", "filterValues", "fields", "batchSize", "nextPageToken", "id",
+                "_method", "access_token"), body="json", examples=[
+        {"action": "createOrUpdate", "lookupField": "email", "partitionName": "Default",
+         "input": [{"email": "a@x.example", "firstName": "A", "numberOfEmployees": 5}]},
+        {"action": "updateOnly", "lookupField": "id", "input": [{"id": 1, "title": "T"}]}])
     def leads() -> Response:
         if request.method == "GET":
             return _get_leads(db(), max_batch())
@@ -75,10 +83,12 @@ def register_lead_routes(app: Flask, service: MarketoService) -> None:
         return http.ok(result)
 
     @app.post("/rest/v1/leads/delete.json")
+    @doc(query=("id", "access_token"), body="json", examples=[{"input": [{"id": 1}]}])
     def delete_leads() -> Response:
         return _delete(db(), max_batch())
 
     @app.get("/rest/v1/lead/<int:lead_id>.json")
+    @doc(query=("fields", "access_token"))
     def lead_by_id(lead_id: int) -> Response:
         require("read")
         database = db()
@@ -88,12 +98,14 @@ def register_lead_routes(app: Flask, service: MarketoService) -> None:
             return http.ok([lead.render(fields)] if lead else [])
 
     @app.get("/rest/v1/leads/describe.json")
+    @doc(query=("access_token",))
     def describe() -> Response:
         require("read")
         fields = db().schema.fields.values()
         return http.ok([f.describe(n) for n, f in enumerate(fields, start=1)])
 
     @app.get("/rest/v1/leads/describe2.json")
+    @doc(query=("access_token",))
     def describe2() -> Response:
         require("read")
         schema = db().schema
@@ -102,6 +114,8 @@ def register_lead_routes(app: Flask, service: MarketoService) -> None:
                          "fields": [f.describe2() for f in schema.fields.values()]}])
 
     @app.route("/rest/v1/leads/partitions.json", methods=["GET", "POST"])
+    @doc(query=("access_token",), body="json",
+         examples=[{"input": [{"id": 1, "partitionName": "Default"}]}])
     def partitions() -> Response:
         database = db()
         if request.method == "GET":

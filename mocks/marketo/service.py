@@ -15,7 +15,7 @@ from collections.abc import Callable
 from flask import Flask, Request, Response, g, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from vendorsim.mocks.core.admin import admin_blueprint
+from vendorsim.mocks.core.admin import admin_blueprint, admin_http_error
 from vendorsim.mocks.core.auth import bearer_value
 from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
@@ -64,14 +64,15 @@ class MarketoService(VendorService):
         from .list_routes import register_list_routes
         from .routes import register_lead_routes
 
-        app = Flask("vendorsim.marketo")
+        app = Flask("vendorsim.marketo", static_folder=None)
         app.config["MAX_CONTENT_LENGTH"] = None
         install_journal(app, self)
         app.before_request(self._before)
         app.register_error_handler(MarketoError, self._marketo_error)
-        app.register_error_handler(NotFound, lambda e: http.failure("610", message("610")))
-        app.register_error_handler(MethodNotAllowed,
-                                   lambda e: http.failure("605", message("605")))
+        app.register_error_handler(NotFound, lambda e: admin_http_error(e) or
+                                   http.failure("610", message("610")))
+        app.register_error_handler(MethodNotAllowed, lambda e: admin_http_error(e) or
+                                   http.failure("605", message("605")))
         app.register_error_handler(Exception, self._unexpected)
         register_lead_routes(app, self)
         register_list_routes(app, self)

@@ -9,6 +9,7 @@ from flask import Flask, Response, g, request
 
 from vendorsim.mocks.core.bearer import json_response
 from vendorsim.mocks.core.bodies import BadBody, parse_json
+from vendorsim.mocks.core.openapi import doc
 
 from . import rowset
 from .errors import SfmcError
@@ -33,12 +34,14 @@ def register(app: Flask, service: SfmcService) -> None:
         return g.tenant.backend
 
     @app.get("/data/v1/customobjectdata/key/<key>/rowset")
+    @doc(query=("$page", "$pageSize", "$orderBy", "$filter"))
     def rowset_by_key(key: str) -> Response:
         require_scope("data_extensions_read")
         query = rowset.start_query(account(), key, request.args)
         return json_response(rowset.page_of(account(), query["token"], query["page"]))
 
     @app.get("/data/v1/customobjectdata/token/<token>/rowset")
+    @doc(query=("$page",))
     def rowset_by_token(token: str) -> Response:
         require_scope("data_extensions_read")
         try:
@@ -48,6 +51,8 @@ def register(app: Flask, service: SfmcService) -> None:
         return json_response(rowset.page_of(account(), token, max(1, page)))
 
     @app.post("/hub/v1/dataevents/key:<key>/rowset")
+    @doc(body="json", examples=[[{"keys": {"Email": "a@x.example"},
+                                   "values": {"Born": "2020-01-01", "Score": "2.5"}}]])
     def upsert_rows(key: str) -> Response:
         require_scope("data_extensions_write")
         rows = body_json()
@@ -58,6 +63,7 @@ def register(app: Flask, service: SfmcService) -> None:
         return json_response(rows)
 
     @app.put("/hub/v1/dataevents/key:<key>/rows/<path:primary>")
+    @doc(body="json", examples=[{"values": {"Score": "1", "Born": "1/5/2026"}}])
     def upsert_one(key: str, primary: str) -> Response:
         require_scope("data_extensions_write")
         body = body_json()
@@ -70,6 +76,7 @@ def register(app: Flask, service: SfmcService) -> None:
         return json_response(row)
 
     @app.route("/data/v1/async/dataextensions/key:<key>/rows", methods=["POST", "PUT"])
+    @doc(body="json", examples=[{"items": [{"Email": "b@x.example", "N": 4}]}])
     def async_rows(key: str) -> Response:
         require_scope("data_extensions_write")
         body = body_json()
@@ -83,6 +90,7 @@ def register(app: Flask, service: SfmcService) -> None:
         return json_response({"requestId": queued.id, "resultMessages": []}, 202)
 
     @app.get("/data/v1/async/<request_id>/status")
+    @doc(query=())
     def async_status(request_id: str) -> Response:
         require_scope("data_extensions_read")
         acct = account()
@@ -97,6 +105,9 @@ def register(app: Flask, service: SfmcService) -> None:
                 else "Error", "errors": queued.errors}})
 
     @app.route("/data/v1/customobjects", methods=["GET", "POST"])
+    @doc(query=("$search",), body="json", examples=[
+        {"name": "DE", "key": "de", "fields": [{"name": "F", "type": "Text", "length": 10,
+                                               "isPrimaryKey": True}]}])
     def customobjects() -> Response:
         acct = account()
         if request.method == "POST":
@@ -114,6 +125,7 @@ def register(app: Flask, service: SfmcService) -> None:
                               "items": items})
 
     @app.get("/data/v1/customobjects/<de_id>/fields")
+    @doc(query=())
     def customobject_fields(de_id: str) -> Response:
         require_scope("data_extensions_read")
         described = account().by_id(de_id).describe()

@@ -20,6 +20,7 @@ from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
 from vendorsim.mocks.core.bodies import BadBody, parse_json
 from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
+from vendorsim.mocks.core.openapi import doc
 from vendorsim.mocks.core.service import Tenant
 
 from .errors import BAD_CLIENT, DOCS, NOT_AUTHORIZED, SfmcError
@@ -97,6 +98,7 @@ class SfmcService(BearerService):
         app.add_url_rule("/v2/token", "sfmc_token", self._token, methods=["POST"])
         register(app, self)
 
+    @doc(body="json", auth=False)
     def _token(self) -> Response:
         tenant_id = request.environ.get("vendorsim.tenant") or ""
         try:
