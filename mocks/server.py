@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import socket
 import threading
 from collections.abc import Callable
 
@@ -36,8 +37,10 @@ class ServerRunner:
         self._threads: list[threading.Thread] = []
 
     def _listen(self, app: Callable, port: int) -> int:
+        # waitress takes the loop timeout in whole seconds (0.05 became 0: a busy loop on
+        # select(timeout=0), 130% CPU while idle); stop() wakes the loop with its trigger
         server = create_server(app, host=self.host, port=port, threads=self.threads,
-                               ident="nginx", asyncore_loop_timeout=0.05,
+                               ident="nginx", asyncore_loop_timeout=1,
                                clear_untrusted_proxy_headers=False)
         self._servers.append(server)
         thread = threading.Thread(target=_serve, args=(server,), daemon=True,
@@ -97,6 +100,22 @@ def _close_in_loop(server: object) -> None:
 def _serve(server: object) -> None:
     with contextlib.suppress(OSError, ValueError):  # sockets closed under the loop by stop()
         server.run()  # type: ignore[attr-defined]
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def exposure_warning(host: str, port: int) -> str | None:
+    """What to tell a person who binds beyond loopback (None on loopback)."""
+    if host in LOOPBACK or host.startswith("127."):
+        return None
+    where = "every network interface" if host in ("0.0.0.0", "", "::") else host
+    name = socket.gethostname()
+    return (f"WARNING: listening on {where}, not only on this machine: anyone who can reach "
+            f"it can read and rewrite every mock through /__admin/ (no authentication). Do "
+            f"this only inside a container or a trusted network. Other machines reach it at "
+            f"http://{name if where != host else host}:{port} (and this machine at the URLs "
+            f"below).")
 
 
 def describe_urls(runner: ServerRunner) -> list[str]:

@@ -30,7 +30,7 @@ def _load_state(path: str) -> dict:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from vendorsim.mocks.cloud import Cloud
-    from vendorsim.mocks.server import ServerRunner, describe_urls
+    from vendorsim.mocks.server import ServerRunner, describe_urls, exposure_warning
 
     cloud = Cloud(args.clock, strict=args.strict)
     if args.no_limits:
@@ -52,6 +52,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     mode = f"{'virtual' if cloud.clock.virtual else 'real'} clock, " \
            f"{'strict' if args.strict else 'lenient'} auth"
+    warning = exposure_warning(args.host, int(runner.urls["cloud"].rsplit(":", 1)[1]))
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     print(f"vendorsim serving ({mode})")
     for line in describe_urls(runner):
         print("  " + line)

@@ -210,3 +210,16 @@ def test_bombora_derived_list_parent_of_any_type(cloud: Cloud, parent: object) -
         "type": "Derived", "metadata": {"name": "D"}, "specification": {"parentId": parent}})
     assert answer.status_code == 422
     state_is_readable(cloud)
+
+
+@pytest.mark.parametrize("url,limit", [(f"{BOMBORA}/account-list/v1/account-list", 10),
+                                       (f"{SFMC}/hub/v1/dataevents/key:x/rowset", 32),
+                                       (f"{DEMANDBASE}/import/v1/job", 50)])
+def test_bodies_over_each_vendors_limit_are_413(cloud: Cloud, url: str, limit: int) -> None:
+    session = (sfmc_session() if "marketingcloud" in url else demandbase_session()
+               if "demandbase" in url else bearer_session(BOMBORA, "/oauth/token"))
+    answer = session.post(url, data=b" " * (limit * 1024 * 1024 + 1),
+                          headers={"Content-Type": "application/json"})
+    assert answer.status_code == 413
+    assert set(answer.json()) == ({"errorMessage"} if "demandbase" in url else {"message"})
+    state_is_readable(cloud)

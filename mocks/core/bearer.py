@@ -43,6 +43,7 @@ class BearerService(VendorService):
     """A vendor whose calls carry `Authorization: Bearer <token>`."""
 
     token_endpoints: ClassVar[frozenset[str]] = frozenset()
+    max_body: ClassVar[int] = 10 * 1024 * 1024  # 413 above this (each vendor may differ)
 
     # -- vendor renderings (override) ----------------------------------------------------
     def unauthorized(self) -> ApiError:
@@ -53,6 +54,10 @@ class BearerService(VendorService):
 
     def not_found(self) -> ApiError:
         return ApiError(404, {"message": "Not Found"})
+
+    def too_large(self) -> ApiError:
+        return ApiError(413, {"message": f"Request body larger than "
+                                         f"{self.max_body // 1048576} MB"})
 
     def error_code(self, error: ApiError) -> str:
         """What the journal records as this error's vendor code."""
@@ -76,6 +81,7 @@ class BearerService(VendorService):
 
     def create_app(self) -> Flask:
         app = Flask(f"vendorsim.{self.name}", static_folder=None)
+        app.config["MAX_CONTENT_LENGTH"] = self.max_body  # chunked bodies too
         install_journal(app, self)
         app.before_request(self._before)
         app.register_error_handler(ApiError, self._answer)
@@ -98,6 +104,8 @@ class BearerService(VendorService):
             return admin
         if exc.code == 404:
             return self._answer(self.not_found())
+        if exc.code == 413:
+            return self._answer(self.too_large())
         return self._answer(ApiError(exc.code or 400, {"message": exc.description}))
 
     def _unexpected(self, exc: Exception) -> Response:
@@ -109,6 +117,8 @@ class BearerService(VendorService):
         req = request._get_current_object()  # type: ignore[attr-defined]
         if req.path.startswith("/__admin"):
             return None
+        if (req.content_length or 0) > self.max_body:
+            return self._answer(self.too_large())
         tenant_id = req.environ.get("vendorsim.tenant")
         forced = self.apply_fault(tenant_id, req.method, req.path)
         if forced is not None:

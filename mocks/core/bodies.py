@@ -47,17 +47,22 @@ def parse_json(data: bytes | str, max_depth: int = MAX_DEPTH) -> object:
 
 
 def too_deep(value: object, limit: int = MAX_DEPTH) -> bool:
-    """Whether objects/arrays nest deeper than `limit` (iterative: no recursion to exhaust)."""
-    if not isinstance(value, dict | list):
-        return False
-    stack: list[tuple[dict | list, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
+    """Whether objects/arrays nest deeper than `limit`: a walk level by level (no recursion
+    to exhaust). Exact type checks: parsed JSON holds plain dicts and lists only, and this
+    runs on every batch a vendor receives."""
+    level = [value] if type(value) is dict or type(value) is list else []
+    depth = 0
+    while level:
+        depth += 1
         if depth > limit:
             return True
-        for child in node.values() if isinstance(node, dict) else node:
-            if isinstance(child, dict | list):
-                stack.append((child, depth + 1))
+        deeper = []
+        for node in level:
+            for child in node.values() if type(node) is dict else node:
+                kind = type(child)
+                if kind is dict or kind is list:
+                    deeper.append(child)
+        level = deeper
     return False
 
 

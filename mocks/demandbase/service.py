@@ -36,6 +36,7 @@ class DemandbaseService(BearerService):
     tenant_in_path = False
     example_tenant = ""
     token_endpoints = frozenset({"demandbase_token"})
+    max_body = 50 * 1024 * 1024  # import CSV files; the cap is undocumented
 
     def new_backend(self, tenant_id: str) -> DemandbaseClient:
         return DemandbaseClient(tenant_id, self.clock)
@@ -59,6 +60,9 @@ class DemandbaseService(BearerService):
 
     def not_found(self) -> ApiError:
         return problem(404, "Not found")
+
+    def too_large(self) -> ApiError:
+        return problem(413, f"Request body larger than {self.max_body // 1048576} MB")
 
     def register_routes(self, app: Flask) -> None:
         app.add_url_rule("/auth/v1/token", "demandbase_token", self._token, methods=["POST"])
