@@ -127,3 +127,33 @@ def test_cross_site_admin_writes_are_refused(cloud: Cloud) -> None:
     same_origin = requests.post(f"{ADMIN}/journal", headers={"Origin": HOST.lower()})
     assert same_origin.status_code != 403  # its own origin may write (405 here: no route)
     assert requests.post(f"{ADMIN}/reset").status_code == 200  # a non-browser client
+
+
+BAD_SEEDS = {
+    "marketo": [{"partitions": [5]}, {"lists": [{"name": 5}]}, {"lists": [{"members": ["x"]}]},
+                {"leads": [{"id": "x"}]}, {"leads": ["a"]}, {"folders": [{"name": []}]},
+                {"leads": [{"email": "a@x.example", "partition": ["EMEA"]}]}],
+    "sfmc": [{"data_extensions": [{"name": "X", "fields": [{"name": "A"}], "rows": ["r"]}]},
+             {"data_extensions": ["x"]}, {"data_extensions": [{"name": "X", "fields": 5}]}],
+    "bombora": [{"account_lists": [{"name": "X", "domains": [5]}]}, {"account_lists": "x"},
+                {"account_lists": [{"name": "X", "type": "Derived"}]}],
+    "demandbase": [{"account_lists": [{"name": 5}]}, {"account_lists": [{"name": "X",
+                                                                         "domains": "acme"}]}],
+}
+VENDOR_HOSTS = {"marketo": HOST, "sfmc": "https://sub.rest.marketingcloudapis.com",
+                "bombora": "https://api.bombora.com", "demandbase": DEMANDBASE}
+
+
+@pytest.mark.parametrize("vendor", sorted(BAD_SEEDS))
+def test_bad_seeds_of_every_vendor_are_400_and_change_nothing(cloud: Cloud,
+                                                              vendor: str) -> None:
+    tenant = {"marketo": MUNCHKIN, "sfmc": "sub"}.get(vendor, "client")
+    http = cloud.requests_session()
+    admin = f"{VENDOR_HOSTS[vendor]}/__admin"
+    assert http.post(f"{admin}/tenants", json={"id": tenant}).status_code == 201
+    before = http.get(f"{admin}/state").json()
+    for seed in BAD_SEEDS[vendor]:
+        for answer in (http.post(f"{admin}/tenants/{tenant}/seed", json=seed),
+                       http.post(f"{admin}/tenants", json={"id": "other-1", "state": seed})):
+            assert answer.status_code == 400, (seed, answer.text)
+    assert http.get(f"{admin}/state").json() == before

@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 from .bodies import BadBody, parse_json, whole_number
 from .faults import FaultSpecError
 from .openapi import describe, doc
-from .service import VendorService
+from .service import VendorService, seed_checked
 
 log = logging.getLogger("vendorsim.admin")
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -311,8 +311,8 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
     def seed(tenant_id: str):
         tenant = tenant_of(tenant_id)
         try:
-            tenant.backend.seed(_body())
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            seed_checked(tenant.backend, _body())
+        except ValueError as exc:
             raise AdminError(400, f"seed refused: {exc}") from None
         return jsonify(seeded=tenant.id)
 

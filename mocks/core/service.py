@@ -55,6 +55,20 @@ def atomic(method: Callable) -> Callable:
     return wrapper
 
 
+def seed_checked(backend: Backend, state: object, restore: bool = False) -> None:
+    """Seed (or restore) a backend; any mistake in the document is a ValueError saying what,
+    whatever the model tripped on (a number where a name goes, a list for an object)."""
+    if not isinstance(state, dict):
+        raise ValueError("the state is an object (the vendor's seed document)")
+    try:
+        (backend.restore if restore else backend.seed)(state)
+    except ValueError:
+        raise
+    except (TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
+        raise ValueError(f"the seed document does not fit: {type(exc).__name__}: "
+                         f"{str(exc)[:200]}") from None
+
+
 @dataclass
 class Tenant:
     id: str
@@ -220,7 +234,7 @@ class VendorService:
                       ).updated(**(limits or {}))
             backend = existing.backend if existing else self.new_backend(tenant_id)
             if state:
-                backend.seed(state)  # atomic: a bad document leaves the backend as it was
+                seed_checked(backend, state)  # atomic: a bad document changes nothing
             tenant = existing or Tenant(tenant_id, backend, TenantLimiter(config, self.clock))
             self._tenants[tenant_id] = tenant
             tenant.seeded = True
@@ -310,7 +324,7 @@ class VendorService:
                 raise ValueError(f"tenant {raw_id!r}: expected an object")
             backend = self.new_backend(tenant_id)
             try:
-                backend.restore(body.get("state") or {})
+                seed_checked(backend, body.get("state") or {}, restore=True)
                 creds = [Credential.from_dict(c) for c in body.get("credentials") or []]
                 limits = body.get("limits") or {}
                 if not isinstance(limits, dict):

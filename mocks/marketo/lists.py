@@ -59,6 +59,10 @@ class StaticList:
                 "workspace": self.folder.workspace}
 
 
+def _text(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 255
+
+
 def asset_time(epoch: float) -> str:
     """The asset API's odd date format: `2021-11-23T22:57:24Z+0000`."""
     return iso_utc(epoch) + "+0000"
@@ -194,9 +198,22 @@ class StaticListStore:
     # -- seeding and snapshots -------------------------------------------------------
     def seed(self, data: dict, leads: dict) -> None:
         for spec in data.get("folders") or []:
+            if not isinstance(spec, dict) or not _text(spec.get("name")) or not all(
+                    _text(spec.get(k, "x")) for k in ("workspace", "path")):
+                raise ValueError("a folder is {name, folderType, workspace, id, path} with "
+                                 "text values")
+            folder_id = spec.get("id")
+            if folder_id is not None and whole_number(folder_id, 1) is None:
+                raise ValueError(f"folder {spec['name']!r}: id is a whole number")
             self.add_folder(spec["name"], spec.get("folderType", "List"),
-                            spec.get("workspace", "Default"), spec.get("id"), spec.get("path"))
+                            spec.get("workspace", "Default"),
+                            whole_number(folder_id) if folder_id is not None else None,
+                            spec.get("path"))
         for spec in data.get("lists") or []:
+            if not isinstance(spec, dict) or not _text(spec.get("name")) or \
+                    not isinstance(spec.get("description", ""), str):
+                raise ValueError("a list is {name, description, folder, id, members} with a "
+                                 "text name")
             folder = self.folders.get(int(spec.get("folder", 12)))
             if folder is None:
                 raise ValueError(f"list {spec.get('name')!r}: unknown folder {spec.get('folder')}")
