@@ -53,10 +53,10 @@ def test_a_good_file() -> None:
 
 @pytest.mark.parametrize(("change", "line", "words"), [
     (("sync_type: profile_only", "sync_type: profile_and_list"), 8, "'audience_only'"),
-    (("munchkin_id: 123-ABC-456", "munchkin_id: 12-ABC-456"), 7, "pattern"),
+    (("munchkin_id: 123-ABC-456", "munchkin_id: 12-ABC-456"), 7, "NNN-AAA-NNN"),
     (("type: marketo", "type: hubspot"), 6, "'marketo'"),
-    (("    audiences: [a]", "    audiences: [a]\n    colour: red"), 10, "spelling"),
-    (("name: t\n", "name: t\nstart: yesterday\n"), 2, "datetime"),
+    (("    audiences: [a]", "    audiences: [a]\n    colour: red"), 10, "not a setting here"),
+    (("name: t\n", "name: t\nstart: yesterday\n"), 2, "expected a time"),
 ])
 def test_each_problem_names_its_line_and_a_fix(change: tuple[str, str], line: int,
                                               words: str) -> None:
@@ -73,7 +73,7 @@ def test_missing_setting() -> None:
 def test_unknown_audience_and_repeated_ids() -> None:
     assert "unknown audience 'ghost'" in problems_of(GOOD.replace("[a]", "[ghost]"))[0][1]
     twice = GOOD + "  - {id: m, type: bombora, client_id: c}\n"
-    assert "ids used twice: m" in problems_of(twice)[0][1]
+    assert "the id 'm' is used twice" in problems_of(twice)[0][1]
 
 
 def test_yaml_syntax_errors_have_a_line() -> None:

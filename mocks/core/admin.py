@@ -333,8 +333,8 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
         if adder is None:
             raise AdminError(404, "this vendor has no personal API tokens")
         token = _body().get("token")
-        if not isinstance(token, str) or not 8 <= len(token) <= 2000 or not token.isprintable():
-            raise AdminError(400, "expected {'token': '<the API token>'} (8-2000 characters)")
+        if not isinstance(token, str) or not 0 < len(token) <= 2000 or not token.isprintable():
+            raise AdminError(400, "expected {'token': '<the API token>'} (1-2000 characters)")
         try:
             adder(service.check_tenant_id(tenant_id), token)  # type: ignore[union-attr]
         except ValueError as exc:

@@ -10,6 +10,11 @@ from typing import TYPE_CHECKING
 from vendorsim.mocks.core.domains import normalise_domain
 from vendorsim.simulator.destinations.accounts import AccountConnector
 from vendorsim.simulator.destinations.marketo import AUDIENCE_SYNC, MarketoConnector
+from vendorsim.simulator.scenario.timeline import (
+    ExpectedList,
+    ExpectedProfiles,
+    ExpectedRefusal,
+)
 
 from . import Verdict
 
@@ -46,8 +51,32 @@ def check(engine: Engine) -> list[Verdict]:
     for exp in engine.s.expectations.list_members:
         verdicts.append(_check_list(engine, exp))
     verdicts += [_check_refused(engine, exp) for exp in engine.s.expectations.refused]
+    verdicts += _unexpected_refusals(engine)
     verdicts += [_check_profiles(engine, exp) for exp in engine.s.expectations.profiles]
     verdicts += _reconcile(engine)
+    return verdicts
+
+
+def _unexpected_refusals(engine: Engine) -> list[Verdict]:
+    """A refused activation, a refused source connection or a source that could not read
+    fails the run unless `expectations.refused` names it: a run that could not do what the
+    scenario asked must not pass."""
+    wanted = engine.s.expectations.refused
+    verdicts = []
+    for report in engine.reports.values():
+        for reason in report.refused:
+            if not any(e.destination == report.id and e.reason.lower() in reason.lower()
+                       for e in wanted):
+                verdicts.append(Verdict(f"{report.id}: activation refused", False,
+                                        f"{reason} (expect it under expectations.refused if "
+                                        "this is what the scenario shows)"))
+    for source in engine.source_reports.values():
+        for reason in ([source.refused] if source.refused else []) + source.errors:
+            if not any(e.source == source.id and e.reason.lower() in reason.lower()
+                       for e in wanted):
+                verdicts.append(Verdict(f"source {source.id}: refused", False,
+                                        f"{reason} (expect it under expectations.refused if "
+                                        "this is what the scenario shows)"))
     return verdicts
 
 
@@ -69,16 +98,22 @@ def _reconcile(engine: Engine) -> list[Verdict]:
             if normalise_domain(domain) not in held:
                 report.unaccounted.append(account_id)
     verdicts += reconcile_marketo(engine)
-    expected = {d["destination"]: d for d in engine.s.expectations.drops}
-    for report in engine.reports.values():
+    expected = {d.destination for d in engine.s.expectations.drops}
+    for want in engine.s.expectations.drops:  # one verdict each
+        report = engine.reports.get(want.destination)
+        if report is None:
+            verdicts.append(Verdict(f"{want.destination}: drops", False, "no such destination"))
+            continue
         lost = len(report.dropped) + len(report.unaccounted)
+        ok = want.min <= lost <= (want.max if want.max is not None else lost)
+        verdicts.append(Verdict(f"{report.id}: drops", ok,
+                                f"{len(report.dropped)} dropped, {len(report.unaccounted)} lost "
+                                f"silently (expected {want.min} to "
+                                f"{'any' if want.max is None else want.max})"))
+    for report in engine.reports.values():
         if report.id in expected:
-            want = expected[report.id]
-            ok = lost >= want.get("min", 0) and lost <= want.get("max", lost)
-            verdicts.append(Verdict(f"{report.id}: drops", ok,
-                                    f"{len(report.dropped)} dropped, "
-                                    f"{len(report.unaccounted)} lost silently"))
-        elif report.unaccounted:
+            continue
+        if report.unaccounted:
             verdicts.append(Verdict(f"{report.id}: every delivery accounted for", False,
                                     f"{len(report.unaccounted)} members accepted but not "
                                     f"held: {report.unaccounted[:5]}"))
@@ -137,47 +172,45 @@ def held_domains(engine: Engine, vendor: str, tenant: str, name: str) -> list[st
     return sorted(found["domains"]) if found else None
 
 
-def _check_list(engine: Engine, exp: dict) -> Verdict:
-    """`{vendor: bombora|demandbase, tenant: client id, list: name, members|count}`."""
-    vendor, tenant, name = exp.get("vendor"), exp.get("tenant"), exp.get("list")
-    label = f"{vendor} {tenant} list {name!r}"
-    if vendor not in ("bombora", "demandbase"):
-        return Verdict(label, False, "vendor must be bombora or demandbase")
-    held = held_domains(engine, vendor, tenant, name)
+def _check_list(engine: Engine, exp: ExpectedList) -> Verdict:
+    """A Bombora or Demandbase list's members (domains) or count."""
+    label = f"{exp.vendor} {exp.tenant} list {exp.list!r}"
+    held = held_domains(engine, exp.vendor, exp.tenant, exp.list)
     if held is None:
         return Verdict(label, False, "no such list")
-    if "members" in exp and held != sorted(exp["members"]):
-        return Verdict(label, False, f"holds {held}, expected {sorted(exp['members'])}")
-    if "count" in exp and len(held) != exp["count"]:
-        return Verdict(label, False, f"holds {len(held)}, expected {exp['count']}")
+    members = sorted(normalise_domain(m) or m for m in exp.members or [])
+    if exp.members is not None and held != members:
+        return Verdict(label, False, f"holds {held}, expected {members}")
+    if exp.count is not None and len(held) != exp.count:
+        return Verdict(label, False, f"holds {len(held)}, expected {exp.count}")
     return Verdict(label, True, f"holds {len(held)} accounts as expected")
 
 
-def _check_refused(engine: Engine, exp: dict) -> Verdict:
-    """`{destination: id | source: id, reason: text the refusal must contain}`."""
-    text = str(exp.get("reason", ""))
-    if "source" in exp:
-        report = engine.source_reports.get(exp["source"])
-        reasons = [report.refused] if report and report.refused else []
-        label = f"source {exp['source']} refused"
+def _check_refused(engine: Engine, exp: ExpectedRefusal) -> Verdict:
+    """A destination's activation or a source connection refused, with this text."""
+    text = exp.reason
+    if exp.source is not None:
+        report = engine.source_reports.get(exp.source)
+        reasons = ([report.refused] if report.refused else []) + report.errors if report \
+            else []
+        label = f"source {exp.source} refused"
     else:
-        dest = engine.reports.get(str(exp.get("destination")))
+        dest = engine.reports.get(str(exp.destination))
         reasons = dest.refused if dest else []
-        label = f"{exp.get('destination')} refused"
+        label = f"{exp.destination} refused"
     found = [r for r in reasons if text.lower() in r.lower()]
     return Verdict(f"{label} ({text})", bool(found),
                    found[0] if found else f"refusals: {reasons or 'none'}")
 
 
-def _check_profiles(engine: Engine, exp: dict) -> Verdict:
-    """`{match: {attribute: value}, attributes: {...}, count: 1}` on the CDP's profiles."""
-    match, want = exp.get("match") or {}, exp.get("attributes") or {}
+def _check_profiles(engine: Engine, exp: ExpectedProfiles) -> Verdict:
+    """The CDP's profiles matching `match` (count) and their attributes."""
+    match, want = exp.match, exp.attributes
     found = [p for p in engine.people.values()
              if all(str(p.get(k)).lower() == str(v).lower() for k, v in match.items())]
     label = f"profile {match}"
-    if len(found) != exp.get("count", 1):
-        return Verdict(label, False, f"{len(found)} profiles match, expected "
-                                     f"{exp.get('count', 1)}")
+    if len(found) != exp.count:
+        return Verdict(label, False, f"{len(found)} profiles match, expected {exp.count}")
     wrong = [f"{k} is {p.get(k)!r}, expected {v!r}" for p in found for k, v in want.items()
              if p.get(k) != v]
     return Verdict(label, not wrong, "; ".join(wrong) or "as expected")

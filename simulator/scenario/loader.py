@@ -8,25 +8,20 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from .messages import plain_errors
 from .model import FromFile, Scenario
 
 SCHEMA_PATH = Path(__file__).with_name("scenario.schema.json")
 
-HINTS = {
-    "missing": "add it",
-    "extra_forbidden": "not a setting here: check its spelling against "
-                       "simulator/scenario/scenario.schema.json",
-    "literal_error": "use one of the values listed",
-    "string_pattern_mismatch": "write it in the expected form",
-    "union_tag_invalid": "set 'type' to one of the values listed",
-}
+MAX_BYTES = 20 * 1024 * 1024  # a scenario file; data belongs in JSONL/CSV files beside it
+MAX_DEPTH = 40  # YAML nesting; scenarios need about 8
 
 
 @dataclass
@@ -53,6 +48,7 @@ class ScenarioError(Exception):
 class LoadedScenario:
     scenario: Scenario
     path: Path
+    notes: list[Problem] = field(default_factory=list)  # advice that does not stop a run
 
     def resolve(self, name: str) -> Path:
         return (self.path.parent / name).resolve()
@@ -65,35 +61,120 @@ def load_scenario(path: str | Path) -> LoadedScenario:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([Problem(str(path), 0, "", f"cannot read the file: {exc}")]) from None
-    return LoadedScenario(parse_scenario(text, str(path)), path)
+    scenario, found = parse_with_notes(text, str(path), path.parent)
+    return LoadedScenario(scenario, path, found)
 
 
-def parse_scenario(text: str, name: str = "<scenario>") -> Scenario:
+class _Reader(yaml.SafeLoader):
+    """PyYAML's safe loader, but a repeated key is an error (YAML says keys are unique;
+    PyYAML keeps the last one silently) and a value that cannot be built says where."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, list | dict):
+                raise ScenarioError([Problem(self.name, key_node.start_mark.line + 1, "",
+                                             "a key must be a plain name, not a list or "
+                                             "mapping")])
+            if key in seen:
+                raise ScenarioError([Problem(
+                    self.name, key_node.start_mark.line + 1, "",
+                    f"'{key}' is given twice in this mapping (first on line {seen[key]}); "
+                    "keep one")])
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ScenarioError, yaml.YAMLError):
+            raise
+        except (ValueError, TypeError, OverflowError) as exc:
+            text = str(exc).split("\n")[0][:120]
+            raise ScenarioError([Problem(self.name, node.start_mark.line + 1, "",
+                                         f"this value cannot be read ({text}); write it as "
+                                         "plain text, a number or an ISO time")]) from None
+
+
+def _too_deep(root: yaml.Node) -> yaml.Node | None:
+    """The first node nested deeper than MAX_DEPTH (checked before anything is built)."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return node
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+    return None
+
+
+def read_yaml(text: str, name: str) -> tuple[object, yaml.Node | None]:
+    """The data and the node tree (for line numbers) of a YAML text; ScenarioError with a
+    line for every way it can be unreadable."""
+    if len(text) > MAX_BYTES:
+        raise ScenarioError([Problem(name, 1, "", f"the file is larger than "
+                                     f"{MAX_BYTES // 1048576} MB; put data in JSONL or CSV "
+                                     "files beside it (data: people: {file: ...})")])
+    loader = _Reader(text)
+    loader.name = name
     try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = loader.get_single_node()
+        if root is None:
+            return None, None
+        deep = _too_deep(root)
+        if deep is not None:
+            raise ScenarioError([Problem(name, deep.start_mark.line + 1, "",
+                                         f"nested more than {MAX_DEPTH} levels deep; a "
+                                         "scenario needs far fewer")])
+        return loader.construct_document(root), root
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
+        line = mark.line + 1 if mark else 1
         raise ScenarioError([Problem(name, line, "", f"not valid YAML: {exc.problem}; "
                                      "check the indentation and quoting")]) from None
+    except yaml.YAMLError as exc:  # e.g. control characters, which have a position too
+        line = text.count("\n", 0, getattr(exc, "position", 0) or 0) + 1
+        reason = getattr(exc, "reason", "") or str(exc).split("\n")[0]
+        raise ScenarioError([Problem(name, line, "", f"not valid YAML: {reason}; remove "
+                                     "control characters and NUL bytes")]) from None
+    except RecursionError:
+        raise ScenarioError([Problem(name, 1, "", f"nested more than {MAX_DEPTH} levels deep"
+                                     )]) from None
+    finally:
+        loader.dispose()
+
+
+def parse_scenario(text: str, name: str = "<scenario>", base: Path | None = None) -> Scenario:
+    """Parse and check a scenario text; ScenarioError (never a traceback) when it is wrong.
+    `base` is where its data files are (None: files are not read)."""
+    return parse_with_notes(text, name, base)[0]
+
+
+def parse_with_notes(text: str, name: str = "<scenario>",
+                     base: Path | None = None) -> tuple[Scenario, list[Problem]]:
+    data, root = read_yaml(text, name)
     if not isinstance(data, dict):
         raise ScenarioError([Problem(name, 1, "", "a scenario is a mapping of settings "
                                      "(name:, audiences:, destinations:, ...)")])
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            loc = list(error["loc"])
-            if error["type"] == "union_tag_invalid":  # point at the `type:` line itself
-                loc.append(str(error.get("ctx", {}).get("discriminator", "type")).strip("'"))
-            line = _line_of(root, loc)
-            where = ".".join(str(p) for p in loc)
-            hint = HINTS.get(error["type"], "")
-            message = error["msg"] + (f"; {hint}" if hint else "")
-            problems.append(Problem(name, line, where, message))
-        raise ScenarioError(problems) from None
+        problems = [Problem(name, _line_of(root, list(loc)), ".".join(str(p) for p in loc),
+                            text) for loc, text in plain_errors(exc, data)]
+        raise ScenarioError(sorted(problems, key=lambda p: p.line)) from None
+    from .semantics import check_scenario, notes  # rules between settings, with their lines
+
+    def located(found: list[tuple[tuple, str]]) -> list[Problem]:
+        return [Problem(name, _line_of(root, list(loc)), ".".join(str(p) for p in loc), text)
+                for loc, text in found]
+
+    problems = located(check_scenario(scenario, data, base))
+    if problems:
+        raise ScenarioError(sorted(problems, key=lambda p: p.line))
+    return scenario, located(notes(scenario, data, base))
 
 
 def _line_of(node: yaml.Node | None, loc: list) -> int:

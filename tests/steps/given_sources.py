@@ -81,7 +81,12 @@ def marketer_edits(world: World, key: str, at: str, datatable: list) -> None:
 
 @given(parsers.parse('the source reads "{key}" instead'))
 def source_reads(world: World, key: str) -> None:
-    _source(world, "sfmc")["data_extension"] = key
+    """A key that is no data extension: the scenario shows the source failing, so it says
+    so (otherwise `vendorsim check` refuses the reference, and a refusal fails the run)."""
+    source = _source(world, "sfmc")
+    source["data_extension"] = key
+    world.doc.setdefault("expectations", {}).setdefault("refused", []).append(
+        {"source": source["id"], "reason": "SFMC 404"})
 
 
 @given(parsers.parse('the installed package\'s scopes are "{scopes}"'))

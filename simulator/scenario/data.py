@@ -1,0 +1,51 @@
+"""The CDP's data in a scenario: inline records, JSONL/CSV files, or generated ones."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from .base import Strict
+
+
+class Generate(Strict):
+    """Synthetic B2B data (the `vendorsim generate` generator, same seed, same data). With
+    duplicate_share, invalid_share or several partitions, the Marketo instances of the
+    scenario's Marketo destinations are seeded with the generated leads, as
+    `vendorsim generate --format marketo` writes them."""
+
+    count: Annotated[int, Field(ge=0, le=1_000_000)]
+    """People to generate (at most 1,000,000)."""
+    seed: int = 0
+    """Same seed, same data."""
+    accounts: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    """Accounts (default: one per 20 people)."""
+    locale: str = "en_US"
+    """Faker locale of names and places."""
+    events_per_person: Annotated[float, Field(ge=0, le=50)] = 0.0
+    """Mean web/email/form events per person."""
+    duplicate_share: Annotated[float, Field(ge=0, le=1)] = 0.0
+    """Share of people who also exist as a second Marketo lead in another partition."""
+    invalid_share: Annotated[float, Field(ge=0, le=1)] = 0.0
+    """Share of people whose record a vendor must refuse (no Marketo lead is seeded)."""
+    partitions: list[str] = ["Default"]
+    """Marketo partitions the generated leads live in."""
+
+
+class FromFile(Strict):
+    file: str
+    """A JSONL or CSV file, relative to the scenario file."""
+
+
+class Data(Strict):
+    generate: Generate | None = None
+    """Generated accounts, people, opportunities and events (added to inline and file data)."""
+    accounts: list[dict[str, Any]] | FromFile = []
+    """Accounts: {accountId, name, domain, industry, ...}, or {file: ...}."""
+    people: list[dict[str, Any]] | FromFile = []
+    """People (profiles): {personId, email, firstName, lastName, accountId, ...}."""
+    opportunities: list[dict[str, Any]] | FromFile = []
+    """Opportunities: {opportunityId, accountId, stage, amount, closeDate, ...}."""
+    events: list[dict[str, Any]] | FromFile = []
+    """Events: {personId, type, timestamp, ...}."""

@@ -1,0 +1,159 @@
+"""Validation errors in plain words: what is wrong at this place and how to fix it, never a
+library's internal wording ("Unable to extract tag using discriminator", "instance of
+Condition"), with "did you mean" for a misspelt setting."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+PLAIN = {
+    "dict_type": "expected a mapping of settings (name: value)",
+    "model_type": "expected a mapping of settings (name: value)",
+    "model_attributes_type": "expected a mapping of settings (name: value)",
+    "list_type": "expected a list (items starting with '- ')",
+    "string_type": "expected text",
+    "int_type": "expected a whole number", "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number", "float_parsing": "expected a number",
+    "bool_type": "expected true or false", "bool_parsing": "expected true or false",
+    "datetime_type": "expected a time such as 2026-01-05T09:00:00Z",
+    "datetime_parsing": "expected a time such as 2026-01-05T09:00:00Z",
+    "datetime_from_date_parsing": "expected a time such as 2026-01-05T09:00:00Z",
+    "missing": "this setting is required: add it",
+    "finite_number": "expected a finite number",
+}
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """`; did you mean 'munchkin_id'?` when a choice is close, else ''."""
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    if not found:  # a prefix also counts: munchkin -> munchkin_id
+        found = [c for c in choices if c.startswith(word) or word.startswith(c)][:1]
+    return f"; did you mean '{found[0]}'?" if found else ""
+
+
+def _model_at(root: type[BaseModel], data: Any, loc: tuple) -> type[BaseModel] | None:
+    """The model whose settings live at `loc` (to list what may be written there)."""
+    model: Any = root
+    value = data
+    for part in loc:
+        if isinstance(part, int):
+            value = value[part] if isinstance(value, list) and part < len(value) else None
+            continue
+        fields = getattr(model, "model_fields", None)
+        if fields is None or part not in fields:
+            return None
+        value = value.get(part) if isinstance(value, dict) else None
+        model = _pick(fields[part].annotation, value)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _pick(annotation: Any, value: Any) -> Any:
+    """The model class an annotation stands for (lists, optionals, tagged unions)."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    origin = typing.get_origin(annotation)
+    if origin in (list, tuple) and args:
+        return _pick(args[0], value[0] if isinstance(value, list) and value else None)
+    if args and origin is not None:
+        models = [a for a in (_pick(a, value) for a in args)
+                  if isinstance(a, type) and issubclass(a, BaseModel)]
+        kind = value.get("type") if isinstance(value, dict) else None
+        for model in models:
+            tag = model.model_fields.get("type")
+            if tag is not None and kind in typing.get_args(tag.annotation):
+                return model
+        return models[0] if models else None
+    return annotation
+
+
+def plain_errors(exc: ValidationError, data: Any,
+                 root: type[BaseModel] | None = None) -> Iterator[tuple[tuple, str]]:
+    """(location, message) for each pydantic error, in plain words."""
+    from .model import Scenario
+
+    root = root or Scenario
+    for error in exc.errors():
+        loc = _in_data(tuple(p for p in error["loc"] if not _internal(p)), data)
+        kind = error["type"]
+        ctx = error.get("ctx") or {}
+        if kind == "extra_forbidden":
+            parent = _model_at(root, data, loc[:-1])
+            allowed = sorted(parent.model_fields) if parent else []
+            hint = suggest(str(loc[-1]), allowed)
+            text = f"'{loc[-1]}' is not a setting here{hint}" + (
+                "" if hint or not allowed else f" (settings: {', '.join(allowed)})")
+        elif kind in ("union_tag_invalid", "union_tag_not_found"):
+            tags = ctx.get("expected_tags", "")
+            given = ctx.get("tag", "")
+            if given == "sfmc_v1":
+                text = ("the SFMC V1 source is deprecated (January 2026); use type: sfmc, "
+                        "the V2 source (B-SFMC-04)")
+            else:
+                text = (f"type must be one of {tags}" + (f", not '{given}'" if given else
+                                                          ": add a 'type:' line"))
+            loc = (*loc, "type") if given else loc
+        elif kind == "literal_error":
+            given = error.get("input")
+            expected = ctx.get("expected", "")
+            text = f"'{given}' is not allowed here: use one of {expected}" + suggest(
+                str(given), [e.strip(" '") for e in str(expected).replace(" or ", ", ")
+                             .split(",")])
+        elif kind == "string_pattern_mismatch":
+            text = f"'{error.get('input')}' is not in the expected form ({_form(loc)})"
+        elif kind == "value_error":
+            text = str(error["msg"]).removeprefix("Value error, ")
+        elif kind in PLAIN:
+            text = PLAIN[kind]
+        elif kind in ("too_short", "too_long"):
+            bound = ctx.get("min_length" if kind == "too_short" else "max_length")
+            text = f"needs {'at least' if kind == 'too_short' else 'at most'} {bound} " \
+                   f"{'item' if bound == 1 else 'items'}"
+            if isinstance(error.get("input"), str):
+                text = text.replace("item", "character")
+        elif kind.startswith(("greater_than", "less_than")):
+            bound = next(iter(ctx.values()), "")
+            words = {"greater_than": "more than", "greater_than_equal": "at least",
+                     "less_than": "less than", "less_than_equal": "at most"}[kind]
+            text = f"must be {words} {bound}"
+        else:
+            text = str(error["msg"])
+        yield loc, text
+
+
+def _in_data(loc: tuple, data: Any) -> tuple:
+    """The location without the union tags pydantic puts in it (destinations.0.marketo.x is
+    destinations.0.x in the file)."""
+    kept: list = []
+    value = data
+    for part in loc:
+        if isinstance(value, dict) and isinstance(part, str) and part not in value \
+                and value.get("type") == part:
+            continue
+        kept.append(part)
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+            value = value[part]
+        else:
+            value = None
+    return tuple(kept)
+
+
+def _internal(part: object) -> bool:
+    """pydantic's own location parts (union member names, validator names)."""
+    text = str(part)
+    return not isinstance(part, int) and (
+        text[:1].isupper() or "[" in text or text.startswith(("function-", "constrained",
+                                                               "list[", "dict[")))
+
+
+def _form(loc: tuple) -> str:
+    last = str(loc[-1]) if loc else ""
+    return {"munchkin_id": "NNN-AAA-NNN, e.g. 123-ABC-456",
+            "subdomain": "lower-case letters, digits and dashes",
+            "id": "letters, digits, '.', '_' and '-'"}.get(last, "see the schema")

@@ -1,0 +1,353 @@
+"""The rules between a scenario's settings, checked before anything runs: every reference
+(audiences, dataflows, sources, people, accounts, instances, clients, lists), every fault
+and seed through the mocks' own validation (a dry run on a scratch cloud), and every
+condition attribute and mapping source against the fields the scenario's data has. Each
+problem is (location, message) so the loader can name the line; notes are advice that does
+not stop a run (old syntax)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .base import MAX_SPAN, parse_offset
+from .messages import suggest
+from .model import AccountDestination, FromFile, MarketoDestination, MarketoSource, Scenario
+
+Found = Iterator[tuple[tuple, str]]
+SCOPES = ("person", "account", "opportunity", "event")
+
+
+def check_scenario(s: Scenario, raw: dict, base: Path | None = None) -> list[tuple[tuple, str]]:
+    """Every problem of a scenario that passed the model's own checks."""
+    fields = known_fields(s, base)
+    problems = [*_ids(s), *_references(s), *_steps(s, fields, base), *_expectations(s, fields),
+                *_faults(s), *_seeds(s), *_conditions(s, fields), *_mappings(s, raw, fields),
+                *_sources(s), *_files(s, base)]
+    return list(dict.fromkeys(problems))
+
+
+def notes(s: Scenario, raw: dict, base: Path | None = None) -> list[tuple[tuple, str]]:
+    """Advice that does not stop a run: mappings written in the old bare form, mapped
+    attributes no record has (they will not be sent)."""
+    found = []
+    fields = known_fields(s, base)
+    for i, dest in enumerate(s.destinations):
+        scope = "person" if isinstance(dest, MarketoDestination) else "account"
+        for target, source in dest.mappings.items():
+            if fields[scope] and source not in fields[scope] and \
+                    not suggest(source, fields[scope]):
+                found.append((("destinations", i, "mappings", target),
+                              f"note: no {scope} in this scenario has '{source}': "
+                              f"'{target}' will not be sent"))
+    for i, dest in enumerate(raw.get("destinations") or []):
+        mappings = dest.get("mappings") if isinstance(dest, dict) else None
+        for target, source in (mappings or {}).items():
+            if isinstance(source, str) and "." not in source:
+                scope = "account" if dest.get("type") in ("bombora", "demandbase") else "person"
+                found.append((("destinations", i, "mappings", target),
+                              f"note: write '{scope}.{source}' (the conditions' syntax); the "
+                              f"bare '{source}' is the old form, still accepted"))
+    return found
+
+
+# -- the data's fields --------------------------------------------------------------------
+def _records(part: list[dict[str, Any]] | FromFile, base: Path | None) -> list[dict]:
+    if not isinstance(part, FromFile):
+        return part
+    if base is None:
+        return []
+    path = (base / part.file).resolve()
+    try:
+        if path.suffix == ".csv":
+            with path.open(newline="", encoding="utf-8") as handle:
+                return list(csv.DictReader(handle))
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+                if line.strip()]
+    except (OSError, ValueError):
+        return []  # reported as a problem of its own by _files
+
+
+@cache
+def _generated_fields() -> dict[str, frozenset[str]]:
+    from vendorsim.simulator.generate import GeneratorConfig, ProfileGenerator
+
+    block = next(ProfileGenerator(GeneratorConfig(count=1, events_per_person=3,
+                                                  opportunities_per_account=3)).blocks())
+    event = block.events[0] if block.events else {}
+    return {"person": frozenset(block.people[0]), "account": frozenset(block.account),
+            "opportunity": frozenset(block.opportunities[0] if block.opportunities else {}),
+            "event": frozenset(event)}
+
+
+def known_fields(s: Scenario, base: Path | None) -> dict[str, set[str]]:
+    """What each scope's records can hold: inline and file data, generated data, attributes
+    steps set, what sources write into profiles and events."""
+    fields: dict[str, set[str]] = {scope: set() for scope in SCOPES}
+    for scope, part in (("person", s.data.people), ("account", s.data.accounts),
+                        ("opportunity", s.data.opportunities), ("event", s.data.events)):
+        for record in _records(part, base):
+            fields[scope].update(record)
+    if not any(fields.values()) and s.data.generate is None and not s.sources:
+        return fields  # no data at all: nothing to check names against
+    if s.data.generate is not None:
+        for scope, names in _generated_fields().items():
+            fields[scope].update(names)
+    for scope, ids in (("person", {"personId"}), ("account", {"accountId"}),
+                       ("event", {"personId", "type", "timestamp"})):
+        if fields[scope]:
+            fields[scope].update(ids)
+    for step in s.timeline:
+        if step.action == "change":
+            fields["account" if step.account else "person"].update(step.set)
+        elif step.action == "event":
+            fields["event"].update(step.event)
+    for source in s.sources:
+        kind = getattr(source, "kind", "profiles")
+        fields["event" if kind == "events" else "person"].update(source.mapping.values())
+    return fields
+
+
+def ids_of(s: Scenario, scope: str, base: Path | None) -> set[str] | None:
+    """The person or account ids the data has (None when generated: checked by pattern)."""
+    part = s.data.people if scope == "person" else s.data.accounts
+    key = "personId" if scope == "person" else "accountId"
+    return {str(r.get(key)) for r in _records(part, base) if r.get(key) is not None}
+
+
+def _generated_id(s: Scenario, scope: str, value: str) -> bool:
+    spec = s.data.generate
+    if spec is None:
+        return False
+    prefix, width, count = (("P-", 9, spec.count) if scope == "person" else
+                            ("ACC-", 7, spec.accounts or max(1, round(spec.count / 20))))
+    digits = value[len(prefix):]
+    return value.startswith(prefix) and len(digits) == width and digits.isdigit() and \
+        1 <= int(digits) <= count
+
+
+# -- references -----------------------------------------------------------------------------
+def _ids(s: Scenario) -> Found:
+    seen: dict[str, tuple] = {}
+    for kind, items in (("audiences", s.audiences), ("destinations", s.destinations),
+                        ("sources", s.sources)):
+        for i, item in enumerate(items):
+            key = ("audience:" if kind == "audiences" else "flow:") + item.id
+            if key in seen:
+                yield (kind, i, "id"), f"the id '{item.id}' is used twice; ids must be unique"
+            seen[key] = (kind, i)
+
+
+def _references(s: Scenario) -> Found:
+    audiences = [a.id for a in s.audiences]
+    for i, dest in enumerate(s.destinations):
+        for j, name in enumerate(dest.audiences):
+            if name not in audiences:
+                yield (("destinations", i, "audiences", j),
+                       f"unknown audience '{name}'{suggest(name, audiences)}; define it under "
+                       "'audiences'")
+
+
+def _steps(s: Scenario, fields: dict[str, set[str]], base: Path | None) -> Found:
+    flows = {d.id: d for d in s.destinations}
+    audiences = {a.id for a in s.audiences}
+    sources = {x.id for x in s.sources}
+    people, accounts = ids_of(s, "person", base), ids_of(s, "account", base)
+    start = s.start.timestamp()
+    for i, step in enumerate(s.timeline):
+        where = ("timeline", i)
+        if isinstance(step.at, str) and "T" in step.at and not step.at.startswith("+"):
+            from datetime import datetime
+
+            when = datetime.fromisoformat(step.at.replace("Z", "+00:00"))
+            offset = (when if when.tzinfo else when.replace(tzinfo=s.start.tzinfo)
+                      ).timestamp() - start
+            if not 0 <= offset <= MAX_SPAN:
+                yield (*where, "at"), (f"{step.at} is not within 400 days after the scenario's "
+                                       f"start ({s.start.isoformat()})")
+        if step.destination is not None and step.destination not in flows:
+            yield (*where, "destination"), (f"unknown destination '{step.destination}'"
+                                            f"{suggest(step.destination, flows)}")
+        if step.audience is not None and step.audience not in audiences:
+            yield (*where, "audience"), (f"unknown audience '{step.audience}'"
+                                         f"{suggest(step.audience, audiences)}")
+        elif step.action == "activate" and step.destination in flows and \
+                step.audience not in flows[step.destination].audiences:
+            yield (*where, "audience"), (f"destination '{step.destination}' does not activate "
+                                         f"'{step.audience}': add it to its audiences")
+        if step.source is not None and step.source not in sources:
+            yield (*where, "source"), (f"unknown source '{step.source}'"
+                                       f"{suggest(step.source, sources)}")
+        for scope, value, known in (("person", step.person, people),
+                                    ("account", step.account, accounts)):
+            if value is not None and value not in (known or set()) and \
+                    not _generated_id(s, scope, value):
+                yield (*where, scope), (f"unknown {scope} '{value}'{suggest(value, known or [])}"
+                                        f"; add it under data.{scope}s (or generate: data)")
+
+
+def _expectations(s: Scenario, fields: dict[str, set[str]]) -> Found:
+    flows = {d.id for d in s.destinations}
+    sources = {x.id for x in s.sources}
+    munchkins = {i.munchkin_id.upper() for i in s.vendors.marketo} | {
+        d.munchkin_id.upper() for d in s.destinations if isinstance(d, MarketoDestination)} | {
+        x.munchkin_id.upper() for x in s.sources if isinstance(x, MarketoSource)}
+    for i, lead in enumerate(s.expectations.marketo_leads):
+        if lead.munchkin_id.upper() not in munchkins:
+            yield (("expectations", "marketo_leads", i, "munchkin_id"),
+                   f"no Marketo instance '{lead.munchkin_id}' in this scenario"
+                   f"{suggest(lead.munchkin_id, munchkins)}")
+    audience_names = {a.id: a.name for a in s.audiences}
+    for i, exp in enumerate(s.expectations.list_members):
+        tenants = {d.client_id for d in s.destinations if isinstance(d, AccountDestination)
+                   and d.type == exp.vendor} | {c.client_id for c in
+                                                getattr(s.vendors, exp.vendor)}
+        if exp.tenant not in tenants:
+            yield (("expectations", "list_members", i, "tenant"),
+                   f"no {exp.vendor} client '{exp.tenant}' in this scenario"
+                   f"{suggest(exp.tenant, tenants)}")
+        lists = {audience_names.get(a, "") for d in s.destinations
+                 if isinstance(d, AccountDestination) and d.type == exp.vendor
+                 and d.client_id == exp.tenant for a in d.audiences} | {
+            str(x.get("name")) for c in getattr(s.vendors, exp.vendor)
+            if c.client_id == exp.tenant for x in c.account_lists}
+        if exp.list not in lists:
+            yield (("expectations", "list_members", i, "list"),
+                   f"no list named '{exp.list}' can exist at {exp.vendor} '{exp.tenant}' "
+                   "(lists are named after the audiences activated there)"
+                   f"{suggest(exp.list, lists)}")
+        if exp.members is None and exp.count is None:
+            yield (("expectations", "list_members", i),
+                   "say what the list must hold: members (domains) or count")
+    for i, exp in enumerate(s.expectations.drops):
+        if exp.destination not in flows:
+            yield (("expectations", "drops", i, "destination"),
+                   f"unknown destination '{exp.destination}'{suggest(exp.destination, flows)}")
+        if exp.max is not None and exp.max < exp.min:
+            yield ("expectations", "drops", i, "max"), "max is below min"
+    for i, exp in enumerate(s.expectations.refused):
+        if exp.destination is not None and exp.destination not in flows:
+            yield (("expectations", "refused", i, "destination"),
+                   f"unknown destination '{exp.destination}'{suggest(exp.destination, flows)}")
+        if exp.source is not None and exp.source not in sources:
+            yield (("expectations", "refused", i, "source"),
+                   f"unknown source '{exp.source}'{suggest(exp.source, sources)}")
+    for i, exp in enumerate(s.expectations.profiles):
+        for name in [*exp.match, *exp.attributes]:
+            if fields["person"] and name not in fields["person"]:
+                yield (("expectations", "profiles", i),
+                       f"profiles have no attribute '{name}'"
+                       f"{suggest(name, fields['person'])}")
+
+
+def _faults(s: Scenario) -> Found:
+    from vendorsim.mocks.core.clock import VirtualClock
+    from vendorsim.mocks.core.faults import FaultPlan, FaultSpecError
+
+    plan = FaultPlan(VirtualClock(s.start.timestamp()))
+    for i, spec in enumerate(s.faults):
+        spec = dict(spec)
+        try:
+            for key in ("start", "end"):
+                if isinstance(spec.get(key), str) and spec[key].startswith("+"):
+                    spec[key] = s.start.timestamp() + parse_offset(spec[key])
+            plan.add(spec)
+        except (FaultSpecError, ValueError) as exc:
+            yield ("faults", i), str(exc)
+
+
+def _seeds(s: Scenario) -> Found:
+    """Every vendor's seed state through the mock's own validation, on a scratch cloud."""
+    from vendorsim.mocks.cloud import Cloud
+
+    scratch = Cloud("virtual")
+    for vendor in ("marketo", "sfmc", "bombora", "demandbase"):
+        for i, item in enumerate(getattr(s.vendors, vendor)):
+            tenant = getattr(item, "munchkin_id", None) or getattr(item, "subdomain", None) \
+                or item.client_id  # type: ignore[attr-defined]
+            state = item.model_dump(exclude={"munchkin_id", "subdomain", "client_id",
+                                             "credentials", "limits", "api_tokens"})
+            try:
+                scratch.service(vendor).seed_tenant(tenant, credentials=item.credentials,
+                                                    limits=item.limits, state=state)
+            except ValueError as exc:
+                yield ("vendors", vendor, i), f"the {vendor} seed is refused: {exc}"
+
+
+def _conditions(s: Scenario, fields: dict[str, set[str]]) -> Found:
+    for i, audience in enumerate(s.audiences):
+        for j, condition in enumerate(audience.all):
+            scope, dot, name = condition.attribute.partition(".")
+            if not dot:
+                scope, name = "person", scope
+            if audience.type == "account" and scope == "person":
+                yield (("audiences", i, "all", j, "attribute"),
+                       f"'{condition.attribute}': an account audience looks at account.*, "
+                       "opportunity.* fields")
+                continue
+            known = fields[scope]
+            if known and name not in known - {"personId"} | ({"personId"} if
+                                                             scope == "person" else set()):
+                yield (("audiences", i, "all", j, "attribute"),
+                       f"no {scope} field '{name}' in this scenario's data"
+                       f"{suggest(name, known)}: the audience would match nothing")
+
+
+def _mappings(s: Scenario, raw: dict, fields: dict[str, set[str]]) -> Found:
+    for i, dest in enumerate(s.destinations):
+        scope = "person" if isinstance(dest, MarketoDestination) else "account"
+        written = (raw.get("destinations") or [])[i].get("mappings") or {}
+        for target, source in written.items():
+            where = ("destinations", i, "mappings", target)
+            given_scope, dot, name = source.partition(".")
+            if dot and given_scope != scope:
+                yield where, (f"'{source}': a {dest.type} destination maps {scope}.* "
+                              "attributes")
+                continue
+            name = name if dot else source
+            hint = suggest(name, fields[scope])
+            if fields[scope] and name not in fields[scope] and hint:  # a likely typo
+                yield where, f"no {scope} attribute '{name}' in this scenario's data{hint}"
+
+
+def _files(s: Scenario, base: Path | None) -> Found:
+    for name in ("accounts", "people", "opportunities", "events"):
+        part = getattr(s.data, name)
+        if isinstance(part, FromFile) and base is not None:
+            path = (base / part.file).resolve()
+            if not path.is_file():
+                yield ("data", name, "file"), f"no file {path}"
+            elif path.stat().st_size > 2 * 1024**3:
+                yield ("data", name, "file"), f"{path} is larger than 2 GB"
+
+
+def _sources(s: Scenario) -> Found:
+    accounts = {a.subdomain: a for a in s.vendors.sfmc}
+    meant_to_fail = {e.source for e in s.expectations.refused}
+    for i, source in enumerate(s.sources):
+        if source.type != "sfmc" or source.subdomain not in accounts or \
+                source.id in meant_to_fail:
+            continue
+        extensions = {str(d.get("key") or d.get("name")).lower(): d
+                      for d in accounts[source.subdomain].data_extensions}
+        de = extensions.get(source.data_extension.lower())
+        if de is None:
+            yield (("sources", i, "data_extension"),
+                   f"SFMC account '{source.subdomain}' has no data extension "
+                   f"'{source.data_extension}'{suggest(source.data_extension, extensions)}")
+            continue
+        columns = {str(f.get("name")).lower(): f for f in de.get("fields") or []}
+        for column in source.mapping:
+            if column.lower() not in columns:
+                yield (("sources", i, "mapping", column),
+                       f"data extension '{source.data_extension}' has no column '{column}'"
+                       f"{suggest(column.lower(), columns)}")
+        if source.modified_column and columns.get(source.modified_column.lower(), {}).get(
+                "type") != "Date":
+            yield (("sources", i, "modified_column"),
+                   f"'{source.modified_column}' is not a Date column of "
+                   f"'{source.data_extension}'")
