@@ -117,6 +117,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(exc, file=sys.stderr)
             continue
         s = loaded.scenario
+        for note in loaded.notes:
+            print(note, file=sys.stderr)
         print(f"{path}: ok - {len(s.audiences)} audiences, {len(s.destinations)} destinations, "
               f"{len(s.sources)} sources, {len(s.timeline)} timeline steps")
     return 2 if failed else 0
@@ -191,9 +193,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         console.print(f"source {src.id}: {state}")
         for error in src.errors:
             console.print(f"[red]source error[/] {src.id}: {error}")
+    for note in loaded.notes:
+        console.print(f"[dim]{note}[/]")
+    for warning in report.warnings:
+        console.print(f"[yellow]warning[/] {warning}" + (" (fails the run: --strict)"
+                                                         if args.strict else ""))
     for v in report.verdicts:
         mark = "[green]PASS[/]" if v.passed else "[red]FAIL[/]"
         console.print(f"{mark} {v.expectation}: {v.detail}")
+    if args.junit:
+        from vendorsim.simulator.report.junit import write_junit
+
+        write_junit(report, Path(args.junit), strict=args.strict)
     if args.json:
         Path(args.json).write_text(json.dumps(dataclasses.asdict(report), indent=2) + "\n")
     if args.html:
@@ -201,7 +212,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         Path(args.html).write_text(render(report), encoding="utf-8")
         console.print(f"HTML report: {args.html}")
-    return 0 if report.passed else 1
+    return 0 if report.passed and not (args.strict and report.warnings) else 1
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -287,6 +298,11 @@ def build_parser() -> argparse.ArgumentParser:
                           "one waited on")
     run.add_argument("--json", help="also write the report as JSON to this file")
     run.add_argument("--html", help="also write the report as an HTML page with a timeline")
+    run.add_argument("--junit", metavar="FILE",
+                     help="also write JUnit XML: one testcase per expectation and per "
+                          "unexpected refusal (and per warning with --strict)")
+    run.add_argument("--strict", action="store_true",
+                     help="warnings (e.g. an audience that matched no profile) fail the run")
     run.add_argument("--debug", action="store_true",
                      help="show the Python traceback of an internal error")
     run.set_defaults(func=cmd_run)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.helpers import scenario
 from vendorsim.simulator.cli import main as vendorsim
@@ -168,3 +169,36 @@ def test_an_unknown_condition_scope_is_a_validation_error(tmp_path: Path) -> Non
 
     with pytest.raises(ScenarioError, match="person.\\*, account.\\*"):
         scenario(tmp_path, {"all": [{"attribute": "company.size", "gte": 10}]}, [])
+
+
+def test_generated_duplicates_seed_the_marketo_instances(tmp_path: Path) -> None:
+    """Issue 13: `generate:` with duplicate_share and partitions seeds Marketo as
+    `vendorsim generate --format marketo` does, so dedupe scenarios need no hand seeds."""
+    from vendorsim.simulator.engine.run import Engine
+    from vendorsim.simulator.generate import GeneratorConfig, ProfileGenerator
+    from vendorsim.simulator.generate.writers import marketo_leads
+    from vendorsim.simulator.scenario.loader import load_scenario
+
+    generate = {"count": 60, "seed": 3, "duplicate_share": 0.2, "invalid_share": 0.1,
+                "partitions": ["Default", "EMEA"]}
+    doc = {"name": "g", "data": {"generate": generate},
+           "audiences": [{"id": "a", "name": "A", "all": [{"attribute": "person.seniority",
+                                                           "equals": "nobody"}]}],
+           "destinations": [{"id": "m", "type": "marketo", "munchkin_id": "123-ABC-456",
+                             "sync_type": "profile_only",
+                             "person_action": "update_existing_only",
+                             "mappings": {"email": "person.email"}, "audiences": ["a"]}]}
+    path = tmp_path / "g.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    engine = Engine(load_scenario(path))
+    engine.run()
+    expected = [lead for block in ProfileGenerator(GeneratorConfig(
+        count=60, seed=3, duplicate_share=0.2, invalid_share=0.1,
+        partitions=("Default", "EMEA"))).blocks() for lead in marketo_leads(block)]
+    held = engine.cloud.marketo("123-ABC-456").leads
+    assert len(held) == len(expected) > 60 * 0.9  # valid people plus their duplicates
+    emails = [lead.values["email"] for lead in held.values()]
+    assert len(emails) - len(set(emails)) == sum(1 for b in ProfileGenerator(GeneratorConfig(
+        count=60, seed=3, duplicate_share=0.2, invalid_share=0.1,
+        partitions=("Default", "EMEA"))).blocks() for p in b.people
+        if "duplicateIn" in p and "invalid" not in p)

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.helpers import BASE, MUNCHKIN
+from tests.helpers import BASE, MUNCHKIN, scenario
 from vendorsim import Cloud
 from vendorsim.mocks.marketo.models import LeadDatabase
 from vendorsim.simulator.destinations.marketo import ActivationRefused, MarketoConnector
@@ -165,3 +167,14 @@ def test_update_only_needs_no_name_mappings(cloud: Cloud, instance: LeadDatabase
     """B-MKT-10: with email as dedupe field, only creation needs first and last name."""
     connector(sync_type="profile_only", person_action="update_existing_only",
               mappings={"email": "email"}).activate(AUDIENCE)
+
+
+def test_throttling_on_the_token_call_is_waited_out_not_a_refusal(tmp_path: Path) -> None:
+    """Issue 13: a 606 fault without a path hits the identity call first; the activation
+    waits it out like every other activation call instead of reporting bad credentials."""
+    report = scenario(tmp_path, {"all": [{"attribute": "person.seniority", "equals": "VP"}]},
+                      [], faults=[{"error_code": "606", "times": 3}])
+    marketo = report.destinations[0]
+    assert marketo.refused == [], marketo.refused
+    assert marketo.throttled >= 3 and marketo.listed == 1
+    assert report.passed, report.verdicts

@@ -80,7 +80,11 @@ def _to_epoch(when: datetime | float | str) -> float:
     """Seconds since the epoch of an ISO string, a datetime or a number, within
     [1970, 2200); ValueError for anything else."""
     if isinstance(when, str):
-        when = datetime.fromisoformat(when.replace("Z", "+00:00"))
+        try:
+            when = datetime.fromisoformat(when.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"expected an ISO-8601 time (2026-01-05T09:00:00Z) or epoch "
+                             f"seconds, got {when[:40]!r}") from None
     if isinstance(when, datetime):
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)

@@ -7,6 +7,7 @@ inside a time window on the clock, or both, optionally with a seeded probability
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import random
 import re
@@ -66,15 +67,34 @@ class FaultSpec(BaseModel):
         return str(value) if value is not None else None
 
 
+PLAIN = {"string_type": "expected text", "int_type": "expected a whole number",
+         "int_parsing": "expected a whole number", "float_type": "expected a number",
+         "float_parsing": "expected a number", "finite_number": "expected a finite number",
+         "bool_type": "expected true or false", "string_too_long": "too long",
+         "string_pattern_mismatch": "letters, digits, '.', '_' or '-' only"}
+BOUNDS = {"greater_than": "more than", "greater_than_equal": "at least",
+          "less_than": "less than", "less_than_equal": "at most"}
+
+
 def plain_errors(exc: ValidationError, what: str) -> str:
-    """A pydantic error as a person reads it: `fault field 'tenant': ...; ...`."""
+    """A pydantic error as a person reads it: `fault field 'tenant': expected text`."""
     parts = []
     for error in exc.errors():
-        where = ".".join(str(p) for p in error["loc"] if not str(p).startswith(("function-",
-                                                                                "constrained")))
-        text = error["msg"]
-        if error["type"] == "extra_forbidden":
-            text = "not a setting here (check its spelling)"
+        loc = [str(p) for p in error["loc"]
+               if not str(p).startswith(("function-", "constrained", "str", "int", "float",
+                                         "literal["))]
+        where = ".".join(loc)
+        kind, ctx = error["type"], error.get("ctx") or {}
+        if kind == "extra_forbidden":
+            close = difflib.get_close_matches(where, FaultSpec.model_fields, n=1)
+            text = "not a setting here" + (f"; did you mean '{close[0]}'?" if close else
+                                            f" (settings: {', '.join(FaultSpec.model_fields)})")
+        elif kind == "literal_error":
+            text = f"use one of {ctx.get('expected', '')}"
+        elif kind in BOUNDS:
+            text = f"must be {BOUNDS[kind]} {next(iter(ctx.values()), '')}"
+        else:
+            text = PLAIN.get(kind, error["msg"])
         parts.append(f"{what} field '{where}': {text}" if where else f"{what}: {text}")
     return "; ".join(dict.fromkeys(parts))
 

@@ -234,12 +234,37 @@ class MarketoConnector(ReceivesExports):
         return self._call("GET", path, policy="lossless", params=params)
 
     def _token(self) -> None:
-        body = self.http.get(f"{self.base}/identity/oauth/token", params={
-            "grant_type": "client_credentials", "client_id": self.config.client_id,
-            "client_secret": self.config.client_secret}).json()
-        if "access_token" not in body:
-            raise ActivationRefused(f"Marketo refused the credentials: {body}")
-        self.http.headers["Authorization"] = f"Bearer {body['access_token']}"
+        """A token; throttling or an outage on the identity call is waited out like every
+        other activation-time call (lossless), and only a refusal of the credentials
+        themselves (401, or a code no wait can fix) refuses the activation."""
+        attempts = Attempts("lossless", self.sleep)
+        try:
+            while True:
+                self.calls += 1
+                answer = self.http.get(f"{self.base}/identity/oauth/token", params={
+                    "grant_type": "client_credentials", "client_id": self.config.client_id,
+                    "client_secret": self.config.client_secret})
+                body = _json(answer)
+                if "access_token" in body:
+                    self.http.headers["Authorization"] = f"Bearer {body['access_token']}"
+                    return
+                error = (body.get("errors") or [{}])[0]
+                code = str(error.get("code", ""))
+                status = marketo_status(code) if code else answer.status_code
+                if answer.status_code == 401 or status < 408 or status in (410, 413, 414):
+                    raise ActivationRefused(f"Marketo refused the credentials: HTTP "
+                                            f"{answer.status_code} {answer.text[:200]}")
+                self.throttled += code in ("606", "607", "615")
+                wait = {"606": 20.0, "615": 1.0,
+                        "607": until_marketo_quota_resets(self.now())}.get(code)
+                try:
+                    attempts.failed(status, f"Marketo {code or answer.status_code} on the "
+                                            f"token call", wait)
+                except Dropped as exc:
+                    raise ActivationRefused(str(exc)) from None
+        finally:
+            self.waited += attempts.waited
+            self.retries += attempts.retries
 
     def _call(self, method: str, path: str, policy: str | None = None,
               **kwargs: object) -> dict:
@@ -269,6 +294,15 @@ class MarketoConnector(ReceivesExports):
         finally:
             self.waited += attempts.waited
             self.retries += attempts.retries
+
+
+def _json(answer: requests.Response) -> dict:
+    """An answer's JSON object ({} for anything else: an nginx page, an empty body)."""
+    try:
+        body = answer.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
 
 
 def skip_reason(config: MarketoDestination) -> str:

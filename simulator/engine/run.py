@@ -27,8 +27,10 @@ from vendorsim.simulator.destinations.marketo import (
     skip_reason,
 )
 from vendorsim.simulator.generate import GeneratorConfig, ProfileGenerator
+from vendorsim.simulator.generate.writers import marketo_leads
 from vendorsim.simulator.report import DestinationReport, Report
 from vendorsim.simulator.report.checks import check
+from vendorsim.simulator.scenario.base import step_time
 from vendorsim.simulator.scenario.loader import LoadedScenario, read_records
 from vendorsim.simulator.scenario.model import (
     AccountDestination,
@@ -67,11 +69,13 @@ class Engine:
                 .append(dict(opportunity))
         for event in read_records(loaded, self.s.data.events, "events"):
             self._add_event(event)
+        self.generated_leads: list[dict] = []
         self._generated()
         self.connectors: dict[str, MarketoConnector | AccountConnector] = {}
         self.sources, self.source_reports = build_sources(self.s, self.vendors)
         self.reports: dict[str, DestinationReport] = {}
         self.active: dict[tuple[str, str], set[str]] = {}  # (dest, audience) -> members sent
+        self.matched: set[str] = set()  # audiences that held a profile at some evaluation
         self._queue: list = []
         self._seq = itertools.count()
 
@@ -82,12 +86,19 @@ class Engine:
 
     # -- set-up ----------------------------------------------------------------------
     def _generated(self) -> None:
-        """`data: generate: {count, seed}` adds synthetic accounts and people (issue 6)."""
+        """`data: generate: {count, seed}` adds synthetic accounts and people. With
+        duplicates, invalid records or several partitions, it also yields the Marketo seed
+        `vendorsim generate --format marketo` writes (leads of the valid people, each in its
+        partition, duplicates a day older in another), for the Marketo destinations."""
         spec = self.s.data.generate
         if spec is None:
             return
         config = GeneratorConfig(**{**spec.model_dump(), "partitions": tuple(spec.partitions)})
+        seeds_marketo = bool(spec.duplicate_share or spec.invalid_share
+                             or len(spec.partitions) > 1)
         for block in ProfileGenerator(config).blocks():
+            if seeds_marketo:
+                self.generated_leads += marketo_leads(block)
             self.accounts[block.account["accountId"]] = block.account
             for person in block.people:
                 self.people[person["personId"]] = person
@@ -126,6 +137,13 @@ class Engine:
                             {"account_lists": client.account_lists})
                 for token in client.api_tokens:
                     target.add_api_token(client.client_id, token)
+        if self.generated_leads:  # generate: with duplicates/invalid/partitions (see above)
+            partitions = [p for p in self.s.data.generate.partitions  # type: ignore[union-attr]
+                          if p != "Default"]
+            for munchkin in dict.fromkeys(d.munchkin_id.upper() for d in self.s.destinations
+                                          if isinstance(d, MarketoDestination)):
+                target.seed("marketo", munchkin, None, None,
+                            {"partitions": partitions, "leads": self.generated_leads})
         sleep = target.advance
         for dest in self.s.destinations:
             self.reports[dest.id] = DestinationReport(dest.id, dest.type)
@@ -139,9 +157,8 @@ class Engine:
 
     # -- the event loop --------------------------------------------------------------
     def _at(self, step: Step) -> float:
-        if isinstance(step.at, str) and "T" in step.at and not step.at.startswith("+"):
-            return datetime.fromisoformat(step.at.replace("Z", "+00:00")).timestamp()
-        return self.start + parse_offset(step.at)
+        when = step_time(step.at, self.s.start)
+        return when if when is not None else self.start + parse_offset(step.at)
 
     def _push(self, when: float, kind: str, payload: object) -> None:
         heapq.heappush(self._queue, (when, next(self._seq), kind, payload))
@@ -179,8 +196,11 @@ class Engine:
                     self._ingest(payload)
             verdicts = check(self)
             journal = self.vendors.journal()
+        warnings = [f"audience '{self.audiences[a].name}' ({a}) activated to {d} matched no "
+                    "profile during the run: check its conditions and the data"
+                    for d, a in self.active if a not in self.matched]
         return Report(self.s.name, list(self.reports.values()), verdicts, journal,
-                      list(self.source_reports.values()))
+                      list(self.source_reports.values()), warnings)
 
     def _step(self, step: Step) -> None:
         if step.action == "activate":
@@ -290,6 +310,8 @@ class Engine:
             if is_batch(audience) and not batch:
                 continue  # B-B2B-04: account/opportunity audiences wait for the daily batch
             now_in = members(audience, self.people, self.accounts, self.facts)
+            if now_in:
+                self.matched.add(audience_id)
             entering, exiting = sorted(now_in - sent), sorted(sent - now_in)
             if not entering and not exiting:
                 continue

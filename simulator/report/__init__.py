@@ -72,6 +72,7 @@ class Report:
     verdicts: list[Verdict]
     journal: list[dict]
     sources: list[SourceReport] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # --strict makes these fail the run
 
     @property
     def passed(self) -> bool:

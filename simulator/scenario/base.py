@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -27,6 +28,16 @@ def parse_offset(value: str | int | float) -> float:
         raise ValueError(f"{str(value)[:40]!r} is longer than a scenario can replay "
                          "(400 days at most)")
     return seconds
+
+
+def step_time(at: object, start: datetime) -> float | None:
+    """The epoch of a step's `at` when it is a time (ISO text, or a YAML timestamp);
+    None when it is an offset from the start. A time without a zone is in the start's."""
+    if isinstance(at, str) and "T" in at and not at.startswith("+"):
+        at = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    if not isinstance(at, datetime):
+        return None
+    return (at if at.tzinfo else at.replace(tzinfo=start.tzinfo or UTC)).timestamp()
 
 
 def _duration(value: str) -> str:

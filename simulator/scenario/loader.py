@@ -118,9 +118,10 @@ def read_yaml(text: str, name: str) -> tuple[object, yaml.Node | None]:
         raise ScenarioError([Problem(name, 1, "", f"the file is larger than "
                                      f"{MAX_BYTES // 1048576} MB; put data in JSONL or CSV "
                                      "files beside it (data: people: {file: ...})")])
-    loader = _Reader(text)
-    loader.name = name
+    loader = None
     try:
+        loader = _Reader(text)  # rejects control characters already
+        loader.name = name
         root = loader.get_single_node()
         if root is None:
             return None, None
@@ -131,7 +132,11 @@ def read_yaml(text: str, name: str) -> tuple[object, yaml.Node | None]:
                                          "scenario needs far fewer")])
         return loader.construct_document(root), root
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # an unclosed bracket or quote is noticed later; where it opened is what to fix
+        opened = exc.context_mark if exc.context_mark and exc.problem_mark and \
+            exc.context_mark.line < exc.problem_mark.line and "flow" in str(exc.context) \
+            else None
+        mark = opened or exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         raise ScenarioError([Problem(name, line, "", f"not valid YAML: {exc.problem}; "
                                      "check the indentation and quoting")]) from None
@@ -141,10 +146,30 @@ def read_yaml(text: str, name: str) -> tuple[object, yaml.Node | None]:
         raise ScenarioError([Problem(name, line, "", f"not valid YAML: {reason}; remove "
                                      "control characters and NUL bytes")]) from None
     except RecursionError:
-        raise ScenarioError([Problem(name, 1, "", f"nested more than {MAX_DEPTH} levels deep"
-                                     )]) from None
+        raise ScenarioError([Problem(name, _deepest_line(text), "",
+                                     f"nested more than {MAX_DEPTH} levels deep; a scenario "
+                                     "needs far fewer")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+
+
+def _deepest_line(text: str) -> int:
+    """Where nesting first passes MAX_DEPTH: brackets on one line, or indentation."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if (len(line) - len(line.lstrip(" "))) // 2 > MAX_DEPTH:
+            return number
+        for char in line:
+            depth += (char in "[{") - (char in "]}")
+            if depth > MAX_DEPTH:
+                return number
+    return 1
+
+
+def _last_line(text: str) -> int:
+    lines = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    return lines[-1] if lines else 1
 
 
 def parse_scenario(text: str, name: str = "<scenario>", base: Path | None = None) -> Scenario:
@@ -157,7 +182,8 @@ def parse_with_notes(text: str, name: str = "<scenario>",
                      base: Path | None = None) -> tuple[Scenario, list[Problem]]:
     data, root = read_yaml(text, name)
     if not isinstance(data, dict):
-        raise ScenarioError([Problem(name, 1, "", "a scenario is a mapping of settings "
+        line = root.start_mark.line + 1 if root is not None else _last_line(text)
+        raise ScenarioError([Problem(name, line, "", "a scenario is a mapping of settings "
                                      "(name:, audiences:, destinations:, ...)")])
     try:
         scenario = Scenario.model_validate(data)

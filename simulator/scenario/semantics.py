@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .base import MAX_SPAN, parse_offset
+from .base import MAX_SPAN, parse_offset, step_time
 from .messages import suggest
 from .model import AccountDestination, FromFile, MarketoDestination, MarketoSource, Scenario
 
@@ -160,12 +160,9 @@ def _steps(s: Scenario, fields: dict[str, set[str]], base: Path | None) -> Found
     start = s.start.timestamp()
     for i, step in enumerate(s.timeline):
         where = ("timeline", i)
-        if isinstance(step.at, str) and "T" in step.at and not step.at.startswith("+"):
-            from datetime import datetime
-
-            when = datetime.fromisoformat(step.at.replace("Z", "+00:00"))
-            offset = (when if when.tzinfo else when.replace(tzinfo=s.start.tzinfo)
-                      ).timestamp() - start
+        when = step_time(step.at, s.start)
+        if when is not None:
+            offset = when - start
             if not 0 <= offset <= MAX_SPAN:
                 yield (*where, "at"), (f"{step.at} is not within 400 days after the scenario's "
                                        f"start ({s.start.isoformat()})")
@@ -263,6 +260,7 @@ def _faults(s: Scenario) -> Found:
 def _seeds(s: Scenario) -> Found:
     """Every vendor's seed state through the mock's own validation, on a scratch cloud."""
     from vendorsim.mocks.cloud import Cloud
+    from vendorsim.mocks.core.auth import Credential
 
     scratch = Cloud("virtual")
     for vendor in ("marketo", "sfmc", "bombora", "demandbase"):
@@ -271,9 +269,19 @@ def _seeds(s: Scenario) -> Found:
                 or item.client_id  # type: ignore[attr-defined]
             state = item.model_dump(exclude={"munchkin_id", "subdomain", "client_id",
                                              "credentials", "limits", "api_tokens"})
+            service = scratch.service(vendor)
             try:
-                scratch.service(vendor).seed_tenant(tenant, credentials=item.credentials,
-                                                    limits=item.limits, state=state)
+                service.default_limits.updated(**item.limits)
+            except ValueError as exc:
+                yield ("vendors", vendor, i, "limits"), f"limits refused: {exc}"
+                continue
+            for j, credential in enumerate(item.credentials):
+                try:
+                    Credential.from_dict(credential)
+                except ValueError as exc:
+                    yield ("vendors", vendor, i, "credentials", j), str(exc)
+            try:
+                service.seed_tenant(tenant, credentials=item.credentials, state=state)
             except ValueError as exc:
                 yield ("vendors", vendor, i), f"the {vendor} seed is refused: {exc}"
 

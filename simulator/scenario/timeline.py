@@ -16,7 +16,7 @@ NEEDS = {"activate": ("destination", "audience"), "deactivate": ("destination", 
 
 
 class Step(Strict):
-    at: str | int | float
+    at: datetime | str | int | float
     """When: an offset from the start (+30s, 2h, 1h30m, or seconds) or an ISO time."""
     action: Literal["change", "event", "ingest", "activate", "deactivate", "advance",
                     "evaluate", "upsert_rows"]
@@ -42,7 +42,9 @@ class Step(Strict):
 
     @field_validator("at")
     @classmethod
-    def _at(cls, value: str | int | float) -> str | int | float:
+    def _at(cls, value: datetime | str | int | float) -> datetime | str | int | float:
+        if isinstance(value, datetime):
+            return value
         if isinstance(value, str) and not value.startswith("+") and "T" in value:
             datetime.fromisoformat(value.replace("Z", "+00:00"))
         else:
