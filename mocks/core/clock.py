@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 
@@ -48,6 +49,9 @@ class VirtualClock(Clock):
 
     def __init__(self, start: datetime | float | None = None) -> None:
         self._lock = threading.Lock()
+        # while the simulator replays, a sleep inside a request (a latency fault) is a wait
+        # of the calling dataflow on its scheduler: it returns True when it took the wait
+        self.sleeper: Callable[[float], bool] | None = None
         self._now = _to_epoch(start) if start is not None else time.time()
 
     def now(self) -> float:
@@ -68,7 +72,7 @@ class VirtualClock(Clock):
             return self._now
 
     def sleep(self, seconds: float) -> None:
-        if seconds > 0:
+        if seconds > 0 and not (self.sleeper is not None and self.sleeper(seconds)):
             self.advance(seconds)
 
 

@@ -33,12 +33,14 @@ class AccountConnector(ReceivesExports):
 
     def __init__(self, config: AccountDestination, base_url: str,
                  session: requests.Session | None = None,
-                 sleep: Callable[[float], None] | None = None) -> None:
+                 sleep: Callable[[float], None] | None = None,
+                 pace: Callable[[], None] | None = None) -> None:
         self.config = config
         self.kind = config.type
         self.base = base_url.rstrip("/")
         self.http = session or requests.Session()
-        self.sleep = sleep or (lambda seconds: None)
+        self.sleep = sleep or (lambda seconds: None)  # the engine: a wait of the dataflow
+        self.pace = pace or (lambda: None)  # the engine: other dataflows' calls interleave
         self.list_ids: dict[str, object] = {}  # audience id -> list id this dataflow made
         self.calls = 0
         self.throttled = 0
@@ -165,6 +167,7 @@ class AccountConnector(ReceivesExports):
         if "Authorization" not in self.http.headers:
             self._token()
         self.calls += 1
+        self.pace()
         response = self.http.request(method, self.base + path, **kwargs)
         if response.status_code == 401:
             self._token()

@@ -37,12 +37,14 @@ class MarketoConnector(ReceivesExports):
     def __init__(self, config: MarketoDestination, base_url: str,
                  session: requests.Session | None = None,
                  sleep: Callable[[float], None] | None = None,
-                 now: Callable[[], float] = time.time) -> None:
+                 now: Callable[[], float] = time.time,
+                 pace: Callable[[], None] | None = None) -> None:
         self.config = config
         self.base = base_url.rstrip("/")
         self.http = session or requests.Session()
-        self.sleep = sleep or (lambda seconds: None)  # the engine passes its virtual clock
+        self.sleep = sleep or (lambda seconds: None)  # the engine: a wait of the dataflow
         self.now = now
+        self.pace = pace or (lambda: None)  # the engine: other dataflows' calls interleave
         delivery = config.delivery  # the vendor's limit unless the dataflow sets its own
         self.batch = min(BATCH, delivery.max_users_per_request) \
             if "max_users_per_request" in delivery.model_fields_set else BATCH
@@ -204,9 +206,17 @@ class MarketoConnector(ReceivesExports):
         if found.get("result"):
             list_id = found["result"][0]["id"]
         else:
-            created = self._call("POST", "/rest/asset/v1/staticLists.json", policy="lossless",
-                                 data={"name": audience.name, "folder": json.dumps(LIST_FOLDER)})
-            list_id = created["result"][0]["id"]
+            try:
+                created = self._call("POST", "/rest/asset/v1/staticLists.json",
+                                     policy="lossless", data={
+                                         "name": audience.name,
+                                         "folder": json.dumps(LIST_FOLDER)})
+                list_id = created["result"][0]["id"]
+            except Rejected as exc:  # 709: another dataflow created it in the meantime
+                again = self._get("/rest/asset/v1/staticList/byName.json", name=audience.name)
+                if "709" not in str(exc) or not again.get("result"):
+                    raise
+                list_id = again["result"][0]["id"]
         self.list_ids[audience.id] = list_id
         return list_id
 
@@ -241,6 +251,7 @@ class MarketoConnector(ReceivesExports):
         try:
             while True:
                 self.calls += 1
+                self.pace()
                 answer = self.http.get(f"{self.base}/identity/oauth/token", params={
                     "grant_type": "client_credentials", "client_id": self.config.client_id,
                     "client_secret": self.config.client_secret})
@@ -278,6 +289,7 @@ class MarketoConnector(ReceivesExports):
         try:
             while True:
                 self.calls += 1
+                self.pace()
                 body = self.http.request(method, self.base + path, **kwargs).json()
                 if body.get("success"):
                     return body

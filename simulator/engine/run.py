@@ -10,8 +10,6 @@ way on either.
 
 from __future__ import annotations
 
-import heapq
-import itertools
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -28,7 +26,7 @@ from vendorsim.simulator.destinations.marketo import (
 )
 from vendorsim.simulator.generate import GeneratorConfig, ProfileGenerator
 from vendorsim.simulator.generate.writers import marketo_leads
-from vendorsim.simulator.report import DestinationReport, Report
+from vendorsim.simulator.report import DestinationReport, Report, batch_record
 from vendorsim.simulator.report.checks import check
 from vendorsim.simulator.scenario.base import step_time
 from vendorsim.simulator.scenario.loader import LoadedScenario, read_records
@@ -43,6 +41,7 @@ from vendorsim.simulator.sources.marketo import MarketoSourceConnector
 from vendorsim.simulator.sources.sfmc import SourceError
 
 from .audiences import Facts, is_batch, members
+from .processes import Scheduler
 from .sources import build_sources, ingestion_times
 from .vendors import InProcessVendors, Vendors
 
@@ -76,8 +75,7 @@ class Engine:
         self.reports: dict[str, DestinationReport] = {}
         self.active: dict[tuple[str, str], set[str]] = {}  # (dest, audience) -> members sent
         self.matched: set[str] = set()  # audiences that held a profile at some evaluation
-        self._queue: list = []
-        self._seq = itertools.count()
+        self.scheduler = Scheduler(self.start, self._set_clock)
 
     @property
     def cloud(self) -> Cloud:
@@ -144,56 +142,64 @@ class Engine:
                                           if isinstance(d, MarketoDestination)):
                 target.seed("marketo", munchkin, None, None,
                             {"partitions": partitions, "leads": self.generated_leads})
-        sleep = target.advance
+        sleep, pace = self._wait, self.scheduler.pace
         for dest in self.s.destinations:
             self.reports[dest.id] = DestinationReport(dest.id, dest.type)
             if isinstance(dest, MarketoDestination):
                 self.connectors[dest.id] = MarketoConnector(
                     dest, target.base_url("marketo", dest.munchkin_id), target.session(), sleep,
-                    target.now)
+                    lambda: self.scheduler.now, pace)
             elif isinstance(dest, AccountDestination):
                 self.connectors[dest.id] = ACCOUNT_CONNECTORS[dest.type](
-                    dest, target.base_url(dest.type), target.session(), sleep)
+                    dest, target.base_url(dest.type), target.session(), sleep, pace)
 
     # -- the event loop --------------------------------------------------------------
     def _at(self, step: Step) -> float:
         when = step_time(step.at, self.s.start)
         return when if when is not None else self.start + parse_offset(step.at)
 
-    def _push(self, when: float, kind: str, payload: object) -> None:
-        heapq.heappush(self._queue, (when, next(self._seq), kind, payload))
+    def _set_clock(self, when: float) -> None:
+        self.now = when
+        self.vendors.set_clock(when)
+
+    def _wait(self, seconds: float) -> None:
+        """What a connector's retry delay is: a wait of its dataflow's process."""
+        if not self.scheduler.sleep(seconds):
+            raise AssertionError("a connector waited outside its dataflow's process")
 
     def run(self) -> Report:
         with self.vendors:
             self.vendors.set_clock(self.start)
             self._seed()
             self._faults()
-            for step in self.s.timeline:
-                self._push(self._at(step), "step", step)
-            end = max((w for w, *_ in self._queue), default=self.start)
+            plan = self.scheduler
+            times = [self._at(step) for step in self.s.timeline]
+            for when, step in sorted(zip(times, self.s.timeline, strict=True),
+                                     key=lambda pair: pair[0]):
+                plan.at(when, lambda step=step: self._step(step))
+            end = max(times, default=self.start)
             for source_id, connector in self.sources.items():  # B-SFMC-05, B-B2B-07
                 for when in ingestion_times(connector, self.start, end):
-                    self._push(when, "ingest", source_id)
+                    plan.give(f"source {source_id}", lambda s=source_id: self._ingest(s), when)
             # B-B2B-05: the daily batch, through the day after the timeline (virtual clocks;
             # on a real clock only the batches within the timeline are waited for)
             days = int((end - self.start) // DAY) + (1 if self.vendors.virtual else 0)
             for day in range(1, days + 1):
-                self._push(self.start + day * DAY, "batch", None)
-            while self._queue:
-                when, _, kind, payload = heapq.heappop(self._queue)
-                if self.progress:
-                    self.progress(when - self.start, max(end, when) - self.start)
-                if when > self.now:
-                    self.vendors.set_clock(when)
-                    self.now = when
-                if kind == "step":
-                    self._step(payload)
-                elif kind == "deliver":
-                    self._deliver(*payload)
-                elif kind == "batch":
-                    self._evaluate(batch=True)
-                elif kind == "ingest":
-                    self._ingest(payload)
+                plan.at(self.start + day * DAY, lambda: self._evaluate(batch=True))
+            if self.progress:
+                plan.progress = lambda now: self.progress(  # type: ignore[misc]
+                    now - self.start, max(end, now) - self.start)
+            clock = getattr(getattr(self.vendors, "cloud", None), "clock", None)
+            hooked = clock is not None and hasattr(clock, "sleeper")
+            if hooked:  # a latency inside a mock's request is a wait of the calling process
+                clock.sleeper = plan.sleep
+            try:
+                plan.run()
+            finally:
+                plan.stop()
+                if hooked:
+                    clock.sleeper = None
+            self.now = plan.now
             verdicts = check(self)
             journal = self.vendors.journal()
         warnings = [f"audience '{self.audiences[a].name}' ({a}) activated to {d} matched no "
@@ -203,10 +209,13 @@ class Engine:
                       list(self.source_reports.values()), warnings)
 
     def _step(self, step: Step) -> None:
+        flow = f"{step.destination}/{step.audience}"  # a dataflow: destination x audience
         if step.action == "activate":
-            self._activate(step.destination or "", step.audience or "")
-        elif step.action == "deactivate":
-            self.active.pop((step.destination or "", step.audience or ""), None)
+            self.scheduler.give(flow, lambda: self._activate(step.destination or "",
+                                                             step.audience or ""))
+        elif step.action == "deactivate":  # after the deliveries already under way
+            self.scheduler.give(flow, lambda: self.active.pop(
+                (step.destination or "", step.audience or ""), None))
         elif step.action == "change":
             if step.account:  # account audiences see it at the next daily batch (B-B2B-04)
                 self.accounts.setdefault(step.account, {"accountId": step.account}) \
@@ -216,16 +225,18 @@ class Engine:
                     .update(step.set)
             self._evaluate(batch=False)
         elif step.action == "event":  # a person-level event: streaming audiences follow
-            now = self.vendors.now()
+            now = self.scheduler.now
             stamp = iso_utc(now)
             self._add_event({"personId": step.person, "timestamp": stamp, **step.event}, now)
             self._evaluate(batch=False)
-        elif step.action == "advance":
-            self.vendors.advance(parse_offset(step.by or "0s"))
+        elif step.action == "advance":  # the replay goes on at least this long
+            self.scheduler.at(self.scheduler.now + parse_offset(step.by or "0s"),
+                              lambda: None)
         elif step.action == "evaluate":
             self._evaluate(batch=True)
         elif step.action == "ingest":
-            self._ingest(step.source or "")
+            self.scheduler.give(f"source {step.source}",
+                                lambda: self._ingest(step.source or ""))
         elif step.action == "upsert_rows":
             try:
                 self._upsert_rows(step.source or "", step.rows)
@@ -234,7 +245,7 @@ class Engine:
 
     def _now_iso(self, now: float | None = None) -> str:
         """The virtual time (now, unless given) as SFMC's Date columns and filters take it."""
-        when = self.vendors.now() if now is None else now
+        when = self.scheduler.now if now is None else now
         return datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
     def _upsert_rows(self, source_id: str, rows: list[dict]) -> None:
@@ -256,7 +267,7 @@ class Engine:
         identity = connector.config.identity
         events = getattr(connector.config, "kind", "profiles") == "events"
         by_identity = {str(p.get(identity, "")).lower(): p for p in self.people.values()}
-        now = self.vendors.now()
+        now = self.scheduler.now
         stamp = iso_utc(now)
         try:
             for row in connector.rows(self._now_iso(now)):
@@ -302,8 +313,8 @@ class Engine:
 
     def _evaluate(self, batch: bool, only: tuple[str, str] | None = None) -> None:
         """Queue entries and exits; streaming ones within the destination's latency."""
-        self.facts.now = self.vendors.now()
-        for (dest_id, audience_id), sent in self.active.items():
+        self.facts.now = self.scheduler.now
+        for (dest_id, audience_id), sent in list(self.active.items()):
             if only and (dest_id, audience_id) != only:
                 continue
             audience = self.audiences[audience_id]
@@ -324,13 +335,17 @@ class Engine:
             status = "existing" if only else "realized"  # members before the activation
             exports = [export(pool[i], audience_id, status, stamp) for i in entering] + \
                 [export(pool[i], audience_id, "exited", stamp) for i in exiting]
-            self._push(self.facts.now + delay, "deliver",
-                       (dest_id, audience, entering, exiting, exports))
+            self.scheduler.give(f"{dest_id}/{audience_id}", lambda d=dest_id, a=audience,
+                                e=entering, x=exiting, p=exports: self._deliver(d, a, e, x, p),
+                                self.facts.now + delay)
 
     def _deliver(self, dest_id: str, audience: Audience, entering: list[str],
                  exiting: list[str], exports: list[dict]) -> None:
         connector, report = self.connectors[dest_id], self.reports[dest_id]
+        sent_at, retries = self.scheduler.now, connector.retries
         outcome = connector.deliver_exports(audience, exports)
+        report.batches.append(batch_record(audience.id, sent_at, self.scheduler.now,
+                                           len(exports), connector.retries - retries, outcome))
         for item in exports:
             status = item["segmentMembership"]["ups"][audience.id]["status"]
             report.statuses[status] = report.statuses.get(status, 0) + 1

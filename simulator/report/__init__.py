@@ -27,6 +27,7 @@ class DestinationReport:
     statuses: dict[str, int] = field(default_factory=dict)  # segmentMembership statuses sent
     retries: int = 0  # attempts repeated under the delivery policy
     waited: float = 0.0  # virtual seconds spent waiting to retry (throttling, outages)
+    batches: list[dict] = field(default_factory=list)  # one per delivery, with its times
 
     def summary(self) -> dict[str, str]:
         """The figures `vendorsim run` shows per destination (terminal and HTML alike)."""
@@ -41,6 +42,19 @@ class DestinationReport:
                 "refused audiences": str(len(self.refused)), "API calls": str(self.calls),
                 "throttled answers": str(self.throttled), "retries": str(self.retries),
                 "waiting to retry": f"{self.waited:,.0f} s"}
+
+
+def batch_record(audience: str, sent: float, done: float, profiles: int, retries: int,
+                 outcome: object) -> dict:
+    """One delivery of a dataflow: when it was sent and done (virtual epoch seconds), how
+    many retries it took, and what became of its profiles."""
+    delivered = sum(len(getattr(outcome, k)) for k in ("updated", "created", "listed",
+                                                         "unlisted"))
+    return {"dataflow": audience, "sent": sent, "done": done, "profiles": profiles,
+            "retries": retries, "delivered": delivered,
+            "dropped": len(outcome.dropped), "failed": len(outcome.failed),  # type: ignore
+            "outcome": "dropped" if outcome.dropped else "failed" if outcome.failed  # type: ignore
+            else "retried" if retries else "delivered"}
 
 
 @dataclass
