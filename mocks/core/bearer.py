@@ -124,6 +124,7 @@ class BearerService(VendorService):
         if forced is not None:
             return forced
         if req.routing_exception is not None or req.endpoint in self.token_endpoints:
+            self.take_latency()
             return None
         value = bearer_value(req.headers.get("Authorization", ""))
         status, token = self.tokens.check(value) if value else ("unknown", None)
@@ -135,4 +136,5 @@ class BearerService(VendorService):
             g.ticket = tenant.limiter.admit()
         except LimitExceeded as exc:
             return self.render_limit(exc, tenant)
+        self.take_latency()
         return None

@@ -32,6 +32,7 @@ def install_journal(app: Flask, service: VendorService) -> None:
         state.ticket = None
         state.drop_rule = None
         state.dropped = None
+        state.latency = 0.0
 
     @app.after_request
     def _settle(response: Response) -> Response:

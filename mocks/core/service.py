@@ -156,12 +156,20 @@ class VendorService:
         g.fault = rule.id
         if rule.drop:
             g.drop_rule = rule
-        if rule.latency:
-            self.clock.sleep(rule.latency)
-            g.now = self.clock.now()
         if rule.error_code or rule.status:
             return self.render_fault(rule)
+        g.latency = rule.latency  # taken once the call is admitted: see `take_latency`
         return None
+
+    def take_latency(self) -> None:
+        """A latency fault's delay, taken after the call was admitted (it holds its slot
+        with the concurrency gate meanwhile, as a slow vendor's calls do); on a virtual clock
+        the time just passes, or is a wait of the simulator's calling dataflow."""
+        latency = g.get("latency")
+        if latency:
+            g.latency = 0.0
+            self.clock.sleep(latency)
+            g.now = self.clock.now()
 
     # -- tenants ---------------------------------------------------------------------
     def check_tenant_id(self, tenant_id: object) -> str:

@@ -102,8 +102,12 @@ class MarketoService(VendorService):
         if forced is not None:
             return forced
         if req.endpoint == "identity_token":
+            self.take_latency()
             return None
-        return self._authorise(req, tenant_id)
+        refused = self._authorise(req, tenant_id)
+        if refused is None:
+            self.take_latency()
+        return refused
 
     def _authorise(self, req: Request, tenant_id: str) -> Response | None:
         value = bearer_value(req.headers.get("Authorization", ""))
