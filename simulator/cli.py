@@ -185,6 +185,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5
                                               else "")
                 console.print(f"[yellow]{label}[/] {d.id} ({len(ids)}): {reason}: {shown}")
+    _print_dataflows(console, report)
     for src in report.sources:
         state = f"[yellow]refused[/]: {src.refused}" if src.refused else \
             f"accepted; feeds {src.feeds}, not the CDP simulated here" if src.feeds else \
@@ -213,6 +214,26 @@ def cmd_run(args: argparse.Namespace) -> int:
         Path(args.html).write_text(render(report), encoding="utf-8")
         console.print(f"HTML report: {args.html}")
     return 0 if report.passed and not (args.strict and report.warnings) else 1
+
+
+def _print_dataflows(console: object, report: object) -> None:
+    """One row per dataflow: its batches, when the first was sent and the last done (virtual
+    time), retries, drops; side by side, so a waiting dataflow is plain to see."""
+    from rich.table import Table
+
+    from vendorsim.simulator.report import dataflow_rows
+
+    rows = dataflow_rows(report)  # type: ignore[arg-type]
+    if not rows:
+        return
+    columns = ("dataflow", "batches", "sent", "done", "retries", "outcome")  # the rest: HTML
+    table = Table(title="dataflows (virtual time, UTC)")
+    for column in columns:
+        table.add_column(column, overflow="fold",
+                         justify="left" if column in ("dataflow", "outcome") else "right")
+    for row in rows:
+        table.add_row(*(str(row[c]) for c in columns))
+    console.print(table)  # type: ignore[attr-defined]
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

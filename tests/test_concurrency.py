@@ -122,3 +122,16 @@ def test_connectors_never_move_the_clock_themselves() -> None:
     engine = Engine(load_scenario(FIXTURES / "concurrent_dataflows.yaml"))
     with pytest.raises(AssertionError, match="outside its dataflow"):
         engine._wait(5)  # a wait is only ever a scheduled resumption of a process
+
+
+def test_the_report_shows_dataflows_side_by_side() -> None:
+    from vendorsim.simulator.report import dataflow_rows
+    from vendorsim.simulator.report.html import render
+
+    report = run_scenario(load_scenario(FIXTURES / "concurrent_dataflows.yaml"))
+    rows = {r["dataflow"]: r for r in dataflow_rows(report)}
+    assert rows["mkto/vps"]["done"] == "01-06T06:00" and rows["mkto/vps"]["retries"] == 1
+    assert rows["bombora/retail"]["done"] == rows["demandbase/retail"]["done"] == "01-05T15:01"
+    page = render(report)
+    assert 'aria-label="batches of each dataflow over virtual time"' in page
+    assert page.count("<rect") >= 3 + len(report.journal)  # a bar per batch, a mark per call

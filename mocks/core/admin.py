@@ -21,6 +21,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from .bodies import BadBody, parse_json, whole_number
+from .clock import parse_time
 from .faults import FaultSpecError
 from .openapi import describe, doc
 from .service import VendorService, seed_checked
@@ -261,12 +262,18 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
         return jsonify(cloud.clock.describe())
 
     @bp.post("/clock/set")
-    @doc(examples=[{"time": "2026-02-01T00:00:00Z"}])
+    @doc(examples=[{"time": "2026-02-01T00:00:00Z"}, {"time": 1767600000, "forward": True}])
     def set_clock():
         if not cloud.clock.virtual:
             raise AdminError(409, "the clock is real; start with a virtual clock to set it")
+        body = _body()
+        forward = body.get("forward", False)
+        if not isinstance(forward, bool):
+            raise AdminError(400, "forward is true or false")
         try:
-            cloud.clock.set(_body()["time"])  # type: ignore[attr-defined]
+            when = parse_time(body["time"])
+            if not (forward and when < cloud.clock.now()):  # forward: never back in time
+                cloud.clock.set(when)  # type: ignore[attr-defined]
         except (KeyError, TypeError, ValueError) as exc:
             raise AdminError(400, f"expected {{'time': ISO-8601}}: {exc}") from None
         return jsonify(cloud.clock.describe())

@@ -160,7 +160,7 @@ class Engine:
 
     def _set_clock(self, when: float) -> None:
         self.now = when
-        self.vendors.set_clock(when)
+        self.vendors.set_clock(when, forward=True)
 
     def _wait(self, seconds: float) -> None:
         """What a connector's retry delay is: a wait of its dataflow's process."""

@@ -55,7 +55,8 @@ class Vendors:
     def now(self) -> float:
         raise NotImplementedError
 
-    def set_clock(self, when: float) -> None:
+    def set_clock(self, when: float, forward: bool = False) -> None:
+        """Set the vendors' clock; `forward`: never back in time (the engine's moves)."""
         raise NotImplementedError
 
     def advance(self, seconds: float) -> None:
@@ -109,8 +110,9 @@ class InProcessVendors(Vendors):
     def now(self) -> float:
         return self.cloud.clock.now()
 
-    def set_clock(self, when: float) -> None:
-        self.cloud.clock.set(when)  # type: ignore[attr-defined]
+    def set_clock(self, when: float, forward: bool = False) -> None:
+        if not (forward and when < self.cloud.clock.now()):
+            self.cloud.clock.set(when)  # type: ignore[attr-defined]
 
     def advance(self, seconds: float) -> None:
         self.cloud.clock.advance(seconds)  # type: ignore[attr-defined]
@@ -209,7 +211,7 @@ class RemoteVendors(Vendors):
         stamp = self._admin("GET", "/clock")["now"]
         return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
 
-    def set_clock(self, when: float) -> None:
+    def set_clock(self, when: float, forward: bool = False) -> None:
         if not self.virtual:  # a real clock is waited on; the first call pins the start
             if self._shift is None:
                 self._shift = time.time() - when
@@ -218,8 +220,8 @@ class RemoteVendors(Vendors):
                                  "once)\n")
             time.sleep(max(0.0, when - self.now()))
             return
-        self._admin("POST", "/clock/set", json={
-            "time": datetime.fromtimestamp(when, tz=UTC).isoformat()})
+        # forward: a latency fault may have moved the server's clock past `when`
+        self._admin("POST", "/clock/set", json={"time": when, "forward": forward})
 
     def advance(self, seconds: float) -> None:
         if not self.virtual:

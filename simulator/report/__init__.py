@@ -57,6 +57,30 @@ def batch_record(audience: str, sent: float, done: float, profiles: int, retries
             else "retried" if retries else "delivered"}
 
 
+def dataflow_rows(report: Report) -> list[dict]:
+    """Per dataflow (destination/audience): batches, first sent and last done (virtual UTC,
+    MM-DDTHH:MM), retries, profiles delivered (ok), dropped, failed."""
+    from vendorsim.mocks.core.clock import iso_utc
+
+    rows = []
+    for dest in report.destinations:
+        flows: dict[str, list[dict]] = {}
+        for batch in dest.batches:
+            flows.setdefault(batch["dataflow"], []).append(batch)
+        for audience, batches in flows.items():
+            worst = next((b["outcome"] for b in batches if b["outcome"] in ("dropped",
+                                                                              "failed")),
+                         "retried" if any(b["retries"] for b in batches) else "delivered")
+            rows.append({"dataflow": f"{dest.id}/{audience}", "batches": len(batches),
+                         "sent": iso_utc(min(b["sent"] for b in batches))[5:16],
+                         "done": iso_utc(max(b["done"] for b in batches))[5:16],
+                         "retries": sum(b["retries"] for b in batches),
+                         "ok": sum(b["delivered"] for b in batches),
+                         "dropped": sum(b["dropped"] for b in batches),
+                         "failed": sum(b["failed"] for b in batches), "outcome": worst})
+    return rows
+
+
 @dataclass
 class Verdict:
     expectation: str

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
-from . import Report
+from . import Report, dataflow_rows
 
 THROTTLE_CODES = {"606", "615", "607", "50100", "429"}
 COLOURS = {"ok": "#2e7d32", "throttled": "#ef6c00", "error": "#c62828"}
@@ -52,6 +52,37 @@ def timeline_svg(journal: list[dict]) -> str:
     return "".join(parts)
 
 
+def dataflows_svg(report: Report) -> str:
+    """One lane per dataflow: a bar from each batch's sending to its delivery (or drop), so a
+    dataflow waiting hours next to one that delivered at once is visible at a glance."""
+    lanes = [(f"{d.id} / {b['dataflow']}", b) for d in report.destinations for b in d.batches]
+    if not lanes:
+        return ""
+    names = list(dict.fromkeys(name for name, _ in lanes))
+    start = min(b["sent"] for _, b in lanes)
+    span = max(max(b["done"] for _, b in lanes) - start, 1.0)
+    left, height = 220, ROW * len(names) + 40
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
+             'role="img" aria-label="batches of each dataflow over virtual time">']
+    colour = {"delivered": COLOURS["ok"], "retried": COLOURS["throttled"],
+              "dropped": COLOURS["error"], "failed": COLOURS["error"]}
+    for i, name in enumerate(names):
+        y = 20 + i * ROW
+        parts.append(f'<text x="4" y="{y + 14}" font-size="12">{escape(name)}</text>')
+    for name, batch in lanes:
+        y = 20 + names.index(name) * ROW
+        x = left + (batch["sent"] - start) / span * (WIDTH - left - 20)
+        width = max(3.0, (batch["done"] - batch["sent"]) / span * (WIDTH - left - 20))
+        title = escape(f"{batch['profiles']} profiles, {batch['retries']} retries, "
+                       f"{batch['outcome']}, {(batch['done'] - batch['sent']) / 60:.1f} min")
+        parts.append(f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="18" '
+                     f'fill="{colour[batch["outcome"]]}"><title>{title}</title></rect>')
+    parts.append(f'<text x="{left}" y="{height - 8}" font-size="11">+0</text><text '
+                 f'x="{WIDTH - 10}" y="{height - 8}" font-size="11" text-anchor="end">'
+                 f'+{span / 3600:.1f} h</text></svg>')
+    return "".join(parts)
+
+
 def _table(headers: list[str], rows: list[list[object]]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
@@ -61,6 +92,7 @@ def _table(headers: list[str], rows: list[list[object]]) -> str:
 
 def render(report: Report) -> str:
     summaries = [d.summary() for d in report.destinations]
+    flows = dataflow_rows(report)
     dests = _table(["", *(f"{d.id} ({d.type})" for d in report.destinations)],
                    [[label, *(s[label] for s in summaries)]
                     for label in (summaries[0] if summaries else [])])
@@ -88,6 +120,8 @@ def render(report: Report) -> str:
 table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:3px 8px}}
 th{{background:#f4f4f4}}</style></head><body>
 <h1>{escape(report.scenario)}: {verdict}</h1>
+<h2>Dataflows</h2>{dataflows_svg(report)}
+{_table(list(flows[0]) if flows else [], [list(r.values()) for r in flows])}
 <h2>Timeline of vendor calls</h2><p>{legend}</p>{timeline_svg(report.journal)}
 <h2>Destinations</h2>{dests}
 <h2>Sources</h2>{sources}
