@@ -86,7 +86,7 @@ def test_third_job_at_a_time_is_429(cloud: Cloud, db: requests.Session) -> None:
     assert third.json() == {"errorMessage": "Max 2 jobs are allowed at a time"}
 
 
-@pytest.mark.parametrize("body", [{"entityType": "Account", "dataImportName": "x"},
+@pytest.mark.parametrize("body", [{"entityType": "Accounts", "dataImportName": "x"},
                                   {"entityType": "account"}, [1]])
 def test_bad_job_requests(cloud: Cloud, db: requests.Session, body: object) -> None:
     response = db.post(f"{API}/import/v1/job", json=body)

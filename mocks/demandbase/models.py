@@ -23,6 +23,9 @@ from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
 from vendorsim.mocks.core.domains import normalise_domain
 from vendorsim.mocks.core.service import atomic
 
+from .errors import problem
+from .exports import ActivityType, ExportJob, ExportsAndActivityTypes
+
 ENTITY_TYPES = ("account", "person", "activity", "campaign", "creative", "opportunity",
                 "intent_activity")
 LIST_ACTIONS = ("replace", "insert", "delete", "noop")
@@ -31,8 +34,13 @@ PROCESSING_SECONDS = 30.0
 MAX_ACTIVE_JOBS = 2
 
 
-def problem(status: int, message: str) -> ApiError:
-    return ApiError(status, {"errorMessage": message})
+def entity_type(raw: object) -> str:
+    """An import entity type, written as Demandbase's documentation does (`Account`) or as
+    its SDK does (`account`): the API takes either."""
+    kind = raw.lower() if isinstance(raw, str) else None
+    if kind not in ENTITY_TYPES:
+        raise problem(400, f"entityType must be one of {', '.join(ENTITY_TYPES)} (any case)")
+    return kind
 
 
 @dataclass
@@ -103,7 +111,7 @@ class Job:
                    state, action, data, parse_time(due) if due is not None else None, result)
 
 
-class DemandbaseClient:
+class DemandbaseClient(ExportsAndActivityTypes):
     def __init__(self, client_id: str, clock: Clock) -> None:
         self.client_id = client_id
         self.clock = clock
@@ -111,6 +119,8 @@ class DemandbaseClient:
         self.accounts: dict[str, dict] = {}  # domain -> {accountName, domain}
         self.lists: dict[int, AccountList] = {}
         self.jobs: dict[int, Job] = {}
+        self.exports: dict[str, ExportJob] = {}
+        self.activity_types: dict[int, ActivityType] = {}
         self._ids = itertools.count(11416)
 
     def _new_id(self) -> int:
@@ -168,9 +178,11 @@ class DemandbaseClient:
     def create_job(self, body: object) -> Job:
         if not isinstance(body, dict):
             raise problem(400, "The request body must be a JSON object")
-        entity = body.get("entityType")
-        if entity not in ENTITY_TYPES:
-            raise problem(400, f"entityType must be one of {', '.join(ENTITY_TYPES)}")
+        entity = entity_type(body.get("entityType"))
+        activity_type = body.get("activityTypeId")
+        if entity == "activity" and whole_number(activity_type) not in self.activity_types:
+            raise problem(400, "an activity import needs the activityTypeId of an activity type "
+                               "(POST /import/v1/activity_type creates one)")
         name = body.get("dataImportName")
         if not isinstance(name, str) or not name.strip():
             raise problem(400, "dataImportName is required")
@@ -181,7 +193,7 @@ class DemandbaseClient:
                 raise problem(429, f"Max {MAX_ACTIVE_JOBS} jobs are allowed at a time")
             now = self.clock.now()
             job = Job(self._new_id(), name, entity, str(body.get("source") or "CSV"),
-                      body.get("activityTypeId"), now, now)
+                      whole_number(activity_type) if entity == "activity" else None, now, now)
             self.jobs[job.id] = job
             return job
 
@@ -282,7 +294,13 @@ class DemandbaseClient:
                                        "dataflowId": x.dataflow, "domains": sorted(x.members)}
                                       for x in self.lists.values()],
                     "accounts": sorted(self.accounts.values(), key=lambda a: a["domain"]),
-                    "jobs": [j.to_state() for j in self.jobs.values()]}
+                    "jobs": [j.to_state() for j in self.jobs.values()],
+                    "activity_types": [{"id": t.id, **t.details()}
+                                       for t in self.activity_types.values()],
+                    "exports": [{**j.details(), "fields": j.fields, "due": iso_utc(j.due),
+                                 "accountListIds": j.account_lists,
+                                 "personListIds": j.person_lists, "result": j.result}
+                                for j in self.exports.values()]}
 
     def restore(self, data: dict) -> None:
         if not isinstance(data, dict):
@@ -298,5 +316,14 @@ class DemandbaseClient:
         for spec in jobs:
             job = Job.from_state(spec)
             self.jobs[job.id] = job
+        for spec in data.get("activity_types") or []:
+            if not isinstance(spec, dict):
+                raise ValueError("activity_types are objects as the snapshot shows them")
+            type_id = whole_number(spec.get("id"), 1)
+            if type_id is None:
+                raise ValueError("an activity type needs a whole-number id")
+            self.add_activity_type(spec, type_id)
+        for spec in data.get("exports") or []:
+            self._restore_export(spec)
         taken = [*self.jobs, *self.lists]
         self._ids = itertools.count(max([11415, *taken]) + 1)

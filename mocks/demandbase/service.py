@@ -22,7 +22,9 @@ from vendorsim.mocks.core.openapi import doc
 from vendorsim.mocks.core.pipeline import drop_some
 from vendorsim.mocks.core.service import Tenant
 
+from .data_routes import register_data_routes
 from .models import DemandbaseClient, normalise_domain, problem
+from .models import entity_type as validated
 
 LISTS = "/accountlists/v1/lists"
 
@@ -89,7 +91,8 @@ class DemandbaseService(BearerService):
             kept, lost = drop_some(data.splitlines(keepends=True)[1:])
             if lost:  # accepted whole, part of it lost (B-DB-06)
                 data = b"".join(data.splitlines(keepends=True)[:1] + kept)
-            job = client().submit(job_id, request.args.get("listAction", "noop"), data)
+            # the API description's default list action is `replace`
+            job = client().submit(job_id, request.args.get("listAction", "replace"), data)
             return json_response(job.render())
 
         @app.get("/import/v1/job/<int:job_id>")
@@ -103,9 +106,10 @@ class DemandbaseService(BearerService):
             c = client()
             with c.lock:
                 c.advance_jobs()
+                kind = request.args.get("entityType")
                 found = [j.render() for j in c.jobs.values()
-                         if request.args.get("entityType") in (None, j.entity_type)
-                         and request.args.get("state") in (None, j.state)]
+                         if kind is None or kind.lower() == j.entity_type  # any case
+                         if request.args.get("state") in (None, j.state)]
             page, per_page = _int_arg("page", 1), _int_arg("perPage", 50)
             return json_response({"totalCount": len(found),
                                   "data": found[(page - 1) * per_page: page * per_page]})
@@ -113,7 +117,11 @@ class DemandbaseService(BearerService):
         @app.get("/import/v1/<entity_type>/sources")
         @doc(query=())
         def sources(entity_type: str) -> Response:
-            return json_response({"data": [{"name": "CSV"}, {"name": "API"}]})
+            """Where imports of this entity type may come from (documented: CSV)."""
+            validated(entity_type)
+            return json_response({"data": ["CSV"]})
+
+        register_data_routes(app, self, _body)
 
         @app.route(LISTS, methods=["GET", "POST"])
         @doc(body="json", examples=[{"name": "L", "description": "d", "dataflowId": "f"}])

@@ -143,9 +143,9 @@ def test_lookup_on_a_field_that_is_not_searchable_is_1011(mkto: MarketoCaller) -
 
 @pytest.mark.parametrize(("record", "code"), [
     ({"email": "a@x.example", "favouriteColour": "red"}, "1006"),
-    ({"email": "a@x.example", "numberOfEmployees": "many"}, "1001"),
-    ({"email": "a@x.example", "unsubscribed": "perhaps"}, "1001"),
-    ({"email": "a@x.example", "dateOfBirth": "31/12/1990"}, "1001"),
+    ({"email": "a@x.example", "numberOfEmployees": "many"}, "1003"),
+    ({"email": "a@x.example", "unsubscribed": "perhaps"}, "1003"),
+    ({"email": "a@x.example", "dateOfBirth": "31/12/1990"}, "1003"),
     ({"email": "a@x.example", "firstName": "x" * 256}, "1003"),
     ({"email": "ünï@x.example"}, "1003"),
     ({"email": "a@x.example", "createdAt": "2020-01-01T00:00:00Z"}, "1003"),
@@ -202,3 +202,11 @@ def test_two_records_with_the_same_key_in_one_batch(mkto: MarketoCaller,
                       {"email": "a@x.example", "title": "2"}])
     assert [r["status"] for r in body["result"]] == ["created", "updated"]
     assert db.find("email", "a@x.example")[0].values["title"] == "2"
+
+
+def test_type_errors_answer_as_live_marketo_does(mkto: MarketoCaller) -> None:
+    """Issue 16: recorded live answers say 1003 `Invalid value for field 'X' and value 'Y'`."""
+    result = mkto.sync([{"email": "a@x.example", "numberOfEmployees": "14.1"}])["result"][0]
+    assert result["status"] == "skipped"
+    assert result["reasons"] == [{"code": "1003", "message": "Invalid value for field "
+                                  "'numberOfEmployees' and value '14.1'"}]
