@@ -7,13 +7,21 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 import requests
 
-from tests.test_demandbase import API, db  # noqa: F401 - the logged-in session fixture
+from tests.test_demandbase import API, token
 from vendorsim import Cloud
 
 
-def run_import(cloud: Cloud, db: requests.Session, csv_text: str, **params: str) -> dict:  # noqa: F811
+@pytest.fixture
+def db(cloud: Cloud) -> requests.Session:
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token().json()['accessToken']}"
+    return session
+
+
+def run_import(cloud: Cloud, db: requests.Session, csv_text: str, **params: str) -> dict:
     job = db.post(f"{API}/import/v1/job", json={"entityType": "Account",
                                                  "dataImportName": "Retail"}).json()
     assert db.put(f"{API}/import/v1/job/{job['id']}/data", params=params,
@@ -22,7 +30,7 @@ def run_import(cloud: Cloud, db: requests.Session, csv_text: str, **params: str)
     return db.get(f"{API}/import/v1/job/{job['id']}").json()
 
 
-def test_list_action_defaults_to_replace(cloud: Cloud, db: requests.Session) -> None:  # noqa: F811
+def test_list_action_defaults_to_replace(cloud: Cloud, db: requests.Session) -> None:
     run_import(cloud, db, "accountName,accountEmailDomain\nAcme,acme.com\n", listAction="insert")
     done = run_import(cloud, db, "accountName,accountEmailDomain\nGlobex,globex.com\n")
     assert done["state"] == "completed"
@@ -30,7 +38,7 @@ def test_list_action_defaults_to_replace(cloud: Cloud, db: requests.Session) -> 
     assert sorted(held.members) == ["globex.com"]  # replaced, not added to (and not a no-op)
 
 
-def test_entity_types_in_any_case(cloud: Cloud, db: requests.Session) -> None:  # noqa: F811
+def test_entity_types_in_any_case(cloud: Cloud, db: requests.Session) -> None:
     made = db.post(f"{API}/import/v1/job", json={"entityType": "Account",
                                                  "dataImportName": "j"})
     assert made.status_code == 200 and made.json()["entityType"] == "account"
@@ -41,7 +49,7 @@ def test_entity_types_in_any_case(cloud: Cloud, db: requests.Session) -> None:  
     assert db.get(f"{API}/import/v1/planet/sources").status_code == 400
 
 
-def test_activity_jobs_need_an_activity_type(cloud: Cloud, db: requests.Session) -> None:  # noqa: F811
+def test_activity_jobs_need_an_activity_type(cloud: Cloud, db: requests.Session) -> None:
     refused = db.post(f"{API}/import/v1/job", json={"entityType": "activity",
                                                     "dataImportName": "visits"})
     assert refused.status_code == 400 and "activityTypeId" in refused.json()["errorMessage"]
@@ -67,7 +75,7 @@ def test_activity_jobs_need_an_activity_type(cloud: Cloud, db: requests.Session)
                    ).status_code == 400
 
 
-def test_an_account_list_is_read_back_through_the_export_api(cloud: Cloud,  # noqa: F811
+def test_an_account_list_is_read_back_through_the_export_api(cloud: Cloud,
                                                              db: requests.Session) -> None:
     made = db.post(f"{API}/accountlists/v1/lists", json={"name": "Retail"}).json()
     db.post(f"{API}/accountlists/v1/lists/{made['id']}/accounts", json={"accounts": [
