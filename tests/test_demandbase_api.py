@@ -103,3 +103,11 @@ def test_an_account_list_is_read_back_through_the_export_api(cloud: Cloud,
     assert missing.status_code == 404 and missing.json()["errorCode"] == "404-302"
     assert db.post(f"{API}/data/export/v1/accountList/job",
                    json={"jobName": "x", "accountListIds": [4]}).status_code == 400
+
+
+def test_export_fields_of_any_type_are_a_400(db: requests.Session) -> None:
+    """Found by the fuzzer: a list among the requested fields answered 500."""
+    for fields in (["{Account}.name", [1]], [{"a": 1}], "x", ["{Account}.nope"]):
+        answer = db.post(f"{API}/data/export/v1/job", json={
+            "entityType": "account", "jobName": "x", "fields": fields})
+        assert answer.status_code == 400 and answer.json()["errorCode"] == "400-104", fields

@@ -293,3 +293,40 @@ def test_strict_mode_knows_only_seeded_accounts() -> None:
         other = requests.post("https://other.auth.marketingcloudapis.com/v2/token", json={
             "grant_type": "client_credentials", "client_id": "cid", "client_secret": "sec"})
         assert other.status_code == 401
+
+
+def test_async_status_and_results_as_documented(cloud: Cloud, sfmc: requests.Session) -> None:
+    """Issue 16: the status answer carries SFMC's documented `status` object; the refused
+    rows are read from /results."""
+    de_id = sfmc.get(f"{REST}/data/v1/customobjects/key:contacts_de").json()["id"]
+    queued = sfmc.put(f"{REST}/data/v1/async/dataextensions/{de_id}/rows",  # the by-id form
+                      json={"items": [{"ContactKey": "A1", "FirstName": "Later"},
+                                      {"ContactKey": "A2", "EmailAddress": "bad"}]})
+    assert queued.status_code == 202
+    request_id = queued.json()["requestId"]
+    pending = sfmc.get(f"{REST}/data/v1/async/{request_id}/status").json()
+    assert pending["status"]["requestStatus"] == "Pending"
+    assert pending["status"]["completionDateTime"] is None
+    cloud.clock.advance(5)
+    done = sfmc.get(f"{REST}/data/v1/async/{request_id}/status").json()
+    assert set(done["status"]) == {"callDateTime", "completionDateTime", "hasErrors",
+                                   "pickupDateTime", "requestStatus", "resultStatus",
+                                   "requestId"}
+    assert done["status"]["requestId"] == request_id != done["requestId"]
+    assert (done["status"]["requestStatus"], done["status"]["resultStatus"]) == ("Complete",
+                                                                                 "Error")
+    results = sfmc.get(f"{REST}/data/v1/async/{request_id}/results").json()
+    assert (results["page"], results["count"]) == (1, 1)
+    assert results["items"][0]["status"] == "Error"
+    assert "email" in results["items"][0]["message"]
+
+
+def test_the_by_id_forms_beside_the_key_forms(sfmc: requests.Session) -> None:
+    described = sfmc.get(f"{REST}/data/v1/customobjects/key:contacts_de").json()
+    by_id = sfmc.get(f"{REST}/data/v1/customobjects/{described['id']}").json()
+    assert by_id == described and by_id["key"] == "contacts_de"
+    written = sfmc.post(f"{REST}/hub/v1/dataevents/{described['id']}/rowset", json=[
+        {"keys": {"ContactKey": "B9"}, "values": {"FirstName": "ById"}}])
+    assert written.status_code == 200
+    assert "B9" in [i["keys"]["contactkey"] for i in rows_of(sfmc)["items"]]
+    assert sfmc.get(f"{REST}/data/v1/customobjects/nope").status_code == 404

@@ -178,7 +178,8 @@ class ExportsAndActivityTypes:
         fields = body.get("fields") or list(DEFAULT_ACCOUNT_FIELDS if entity == "account"
                                             else [f[0] for f in FIELDS.get(entity, [])])
         known = {f[0] for f in FIELDS.get(entity, [])}
-        if not isinstance(fields, list) or any(f not in known for f in fields):
+        if not isinstance(fields, list) or not all(isinstance(f, str) and f in known
+                                                   for f in fields):
             raise export_error(400, "400-104", f"fields must be among {sorted(known)}")
         with self.lock:
             now = self.clock.now()

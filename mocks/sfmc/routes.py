@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from flask import Flask, Response, g, request
 
 from vendorsim.mocks.core.bearer import json_response
-from vendorsim.mocks.core.bodies import BadBody, parse_json
+from vendorsim.mocks.core.bodies import BadBody, parse_json, whole_number
 from vendorsim.mocks.core.openapi import doc
 
 from . import rowset
@@ -17,6 +19,11 @@ from .errors import SfmcError
 if TYPE_CHECKING:
     from .models import SfmcAccount
     from .service import SfmcService
+
+
+def sfmc_time(epoch: float) -> str:
+    """SFMC's call times: ISO without a zone, two decimals (`2017-10-27T16:00:38.98`)."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-4]
 
 
 def body_json() -> object:
@@ -50,6 +57,12 @@ def register(app: Flask, service: SfmcService) -> None:
             raise SfmcError(400, "$page must be a whole number", 10001) from None
         return json_response(rowset.page_of(account(), token, max(1, page)))
 
+    @app.post("/hub/v1/dataevents/<de_id>/rowset")
+    @doc(body="json")
+    def upsert_rows_by_id(de_id: str) -> Response:
+        """The by-id form of the rowset upsert (the data extension's id)."""
+        return upsert_rows(account().by_id(de_id).key)
+
     @app.post("/hub/v1/dataevents/key:<key>/rowset")
     @doc(body="json", examples=[[{"keys": {"Email": "a@x.example"},
                                    "values": {"Born": "2020-01-01", "Score": "2.5"}}]])
@@ -75,6 +88,12 @@ def register(app: Flask, service: SfmcService) -> None:
         account().upsert(key, [row])
         return json_response(row)
 
+    @app.route("/data/v1/async/dataextensions/<de_id>/rows", methods=["POST", "PUT"])
+    @doc(body="json")
+    def async_rows_by_id(de_id: str) -> Response:
+        """The by-id form of the asynchronous rows write."""
+        return async_rows(account().by_id(de_id).key)
+
     @app.route("/data/v1/async/dataextensions/key:<key>/rows", methods=["POST", "PUT"])
     @doc(body="json", examples=[{"items": [{"Email": "b@x.example", "N": 4}]}])
     def async_rows(key: str) -> Response:
@@ -99,10 +118,36 @@ def register(app: Flask, service: SfmcService) -> None:
             queued = acct.async_requests.get(request_id)
             if queued is None:
                 raise SfmcError(404, f"Request '{request_id}' was not found.", 10004)
-            return json_response({"requestId": queued.id, "status": {
-                "requestStatus": "Complete" if queued.done is not None else "Pending",
-                "hasErrors": bool(queued.errors), "resultStatus": "OK" if not queued.errors
-                else "Error", "errors": queued.errors}})
+            done = queued.done is not None
+            return json_response({"status": {
+                "callDateTime": sfmc_time(queued.received),
+                "completionDateTime": sfmc_time(queued.done) if done else None,
+                "hasErrors": bool(queued.errors),
+                "pickupDateTime": sfmc_time(queued.done) if done else None,
+                "requestStatus": "Complete" if done else "Pending",
+                "resultStatus": ("Error" if queued.errors else "OK") if done else None,
+                "requestId": queued.id}, "requestId": str(uuid.uuid4())})
+
+    @app.get("/data/v1/async/<request_id>/results")
+    @doc(query=("$page", "$pageSize"))
+    def async_results(request_id: str) -> Response:
+        """What became of an asynchronous request's rows: one item per refused row."""
+        require_scope("data_extensions_read")
+        acct = account()
+        with acct.lock:
+            acct.apply_due()
+            queued = acct.async_requests.get(request_id)
+            if queued is None:
+                raise SfmcError(404, f"Request '{request_id}' was not found.", 10004)
+            items = [{"errorCode": "ValidationError", "status": "Error",
+                      "message": f"row {e['index']}: {'; '.join(e['messages'])}"}
+                     for e in queued.errors]
+        page = whole_number(request.args.get("$page") or 1, 1, 10**6)
+        size = whole_number(request.args.get("$pageSize") or 50, 1, 2500)
+        if page is None or size is None:
+            raise SfmcError(400, "$page and $pageSize must be whole numbers", 10001)
+        return json_response({"page": page, "pageSize": size, "count": len(items),
+                              "items": items[(page - 1) * size: page * size]})
 
     @app.route("/data/v1/customobjects", methods=["GET", "POST"])
     @doc(query=("$search",), body="json", examples=[
@@ -123,6 +168,13 @@ def register(app: Flask, service: SfmcService) -> None:
                  if search in d.name.lower() or search in d.key.lower()]
         return json_response({"count": len(items), "page": 1, "pageSize": len(items),
                               "items": items})
+
+    @app.get("/data/v1/customobjects/<de_id>")
+    @doc(query=())
+    def customobject(de_id: str) -> Response:
+        """One data extension (by id, or key:KEY), with its fields."""
+        require_scope("data_extensions_read")
+        return json_response(account().by_id(de_id).describe())
 
     @app.get("/data/v1/customobjects/<de_id>/fields")
     @doc(query=())
