@@ -169,3 +169,12 @@ def test_journal_is_bounded_and_filterable() -> None:
     journal.enabled = False
     assert journal.record(time=9.0, vendor="m", tenant=None, method="GET", path="/",
                           status=200, codes=[], duration_ms=0.0) is None
+
+
+def test_whole_numbers_are_ascii_digits_only() -> None:
+    """Found by the fuzzer: '¹' passes str.isdigit() and then breaks int()."""
+    from vendorsim.mocks.core.bodies import whole_number
+
+    assert whole_number("42") == 42 and whole_number(" -7 ") == -7 and whole_number(3.0) == 3
+    for bad in ("¹", "٣", "1e3", "", "+", "12a", True, 2.5, float("nan"), "9" * 25):
+        assert whole_number(bad) is None, bad

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 MAX_DEPTH = 32  # nesting of objects/arrays; vendor payloads need 4
 MAX_INT = 2**63 - 1  # what the vendors' 64-bit ids hold
+DIGITS = re.compile(r"[+-]?[0-9]+")
 
 
 class BadBody(ValueError):
@@ -77,7 +79,7 @@ def whole_number(value: object, low: int = -MAX_INT, high: int = MAX_INT) -> int
         value = int(value)
     elif isinstance(value, str):
         text = value.strip()
-        if not text or len(text) > 20 or not text.lstrip("+-").isdigit():
+        if len(text) > 20 or not DIGITS.fullmatch(text):  # ASCII only: '¹'.isdigit() too
             return None
         value = int(text)
     if not isinstance(value, int):
