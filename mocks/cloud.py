@@ -70,6 +70,7 @@ class Cloud:
         self._admin_app: Flask | None = None
         self._routers: dict[str, PrefixRouter] = {}
         self.urls: dict[str, str] = {}  # where a server serves this cloud (admin health)
+        self.default_tenants: dict[str, str] = {}  # vendor -> tenant of unprefixed paths
         self.wsgi: Callable = HostRouter(list(self.services.values()), self._cloud_admin)
         hosts = "|".join(f"(?:{s.host_pattern.pattern})" for s in self.services.values())
         self._hosts = re.compile(hosts.replace("?P<tenant>", "?:"), re.I)

@@ -33,6 +33,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from vendorsim.mocks.server import ServerRunner, describe_urls, exposure_warning
 
     cloud = Cloud(args.clock, strict=args.strict)
+    for pair in args.default_tenant:
+        vendor, _, tenant = pair.partition("=")
+        if vendor not in cloud.services or not tenant:
+            print(f"vendorsim serve: --default-tenant takes VENDOR=TENANT, got {pair!r}",
+                  file=sys.stderr)
+            return 2
+        cloud.default_tenants[vendor] = tenant
     if args.no_limits:
         for service in cloud.services.values():
             service.configure_default_limits(enabled=False)
@@ -273,6 +280,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="JSON/YAML {vendor: snapshot} (as GET /__admin/state returns) to "
                             "load at start")
     serve.add_argument("--threads", type=int, default=8, help="worker threads per port")
+    serve.add_argument("--default-tenant", action="append", metavar="VENDOR=TENANT",
+                       default=[f"sfmc={os.environ['VENDORSIM_SFMC_TENANT']}"]
+                       if os.environ.get("VENDORSIM_SFMC_TENANT") else [],
+                       help="the tenant a vendor port serves for paths without a tenant "
+                            "prefix (SFMC clients that join /v2/token onto their base URL); "
+                            "default: the only seeded tenant")
     serve.set_defaults(func=cmd_serve)
 
     gen = sub.add_parser(

@@ -8,11 +8,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import requests
 
 from tests.helpers import MUNCHKIN, MarketoCaller
+from vendorsim import Cloud
 from vendorsim.mocks.server import ServerRunner
 
 THREADS = 8  # fewer than Marketo's 10 concurrent calls, so 615 never fires here
@@ -120,3 +122,34 @@ def test_vendorsim_serve_command_prints_urls_and_serves(tmp_path) -> None:  # ty
     finally:
         process.terminate()
         assert process.wait(timeout=10) == 0
+
+
+def test_sfmc_clients_that_drop_the_tenant_prefix(tmp_path: Path) -> None:
+    """Issue 16: a client building its URLs with urljoin(base, "/v2/token") loses the
+    `/{subdomain}` prefix; the SFMC port serves those paths for the default tenant."""
+    from urllib.parse import urljoin
+
+    cloud = Cloud("virtual")
+    runner = ServerRunner(cloud, port=0).start()
+    try:
+        port = runner.urls["sfmc"]
+        unset = requests.post(urljoin(f"{port}/mc-one/", "/v2/token"), json={})
+        assert unset.status_code == 404 and "--default-tenant" in unset.json()["error"]
+        cloud.service("sfmc").seed_tenant("mc-one", state={"data_extensions": [
+            {"name": "Contacts", "key": "contacts", "fields": [{"name": "Email"}],
+             "rows": [{"Email": "a@x.example"}]}]})
+        token = requests.post(urljoin(f"{port}/mc-one/", "/v2/token"), json={
+            "grant_type": "client_credentials", "client_id": "c", "client_secret": "s"}).json()
+        assert token["rest_instance_url"] == f"{port}/"
+        rows = requests.get(urljoin(token["rest_instance_url"],
+                                    "/data/v1/customobjectdata/key/contacts/rowset"),
+                            headers={"Authorization": f"Bearer {token['access_token']}"})
+        assert rows.status_code == 200 and rows.json()["count"] == 1
+        cloud.service("sfmc").seed_tenant("mc-two")  # two tenants: only a configured default
+        assert requests.post(f"{port}/v2/token", json={}).status_code == 404
+        cloud.default_tenants["sfmc"] = "mc-two"
+        assert requests.post(f"{port}/v2/token", json={
+            "grant_type": "client_credentials", "client_id": "c",
+            "client_secret": "s"}).status_code == 200
+    finally:
+        runner.stop()

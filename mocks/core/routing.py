@@ -63,6 +63,15 @@ class PrefixRouter:
         if not path.startswith("/__admin") and self.service.tenant_in_path:
             _, _, rest = path.partition("/")
             tenant, slash, tail = rest.partition("/")
+            if tenant in self.service.unprefixed_roots:  # `urljoin(base, "/v2/token")` clients
+                default = self.service.default_tenant()
+                if default is None:
+                    return _not_found(start_response, f"{self.service.name}: {path} has no "
+                                      "tenant prefix and there is no default tenant: put the "
+                                      "tenant first, seed exactly one, or start the server "
+                                      f"with --default-tenant {self.service.name}=ID")
+                environ["vendorsim.tenant"] = default
+                return self.service.wsgi(environ, start_response)
             if not tenant or not slash:
                 return _not_found(start_response, f"{self.service.name}: put the tenant first, "
                                   f"e.g. /{self.service.example_tenant}/...")

@@ -93,6 +93,9 @@ class VendorService:
     token_ttl: ClassVar[float]
     default_limits: ClassVar[LimitConfig]
     tenant_in_path: ClassVar[bool] = True  # per-vendor port: /{tenant}/... carries the tenant
+    # first path segments served without a tenant prefix, for the default tenant (clients
+    # that join "/v2/token" onto a base URL and so drop the prefix)
+    unprefixed_roots: ClassVar[frozenset[str]] = frozenset()
     example_tenant: ClassVar[str] = "tenant"
 
     def __init__(self, cloud: Cloud) -> None:
@@ -172,6 +175,15 @@ class VendorService:
             g.now = self.clock.now()
 
     # -- tenants ---------------------------------------------------------------------
+    def default_tenant(self) -> str | None:
+        """The tenant of unprefixed paths: the configured one (`--default-tenant`), else the
+        only seeded tenant; None when neither settles it."""
+        configured = self.cloud.default_tenants.get(self.name)
+        if configured:
+            return self.normalise_tenant(configured)
+        seeded = [t.id for t in self.tenants() if t.seeded]
+        return seeded[0] if len(seeded) == 1 else None
+
     def check_tenant_id(self, tenant_id: object) -> str:
         """The normalised id of a tenant a caller names; ValueError for an unusable one."""
         if not isinstance(tenant_id, str) or not TENANT_ID.fullmatch(tenant_id):

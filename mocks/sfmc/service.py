@@ -53,6 +53,7 @@ class SfmcService(BearerService):
                                  daily_quota=None, max_batch=32_000)
     example_tenant = "mc563885gzs27c5t9-63k636ttgm"
     token_endpoints = frozenset({"sfmc_token"})
+    unprefixed_roots = frozenset({"v2", "data", "hub"})
     max_body = 32 * 1024 * 1024  # room for the async API's 32,000 rows; the cap is undocumented
 
     def normalise_tenant(self, raw: str) -> str:
