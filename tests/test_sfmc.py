@@ -330,3 +330,36 @@ def test_the_by_id_forms_beside_the_key_forms(sfmc: requests.Session) -> None:
     assert written.status_code == 200
     assert "B9" in [i["keys"]["contactkey"] for i in rows_of(sfmc)["items"]]
     assert sfmc.get(f"{REST}/data/v1/customobjects/nope").status_code == 404
+
+
+def test_the_contacts_api_writes_and_reads_data_extensions(cloud: Cloud,
+                                                           sfmc: requests.Session) -> None:
+    """Issue 16: what the CDP's SFMC destination calls. An attribute set is a data extension
+    (here `contacts_de`, keyed by ContactKey)."""
+    definitions = sfmc.get(f"{REST}/contacts/v1/attributeSetDefinitions").json()
+    (contacts,) = [d for d in definitions["items"] if d["definitionKey"] == "contacts_de"]
+    assert {v["definitionKey"] for v in contacts["valueDefinitions"]} >= {"ContactKey",
+                                                                         "EmailAddress"}
+    written = sfmc.post(f"{REST}/contacts/v1/contacts", json={
+        "contactKey": "K42", "attributeSets": [{"name": contacts["definitionName"]["value"],
+                                                "items": [{"values": [
+                                                    {"name": "EmailAddress",
+                                                     "value": "k42@x.example"},
+                                                    {"name": "FirstName", "value": "Kay"}]}]}]})
+    assert written.status_code == 200, written.text
+    body = written.json()
+    assert (body["operationStatus"], body["rowsAffected"], body["contactKey"],
+            body["isNewContactKey"]) == ("OK", 1, "K42", True)
+    assert "K42" in [i["keys"]["contactkey"] for i in rows_of(sfmc)["items"]]
+    found = sfmc.post(f"{REST}/contacts/v1/addresses/email/search",
+                      json={"channelAddressList": ["K42@x.example"]}).json()
+    assert found["channelAddressResponseEntities"][0]["contactKeyDetails"][0][
+        "contactKey"] == "K42"
+    bad = sfmc.post(f"{REST}/contacts/v1/contacts", json={
+        "contactKey": "K43", "attributeSets": [{"name": "nope", "items": []}]})
+    assert bad.status_code == 400 and bad.json()["operationStatus"] == "FAIL"
+    invalid = sfmc.post(f"{REST}/contacts/v1/contacts", json={
+        "contactKey": "K44", "attributeSets": [{"name": "contacts_de", "items": [
+            {"values": [{"name": "EmailAddress", "value": "not-an-email"}]}]}]})
+    assert invalid.status_code == 400 and "valid email" in invalid.text
+    assert "K44" not in [i["keys"]["contactkey"] for i in rows_of(sfmc)["items"]]

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from vendorsim.mocks.core.bodies import whole_number
-from vendorsim.mocks.core.clock import Clock
+from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
 from vendorsim.mocks.core.service import atomic
 
 from .errors import SfmcError, row_error
@@ -229,6 +229,7 @@ class SfmcAccount:
         self.extensions: dict[str, DataExtension] = {}  # by lower-cased external key
         self.queries: dict[str, dict] = {}
         self.async_requests: dict[str, AsyncRequest] = {}
+        self.contacts: dict[str, dict] = {}  # contact key -> {contactID, created} (contacts.py)
 
     # -- data extensions ---------------------------------------------------------------
     def create(self, spec: dict) -> DataExtension:
@@ -340,9 +341,19 @@ class SfmcAccount:
                  "rows": [{k: render(v) if isinstance(v, datetime) else
                            (str(v) if isinstance(v, Decimal) else v) for k, v in r.items()}
                           for r in de.rows.values()]}
-                for de in self.extensions.values()]}
+                for de in self.extensions.values()],
+                "contacts": [{"contactKey": k, "contactID": c["contactID"],
+                              "createdAt": iso_utc(c["created"])}
+                             for k, c in self.contacts.items()]}
 
     def restore(self, data: dict) -> None:
         if not isinstance(data, dict):
             raise ValueError("SFMC state must be an object")
         self.seed(data)
+        for contact in data.get("contacts") or []:
+            if not isinstance(contact, dict) or not isinstance(contact.get("contactKey"), str) \
+                    or whole_number(contact.get("contactID"), 1) is None:
+                raise ValueError("contacts are {contactKey, contactID, createdAt}")
+            self.contacts[contact["contactKey"]] = {
+                "contactID": whole_number(contact["contactID"]),
+                "created": parse_time(contact.get("createdAt") or 0)}

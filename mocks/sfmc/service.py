@@ -29,6 +29,7 @@ from .models import SfmcAccount
 DEFAULT_SCOPES = frozenset({
     "offline", "documents_and_images_read", "saved_content_read", "list_and_subscribers_read",
     "data_extensions_read", "data_extensions_write", "email_read", "journeys_read",
+    "list_and_subscribers_write",
 })
 ASYNC_MAX_ITEMS = 32_000
 
@@ -53,7 +54,7 @@ class SfmcService(BearerService):
                                  daily_quota=None, max_batch=32_000)
     example_tenant = "mc563885gzs27c5t9-63k636ttgm"
     token_endpoints = frozenset({"sfmc_token"})
-    unprefixed_roots = frozenset({"v2", "data", "hub"})
+    unprefixed_roots = frozenset({"v2", "data", "hub", "contacts"})
     max_body = 32 * 1024 * 1024  # room for the async API's 32,000 rows; the cap is undocumented
 
     def normalise_tenant(self, raw: str) -> str:
@@ -95,10 +96,12 @@ class SfmcService(BearerService):
 
     # -- routes ------------------------------------------------------------------------
     def register_routes(self, app: Flask) -> None:
-        from .routes import register
+        from .contacts import register_contacts
+        from .routes import body_json, register
 
         app.add_url_rule("/v2/token", "sfmc_token", self._token, methods=["POST"])
         register(app, self)
+        register_contacts(app, self, body_json)
 
     @doc(body="json", auth=False)
     def _token(self) -> Response:

@@ -1,0 +1,160 @@
+"""SFMC's Contacts API on the account's data extensions: what the CDP's SFMC *destination*
+writes to. An attribute set is a data extension (named like it); a contact's attribute
+values become a row of that data extension, keyed by the contact key in its ContactKey
+(or SubscriberKey) column; contact-key search by email reads the EmailAddress columns back.
+Response shapes follow SFMC's documentation of these calls; where it is silent (errors of a
+contact write), the choices are in the README.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from flask import Flask, Response, g
+
+from vendorsim.mocks.core.bearer import ApiError, json_response
+from vendorsim.mocks.core.openapi import doc
+
+from .models import DataExtension
+
+if TYPE_CHECKING:
+    from .models import SfmcAccount
+    from .service import SfmcService
+
+KEY_COLUMNS = ("contactkey", "contact key", "subscriberkey", "subscriber key")
+
+
+def _now_iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-4]
+
+
+def refused(epoch: float, message: str) -> ApiError:
+    """A refused contact write (chosen shape: the success envelope with FAIL and a message)."""
+    return ApiError(400, {"operationStatus": "FAIL", "hasErrors": True,
+                          "requestServiceMessageID": str(uuid.uuid4()),
+                          "responseDateTime": _now_iso(epoch),
+                          "resultMessages": [{"resultType": "Error", "resultCode":
+                                              "ValidationError", "message": message}]},
+                    code="ContactValidation")
+
+
+def _attribute_set(account: SfmcAccount, name: object) -> DataExtension | None:
+    wanted = str(name).lower()
+    return next((d for d in account.extensions.values()
+                 if d.name.lower() == wanted or d.key.lower() == wanted), None)
+
+
+def upsert_contact(account: SfmcAccount, body: object) -> dict:
+    """`{contactKey, attributeSets: [{name, items: [{values: [{name, value}]}]}]}`: every row
+    checked first, then written (all or nothing, as SFMC's sync writes)."""
+    now = account.clock.now()
+    key = body.get("contactKey") if isinstance(body, dict) else None
+    sets = body.get("attributeSets") if isinstance(body, dict) else None
+    if not isinstance(key, str) or not key.strip() or len(key) > 200:
+        raise refused(now, "contactKey is required (text, at most 200 characters)")
+    if not isinstance(sets, list) or not sets:
+        raise refused(now, "attributeSets is a non-empty list of {name, items}")
+    rows: list[tuple[DataExtension, dict]] = []
+    with account.lock:
+        for attribute_set in sets:
+            if not isinstance(attribute_set, dict):
+                raise refused(now, "each attribute set is {name, items: [{values}]}")
+            de = _attribute_set(account, attribute_set.get("name"))
+            if de is None:
+                named = str(attribute_set.get("name"))[:80]
+                raise refused(now, f"no attribute set named {named!r}")
+            key_column = next((f.name for f in de.fields if f.name.lower() in KEY_COLUMNS), None)
+            items = attribute_set.get("items") or [{"values": attribute_set.get("values")}]
+            for item in items if isinstance(items, list) else [None]:
+                values = item.get("values") if isinstance(item, dict) else None
+                if not isinstance(values, list) or not all(
+                        isinstance(v, dict) and isinstance(v.get("name"), str) for v in values):
+                    raise refused(now, "values is a list of {name, value}")
+                row = {v["name"]: v.get("value") for v in values}
+                if key_column:
+                    row[key_column] = key
+                checked, problems = de.check_row({}, row)
+                if problems:
+                    raise refused(now, "; ".join(problems))
+                rows.append((de, checked))
+        for de, row in rows:
+            de.put(row)
+        known = account.contacts.get(key)
+        if known is None:
+            known = account.contacts[key] = {"contactID": len(account.contacts) + 1,
+                                             "created": now}
+    return {"operationStatus": "OK", "rowsAffected": len(rows), "contactKey": key,
+            "contactID": known["contactID"], "contactTypeID": 0,
+            "isNewContactKey": known["created"] == now, "hasErrors": False,
+            "requestServiceMessageID": str(uuid.uuid4()), "serviceMessageID": str(uuid.uuid4()),
+            "responseDateTime": _now_iso(now), "resultMessages": []}
+
+
+def definitions(account: SfmcAccount) -> dict:
+    """Every data extension as an attribute set definition."""
+    items = [{"definitionID": de.id, "definitionKey": de.key,
+              "definitionName": {"value": de.name}, "isSystemDefined": False,
+              "valueDefinitions": [{"definitionKey": f.name, "name": {"value": f.name},
+                                    "dataType": f.type, "isPrimaryKey": f.primary_key,
+                                    "isNullable": not f.required} for f in de.fields]}
+             for de in account.extensions.values()]
+    return {"count": len(items), "page": 1, "pageSize": len(items), "items": items}
+
+
+def search_by_email(account: SfmcAccount, body: object) -> dict:
+    """Contact keys of the rows whose EmailAddress column holds one of the addresses."""
+    addresses = body.get("channelAddressList") if isinstance(body, dict) else None
+    limit = body.get("maximumCount", 5) if isinstance(body, dict) else 5
+    now = account.clock.now()
+    if not isinstance(addresses, list) or not all(isinstance(a, str) for a in addresses) \
+            or len(addresses) > 100 or not isinstance(limit, int) or isinstance(limit, bool):
+        raise refused(now, "channelAddressList is a list of email addresses (at most 100)")
+    found = []
+    with account.lock:
+        for address in addresses:
+            keys = []
+            for de in account.extensions.values():
+                key_column = next((f.name for f in de.fields if f.name.lower() in KEY_COLUMNS),
+                                  None)
+                emails = [f.name for f in de.fields if f.type == "EmailAddress"]
+                for row in de.rows.values():
+                    if key_column and any(str(row.get(e) or "").lower() == address.lower()
+                                          for e in emails):
+                        keys.append(str(row.get(key_column)))
+            found.append({"channelAddress": address, "contactKeyDetails": [
+                {"contactKey": k, "createDate": _now_iso(account.contacts.get(k, {}).get(
+                    "created", now))} for k in list(dict.fromkeys(keys))[:max(1, limit)]]})
+    return {"channelAddressResponseEntities": found, "operationStatus": "OK",
+            "requestServiceMessageID": str(uuid.uuid4()), "responseDateTime": _now_iso(now),
+            "hasErrors": False, "resultMessages": [], "serviceMessageID": str(uuid.uuid4())}
+
+
+def register_contacts(app: Flask, service: SfmcService, body_json: object) -> None:
+    from .service import require_scope
+
+    def account() -> SfmcAccount:
+        return g.tenant.backend
+
+    @app.post("/contacts/v1/contacts")
+    @doc(body="json", examples=[{"contactKey": "C9", "attributeSets": [
+        {"name": "People", "items": [{"values": [{"name": "Email", "value": "c@x.example"}]}]}]}])
+    def create_contact() -> Response:
+        """Create or update a contact: its attribute sets' values become rows."""
+        require_scope("list_and_subscribers_write")
+        return json_response(upsert_contact(account(), body_json()))  # type: ignore[operator]
+
+    @app.get("/contacts/v1/attributeSetDefinitions")
+    @doc(query=())
+    def attribute_set_definitions() -> Response:
+        """The attribute sets (the account's data extensions) and their attributes."""
+        require_scope("list_and_subscribers_read")
+        return json_response(definitions(account()))
+
+    @app.post("/contacts/v1/addresses/email/search")
+    @doc(body="json", examples=[{"channelAddressList": ["a@x.example"], "maximumCount": 5}])
+    def contact_keys_by_email() -> Response:
+        """The contact keys that hold these email addresses."""
+        require_scope("list_and_subscribers_read")
+        return json_response(search_by_email(account(), body_json()))  # type: ignore[operator]
