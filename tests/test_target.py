@@ -74,3 +74,54 @@ def test_bombora_and_demandbase_lists(vendorsim_target: Target) -> None:
     vendorsim_target.advance(30)
     done = requests.get(f"{demandbase}/import/v1/job/{job['id']}", headers=auth).json()
     assert done["state"] == "completed" and done["recordsProcessed"] == 1
+
+
+def test_issue_16_routes_wherever_the_mocks_run(vendorsim_target: Target) -> None:
+    """SFMC's async status/results, by-id forms and Contacts API; Demandbase's activity types
+    and Data Export API; in-process, against a server and against the container."""
+    admin = vendorsim_target.admin_url("sfmc")
+    requests.post(f"{admin}/tenants", json={"id": SUB, "state": {"data_extensions": [
+        {"name": "People", "key": "people", "fields": [
+            {"name": "ContactKey", "isPrimaryKey": True},
+            {"name": "Email", "type": "EmailAddress"}]}]}})
+    base = vendorsim_target.base_url("sfmc", SUB)
+    token = requests.post(f"{base}/v2/token", json={"grant_type": "client_credentials",
+                                                    "client_id": "a", "client_secret": "b"})
+    rest, auth = token.json()["rest_instance_url"], {
+        "Authorization": f"Bearer {token.json()['access_token']}"}
+    de_id = requests.get(f"{rest}data/v1/customobjects/key:people", headers=auth).json()["id"]
+    queued = requests.post(f"{rest}data/v1/async/dataextensions/{de_id}/rows", headers=auth,
+                           json={"items": [{"ContactKey": "1", "Email": "bad"}]}).json()
+    vendorsim_target.advance(5)
+    status = requests.get(f"{rest}data/v1/async/{queued['requestId']}/status",
+                          headers=auth).json()["status"]
+    assert (status["requestStatus"], status["hasErrors"]) == ("Complete", True)
+    results = requests.get(f"{rest}data/v1/async/{queued['requestId']}/results",
+                           headers=auth).json()
+    assert results["count"] == 1
+    contact = requests.post(f"{rest}contacts/v1/contacts", headers=auth, json={
+        "contactKey": "C1", "attributeSets": [{"name": "People", "items": [
+            {"values": [{"name": "Email", "value": "c1@x.example"}]}]}]}).json()
+    assert contact["operationStatus"] == "OK" and contact["rowsAffected"] == 1
+
+    demandbase = vendorsim_target.base_url("demandbase")
+    value = requests.post(f"{demandbase}/auth/v1/token",
+                          data={"client_id": "c", "client_secret": "s"}).json()
+    auth = {"Authorization": f"Bearer {value['accessToken']}"}
+    kind = requests.post(f"{demandbase}/import/v1/activity_type", headers=auth,
+                         json={"activityType": {"label": "Visit"}}).json()
+    assert requests.post(f"{demandbase}/import/v1/job", headers=auth, json={
+        "entityType": "Activity", "dataImportName": "v",
+        "activityTypeId": kind["id"]}).status_code == 200
+    made = requests.post(f"{demandbase}/accountlists/v1/lists", headers=auth,
+                         json={"name": "Export me"}).json()
+    requests.post(f"{demandbase}/accountlists/v1/lists/{made['id']}/accounts", headers=auth,
+                  json={"accounts": [{"accountName": "Acme", "accountEmailDomain": "acme.com"}]})
+    job = requests.post(f"{demandbase}/data/export/v1/accountList/job", headers=auth,
+                        json={"jobName": "x", "accountListIds": [made["id"]]}).json()
+    vendorsim_target.advance(30)
+    state = requests.get(f"{demandbase}/data/export/v1/job/{job['jobId']}",
+                         headers=auth).json()
+    assert state["jobStatus"] == "finished"
+    csv_text = requests.get(state["resultsUrl"], headers=auth).text
+    assert "acme.com" in csv_text
