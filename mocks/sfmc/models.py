@@ -301,6 +301,14 @@ class SfmcAccount:
             self.async_requests[request.id] = request
             return request
 
+    def async_request(self, request_id: str) -> AsyncRequest:
+        """An asynchronous write as it stands now (due ones applied); 404 when unknown."""
+        self.apply_due()
+        queued = self.async_requests.get(request_id)
+        if queued is None:
+            raise SfmcError(404, f"Request '{request_id}' was not found.", 10004)
+        return queued
+
     def apply_due(self) -> None:
         """Apply queued async writes whose time has come; bad rows are recorded, not applied."""
         now = self.clock.now()

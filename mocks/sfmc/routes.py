@@ -114,10 +114,7 @@ def register(app: Flask, service: SfmcService) -> None:
         require_scope("data_extensions_read")
         acct = account()
         with acct.lock:
-            acct.apply_due()
-            queued = acct.async_requests.get(request_id)
-            if queued is None:
-                raise SfmcError(404, f"Request '{request_id}' was not found.", 10004)
+            queued = acct.async_request(request_id)
             done = queued.done is not None
             return json_response({"status": {
                 "callDateTime": sfmc_time(queued.received),
@@ -135,10 +132,7 @@ def register(app: Flask, service: SfmcService) -> None:
         require_scope("data_extensions_read")
         acct = account()
         with acct.lock:
-            acct.apply_due()
-            queued = acct.async_requests.get(request_id)
-            if queued is None:
-                raise SfmcError(404, f"Request '{request_id}' was not found.", 10004)
+            queued = acct.async_request(request_id)
             items = [{"errorCode": "ValidationError", "status": "Error",
                       "message": f"row {e['index']}: {'; '.join(e['messages'])}"}
                      for e in queued.errors]

@@ -229,6 +229,15 @@ def schema() -> dict:
     return Scenario.model_json_schema(by_alias=True)
 
 
+def records_in(path: Path) -> list[dict[str, Any]]:
+    """The records of a CSV (header row) or JSONL file; OSError/ValueError when unreadable."""
+    if path.suffix == ".csv":
+        with path.open(newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
 def read_records(loaded: LoadedScenario, source: list[dict[str, Any]] | FromFile,
                  what: str) -> list[dict[str, Any]]:
     """Inline records, or those of a JSONL/CSV file next to the scenario."""
@@ -236,11 +245,7 @@ def read_records(loaded: LoadedScenario, source: list[dict[str, Any]] | FromFile
         return source
     path = loaded.resolve(source.file)
     try:
-        if path.suffix == ".csv":
-            with path.open(newline="", encoding="utf-8") as handle:
-                return list(csv.DictReader(handle))
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-                if line.strip()]
+        return records_in(path)
     except (OSError, ValueError) as exc:
         raise ScenarioError([Problem(str(loaded.path), 0, f"data.{what}",
                                      f"cannot read {path}: {exc}")]) from None

@@ -7,8 +7,6 @@ not stop a run (old syntax)."""
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -61,13 +59,10 @@ def _records(part: list[dict[str, Any]] | FromFile, base: Path | None) -> list[d
         return part
     if base is None:
         return []
-    path = (base / part.file).resolve()
+    from .loader import records_in
+
     try:
-        if path.suffix == ".csv":
-            with path.open(newline="", encoding="utf-8") as handle:
-                return list(csv.DictReader(handle))
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-                if line.strip()]
+        return records_in((base / part.file).resolve())
     except (OSError, ValueError):
         return []  # reported as a problem of its own by _files
 
