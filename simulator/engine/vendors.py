@@ -59,9 +59,6 @@ class Vendors:
         """Set the vendors' clock; `forward`: never back in time (the engine's moves)."""
         raise NotImplementedError
 
-    def advance(self, seconds: float) -> None:
-        raise NotImplementedError
-
     def seed(self, vendor: str, tenant: str, credentials: list | None, limits: dict | None,
              state: dict) -> None:
         raise NotImplementedError
@@ -113,9 +110,6 @@ class InProcessVendors(Vendors):
     def set_clock(self, when: float, forward: bool = False) -> None:
         if not (forward and when < self.cloud.clock.now()):
             self.cloud.clock.set(when)  # type: ignore[attr-defined]
-
-    def advance(self, seconds: float) -> None:
-        self.cloud.clock.advance(seconds)  # type: ignore[attr-defined]
 
     def seed(self, vendor: str, tenant: str, credentials: list | None, limits: dict | None,
              state: dict) -> None:
@@ -222,12 +216,6 @@ class RemoteVendors(Vendors):
             return
         # forward: a latency fault may have moved the server's clock past `when`
         self._admin("POST", "/clock/set", json={"time": when, "forward": forward})
-
-    def advance(self, seconds: float) -> None:
-        if not self.virtual:
-            time.sleep(max(0.0, seconds))
-            return
-        self._admin("POST", "/clock/advance", json={"seconds": seconds})
 
     def seed(self, vendor: str, tenant: str, credentials: list | None, limits: dict | None,
              state: dict) -> None:
