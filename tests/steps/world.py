@@ -23,11 +23,13 @@ from vendorsim.simulator.scenario.model import parse_offset
 
 START = "2026-01-05T09:00:00Z"  # a Monday, 03:00 in Chicago
 MUNCHKIN = "123-ABC-456"
-PEOPLE_MAPPINGS = {"email": "email", "firstName": "firstName", "lastName": "lastName",
-                   "title": "jobTitle"}
-ACCOUNT_MAPPINGS = {"bombora": {"primaryId": "accountId", "companyWebsiteDomain": "domain"},
-                    "demandbase": {"primaryId": "accountId", "accountName": "name",
-                                   "accountEmailDomain": "domain"}}
+PEOPLE_MAPPINGS = {"email": "person.email", "firstName": "person.firstName",
+                   "lastName": "person.lastName", "title": "person.jobTitle"}
+ACCOUNT_MAPPINGS = {"bombora": {"primaryId": "account.accountId",
+                                "companyWebsiteDomain": "account.domain"},
+                    "demandbase": {"primaryId": "account.accountId",
+                                   "accountName": "account.name",
+                                   "accountEmailDomain": "account.domain"}}
 
 
 def cell(value: str) -> Any:
