@@ -33,6 +33,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from vendorsim.mocks.server import ServerRunner, describe_urls, exposure_warning
 
     cloud = Cloud(args.clock, strict=args.strict)
+    cloud.journal.keep_bodies = not args.no_journal_bodies
     for pair in args.default_tenant:
         vendor, _, tenant = pair.partition("=")
         if vendor not in cloud.services or not tenant:
@@ -280,6 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="JSON/YAML {vendor: snapshot} (as GET /__admin/state returns) to "
                             "load at start")
     serve.add_argument("--threads", type=int, default=8, help="worker threads per port")
+    serve.add_argument("--no-journal-bodies", action="store_true",
+                       default=_env_flag("VENDORSIM_NO_JOURNAL_BODIES"),
+                       help="keep no request/response bodies in the journal (load runs)")
     serve.add_argument("--default-tenant", action="append", metavar="VENDOR=TENANT",
                        default=[f"sfmc={os.environ['VENDORSIM_SFMC_TENANT']}"]
                        if os.environ.get("VENDORSIM_SFMC_TENANT") else [],

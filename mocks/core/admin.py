@@ -188,7 +188,7 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
 
     @bp.get("/journal")
     @doc(query=("vendor", "tenant", "method", "path", "status", "code", "since",
-                "until", "limit"))
+                "until", "limit", "unmatched"))
     def journal():
         args = request.args
         numbers = {}
@@ -198,15 +198,27 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
                 if numbers[name] is None:
                     raise AdminError(400, f"bad journal filter: {name} is a whole number "
                                           f"from {low} to {high}")
+        flag = args.get("unmatched")
+        if flag not in (None, "true", "false"):
+            raise AdminError(400, "bad journal filter: unmatched is true or false")
         try:
             entries = cloud.journal.entries(
                 vendor=vendor or args.get("vendor"), tenant=args.get("tenant"),
                 method=args.get("method"), path=args.get("path"),
                 status=numbers.get("status"), code=args.get("code"),
-                since=args.get("since"), until=args.get("until"), limit=numbers.get("limit"))
+                since=args.get("since"), until=args.get("until"), limit=numbers.get("limit"),
+                unmatched=None if flag is None else flag == "true")
         except ValueError as exc:
             raise AdminError(400, f"bad journal filter: {exc}") from None
         return jsonify(count=len(entries), requests=[e.to_dict() for e in entries])
+
+    @bp.get("/journal/<int:seq>")
+    def journal_entry(seq: int):
+        """One call with its query, request and response bodies (secrets masked)."""
+        found = cloud.journal.detail(seq)
+        if found is None or (vendor and found["vendor"] != vendor):
+            raise AdminError(404, f"no journal entry {seq}")
+        return jsonify(found)
 
     @bp.delete("/journal")
     def clear_journal():

@@ -7,6 +7,7 @@ column so that a test or a user can ask "which calls got 606 from tenant X after
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 from collections import deque
 from dataclasses import dataclass, fields
@@ -28,6 +29,8 @@ class JournalEntry:
     records: int | None = None  # records in a batch call, when the vendor has batches
     fault: int | None = None  # id of the fault rule that shaped this answer
     dropped: int | None = None  # records accepted but lost by a `drop` fault
+    unmatched: bool = False  # no route of the vendor matched the request
+    hint: str | None = None  # for an unmatched request: the nearest known route
 
     def to_dict(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in FIELDS}  # flat: cheaper than asdict
@@ -40,22 +43,69 @@ class JournalEntry:
 FIELDS = fields(JournalEntry)
 
 
+BODY_LIMIT = 8 * 1024  # bytes kept of each request and response body
+BODIES_KEPT = 5_000  # the most recent calls whose bodies are kept
+SECRET = re.compile(  # values masked when a body or query is read back
+    r"""(?P<key>["']?(?:client_secret|access_token|accessToken|refresh_token|password|"""
+    r"""token|api_?key)["']?\s*[:=]\s*["']?)(?P<value>[^"'&,}\s]+)""", re.I)
+BEARER = re.compile(r"(Bearer\s+)\S+", re.I)
+
+
+def masked(text: str) -> str:
+    """Secrets (client secrets, tokens, passwords) replaced by ***."""
+    return BEARER.sub(r"\1***", SECRET.sub(lambda m: m.group("key") + "***", text))
+
+
+def _kept(body: bytes) -> tuple[bytes, int]:
+    return body[:BODY_LIMIT], max(0, len(body) - BODY_LIMIT)
+
+
+def _shown(body: bytes, cut: int) -> str:
+    text = masked(body.decode("utf-8", "replace"))
+    return text + (f"…[truncated {cut} bytes]" if cut else "")
+
+
 class Journal:
-    """Thread-safe ring buffer of JournalEntry, newest last."""
+    """Thread-safe ring buffer of JournalEntry, newest last; the bodies of the most recent
+    calls beside it (sliced when recorded, masked when read: the hot path stays cheap)."""
 
     def __init__(self, maxlen: int = 100_000) -> None:
         self._lock = threading.Lock()
         self._entries: deque[JournalEntry] = deque(maxlen=maxlen)
+        self._bodies: dict[int, tuple] = {}
         self._seq = itertools.count(1)
         self.enabled = True
+        self.keep_bodies = True  # off for load runs (`vendorsim serve --no-journal-bodies`)
 
-    def record(self, **fields: object) -> JournalEntry | None:
+    def record(self, *, bodies: tuple[str, bytes, bytes] | None = None,
+               **fields: object) -> JournalEntry | None:
+        """`bodies`: (query string, request body, response body) of the call."""
         if not self.enabled:
             return None
         with self._lock:
             entry = JournalEntry(seq=next(self._seq), **fields)  # type: ignore[arg-type]
             self._entries.append(entry)
+            if bodies is not None and self.keep_bodies:
+                query, sent, answered = bodies
+                self._bodies[entry.seq] = (query, *_kept(sent), *_kept(answered))
+                self._bodies.pop(entry.seq - BODIES_KEPT, None)
             return entry
+
+    def detail(self, seq: int) -> dict | None:
+        """One entry with its query, request and response bodies (masked, truncated)."""
+        with self._lock:
+            entry = next((e for e in reversed(self._entries) if e.seq == seq), None)
+            kept = self._bodies.get(seq)
+        if entry is None:
+            return None
+        data = entry.to_dict()
+        if kept is None:
+            data["bodies"] = None  # not kept: switched off, or too old
+        else:
+            query, sent, sent_cut, answered, answered_cut = kept
+            data["bodies"] = {"query": masked(query), "request": _shown(sent, sent_cut),
+                              "response": _shown(answered, answered_cut)}
+        return data
 
     def entries(
         self,
@@ -69,6 +119,7 @@ class Journal:
         since: float | str | None = None,
         until: float | str | None = None,
         limit: int | None = None,
+        unmatched: bool | None = None,
     ) -> list[JournalEntry]:
         """Entries matching every given filter (path is a substring, code any of the codes)."""
         since_t = parse_time(since) if since is not None else None
@@ -89,6 +140,8 @@ class Journal:
                 continue
             if code and code not in e.codes:
                 continue
+            if unmatched is not None and e.unmatched != unmatched:
+                continue
             if since_t is not None and e.time < since_t:
                 continue
             if until_t is not None and e.time >= until_t:
@@ -103,6 +156,7 @@ class Journal:
         with self._lock:
             if vendor is None:
                 self._entries.clear()
+                self._bodies.clear()
             else:
                 kept = [e for e in self._entries if e.vendor != vendor]
                 self._entries.clear()

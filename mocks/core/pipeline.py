@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import time
 
-from flask import Flask, Response, g, request
+from flask import Flask, Request, Response, g, request
+from werkzeug.exceptions import HTTPException
 
 from .service import VendorService
 
@@ -58,7 +60,13 @@ def install_journal(app: Flask, service: VendorService) -> None:
         if journal.enabled and not path.startswith("/__admin"):
             state = g._get_current_object()  # type: ignore[attr-defined]
             environ = req.environ
+            unmatched = req.url_rule is None
             journal.record(
+                bodies=(req.query_string.decode("latin-1"), _request_body(req),
+                        response.get_data()) if journal.keep_bodies and
+                not response.is_streamed else None,
+                unmatched=unmatched,
+                hint=nearest_route(app, path) if unmatched else None,
                 time=state.now,
                 vendor=service.name,
                 tenant=environ.get("vendorsim.tenant"),
@@ -72,6 +80,22 @@ def install_journal(app: Flask, service: VendorService) -> None:
                 dropped=state.dropped,
             )
         return response
+
+
+def _request_body(req: Request) -> bytes:
+    """The body as the handler saw it; nothing for one refused as too large (reading it
+    would raise the 413 again, inside the journal)."""
+    try:
+        return req.get_data(cache=True)
+    except HTTPException:
+        return b""
+
+
+def nearest_route(app: Flask, path: str) -> str | None:
+    """The known route closest to an unmatched path ("did you mean ...?")."""
+    routes = [r.rule for r in app.url_map.iter_rules() if not r.rule.startswith("/__admin")]
+    found = difflib.get_close_matches(path, routes, n=1, cutoff=0.5)
+    return found[0] if found else None
 
 
 def drop_some(records: list) -> tuple[list, int]:
