@@ -265,9 +265,7 @@ class MarketoConnector(ReceivesExports):
                 if answer.status_code == 401 or status < 408 or status in (410, 413, 414):
                     raise ActivationRefused(f"Marketo refused the credentials: HTTP "
                                             f"{answer.status_code} {answer.text[:200]}")
-                self.throttled += code in ("606", "607", "615")
-                wait = {"606": 20.0, "615": 1.0,
-                        "607": until_marketo_quota_resets(self.now())}.get(code)
+                wait = self._throttle_wait(code)
                 try:
                     attempts.failed(status, f"Marketo {code or answer.status_code} on the "
                                             f"token call", wait)
@@ -276,6 +274,13 @@ class MarketoConnector(ReceivesExports):
         finally:
             self.waited += attempts.waited
             self.retries += attempts.retries
+
+    def _throttle_wait(self, code: str) -> float | None:
+        """Count a throttling answer and say how long Marketo asks to be left alone: 606
+        the 20 s window, 615 a second, 607 until the daily quota resets (None: no hint)."""
+        self.throttled += code in ("606", "607", "615")
+        return {"606": 20.0, "615": 1.0,
+                "607": until_marketo_quota_resets(self.now())}.get(code)
 
     def _call(self, method: str, path: str, policy: str | None = None,
               **kwargs: object) -> dict:
@@ -298,9 +303,7 @@ class MarketoConnector(ReceivesExports):
                 if code in ("601", "602"):
                     self._token()
                     continue
-                self.throttled += code in ("606", "607", "615")
-                wait = {"606": 20.0, "615": 1.0,
-                        "607": until_marketo_quota_resets(self.now())}.get(code)
+                wait = self._throttle_wait(code)
                 attempts.failed(marketo_status(code), f"Marketo {code} {error['message']}",
                                 wait)
         finally:
