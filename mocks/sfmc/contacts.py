@@ -46,6 +46,11 @@ def _attribute_set(account: SfmcAccount, name: object) -> DataExtension | None:
                  if d.name.lower() == wanted or d.key.lower() == wanted), None)
 
 
+def _key_column(de: DataExtension) -> str | None:
+    """The data extension's contact-key column (ContactKey / SubscriberKey), if it has one."""
+    return next((f.name for f in de.fields if f.name.lower() in KEY_COLUMNS), None)
+
+
 def upsert_contact(account: SfmcAccount, body: object) -> dict:
     """`{contactKey, attributeSets: [{name, items: [{values: [{name, value}]}]}]}`: every row
     checked first, then written (all or nothing, as SFMC's sync writes)."""
@@ -65,7 +70,7 @@ def upsert_contact(account: SfmcAccount, body: object) -> dict:
             if de is None:
                 named = str(attribute_set.get("name"))[:80]
                 raise refused(now, f"no attribute set named {named!r}")
-            key_column = next((f.name for f in de.fields if f.name.lower() in KEY_COLUMNS), None)
+            key_column = _key_column(de)
             items = attribute_set.get("items") or [{"values": attribute_set.get("values")}]
             for item in items if isinstance(items, list) else [None]:
                 values = item.get("values") if isinstance(item, dict) else None
@@ -116,8 +121,7 @@ def search_by_email(account: SfmcAccount, body: object) -> dict:
         for address in addresses:
             keys = []
             for de in account.extensions.values():
-                key_column = next((f.name for f in de.fields if f.name.lower() in KEY_COLUMNS),
-                                  None)
+                key_column = _key_column(de)
                 emails = [f.name for f in de.fields if f.type == "EmailAddress"]
                 for row in de.rows.values():
                     if key_column and any(str(row.get(e) or "").lower() == address.lower()
