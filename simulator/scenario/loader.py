@@ -191,16 +191,16 @@ def parse_with_notes(text: str, name: str = "<scenario>",
         problems = [Problem(name, _line_of(root, list(loc)), ".".join(str(p) for p in loc),
                             text) for loc, text in plain_errors(exc, data)]
         raise ScenarioError(sorted(problems, key=lambda p: p.line)) from None
-    from .semantics import check_scenario, notes  # rules between settings, with their lines
+    from .semantics import review  # rules between settings, with their lines
 
     def located(found: list[tuple[tuple, str]]) -> list[Problem]:
         return [Problem(name, _line_of(root, list(loc)), ".".join(str(p) for p in loc), text)
                 for loc, text in found]
 
-    problems = located(check_scenario(scenario, data, base))
+    problems, notes = review(scenario, data, base)
     if problems:
-        raise ScenarioError(sorted(problems, key=lambda p: p.line))
-    return scenario, located(notes(scenario, data, base))
+        raise ScenarioError(sorted(located(problems), key=lambda p: p.line))
+    return scenario, located(notes)
 
 
 def _line_of(node: yaml.Node | None, loc: list) -> int:

@@ -20,20 +20,22 @@ Found = Iterator[tuple[tuple, str]]
 SCOPES = ("person", "account", "opportunity", "event")
 
 
-def check_scenario(s: Scenario, raw: dict, base: Path | None = None) -> list[tuple[tuple, str]]:
-    """Every problem of a scenario that passed the model's own checks."""
-    fields = known_fields(s, base)
-    problems = [*_ids(s), *_references(s), *_steps(s, fields, base), *_expectations(s, fields),
-                *_faults(s), *_seeds(s), *_conditions(s, fields), *_mappings(s, raw, fields),
-                *_sources(s), *_files(s, base)]
-    return list(dict.fromkeys(problems))
+def review(s: Scenario, raw: dict, base: Path | None = None
+           ) -> tuple[list[tuple[tuple, str]], list[tuple[tuple, str]]]:
+    """The problems of a scenario that passed the model's own checks (they stop a run) and
+    its notes (advice), from one reading of its data files."""
+    records = {scope: _records(part, base) for scope, part in _data_parts(s)}
+    fields = known_fields(s, records)
+    problems = [*_ids(s), *_references(s), *_steps(s, fields, records),
+                *_expectations(s, fields), *_faults(s), *_seeds(s), *_conditions(s, fields),
+                *_mappings(s, raw, fields), *_sources(s), *_files(s, base)]
+    return list(dict.fromkeys(problems)), _notes(s, raw, fields)
 
 
-def notes(s: Scenario, raw: dict, base: Path | None = None) -> list[tuple[tuple, str]]:
+def _notes(s: Scenario, raw: dict, fields: dict[str, set[str]]) -> list[tuple[tuple, str]]:
     """Advice that does not stop a run: mappings written in the old bare form, mapped
     attributes no record has (they will not be sent)."""
     found = []
-    fields = known_fields(s, base)
     for i, dest in enumerate(s.destinations):
         scope = "person" if isinstance(dest, MarketoDestination) else "account"
         for target, source in dest.mappings.items():
@@ -79,13 +81,17 @@ def _generated_fields() -> dict[str, frozenset[str]]:
             "event": frozenset(event)}
 
 
-def known_fields(s: Scenario, base: Path | None) -> dict[str, set[str]]:
+def _data_parts(s: Scenario) -> Iterator[tuple[str, list[dict[str, Any]] | FromFile]]:
+    yield from (("person", s.data.people), ("account", s.data.accounts),
+                ("opportunity", s.data.opportunities), ("event", s.data.events))
+
+
+def known_fields(s: Scenario, records: dict[str, list[dict]]) -> dict[str, set[str]]:
     """What each scope's records can hold: inline and file data, generated data, attributes
     steps set, what sources write into profiles and events."""
     fields: dict[str, set[str]] = {scope: set() for scope in SCOPES}
-    for scope, part in (("person", s.data.people), ("account", s.data.accounts),
-                        ("opportunity", s.data.opportunities), ("event", s.data.events)):
-        for record in _records(part, base):
+    for scope, found in records.items():
+        for record in found:
             fields[scope].update(record)
     if not any(fields.values()) and s.data.generate is None and not s.sources:
         return fields  # no data at all: nothing to check names against
@@ -107,11 +113,10 @@ def known_fields(s: Scenario, base: Path | None) -> dict[str, set[str]]:
     return fields
 
 
-def ids_of(s: Scenario, scope: str, base: Path | None) -> set[str] | None:
-    """The person or account ids the data has (None when generated: checked by pattern)."""
-    part = s.data.people if scope == "person" else s.data.accounts
+def ids_of(records: dict[str, list[dict]], scope: str) -> set[str]:
+    """The person or account ids the data has (generated ids are checked by pattern)."""
     key = "personId" if scope == "person" else "accountId"
-    return {str(r.get(key)) for r in _records(part, base) if r.get(key) is not None}
+    return {str(r.get(key)) for r in records[scope] if r.get(key) is not None}
 
 
 def _generated_id(s: Scenario, scope: str, value: str) -> bool:
@@ -147,11 +152,11 @@ def _references(s: Scenario) -> Found:
                        "'audiences'")
 
 
-def _steps(s: Scenario, fields: dict[str, set[str]], base: Path | None) -> Found:
+def _steps(s: Scenario, fields: dict[str, set[str]], records: dict[str, list[dict]]) -> Found:
     flows = {d.id: d for d in s.destinations}
     audiences = {a.id for a in s.audiences}
     sources = {x.id for x in s.sources}
-    people, accounts = ids_of(s, "person", base), ids_of(s, "account", base)
+    people, accounts = ids_of(records, "person"), ids_of(records, "account")
     start = s.start.timestamp()
     for i, step in enumerate(s.timeline):
         where = ("timeline", i)
