@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from .clock import Clock, parse_time
+from .wording import BOUNDS, TYPE_WORDS
 
 
 class FaultSpecError(ValueError):
@@ -67,13 +68,8 @@ class FaultSpec(BaseModel):
         return str(value) if value is not None else None
 
 
-PLAIN = {"string_type": "expected text", "int_type": "expected a whole number",
-         "int_parsing": "expected a whole number", "float_type": "expected a number",
-         "float_parsing": "expected a number", "finite_number": "expected a finite number",
-         "bool_type": "expected true or false", "string_too_long": "too long",
+PLAIN = {**TYPE_WORDS, "string_too_long": "too long",
          "string_pattern_mismatch": "letters, digits, '.', '_' or '-' only"}
-BOUNDS = {"greater_than": "more than", "greater_than_equal": "at least",
-          "less_than": "less than", "less_than_equal": "at most"}
 
 
 def plain_errors(exc: ValidationError, what: str) -> str:

@@ -11,21 +11,20 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from vendorsim.mocks.core.wording import BOUNDS, TYPE_WORDS
+
 PLAIN = {
+    **TYPE_WORDS,
     "dict_type": "expected a mapping of settings (name: value)",
     "model_type": "expected a mapping of settings (name: value)",
     "model_attributes_type": "expected a mapping of settings (name: value)",
     "list_type": "expected a list (items starting with '- ')",
-    "string_type": "expected text",
-    "int_type": "expected a whole number", "int_parsing": "expected a whole number",
     "int_from_float": "expected a whole number",
-    "float_type": "expected a number", "float_parsing": "expected a number",
-    "bool_type": "expected true or false", "bool_parsing": "expected true or false",
+    "bool_parsing": "expected true or false",
     "datetime_type": "expected a time such as 2026-01-05T09:00:00Z",
     "datetime_parsing": "expected a time such as 2026-01-05T09:00:00Z",
     "datetime_from_date_parsing": "expected a time such as 2026-01-05T09:00:00Z",
     "missing": "this setting is required: add it",
-    "finite_number": "expected a finite number",
 }
 
 
@@ -115,11 +114,8 @@ def plain_errors(exc: ValidationError, data: Any,
                    f"{'item' if bound == 1 else 'items'}"
             if isinstance(error.get("input"), str):
                 text = text.replace("item", "character")
-        elif kind.startswith(("greater_than", "less_than")):
-            bound = next(iter(ctx.values()), "")
-            words = {"greater_than": "more than", "greater_than_equal": "at least",
-                     "less_than": "less than", "less_than_equal": "at most"}[kind]
-            text = f"must be {words} {bound}"
+        elif kind in BOUNDS:
+            text = f"must be {BOUNDS[kind]} {next(iter(ctx.values()), '')}"
         else:
             text = str(error["msg"])
         yield loc, text
