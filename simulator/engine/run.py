@@ -56,7 +56,8 @@ class Engine:
         self.progress = progress  # called with (virtual seconds done, seconds to go)
         self.s = loaded.scenario
         self.vendors = vendors or InProcessVendors()
-        self.start = self.now = self.s.start.timestamp()
+        self.start = self.s.start.timestamp()
+        self.scheduler = Scheduler(self.start, self._set_clock)  # the one virtual time
         self.audiences = {a.id: a for a in self.s.audiences}
         self.people = {p["personId"]: dict(p) for p in read_records(loaded, self.s.data.people,
                                                                      "people")}
@@ -75,7 +76,6 @@ class Engine:
         self.reports: dict[str, DestinationReport] = {}
         self.active: dict[tuple[str, str], set[str]] = {}  # (dest, audience) -> members sent
         self.matched: set[str] = set()  # audiences that held a profile at some evaluation
-        self.scheduler = Scheduler(self.start, self._set_clock)
 
     @property
     def cloud(self) -> Cloud:
@@ -109,7 +109,7 @@ class Engine:
         stamp = event.get("timestamp")
         if when is None:
             parsed = _event_time(str(stamp)) if stamp else None
-            when = parsed if parsed is not None else self.now
+            when = parsed if parsed is not None else self.scheduler.now
         self.facts.events.setdefault(event.get("personId", ""), []).append((when, event))
 
     def _faults(self) -> None:
@@ -159,7 +159,6 @@ class Engine:
         return when if when is not None else self.start + parse_offset(step.at)
 
     def _set_clock(self, when: float) -> None:
-        self.now = when
         self.vendors.set_clock(when, forward=True)
 
     def _wait(self, seconds: float) -> None:
@@ -199,7 +198,6 @@ class Engine:
                 plan.stop()
                 if hooked:
                     clock.sleeper = None
-            self.now = plan.now
             verdicts = check(self)
             journal = self.vendors.journal()
         warnings = [f"audience '{self.audiences[a].name}' ({a}) activated to {d} matched no "
