@@ -56,7 +56,16 @@ MESSAGES: dict[str, str] = {
     "1013": "Object not found",
     "1015": "Lead not in list",
     "1017": "Object already exists",
+    "1012": "Invalid cookie value '{value}'",
+    "1014": "Failed to create Object",
+    "1016": "Too many imports",
+    "1019": "Import in progress",
+    "1021": "Company update not allowed",
+    "1022": "Object in use",
     "1029": "Too many jobs in queue",
+    "1035": "Unsupported filter type for target subscription",
+    "1036": "Duplicate object found in input",
+    "1037": "Lead was skipped",
 }
 
 NO_ASSETS_WARNING = "No assets found for the given search criteria."

@@ -15,6 +15,7 @@ from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
 from vendorsim.mocks.core.service import atomic
 
+from .b2b import B2BMixin
 from .errors import MarketoError, RecordError, reason
 from .fields import DEFAULT_GET_FIELDS, FieldDef, Schema, check_value, index_key
 from .lists import StaticListStore
@@ -26,7 +27,7 @@ SYNC_ACTIONS = ("createOnly", "updateOnly", "createOrUpdate", "createDuplicate")
 DEFAULT_PARTITION = "Default"
 
 
-class LeadDatabase:
+class LeadDatabase(B2BMixin):
     """Leads, partitions, schema, settings and static lists of one instance."""
 
     def __init__(self, munchkin_id: str, clock: Clock) -> None:
@@ -42,6 +43,7 @@ class LeadDatabase:
         self.lists = StaticListStore(clock)
         self._next_id = 1
         self._index: dict[str, dict[object, set[int]]] = {n: {} for n in self.schema.indexed}
+        self._init_b2b()
 
     # -- partitions ------------------------------------------------------------------
     def partition_by_name(self, name: str) -> Partition | None:
@@ -279,6 +281,7 @@ class LeadDatabase:
             for spec in data.get("leads") or []:
                 self._seed_lead(spec)
             self.lists.seed(data, self.leads)
+            self._seed_b2b(data)
 
     def _add_field(self, field_def: FieldDef) -> None:
         self.schema.add(field_def)
@@ -324,6 +327,7 @@ class LeadDatabase:
                            "updatedAt": iso_utc(lead.updated_at), **lead.values}
                           for lead in self.leads.values()],
                 **self.lists.snapshot(),
+                **self._snapshot_b2b(),
                 "next_lead_id": self._next_id,
             }
 

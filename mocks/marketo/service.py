@@ -61,7 +61,9 @@ class MarketoService(VendorService):
 
     # -- the app ---------------------------------------------------------------------
     def create_app(self) -> Flask:
+        from .custom_object_routes import register_custom_object_routes
         from .list_routes import register_list_routes
+        from .object_routes import register_object_routes
         from .routes import register_lead_routes
 
         app = Flask("vendorsim.marketo", static_folder=None)
@@ -76,6 +78,8 @@ class MarketoService(VendorService):
         app.register_error_handler(Exception, self._unexpected)
         register_lead_routes(app, self)
         register_list_routes(app, self)
+        register_object_routes(app)
+        register_custom_object_routes(app)
         app.register_blueprint(admin_blueprint(self.cloud, self))
         return app
 
