@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from vendorsim.mocks.core.clock import Clock
 
+from . import activities
+from .activities import ActivityLog
 from .b2b_schema import SEED_KEYS, STANDARD_KINDS
+from .custom_activities import CustomActivityTypes
 from .custom_objects import CustomObjects
 from .errors import MarketoError, reason
 from .objects import ObjectStore
@@ -17,12 +20,15 @@ class B2BMixin:
     objects: dict[str, ObjectStore]
     named_account_lists: dict[int, dict[int, float]]  # list record id -> account ids
     custom: CustomObjects
+    activities: ActivityLog
+    activity_types: CustomActivityTypes
 
     def _init_b2b(self) -> None:
         self.objects = {stem: ObjectStore(kind, self.clock)
                         for stem, kind in STANDARD_KINDS.items()}
         self.named_account_lists = {}
         self.custom = CustomObjects(self.clock)
+        self.activity_types = CustomActivityTypes()
 
     # -- named account lists ---------------------------------------------------------
     def _account_list(self, list_guid: str) -> int:
@@ -78,6 +84,10 @@ class B2BMixin:
                 self.named_account_lists.setdefault(nal.id, {})[account.id] = self.clock.now()
         if data.get("customObjects"):
             self.custom.seed(data["customObjects"])
+        if data.get("customActivityTypes"):
+            self.activity_types.seed(data["customActivityTypes"], self.clock.now())
+        if data.get("activities"):
+            activities.restore(self.activities, data["activities"])
 
     def _snapshot_b2b(self) -> dict:
         out: dict = {key: self.objects[stem].snapshot() for stem, key in SEED_KEYS.items()}
@@ -87,4 +97,6 @@ class B2BMixin:
             lists[lid].guid: [accounts[a].guid for a in members if a in accounts]
             for lid, members in self.named_account_lists.items() if lid in lists}
         out["customObjects"] = self.custom.snapshot()
+        out["customActivityTypes"] = self.activity_types.snapshot()
+        out["activities"] = activities.snapshot(self.activities)
         return out

@@ -11,6 +11,7 @@ from vendorsim.mocks.core.openapi import doc
 from vendorsim.mocks.core.pipeline import drop_some
 
 from . import http
+from .activities import ADD_TO_LIST, REMOVE_FROM_LIST
 from .errors import NO_ASSETS_WARNING, MarketoError
 from .routes import require
 
@@ -76,8 +77,12 @@ def register_list_routes(app: Flask, service: MarketoService) -> None:
                 kept, _ = drop_some(added)  # a `drop` fault: answered "added", then lost
                 for lead_id in set(added) - set(kept):
                     del lst.members[lead_id]
+                _log_members(database, lst.id, kept, ADD_TO_LIST)
                 return http.ok(result)
-            return http.ok(database.lists.remove_members(lst, ids, database.leads))
+            result = database.lists.remove_members(lst, ids, database.leads)
+            _log_members(database, lst.id, [r["id"] for r in result if r["status"] == "removed"],
+                         REMOVE_FROM_LIST)
+            return http.ok(result)
 
     @app.get("/rest/v1/list/<int:list_id>/leads.json")
     @doc(query=("fields", "batchSize", "nextPageToken"))
@@ -200,6 +205,14 @@ def _members_page(database: LeadDatabase, list_id: int) -> Response:
         page = [database.leads[i].render(fields) for i in ids[offset:offset + batch]
                 if i in database.leads]
     return http.ok(page, more=offset + batch < len(ids), offset=offset + batch)
+
+
+def _log_members(database: LeadDatabase, list_id: int, lead_ids: list[int],
+                 type_id: int) -> None:
+    """Add to List / Remove from List activities, one per lead whose membership changed."""
+    now = database.clock.now()
+    for lead_id in lead_ids:
+        database.activities.add(lead_id, type_id, now, list_id, None, (("Source", "API"),))
 
 
 def _form_only() -> None:

@@ -15,6 +15,7 @@ from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
 from vendorsim.mocks.core.service import atomic
 
+from .activities import CHANGE_PARTITION, DELETE_LEAD, NEW_LEAD, ActivityLog
 from .b2b import B2BMixin
 from .errors import MarketoError, RecordError, reason
 from .fields import DEFAULT_GET_FIELDS, FieldDef, Schema, check_value, index_key
@@ -43,6 +44,7 @@ class LeadDatabase(B2BMixin):
         self.lists = StaticListStore(clock)
         self._next_id = 1
         self._index: dict[str, dict[object, set[int]]] = {n: {} for n in self.schema.indexed}
+        self.activities = ActivityLog()
         self._init_b2b()
 
     # -- partitions ------------------------------------------------------------------
@@ -105,18 +107,23 @@ class LeadDatabase(B2BMixin):
         self._next_id += 1
         self.leads[lead.id] = lead
         self._index_add(lead)
+        self.activities.add(lead.id, NEW_LEAD, now, attributes=_API_SOURCE)
         return lead
 
     def _update(self, lead: Lead, values: dict, now: float | None = None) -> None:
         """Write values; only the indexed fields whose value changes touch the index."""
         current = lead.values
-        for name in values.keys() & self._index.keys():
-            old, value = current.get(name), values[name]
+        now = self.clock.now() if now is None else now
+        fields, log = self.schema.fields, self.activities
+        for name, value in values.items():
+            old = current.get(name)
             if old != value:
-                _index_drop(self._index[name], old, lead.id)
-                _index_put(self._index[name], value, lead.id)
+                if name in self._index:
+                    _index_drop(self._index[name], old, lead.id)
+                    _index_put(self._index[name], value, lead.id)
+                log.change(lead.id, name, fields[name].display_name, old, value, now)
         current.update(values)
-        lead.updated_at = self.clock.now() if now is None else now
+        lead.updated_at = now
 
     def sync(
         self,
@@ -222,6 +229,8 @@ class LeadDatabase(B2BMixin):
                 self._index_remove(lead)
                 del self.leads[lead_id]
                 self.lists.forget_lead(lead_id)
+                self.activities.add(lead_id, DELETE_LEAD, self.clock.now(), lead_id,
+                                    _name_of(lead), (("Remove from CRM", False),))
                 results.append({"id": lead_id, "status": "deleted"})
         return results
 
@@ -241,6 +250,10 @@ class LeadDatabase(B2BMixin):
                     results.append({"id": lead.id, "status": "skipped",
                                     "reasons": [reason("1008", partition=name)]})
                     continue
+                if lead.partition_id != partition.id:
+                    self.activities.add(lead.id, CHANGE_PARTITION, self.clock.now(),
+                                        partition.id, partition.name,
+                                        (("Old Partition ID", lead.partition_id),))
                 lead.partition_id = partition.id
                 lead.updated_at = self.clock.now()
                 results.append({"id": lead.id, "status": "updated"})
@@ -343,6 +356,17 @@ class LeadDatabase(B2BMixin):
             rest = {k: v for k, v in data.items() if k not in ("partitions", "next_lead_id")}
             self.seed(rest)
             self._next_id = max(self._next_id, int(data.get("next_lead_id", 1)))
+
+
+_API_SOURCE = (("Source Type", "Web service API"), ("API Method Name", "syncLead"))
+
+
+def _name_of(lead: Lead) -> str:
+    """How Marketo names a lead in activities: `Last, First`, else its email."""
+    first, last = lead.values.get("firstName"), lead.values.get("lastName")
+    if first or last:
+        return ", ".join(str(p) for p in (last, first) if p)
+    return str(lead.values.get("email") or lead.id)
 
 
 def _index_put(idx: dict, value: object, lead_id: int) -> None:

@@ -61,6 +61,7 @@ class MarketoService(VendorService):
 
     # -- the app ---------------------------------------------------------------------
     def create_app(self) -> Flask:
+        from .activity_routes import register_activity_routes
         from .custom_object_routes import register_custom_object_routes
         from .list_routes import register_list_routes
         from .object_routes import register_object_routes
@@ -80,6 +81,7 @@ class MarketoService(VendorService):
         register_list_routes(app, self)
         register_object_routes(app)
         register_custom_object_routes(app)
+        register_activity_routes(app)
         app.register_blueprint(admin_blueprint(self.cloud, self))
         return app
 
