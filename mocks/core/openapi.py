@@ -19,6 +19,9 @@ BODY_KINDS = {
     "json": {"application/json": {"schema": {}}},
     "form": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}},
     "csv": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    "multipart": {"multipart/form-data": {"schema": {
+        "type": "object", "properties": {"file": {"type": "string", "format": "binary"},
+                                         "format": {"type": "string"}}}}},
 }
 CONVERTER = re.compile(r"<(?:(?P<kind>\w+):)?(?P<name>\w+)>")
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
@@ -27,7 +30,7 @@ SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 def doc(*, query: Iterable[str] = (), body: str | None = None, summary: str | None = None,
         auth: bool = True, examples: Iterable[object] = ()) -> Callable:
     """Note what the route table cannot know: query parameter names, the body kind
-    ("json", "form", "csv"), whether a token is needed, example bodies (shown in the
+    ("json", "form", "csv", "multipart"), whether a token is needed, example bodies (shown in the
     document; the fuzz tests mutate them)."""
     if body is not None and body not in BODY_KINDS:
         raise ValueError(f"body kind {body!r}: one of {sorted(BODY_KINDS)}")

@@ -13,6 +13,7 @@ from .custom_activities import CustomActivityTypes
 from .custom_objects import CustomObjects
 from .errors import MarketoError, reason
 from .objects import ObjectStore
+from .programs import ProgramStore
 
 
 class B2BMixin:
@@ -22,6 +23,8 @@ class B2BMixin:
     custom: CustomObjects
     activities: ActivityLog
     activity_types: CustomActivityTypes
+    programs: ProgramStore
+    leads: dict
 
     def _init_b2b(self) -> None:
         self.objects = {stem: ObjectStore(kind, self.clock)
@@ -84,6 +87,8 @@ class B2BMixin:
                 self.named_account_lists.setdefault(nal.id, {})[account.id] = self.clock.now()
         if data.get("customObjects"):
             self.custom.seed(data["customObjects"])
+        if data.get("programs"):
+            self.programs.seed(data["programs"], self.leads)
         if data.get("customActivityTypes"):
             self.activity_types.seed(data["customActivityTypes"], self.clock.now())
         if data.get("activities"):
@@ -98,5 +103,6 @@ class B2BMixin:
             for lid, members in self.named_account_lists.items() if lid in lists}
         out["customObjects"] = self.custom.snapshot()
         out["customActivityTypes"] = self.activity_types.snapshot()
+        out["programs"] = self.programs.snapshot()
         out["activities"] = activities.snapshot(self.activities)
         return out

@@ -21,6 +21,7 @@ from vendorsim.mocks.core.bodies import BadBody, parse_json, whole_number
 from .errors import NGINX_PAGE, MarketoError, request_id
 
 MAX_BODY = 1024 * 1024  # 413 above this (vendor-apis.md §1.3)
+MAX_BULK_BODY = 10 * 1024 * 1024  # bulk import files (vendor-apis.md §1.6)
 MAX_URI = 8 * 1024  # 414 above this
 JSON_TYPE = "application/json;charset=UTF-8"
 

@@ -17,6 +17,7 @@ from vendorsim.mocks.core.service import atomic
 
 from .activities import CHANGE_PARTITION, DELETE_LEAD, NEW_LEAD, ActivityLog
 from .b2b import B2BMixin
+from .bulk import BulkMixin
 from .errors import MarketoError, RecordError, reason
 from .fields import DEFAULT_GET_FIELDS, FieldDef, Schema, check_value, index_key
 from .lists import StaticListStore
@@ -28,7 +29,7 @@ SYNC_ACTIONS = ("createOnly", "updateOnly", "createOrUpdate", "createDuplicate")
 DEFAULT_PARTITION = "Default"
 
 
-class LeadDatabase(B2BMixin):
+class LeadDatabase(B2BMixin, BulkMixin):
     """Leads, partitions, schema, settings and static lists of one instance."""
 
     def __init__(self, munchkin_id: str, clock: Clock) -> None:
@@ -46,6 +47,7 @@ class LeadDatabase(B2BMixin):
         self._index: dict[str, dict[object, set[int]]] = {n: {} for n in self.schema.indexed}
         self.activities = ActivityLog()
         self._init_b2b()
+        self._init_bulk()
 
     # -- partitions ------------------------------------------------------------------
     def partition_by_name(self, name: str) -> Partition | None:
@@ -229,6 +231,7 @@ class LeadDatabase(B2BMixin):
                 self._index_remove(lead)
                 del self.leads[lead_id]
                 self.lists.forget_lead(lead_id)
+                self.programs.forget_lead(lead_id)
                 self.activities.add(lead_id, DELETE_LEAD, self.clock.now(), lead_id,
                                     _name_of(lead), (("Remove from CRM", False),))
                 results.append({"id": lead_id, "status": "deleted"})

@@ -62,6 +62,7 @@ class MarketoService(VendorService):
     # -- the app ---------------------------------------------------------------------
     def create_app(self) -> Flask:
         from .activity_routes import register_activity_routes
+        from .bulk_routes import register_bulk_routes
         from .custom_object_routes import register_custom_object_routes
         from .list_routes import register_list_routes
         from .object_routes import register_object_routes
@@ -82,6 +83,7 @@ class MarketoService(VendorService):
         register_object_routes(app)
         register_custom_object_routes(app)
         register_activity_routes(app)
+        register_bulk_routes(app)
         app.register_blueprint(admin_blueprint(self.cloud, self))
         return app
 
@@ -94,7 +96,8 @@ class MarketoService(VendorService):
         uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or req.full_path
         if len(uri) > http.MAX_URI:
             return http.http_error(414, STATUS_REASONS[414])
-        if (req.content_length or 0) > http.MAX_BODY:
+        limit = http.MAX_BULK_BODY if path.startswith("/bulk/") else http.MAX_BODY
+        if (req.content_length or 0) > limit:
             return http.http_error(413, STATUS_REASONS[413])
         tenant_id = environ.get("vendorsim.tenant")
         if not tenant_id:
@@ -140,6 +143,7 @@ class MarketoService(VendorService):
             state.ticket = tenant.limiter.admit()
         except LimitExceeded as exc:
             return self.render_limit(exc, tenant)
+        tenant.backend.run_due_jobs()
         return None
 
     def _marketo_error(self, exc: MarketoError) -> Response:
