@@ -89,6 +89,8 @@ class B2BMixin:
             self.custom.seed(data["customObjects"])
         if data.get("programs"):
             self.programs.seed(data["programs"], self.leads)
+        if data.get("campaigns"):
+            self.programs.seed_campaigns(data["campaigns"])
         if data.get("customActivityTypes"):
             self.activity_types.seed(data["customActivityTypes"], self.clock.now())
         if data.get("activities"):
@@ -104,5 +106,7 @@ class B2BMixin:
         out["customObjects"] = self.custom.snapshot()
         out["customActivityTypes"] = self.activity_types.snapshot()
         out["programs"] = self.programs.snapshot()
+        out["campaigns"] = [{k: c[k] for k in ("id", "name", "programId", "isTriggerable")}
+                            for c in self.programs.campaigns.values()]
         out["activities"] = activities.snapshot(self.activities)
         return out

@@ -14,6 +14,7 @@ from .bulk_imports import ImportBatch, ImportQueue
 from .bulk_jobs import ExportJob, ExportQueue
 from .errors import RecordError
 from .programs import MEMBER_FIELDS, ProgramStore
+from .usage import Usage
 
 if TYPE_CHECKING:
     from .custom_objects import CustomObjects
@@ -29,11 +30,13 @@ class BulkMixin:
     exports: ExportQueue
     imports: ImportQueue
     programs: ProgramStore
+    usage: Usage
 
     def _init_bulk(self) -> None:
         self.exports = ExportQueue()
         self.imports = ImportQueue()
         self.programs = ProgramStore(self.clock)
+        self.usage = Usage()
 
     def run_due_jobs(self) -> None:
         """Start, finish and apply whatever bulk work the clock says is due."""

@@ -147,7 +147,7 @@ class Schema:
         self._refresh()
 
     def add(self, field: FieldDef) -> None:
-        if field.name in self.fields and field not in self.custom:
+        if field.name in self.fields and all(f.name != field.name for f in self.custom):
             raise ValueError(f"field {field.name} already exists as a standard field")
         self.fields[field.name] = field
         self.custom = [f for f in self.custom if f.name != field.name] + [field]

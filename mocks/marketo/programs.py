@@ -83,6 +83,8 @@ class ProgramStore:
         self.clock = clock
         self.programs: dict[int, Program] = {}
         self.members: dict[int, dict[int, Member]] = {}  # program id -> lead id -> member
+        # smart campaigns: id -> {id, name, programId, isTriggerable, createdAt, requested}
+        self.campaigns: dict[int, dict] = {}
 
     def get(self, program_id: int) -> Program:
         program = self.programs.get(program_id)
@@ -167,6 +169,24 @@ class ProgramStore:
                     self.set_values(self.members[pid][lead_id], extra)
                 except RecordError as exc:
                     raise ValueError(f"program {pid}: {exc.reason['message']}") from None
+
+    def seed_campaigns(self, specs: object) -> None:
+        if not isinstance(specs, list):
+            raise ValueError("campaigns is a list of {id, name, programId, isTriggerable}")
+        for spec in specs:
+            cid = whole_number(spec.get("id"), 1) if isinstance(spec, dict) else None
+            if cid is None or cid in self.campaigns or not isinstance(spec.get("name"), str):
+                raise ValueError(f"campaign {str(spec)[:60]}: needs a new id and a name")
+            pid = spec.get("programId")
+            if pid is not None and pid not in self.programs:
+                raise ValueError(f"campaign {cid}: program {pid!r} is not seeded")
+            triggerable = spec.get("isTriggerable", True)
+            if not isinstance(triggerable, bool):
+                raise ValueError(f"campaign {cid}: isTriggerable is true or false")
+            self.campaigns[cid] = {"id": cid, "name": spec["name"], "programId": pid,
+                                   "isTriggerable": triggerable,
+                                   "createdAt": iso_utc(self.clock.now()), "requested": [],
+                                   "runs": []}
 
     def snapshot(self) -> list[dict]:
         return [{"id": p.id, "name": p.name, "type": p.type, "channel": p.channel,

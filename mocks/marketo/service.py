@@ -63,9 +63,12 @@ class MarketoService(VendorService):
     def create_app(self) -> Flask:
         from .activity_routes import register_activity_routes
         from .bulk_routes import register_bulk_routes
+        from .campaign_routes import register_campaign_routes
         from .custom_object_routes import register_custom_object_routes
+        from .lead_extra_routes import register_lead_extra_routes
         from .list_routes import register_list_routes
         from .object_routes import register_object_routes
+        from .program_routes import register_program_asset_routes, register_program_routes
         from .routes import register_lead_routes
 
         app = Flask("vendorsim.marketo", static_folder=None)
@@ -84,6 +87,11 @@ class MarketoService(VendorService):
         register_custom_object_routes(app)
         register_activity_routes(app)
         register_bulk_routes(app)
+        register_program_routes(app)
+        register_program_asset_routes(app)
+        register_lead_extra_routes(app)
+        register_campaign_routes(app)
+        app.after_request(self._count_usage)
         app.register_blueprint(admin_blueprint(self.cloud, self))
         return app
 
@@ -145,6 +153,18 @@ class MarketoService(VendorService):
             return self.render_limit(exc, tenant)
         tenant.backend.run_due_jobs()
         return None
+
+    def _count_usage(self, response: Response) -> Response:
+        """Calls an instance answered for an API user count in its daily usage stats."""
+        state = g._get_current_object()  # type: ignore[attr-defined]
+        tenant = getattr(state, "tenant", None)
+        credential = getattr(state, "credential", None)
+        if tenant is not None and credential is not None:
+            database = tenant.backend
+            with database.lock:
+                database.usage.count(database.clock.now(), credential.user,
+                                     getattr(state, "codes", []))
+        return response
 
     def _marketo_error(self, exc: MarketoError) -> Response:
         return http.failure(exc.code, exc.text)

@@ -1,0 +1,44 @@
+"""Daily API usage and errors of one instance, counted as calls are answered, for
+`stats/usage.json` and `stats/errors.json` (days in the instance's quota zone, Central)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+ZONE = ZoneInfo("America/Chicago")
+
+
+@dataclass
+class Usage:
+    calls: dict[str, Counter] = field(default_factory=dict)  # day -> user -> calls
+    errors: dict[str, Counter] = field(default_factory=dict)  # day -> code -> calls
+
+    def count(self, now: float, user: str, codes: list[str]) -> None:
+        day = day_of(now)
+        self.calls.setdefault(day, Counter())[user] += 1
+        for code in codes[:1]:  # the response-level code the call failed with
+            self.errors.setdefault(day, Counter())[code] += 1
+
+    def usage(self, days: list[str]) -> list[dict]:
+        return [{"date": day, "total": sum(self.calls.get(day, Counter()).values()),
+                 "users": [{"userId": u, "count": n}
+                           for u, n in sorted(self.calls.get(day, Counter()).items())]}
+                for day in days]
+
+    def error_counts(self, days: list[str]) -> list[dict]:
+        return [{"date": day, "total": sum(self.errors.get(day, Counter()).values()),
+                 "errors": [{"errorCode": c, "count": n}
+                            for c, n in sorted(self.errors.get(day, Counter()).items())]}
+                for day in days]
+
+
+def day_of(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, ZONE).date().isoformat()
+
+
+def last_days(now: float, count: int) -> list[str]:
+    today = datetime.fromtimestamp(now, ZONE).date()
+    return [(today - timedelta(days=n)).isoformat() for n in range(count)]
