@@ -110,7 +110,10 @@ class ObjectStore:
         return self.records.get(rid) if rid is not None else None
 
     def find(self, field_names: tuple[str, ...], values: dict) -> list[Record]:
-        """Records whose fields equal the given values (text compared case-insensitively)."""
+        """Records whose fields equal the given values (text compared case-insensitively);
+        an object or array as a value matches nothing."""
+        if any(isinstance(values.get(n), dict | list) for n in field_names):
+            return []
         if field_names == self.kind.dedupe:
             key = self.key_of(values)
             rid = self._by_key.get(key) if key else None
@@ -169,6 +172,8 @@ class ObjectStore:
         for name in names:
             if record.get(name) in (None, ""):
                 raise RecordError("1003", f"Value for required field '{name}' not specified")
+            if isinstance(record[name], dict | list | bool):
+                raise RecordError("1003", f"Invalid value for field '{name}'")
         lookup = {n: _coerce(kind, n, record.get(n)) for n in names}
         marker = tuple(index_key(v) for v in lookup.values())
         if marker in seen:
