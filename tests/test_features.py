@@ -10,6 +10,7 @@ from pytest_bdd import scenarios
 from tests.steps.concurrency import *  # noqa: F403 - step definitions are found like fixtures
 from tests.steps.given import *  # noqa: F403
 from tests.steps.given_sources import *  # noqa: F403
+from tests.steps.marketo_source import *  # noqa: F403
 from tests.steps.then import *  # noqa: F403
 from tests.steps.then_cdp import *  # noqa: F403
 from tests.steps.when import *  # noqa: F403

@@ -126,6 +126,7 @@ STANDARD_FIELDS: tuple[FieldDef, ...] = (
     _f("sfdcLeadId", "SFDC Lead Id", searchable=True, crm_managed=True),
     _f("sfdcLeadOwnerId", "SFDC Lead Owner Id", searchable=True, crm_managed=True),
     _f("sfdcOpptyId", "SFDC Oppty Id", searchable=True, crm_managed=True),
+    _f("externalCompanyId", "External Company Id", "string", length=100),
     _f("leadPartitionId", "Lead Partition Id", "integer", read_only=True, searchable=True),
     _f("createdAt", "Created At", "datetime", read_only=True),
     _f("updatedAt", "Updated At", "datetime", read_only=True),

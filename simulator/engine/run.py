@@ -42,7 +42,7 @@ from vendorsim.simulator.sources.sfmc import SourceError
 
 from .audiences import Facts, is_batch, members
 from .processes import Scheduler
-from .sources import build_sources, ingestion_times
+from .sources import absorb_b2b, build_sources, ingestion_times
 from .vendors import InProcessVendors, Vendors
 
 DAY = 86400.0
@@ -72,7 +72,7 @@ class Engine:
         self.generated_leads: list[dict] = []
         self._generated()
         self.connectors: dict[str, MarketoConnector | AccountConnector] = {}
-        self.sources, self.source_reports = build_sources(self.s, self.vendors)
+        self.sources, self.source_reports = build_sources(self.s, self.vendors, self._wait)
         self.reports: dict[str, DestinationReport] = {}
         self.active: dict[tuple[str, str], set[str]] = {}  # (dest, audience) -> members sent
         self.matched: set[str] = set()  # audiences that held a profile at some evaluation
@@ -290,6 +290,7 @@ class Engine:
                 if any(person.get(k) != v for k, v in attrs.items()):
                     report.last_change[key] = stamp
                 person.update(attrs)
+            absorb_b2b(connector, self.accounts, self.facts.opportunities)
         except SourceError as exc:
             report.errors.append(str(exc))
         report.runs, report.rows = connector.runs, connector.rows_read

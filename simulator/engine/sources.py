@@ -5,6 +5,8 @@ after the historical backfill, then every few minutes, B-B2B-07)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from vendorsim.simulator.report import SourceReport
 from vendorsim.simulator.scenario.model import MarketoSource, Scenario, parse_offset
 from vendorsim.simulator.sources.marketo import MarketoSourceConnector
@@ -16,9 +18,11 @@ from .vendors import Vendors
 SourceConnector = SfmcConnector | MarketoSourceConnector
 
 
-def build_sources(scenario: Scenario, vendors: Vendors
+def build_sources(scenario: Scenario, vendors: Vendors,
+                  sleep: Callable[[float], None] | None = None,
                   ) -> tuple[dict[str, SourceConnector], dict[str, SourceReport]]:
-    """Connectors of the sources that feed this CDP, and a report for every source."""
+    """Connectors of the sources that feed this CDP, and a report for every source; `sleep`
+    is a wait of the source's process (Marketo polls its bulk extracts)."""
     refused = refused_connections(scenario)
     connectors: dict[str, SourceConnector] = {}
     reports = {}
@@ -32,7 +36,8 @@ def build_sources(scenario: Scenario, vendors: Vendors
                 (src.sandbox or scenario.cdp.sandbox) == scenario.cdp.sandbox
             if mine:
                 connectors[src.id] = MarketoSourceConnector(
-                    src, vendors.session(), vendors.base_url("marketo", src.munchkin_id))
+                    src, vendors.session(), vendors.base_url("marketo", src.munchkin_id),
+                    sleep)
             else:  # accepted, but it feeds another CDP instance or sandbox
                 report.feeds = f"{src.cdp_instance or scenario.cdp.instance}/" \
                                f"{src.sandbox or scenario.cdp.sandbox}"
@@ -51,3 +56,15 @@ def ingestion_times(connector: SourceConnector, start: float, end: float) -> lis
         times.append(when)
         when += every
     return times
+
+
+def absorb_b2b(connector: SourceConnector, accounts: dict[str, dict],
+               opportunities: dict[str, list[dict]]) -> None:
+    """What a Marketo source read besides leads: companies become (or update) CDP accounts,
+    their opportunities replace the accounts' opportunities (B-B2B-01)."""
+    if not isinstance(connector, MarketoSourceConnector):
+        return
+    for account_id, account in connector.accounts_read.items():
+        accounts.setdefault(account_id, {"accountId": account_id}).update(account)
+    for account_id, found in connector.opportunities_read.items():
+        opportunities[account_id] = found

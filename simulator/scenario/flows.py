@@ -225,6 +225,16 @@ class MarketoSource(Strict):
     """When the historical backfill completes (at most 7 days, B-B2B-07)."""
     schedule: Duration = "5m"
     """Ongoing changes reach the profile this often (~5 minutes, B-B2B-07)."""
+    history: Duration = "31d"
+    """How far back the backfill's bulk extract reads leads (by createdAt, in windows of at
+    most 31 days, Marketo's limit)."""
+    account_mapping: dict[str, str] = {}
+    """Company field -> account attribute. When given, the companies of the leads read
+    (by the leads' externalCompanyId) become CDP accounts, and each profile's accountId is
+    its company's externalCompanyId (B-B2B-01)."""
+    opportunity_mapping: dict[str, str] = {}
+    """Opportunity field -> opportunity attribute: the opportunities of those companies
+    become the accounts' opportunities (B-B2B-01); needs account_mapping."""
 
     @field_validator("backfill")
     @classmethod

@@ -30,6 +30,18 @@ class MarketoInstance(Strict):
     """Folders: {id, name, folderType List|Program, workspace}."""
     lists: list[dict[str, Any]] = []
     """Static lists: {id, name, folder, members (lead ids)}."""
+    companies: list[dict[str, Any]] = []
+    """Companies: {externalCompanyId, company, website, industry, ...} (B-B2B-01)."""
+    opportunities: list[dict[str, Any]] = []
+    """Opportunities: {externalOpportunityId, externalCompanyId, name, stage, amount, ...}."""
+    opportunityRoles: list[dict[str, Any]] = []  # noqa: N815 - Marketo's own name
+    """Opportunity contact roles: {externalOpportunityId, leadId, role, isPrimary}."""
+    namedAccounts: list[dict[str, Any]] = []  # noqa: N815 - Marketo's own name
+    """Named accounts: {name, domainName, ...}."""
+    salesPersons: list[dict[str, Any]] = []  # noqa: N815 - Marketo's own name
+    """Sales persons: {externalSalesPersonId, email, ...}."""
+    programs: list[dict[str, Any]] = []
+    """Programs: {id, name, type, channel, statuses, members [{leadId, status}]}."""
 
 
 class SfmcAccount(Strict):

@@ -110,6 +110,12 @@ def known_fields(s: Scenario, records: dict[str, list[dict]]) -> dict[str, set[s
     for source in s.sources:
         kind = getattr(source, "kind", "profiles")
         fields["event" if kind == "events" else "person"].update(source.mapping.values())
+        account_mapping = getattr(source, "account_mapping", None)
+        if account_mapping:  # a Marketo source's companies become accounts (B-B2B-01)
+            fields["person"].add("accountId")
+            fields["account"].update({"accountId", *account_mapping.values()})
+            fields["opportunity"].update({"opportunityId", "accountId", "roles",
+                                          *source.opportunity_mapping.values()})
     return fields
 
 
