@@ -171,9 +171,10 @@ def token_position(value: str) -> int:
 
 
 def snapshot(log: ActivityLog) -> list[list]:
-    """Compact rows: [leadId, typeId, at, primaryId, primaryValue, attributes, field, old, new]."""
-    return [[a.lead_id, a.type_id, a.at, a.primary_id, a.primary_value,
-             [list(p) for p in a.attributes], a.field, a.old, a.new] for a in log.items]
+    """Compact rows: [leadId, typeId, at, primaryId, primaryValue, {attributes}, field, old,
+    new]."""
+    return [[a.lead_id, a.type_id, a.at, a.primary_id, a.primary_value, dict(a.attributes),
+             a.field, a.old, a.new] for a in log.items]
 
 
 def restore(log: ActivityLog, rows: object) -> None:
@@ -182,12 +183,9 @@ def restore(log: ActivityLog, rows: object) -> None:
     for row in rows:
         if not (isinstance(row, list) and len(row) == 9 and isinstance(row[0], int)
                 and isinstance(row[1], int) and isinstance(row[2], int | float)
-                and isinstance(row[5], list)
-                and all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], str)
-                        for p in row[5])):
+                and isinstance(row[5], dict) and all(isinstance(k, str) for k in row[5])):
             raise ValueError(f"activity row {str(row)[:80]} is not "
                              f"[leadId, typeId, at, primaryId, primaryValue, attributes, field, "
                              f"old, new]")
         log.items.append(Activity(len(log.items) + 1, row[0], row[1], float(row[2]), row[3],
-                                  row[4], tuple(tuple(p) for p in row[5]), row[6], row[7],
-                                  row[8]))
+                                  row[4], tuple(row[5].items()), row[6], row[7], row[8]))

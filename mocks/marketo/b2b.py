@@ -96,7 +96,7 @@ class B2BMixin:
         if data.get("activities"):
             activities.restore(self.activities, data["activities"])
 
-    def _snapshot_b2b(self) -> dict:
+    def _snapshot_b2b(self, with_activities: bool = True) -> dict:
         out: dict = {key: self.objects[stem].snapshot() for stem, key in SEED_KEYS.items()}
         lists = self.objects["namedAccountLists"].records
         accounts = self.objects["namedaccounts"].records
@@ -108,5 +108,6 @@ class B2BMixin:
         out["programs"] = self.programs.snapshot()
         out["campaigns"] = [{k: c[k] for k in ("id", "name", "programId", "isTriggerable")}
                             for c in self.programs.campaigns.values()]
-        out["activities"] = activities.snapshot(self.activities)
+        if with_activities:
+            out["activities"] = activities.snapshot(self.activities)
         return out

@@ -207,12 +207,15 @@ def _members_page(database: LeadDatabase, list_id: int) -> Response:
     return http.ok(page, more=offset + batch < len(ids), offset=offset + batch)
 
 
+_LIST_SOURCE = (("Source", "API"),)
+
+
 def _log_members(database: LeadDatabase, list_id: int, lead_ids: list[int],
                  type_id: int) -> None:
     """Add to List / Remove from List activities, one per lead whose membership changed."""
-    now = database.clock.now()
+    now, add = database.clock.now(), database.activities.add
     for lead_id in lead_ids:
-        database.activities.add(lead_id, type_id, now, list_id, None, (("Source", "API"),))
+        add(lead_id, type_id, now, list_id, None, _LIST_SOURCE)
 
 
 def _form_only() -> None:

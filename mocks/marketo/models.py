@@ -109,7 +109,7 @@ class LeadDatabase(B2BMixin, BulkMixin):
         self._next_id += 1
         self.leads[lead.id] = lead
         self._index_add(lead)
-        self.activities.add(lead.id, NEW_LEAD, now, attributes=_API_SOURCE)
+        self.activities.add(lead.id, NEW_LEAD, now, None, None, _API_SOURCE)
         return lead
 
     def _update(self, lead: Lead, values: dict, now: float | None = None) -> None:
@@ -331,7 +331,8 @@ class LeadDatabase(B2BMixin, BulkMixin):
         self._index_add(lead)
         return lead
 
-    def snapshot(self) -> dict:
+    def snapshot(self, *, activities: bool = True) -> dict:
+        """All state; `activities=False` leaves out the activity log (for quick checks)."""
         with self.lock:
             return {
                 "settings": self.settings.to_dict(),
@@ -343,7 +344,7 @@ class LeadDatabase(B2BMixin, BulkMixin):
                            "updatedAt": iso_utc(lead.updated_at), **lead.values}
                           for lead in self.leads.values()],
                 **self.lists.snapshot(),
-                **self._snapshot_b2b(),
+                **self._snapshot_b2b(activities),
                 "next_lead_id": self._next_id,
             }
 

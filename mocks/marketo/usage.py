@@ -16,8 +16,14 @@ class Usage:
     calls: dict[str, Counter] = field(default_factory=dict)  # day -> user -> calls
     errors: dict[str, Counter] = field(default_factory=dict)  # day -> code -> calls
 
+    span: tuple[float, float, str] = (0.0, -1.0, "")  # the last day seen: [start, end)
+
     def count(self, now: float, user: str, codes: list[str]) -> None:
-        day = day_of(now)
+        start, end, day = self.span
+        if not start <= now < end:  # a zone conversion once a day, not once a call
+            day = day_of(now)
+            midnight = datetime.fromisoformat(day).replace(tzinfo=ZONE)
+            self.span = (midnight.timestamp(), (midnight + timedelta(days=1)).timestamp(), day)
         self.calls.setdefault(day, Counter())[user] += 1
         for code in codes[:1]:  # the response-level code the call failed with
             self.errors.setdefault(day, Counter())[code] += 1
