@@ -33,7 +33,8 @@ def query_page(store: ObjectStore) -> Response:
     """Query by filter: `filterType`/`filterValues` in the query, or (POST `_method=GET`) a
     JSON body with `filterType`, `fields` and `input` objects for compound keys."""
     require("read")
-    body = http.json_body(required=False) if request.get_data(cache=True) else None
+    has_json = request.mimetype == "application/json" and request.get_data(cache=True)
+    body = http.json_body(required=False) if has_json else None  # else query or form
     limit = g.tenant.limiter.config.max_batch
     if body is not None:
         filter_type = body.get("filterType")

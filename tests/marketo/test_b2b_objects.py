@@ -175,3 +175,13 @@ def test_b2b_records_survive_a_snapshot_round_trip(mkto: MarketoCaller,
     fresh = LeadDatabase("X", db.clock)
     fresh.restore(state)
     assert fresh.snapshot() == state
+
+
+def test_query_as_post_with_method_get_in_the_url_and_a_form_body(mkto: MarketoCaller) -> None:
+    """How a public client queries (found by marketorestpython): `?_method=GET` in the URL,
+    the parameters in a form body."""
+    mkto.post("/rest/v1/companies.json", {"input": [{"externalCompanyId": "C1"}]})
+    found = mkto.session.post(f"{mkto.base}/rest/v1/companies.json",
+                              params={"_method": "GET"},
+                              data={"filterType": "externalCompanyId", "filterValues": "C1"})
+    assert [r["externalCompanyId"] for r in found.json()["result"]] == ["C1"]
