@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from vendorsim.mocks.core.bodies import whole_number
-from vendorsim.mocks.core.clock import Clock, iso_utc
+from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
 
 from .errors import MarketoError, RecordError
 from .fields import FieldDef, check_value
@@ -76,6 +76,10 @@ class Member:
                 "reachedSuccess": self.success, "acquiredBy": self.acquired_by,
                 "isExhausted": False, "nurtureCadence": None,
                 "updatedAt": iso_utc(self.updated)}.get(name, self.values.get(name))
+
+
+_SEED_ONLY = frozenset({"status", "leadId", "membershipDate", "updatedAt", "reachedSuccess",
+                        "acquiredBy"})
 
 
 class ProgramStore:
@@ -165,10 +169,28 @@ class ProgramStore:
                 try:
                     self.set_status(program, lead_id, member.get("status", "Member"),
                                     self.clock.now())
-                    extra = {k: v for k, v in member.items() if k not in ("status",)}
-                    self.set_values(self.members[pid][lead_id], extra)
+                    seeded = self.members[pid][lead_id]
+                    extra = {k: v for k, v in member.items() if k not in _SEED_ONLY}
+                    self.set_values(seeded, extra)
+                    self._seed_history(seeded, member)
                 except RecordError as exc:
                     raise ValueError(f"program {pid}: {exc.reason['message']}") from None
+
+    @staticmethod
+    def _seed_history(member: Member, spec: dict) -> None:
+        """Dates and flags a snapshot carries (a seed may give them too)."""
+        try:
+            if "membershipDate" in spec:
+                member.joined = parse_time(spec["membershipDate"])
+            if "updatedAt" in spec:
+                member.updated = parse_time(spec["updatedAt"])
+        except (ValueError, TypeError, OverflowError):
+            raise RecordError("1003", "membershipDate and updatedAt are ISO-8601") from None
+        for key, attr in (("reachedSuccess", "success"), ("acquiredBy", "acquired_by")):
+            if key in spec:
+                if not isinstance(spec[key], bool):
+                    raise RecordError("1003", f"{key} is true or false")
+                setattr(member, attr, spec[key])
 
     def seed_campaigns(self, specs: object) -> None:
         if not isinstance(specs, list):
@@ -192,6 +214,9 @@ class ProgramStore:
         return [{"id": p.id, "name": p.name, "type": p.type, "channel": p.channel,
                  "folderId": p.folder_id, "description": p.description,
                  "statuses": [list(s) for s in p.statuses],
-                 "members": [{"leadId": m.lead_id, "status": m.status, **m.values}
+                 "members": [{"leadId": m.lead_id, "status": m.status,
+                              "membershipDate": iso_utc(m.joined),
+                              "updatedAt": iso_utc(m.updated), "reachedSuccess": m.success,
+                              "acquiredBy": m.acquired_by, **m.values}
                              for m in self.members.get(p.id, {}).values()]}
                 for p in self.programs.values()]

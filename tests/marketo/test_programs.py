@@ -145,3 +145,18 @@ def test_asset_program_and_folder_reads(mkto: MarketoCaller, program: LeadDataba
     folders = mkto.get("/rest/asset/v1/folders.json", maxReturn=200)["result"]
     assert {"List", "Program"} <= {f["folderType"] for f in folders}
     assert mkto.get("/rest/asset/v1/smartLists.json")["warnings"]
+
+
+def test_programs_and_members_survive_a_snapshot(cloud: Cloud, mkto: MarketoCaller,
+                                                 program: LeadDatabase) -> None:
+    mkto.post("/rest/v1/programs/7/members/status.json",
+              {"statusName": "Attended", "input": [{"leadId": 1}]})
+    mkto.post("/rest/v1/programs/7/members.json", {"input": [{"leadId": 1,
+                                                              "registrationCode": "R"}]})
+    cloud.clock.advance(3600)
+    state = program.snapshot()
+    fresh = LeadDatabase("X", program.clock)
+    fresh.restore(state)
+    assert fresh.snapshot() == state
+    member = fresh.programs.members[7][1]
+    assert (member.success, member.values) == (True, {"registrationCode": "R"})
