@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from vendorsim.mocks.bombora.models import BomboraClient
     from vendorsim.mocks.demandbase.models import DemandbaseClient
     from vendorsim.mocks.marketo.models import LeadDatabase
+    from vendorsim.mocks.server import ServerRunner
     from vendorsim.mocks.sfmc.models import SfmcAccount
 
 
@@ -69,6 +70,7 @@ class Cloud:
         self.services: dict[str, VendorService] = {n: classes[n](self) for n in names}
         self._admin_app: Flask | None = None
         self._routers: dict[str, PrefixRouter] = {}
+        self._dashboard: ServerRunner | None = None
         self.urls: dict[str, str] = {}  # where a server serves this cloud (admin health)
         self.default_tenants: dict[str, str] = {}  # vendor -> tenant of unprefixed paths
         self.wsgi: Callable = HostRouter(list(self.services.values()), self._cloud_admin)
@@ -90,8 +92,11 @@ class Cloud:
             environ["PATH_INFO"] = "/" + rest
             return self._prefixed(name)(environ, start_response)
         if self._admin_app is None:
+            from vendorsim.mocks.dashboard import dashboard_blueprint
+
             app = Flask("vendorsim.cloud", static_folder=None)
             app.register_blueprint(admin_blueprint(self, None))
+            app.register_blueprint(dashboard_blueprint(self))
             self._admin_app = app
         return self._admin_app.wsgi_app(environ, start_response)
 
@@ -182,6 +187,25 @@ class Cloud:
         from vendorsim.mocks.inprocess import httpx_async_transport
 
         return httpx_async_transport(self)
+
+    def dashboard(self) -> str:
+        """The dashboard's URL: starts a loopback server for this cloud on a free port
+        (once; it stops with the process) and returns `http://127.0.0.1:PORT/__admin/ui/`.
+        In-process calls show in its journal as they happen."""
+        if self._dashboard is None:
+            from vendorsim.mocks.server import ServerRunner
+
+            self._dashboard = ServerRunner(self, port=0, vendor_ports=False, threads=4)
+            urls = dict(self.urls)
+            self._dashboard.start()
+            self.urls = urls or self.urls  # a running server's URLs are not replaced
+        return f"{self._dashboard.urls['cloud']}/__admin/ui/"
+
+    def close_dashboard(self) -> None:
+        """Stop the dashboard's server, if `dashboard()` started one."""
+        if self._dashboard is not None:
+            self._dashboard.stop()
+            self._dashboard = None
 
     # -- per-vendor handles ----------------------------------------------------------
     def sfmc(self, subdomain: str) -> SfmcAccount:

@@ -121,7 +121,8 @@ def exposure_warning(host: str, port: int) -> str | None:
 def describe_urls(runner: ServerRunner) -> list[str]:
     """Lines telling a person where each vendor answers."""
     lines = [f"host-routed  {runner.urls['cloud']}  (send the vendor's Host header, e.g. "
-             f"<munchkin>.mktorest.com; admin at {runner.urls['cloud']}/__admin/)"]
+             f"<munchkin>.mktorest.com; admin at {runner.urls['cloud']}/__admin/)",
+             f"dashboard    {runner.urls['cloud']}/__admin/ui/"]
     for name, service in runner.cloud.services.items():
         if name not in runner.urls:
             continue
