@@ -219,8 +219,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.html:
         from vendorsim.simulator.report.html import render
 
-        Path(args.html).write_text(render(report), encoding="utf-8")
-        console.print(f"HTML report: {args.html}")
+        page = Path(args.html)
+        state = page.with_name(page.stem + ".state.json")  # the full state, linked
+        state.write_text(json.dumps(report.holdings, indent=1, default=str) + "\n")
+        page.write_text(render(report, state.name), encoding="utf-8")
+        console.print(f"HTML report: {args.html} (vendor state: {state})")
     return 0 if report.passed and not (args.strict and report.warnings) else 1
 
 

@@ -134,4 +134,6 @@ def test_the_report_shows_dataflows_side_by_side() -> None:
     assert rows["bombora/retail"]["done"] == rows["demandbase/retail"]["done"] == "01-05T15:01"
     page = render(report)
     assert 'aria-label="batches of each dataflow over virtual time"' in page
-    assert page.count("<rect") >= 3 + len(report.journal)  # a bar per batch, a mark per call
+    lanes = {(e["vendor"], e["tenant"]) for e in report.journal}
+    assert page.count('<g class="bin">') >= len(lanes)  # calls binned, in a lane per tenant
+    assert page.count("<rect") >= 3  # a bar per batch

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,10 @@ def test_html_report(tmp_path: Path) -> None:
     html = page.read_text()
     assert "<svg" in html and html.count("<rect") > 5
     assert "#ef6c00" in html  # throttled calls are drawn in their own colour
-    assert "dropped A3" in html and "Demandbase throttling" in html
+    assert "dropped: 2 × " in html and "A3, A4" in html and "Demandbase throttling" in html
+    state = tmp_path / "report.state.json"
+    assert "demandbase" in json.loads(state.read_text())  # the full vendor state, linked
+    assert 'href="report.state.json"' in html
 
 
 def test_a_duplicate_lead_fails_the_run() -> None:

@@ -43,7 +43,7 @@ from vendorsim.simulator.sources.sfmc import SourceError
 from .audiences import Facts, is_batch, members
 from .processes import Scheduler
 from .sources import absorb_b2b, build_sources, ingestion_times
-from .vendors import InProcessVendors, Vendors
+from .vendors import InProcessVendors, Vendors, holdings
 
 DAY = 86400.0
 ACCOUNT_CONNECTORS = {"bombora": BomboraConnector, "demandbase": DemandbaseConnector}
@@ -200,11 +200,18 @@ class Engine:
                     clock.sleeper = None
             verdicts = check(self)
             journal = self.vendors.journal()
+            held = holdings(self.vendors, journal, self._seeded())
         warnings = [f"audience '{self.audiences[a].name}' ({a}) activated to {d} matched no "
                     "profile during the run: check its conditions and the data"
                     for d, a in self.active if a not in self.matched]
         return Report(self.s.name, list(self.reports.values()), verdicts, journal,
-                      list(self.source_reports.values()), warnings)
+                      list(self.source_reports.values()), warnings, held)
+
+    def _seeded(self) -> list[tuple[str, str]]:
+        v = self.s.vendors
+        return [("marketo", m.munchkin_id.upper()) for m in v.marketo] + \
+            [("sfmc", a.subdomain) for a in v.sfmc] + \
+            [(name, c.client_id) for name in ("bombora", "demandbase") for c in getattr(v, name)]
 
     def _step(self, step: Step) -> None:
         flow = f"{step.destination}/{step.audience}"  # a dataflow: destination x audience

@@ -283,3 +283,16 @@ def _iso(value: object) -> str:
         stamp = value if value.tzinfo else value.replace(tzinfo=UTC)
         return stamp.astimezone(UTC).isoformat().replace("+00:00", "Z")
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def holdings(vendors: Vendors, journal: list[dict], seeded: list[tuple[str, str]]
+             ) -> dict[str, dict[str, dict]]:
+    """What each vendor tenant the run seeded or called holds at its end."""
+    out: dict[str, dict[str, dict]] = {}
+    pairs = dict.fromkeys([*seeded, *((e["vendor"], e["tenant"]) for e in journal
+                                      if e.get("tenant"))])
+    for vendor, tenant in pairs:
+        state = vendors.state(vendor, tenant)
+        if state:
+            out.setdefault(vendor, {})[tenant] = state
+    return out

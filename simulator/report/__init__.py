@@ -111,6 +111,8 @@ class Report:
     journal: list[dict]
     sources: list[SourceReport] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # --strict makes these fail the run
+    holdings: dict[str, dict[str, dict]] = field(default_factory=dict)  # vendor -> tenant ->
+    # the state it holds at the end (Marketo without its activity log)
 
     @property
     def passed(self) -> bool:

@@ -1,132 +1,193 @@
-"""The report as one self-contained HTML page: summary tables and a timeline plot (inline SVG,
-no scripts) of every vendor call on virtual time, coloured by outcome, so a user can see when
-throttling hit and what was dropped."""
+"""The report as one self-contained HTML page (no CDN, one small inline script for the journal
+search): coloured verdicts first, then per dataflow its batches, the reasons records were
+refused, dropped, failed or skipped (grouped, with counts and the first ids), the two plots,
+the destinations and sources, what each vendor holds at the end, and the journal of the run.
+A section with nothing to show is left out."""
 
 from __future__ import annotations
 
 from html import escape
 
+from vendorsim.mocks.core.clock import iso_utc
+from vendorsim.mocks.dashboard import summarize
+
 from . import Report, dataflow_rows
+from .svg import COLOURS, calls_svg, dataflows_svg, outcome
 
-THROTTLE_CODES = {"606", "615", "607", "50100", "429"}
-COLOURS = {"ok": "#2e7d32", "throttled": "#ef6c00", "error": "#c62828"}
-WIDTH, ROW, LEFT = 960, 34, 110
+FIRST_IDS = 5  # ids shown beside a reason; the rest behind "more"
+MORE_IDS = 200
+JOURNAL_ROWS = 5_000  # the journal table keeps the most recent calls
 
+STYLE = """body{font:14px/1.4 system-ui,sans-serif;margin:1.5em auto;max-width:1060px;color:#1d2430}
+table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #ccd;padding:2px 8px;
+text-align:left;vertical-align:top}th{background:#eef1f5}h2{border-bottom:1px solid #ccd;
+margin-top:1.6em}.badge{display:inline-block;padding:.1em .6em;border-radius:3px;color:#fff;
+font-weight:600}.pass{background:#2e7d32}.fail{background:#c62828}.warn{color:#8a5a00}
+details{margin:.3em 0}summary{cursor:pointer}.ids{color:#556;font-family:monospace}
+.bad td{color:#b3261e}#journal-search{width:24em;margin:.4em 0}.hint{color:#667}"""
 
-def _outcome(entry: dict) -> str:
-    codes = set(entry.get("codes") or [])
-    if entry["status"] == 429 or codes & THROTTLE_CODES:
-        return "throttled"
-    if entry["status"] >= 400 or any(c.isdigit() and len(c) == 3 for c in codes):
-        return "error"
-    return "ok"
-
-
-def timeline_svg(journal: list[dict]) -> str:
-    if not journal:
-        return "<p>No vendor calls.</p>"
-    vendors = sorted({e["vendor"] for e in journal})
-    start = min(e["epoch"] for e in journal)
-    span = max(max(e["epoch"] for e in journal) - start, 1.0)
-    height = ROW * len(vendors) + 40
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-             f'role="img" aria-label="vendor calls over virtual time">']
-    for i, vendor in enumerate(vendors):
-        y = 20 + i * ROW
-        parts.append(f'<text x="4" y="{y + 14}" font-size="12">{escape(vendor)}</text>')
-        parts.append(f'<line x1="{LEFT}" y1="{y + 10}" x2="{WIDTH - 10}" y2="{y + 10}" '
-                     'stroke="#ddd"/>')
-    order = {"ok": 0, "error": 1, "throttled": 2}  # failures drawn last: never hidden
-    for entry in sorted(journal, key=lambda e: order[_outcome(e)]):
-        x = LEFT + (entry["epoch"] - start) / span * (WIDTH - LEFT - 20)
-        y = 20 + vendors.index(entry["vendor"]) * ROW
-        kind = _outcome(entry)
-        title = escape(f'{entry["time"]} {entry["method"]} {entry["path"]} -> '
-                       f'{entry["status"]} {",".join(entry["codes"])}')
-        parts.append(f'<rect x="{x:.1f}" y="{y}" width="2" height="20" '
-                     f'fill="{COLOURS[kind]}"><title>{title}</title></rect>')
-    axis_y = height - 8
-    parts.append(f'<text x="{LEFT}" y="{axis_y}" font-size="11">{escape(journal[0]["time"])}'
-                 f'</text><text x="{WIDTH - 10}" y="{axis_y}" font-size="11" '
-                 f'text-anchor="end">+{span / 60:.1f} min</text></svg>')
-    return "".join(parts)
+SEARCH = """<script>
+document.getElementById("journal-search").addEventListener("input", function (event) {
+  var needle = event.target.value.toLowerCase();
+  var rows = document.querySelectorAll("#journal tbody tr");
+  for (var i = 0; i < rows.length; i++) {
+    rows[i].hidden = needle && rows[i].textContent.toLowerCase().indexOf(needle) < 0;
+  }
+});
+</script>"""
 
 
-def dataflows_svg(report: Report) -> str:
-    """One lane per dataflow: a bar from each batch's sending to its delivery (or drop), so a
-    dataflow waiting hours next to one that delivered at once is visible at a glance."""
-    lanes = [(f"{d.id} / {b['dataflow']}", b) for d in report.destinations for b in d.batches]
-    if not lanes:
-        return ""
-    names = list(dict.fromkeys(name for name, _ in lanes))
-    start = min(b["sent"] for _, b in lanes)
-    span = max(max(b["done"] for _, b in lanes) - start, 1.0)
-    left, height = 220, ROW * len(names) + 40
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-             'role="img" aria-label="batches of each dataflow over virtual time">']
-    colour = {"delivered": COLOURS["ok"], "retried": COLOURS["throttled"],
-              "dropped": COLOURS["error"], "failed": COLOURS["error"]}
-    for i, name in enumerate(names):
-        y = 20 + i * ROW
-        parts.append(f'<text x="4" y="{y + 14}" font-size="12">{escape(name)}</text>')
-    for name, batch in lanes:
-        y = 20 + names.index(name) * ROW
-        x = left + (batch["sent"] - start) / span * (WIDTH - left - 20)
-        width = max(3.0, (batch["done"] - batch["sent"]) / span * (WIDTH - left - 20))
-        title = escape(f"{batch['profiles']} profiles, {batch['retries']} retries, "
-                       f"{batch['outcome']}, {(batch['done'] - batch['sent']) / 60:.1f} min")
-        parts.append(f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="18" '
-                     f'fill="{colour[batch["outcome"]]}"><title>{title}</title></rect>')
-    parts.append(f'<text x="{left}" y="{height - 8}" font-size="11">+0</text><text '
-                 f'x="{WIDTH - 10}" y="{height - 8}" font-size="11" text-anchor="end">'
-                 f'+{span / 3600:.1f} h</text></svg>')
-    return "".join(parts)
-
-
-def _table(headers: list[str], rows: list[list[object]]) -> str:
+def _table(headers: list[str], rows: list[list[object]], row_class: list[str] | None = None,
+           table_id: str = "") -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
-                   for row in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+    body = "".join(
+        f'<tr class="{row_class[n] if row_class else ""}">' +
+        "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
+        for n, row in enumerate(rows))
+    ident = f' id="{table_id}"' if table_id else ""
+    return f"<table{ident}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def render(report: Report) -> str:
+def _section(title: str, content: str, anchor: str) -> str:
+    return f'<section id="{anchor}"><h2>{escape(title)}</h2>{content}</section>' if content \
+        else ""
+
+
+def verdicts(report: Report) -> str:
+    rows = "".join(
+        f'<tr><td><span class="badge {"pass" if v.passed else "fail"}">'
+        f'{"PASS" if v.passed else "FAIL"}</span></td><td>{escape(v.expectation)}</td>'
+        f"<td>{escape(v.detail)}</td></tr>" for v in report.verdicts)
+    warnings = "".join(f'<p class="warn">warning: {escape(w)}</p>' for w in report.warnings)
+    table = f"<table><tbody>{rows}</tbody></table>" if rows else ""
+    return table + warnings
+
+
+def batches(report: Report) -> str:
+    """Per dataflow: the summary row, then its batches in a table that opens."""
+    parts = []
+    flows = {row["dataflow"]: row for row in dataflow_rows(report)}
+    for dest in report.destinations:
+        grouped: dict[str, list[dict]] = {}
+        for batch in dest.batches:
+            grouped.setdefault(batch["dataflow"], []).append(batch)
+        for audience, found in grouped.items():
+            row = flows[f"{dest.id}/{audience}"]
+            title = (f"{dest.id}/{audience}: {row['batches']} batches, sent {row['sent']}, "
+                     f"done {row['done']}, {row['retries']} retries, {row['ok']} delivered, "
+                     f"{row['dropped']} dropped, {row['failed']} failed — {row['outcome']}")
+            table = _table(["sent (UTC)", "done (UTC)", "profiles", "retries", "delivered",
+                            "dropped", "failed", "outcome"],
+                           [[iso_utc(b["sent"]), iso_utc(b["done"]), b["profiles"],
+                             b["retries"], b["delivered"], b["dropped"], b["failed"],
+                             b["outcome"]] for b in found],
+                           ["bad" if b["outcome"] in ("dropped", "failed") else ""
+                            for b in found])
+            parts.append(f"<details><summary>{escape(title)}</summary>{table}</details>")
+    return "".join(parts)
+
+
+def reasons(report: Report) -> str:
+    """Refused, dropped, failed and skipped records grouped by destination, kind and reason:
+    a count and the first ids, the rest behind a click."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for dest in report.destinations:
+        for why in dest.refused:
+            groups.setdefault((dest.id, "refused", why), [])
+        for kind, found in (("dropped", dest.dropped), ("failed", dest.failed),
+                            ("skipped", dest.skipped)):
+            for ident, why in found.items():
+                groups.setdefault((dest.id, kind, why), []).append(ident)
+        if dest.unaccounted:
+            groups[(dest.id, "lost silently", "meant to be there, missing")] = \
+                list(dest.unaccounted)
+    parts = []
+    for (dest_id, kind, why), ids in sorted(groups.items(), key=lambda g: -len(g[1])):
+        count = f"{len(ids):,} × " if ids else ""
+        first = ", ".join(ids[:FIRST_IDS])
+        more = ""
+        if len(ids) > FIRST_IDS:
+            shown = ", ".join(ids[FIRST_IDS:MORE_IDS])
+            rest = f" … and {len(ids) - MORE_IDS:,} more" if len(ids) > MORE_IDS else ""
+            more = (f'<details><summary>{len(ids) - FIRST_IDS:,} more ids</summary>'
+                    f'<p class="ids">{escape(shown)}{rest}</p></details>')
+        parts.append(f"<li><strong>{escape(dest_id)}</strong> {escape(kind)}: {count}"
+                     f"{escape(why)} <span class=\"ids\">{escape(first)}</span>{more}</li>")
+    return f"<ul>{''.join(parts)}</ul>" if parts else ""
+
+
+def holdings(report: Report, state_link: str | None) -> str:
+    """What each vendor holds at the end: counts and a sample of every collection."""
+    parts = []
+    for vendor, tenants in report.holdings.items():
+        for tenant, state in tenants.items():
+            rows = []
+            for part in summarize(state):
+                if part["count"] == 0 or (part["count"] is None and not part["sample"]):
+                    continue
+                sample = "; ".join(_brief(item) for item in part["sample"][:3])
+                rows.append([part["name"], "" if part["count"] is None else part["count"],
+                             sample])
+            if rows:
+                parts.append(f"<h3>{escape(vendor)} {escape(tenant)}</h3>" +
+                             _table(["collection", "count", "first records"], rows))
+    if parts and state_link:
+        parts.insert(0, f'<p class="hint">The full state: <a href="{escape(state_link)}">'
+                        f"{escape(state_link)}</a></p>")
+    return "".join(parts)
+
+
+def _brief(item: object) -> str:
+    text = ", ".join(f"{k}={v}" for k, v in item.items()) if isinstance(item, dict) \
+        else str(item)
+    return text if len(text) <= 160 else text[:157] + "…"
+
+
+def journal(report: Report) -> str:
+    entries = report.journal[-JOURNAL_ROWS:]
+    if not entries:
+        return ""
+    cut = len(report.journal) - len(entries)
+    note = (f'<p class="hint">The last {len(entries):,} of {len(report.journal):,} calls.</p>'
+            if cut else "")
+    table = _table(["#", "time (UTC)", "vendor", "tenant", "method", "path", "status",
+                    "codes", "records"],
+                   [[e["seq"], e["time"], e["vendor"], e.get("tenant") or "", e["method"],
+                     e["path"], e["status"], " ".join(e["codes"]), e.get("records") or ""]
+                    for e in entries],
+                   ["" if outcome(e) == "ok" else "bad" for e in entries], "journal")
+    return (f'{note}<input id="journal-search" type="search" placeholder="search the '
+            f'journal (path, code, tenant…)">{table}{SEARCH}')
+
+
+def render(report: Report, state_link: str | None = None) -> str:
     summaries = [d.summary() for d in report.destinations]
-    flows = dataflow_rows(report)
     dests = _table(["", *(f"{d.id} ({d.type})" for d in report.destinations)],
                    [[label, *(s[label] for s in summaries)]
-                    for label in (summaries[0] if summaries else [])])
+                    for label in (summaries[0] if summaries else [])]) if summaries else ""
     sources = _table(["source", "runs", "rows", "profiles created", "profiles updated",
                       "connection", "errors"],
                      [[s.id, s.runs, s.rows, s.profiles_created, s.profiles_updated,
                        f"refused: {s.refused}" if s.refused else
                        f"feeds {s.feeds}" if s.feeds else "runs here",
-                       "; ".join(s.errors)] for s in report.sources])
-    verdicts = _table(["", "expectation", "detail"],
-                      [["PASS" if v.passed else "FAIL", v.expectation, v.detail]
-                       for v in report.verdicts])
-    problems = [[d.id, "refused", r] for d in report.destinations for r in d.refused]
-    problems += [[d.id, f"dropped {k}", r] for d in report.destinations
-                 for k, r in d.dropped.items()]
-    problems += [[d.id, f"failed {k}", r] for d in report.destinations
-                 for k, r in d.failed.items()]
-    problems += [[d.id, f"skipped {k}", r] for d in report.destinations
-                 for k, r in d.skipped.items()]
-    verdict = "passed" if report.passed else "FAILED"
+                       "; ".join(s.errors)] for s in report.sources]) if report.sources else ""
+    lanes = [(f"{d.id} / {b['dataflow']}", b) for d in report.destinations for b in d.batches]
     legend = " ".join(f'<span style="color:{c}">&#9632; {k}</span>' for k, c in COLOURS.items())
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{escape(report.scenario)}</title>
-<style>body{{font-family:sans-serif;margin:2em;max-width:1000px}}
-table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:3px 8px}}
-th{{background:#f4f4f4}}</style></head><body>
-<h1>{escape(report.scenario)}: {verdict}</h1>
-<h2>Dataflows</h2>{dataflows_svg(report)}
-{_table(list(flows[0]) if flows else [], [list(r.values()) for r in flows])}
-<h2>Timeline of vendor calls</h2><p>{legend}</p>{timeline_svg(report.journal)}
-<h2>Destinations</h2>{dests}
-<h2>Sources</h2>{sources}
-<h2>Expectations</h2>{verdicts}
-<h2>Refused, dropped, failed and skipped deliveries</h2>
-{_table(["destination", "what", "reason"], problems)}
-</body></html>
-"""
+    calls = calls_svg(report.journal)
+    badge = '<span class="badge pass">PASSED</span>' if report.passed else \
+        '<span class="badge fail">FAILED</span>'
+    body = "".join([
+        _section("Verdicts", verdicts(report), "verdicts"),
+        _section("Dataflows", dataflows_svg(lanes) + batches(report), "dataflows"),
+        _section("Refused, dropped, failed and skipped", reasons(report), "reasons"),
+        _section("Vendor calls over virtual time",
+                 f"<p>{legend}</p>{calls}" if calls else "", "timeline"),
+        _section("Destinations", dests, "destinations"),
+        _section("Sources", sources, "sources"),
+        _section("What each vendor holds at the end", holdings(report, state_link),
+                 "holdings"),
+        _section("Journal", journal(report), "journal-section"),
+    ])
+    return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+            f"<title>{escape(report.scenario)}</title><style>{STYLE}</style></head><body>"
+            f"<h1>{escape(report.scenario)} {badge}</h1>{body}</body></html>\n")
