@@ -89,6 +89,7 @@ class B2BMixin:
             self.custom.seed(data["customObjects"])
         if data.get("programs"):
             self.programs.seed(data["programs"], self.leads)
+        self._seed_bulk(data)  # type: ignore[attr-defined]
         if data.get("campaigns"):
             self.programs.seed_campaigns(data["campaigns"])
         if data.get("customActivityTypes"):
@@ -108,6 +109,7 @@ class B2BMixin:
         out["programs"] = self.programs.snapshot()
         out["campaigns"] = [{k: c[k] for k in ("id", "name", "programId", "isTriggerable")}
                             for c in self.programs.campaigns.values()]
+        out.update(self._snapshot_bulk())  # type: ignore[attr-defined]
         if with_activities:
             out["activities"] = activities.snapshot(self.activities)
         return out

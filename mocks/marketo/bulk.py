@@ -12,6 +12,7 @@ from vendorsim.mocks.core.clock import Clock
 from .bulk_files import build
 from .bulk_imports import ImportBatch, ImportQueue
 from .bulk_jobs import ExportJob, ExportQueue
+from .bulk_state import batch_from_dict, batch_to_dict, job_from_dict, job_to_dict
 from .errors import RecordError
 from .programs import MEMBER_FIELDS, ProgramStore
 from .usage import Usage
@@ -46,6 +47,33 @@ class BulkMixin:
             now = self.clock.now()
             self.exports.advance(now, self._build_export)
             self.imports.advance(now, self._apply_import)
+
+    def _snapshot_bulk(self) -> dict:
+        return {"exportJobs": [job_to_dict(j) for j in self.exports.jobs.values()],
+                "exportSlots": list(self.exports.slots),
+                "exportQuotaBytes": self.exports.quota_bytes,
+                "importBatches": [batch_to_dict(b) for b in self.imports.batches.values()]}
+
+    def _seed_bulk(self, data: dict) -> None:
+        custom = set(self.custom.stores)
+        for spec in data.get("exportJobs") or []:
+            job = job_from_dict(spec, custom)
+            self.exports.jobs[job.id] = job
+        slots = data.get("exportSlots")
+        if slots is not None:
+            if not (isinstance(slots, list) and len(slots) == len(self.exports.slots)
+                    and all(isinstance(t, int | float) for t in slots)):
+                raise ValueError("exportSlots are the processing slots' free times")
+            self.exports.slots = [float(t) for t in slots]
+        quota = data.get("exportQuotaBytes")
+        if quota is not None:
+            if isinstance(quota, bool) or not isinstance(quota, int) or quota < 0:
+                raise ValueError("exportQuotaBytes is a whole number of bytes")
+            self.exports.quota_bytes = quota
+        for spec in data.get("importBatches") or []:
+            batch = batch_from_dict(spec, custom, set(self.programs.programs))
+            self.imports.batches[batch.id] = batch
+            self.imports.next_id = max(self.imports.next_id, batch.id + 1)
 
     def _build_export(self, job: ExportJob) -> tuple[int, bytes]:
         return build(self, job)  # type: ignore[arg-type]

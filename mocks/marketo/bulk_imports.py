@@ -90,7 +90,11 @@ class ImportQueue:
             if batch.status == "Queued" and now >= batch.created_at + 1.0:
                 batch.status, batch.message = "Importing", "Import in progress"
             if batch.status == "Importing" and now >= batch.done_at:
-                apply(batch)
+                try:
+                    apply(batch)
+                except MarketoError as exc:  # its program or custom object went away
+                    batch.status, batch.message, batch.rows = "Failed", exc.text, []
+                    continue
                 batch.status, batch.message = "Complete", "Import completed"
                 batch.rows = []
 
@@ -116,3 +120,4 @@ def parse_table(data: bytes, fmt: str) -> tuple[list[str], list[list[str]]]:
     if len(set(header)) != len(header) or "" in header:
         raise MarketoError("1003", "Header names must be unique and not empty")
     return header, table[1:]
+

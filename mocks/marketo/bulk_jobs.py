@@ -130,7 +130,12 @@ class ExportQueue:
                 continue
             if start is not None and start <= now and len(running) < MAX_PROCESSING:
                 job = queued[0]
-                job.rows, job.file = build(job)
+                try:
+                    job.rows, job.file = build(job)
+                except MarketoError as exc:  # what it selects went away (a deleted list)
+                    job.status, job.started_at, job.finished_at = "Failed", start, start
+                    job.error = exc.text
+                    continue
                 job.status, job.started_at, job.slot = "Processing", start, slot
                 job.finish_at = start + processing_seconds(job.rows)
                 self.slots[slot] = job.finish_at
@@ -170,3 +175,4 @@ def _cell(value: object, sep: str) -> str:
     if sep in text or '"' in text or "\n" in text or "\r" in text:
         return '"' + text.replace('"', '""') + '"'
     return text
+

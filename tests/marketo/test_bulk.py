@@ -206,3 +206,44 @@ def test_program_member_and_custom_object_imports(cloud: Cloud, mkto: MarketoCal
     found = mkto.get("/rest/v1/customobjects/car_c.json", filterType="vin", filterValues="V1",
                      fields="model")["result"]
     assert found == [{"seq": 0, "model": "Saab"}]
+
+
+def test_jobs_and_batches_survive_a_snapshot(cloud: Cloud, mkto: MarketoCaller,
+                                             db: LeadDatabase) -> None:
+    mkto.sync([{"email": "a@x.example"}])
+    done, waiting = job(mkto, filter={"createdAt": RANGE}), job(mkto, "activities", fields=None,
+                                                               filter={"createdAt": RANGE,
+                                                                       "activityTypeIds": [12]})
+    mkto.post(f"/bulk/v1/leads/export/{done}/enqueue.json")
+    upload(mkto, b"email\nb@x.example\nc@x.example,extra\n")
+    cloud.clock.advance(10)
+    mkto.get("/rest/v1/leads/describe.json")  # due work runs
+    state = db.snapshot()
+    fresh = LeadDatabase("X", db.clock)
+    fresh.restore(state)
+    assert fresh.snapshot() == state
+    assert fresh.exports.jobs[done].file == db.exports.jobs[done].file
+    assert fresh.exports.jobs[waiting].filter["activityTypeIds"] == {12}
+    assert fresh.imports.batches[1001].failures == db.imports.batches[1001].failures
+
+
+def test_a_job_whose_list_went_away_fails_alone(cloud: Cloud, mkto: MarketoCaller,
+                                               db: LeadDatabase) -> None:
+    """The list a queued export selects is deleted: that job fails, other calls go on."""
+    db.seed({"lists": [{"id": 5, "name": "L"}]})
+    export_id = job(mkto, filter={"staticListId": 5})
+    mkto.post("/rest/asset/v1/staticList/5/delete.json")
+    mkto.post(f"/bulk/v1/leads/export/{export_id}/enqueue.json")
+    failed = status(mkto, export_id)
+    assert failed["status"] == "Failed" and "not found" in failed["errorMsg"]
+    assert mkto.get("/rest/v1/leads/describe.json")["success"] is True
+
+
+def test_a_hostile_snapshot_of_jobs_is_refused_whole(db: LeadDatabase) -> None:
+    good = db.snapshot()
+    for bad in ({"exportJobs": [{"id": "x"}]}, {"importBatches": [{"id": True}]},
+                {"exportQuotaBytes": -1}, {"exportSlots": ["a", "b"]}):
+        fresh = LeadDatabase("X", db.clock)
+        with pytest.raises(ValueError):
+            fresh.restore({**good, **bad})
+        assert fresh.exports.jobs == {} and fresh.imports.batches == {}
