@@ -188,6 +188,14 @@ class Cloud:
 
         return httpx_async_transport(self)
 
+    def verdicts(self, vendor: str | None = None) -> list[dict]:
+        """How the clients treated the vendors, judged from the journal: each verdict's
+        rule, vendor, tenant, client, evidence (journal sequence numbers), detail and the
+        documentation the rule comes from (README "Client verdicts")."""
+        from vendorsim.mocks.core.verdicts import judge
+
+        return judge(self.journal.entries(vendor=vendor), self.services)
+
     def dashboard(self) -> str:
         """The dashboard's URL: starts a loopback server for this cloud on a free port
         (once; it stops with the process) and returns `http://127.0.0.1:PORT/__admin/ui/`.

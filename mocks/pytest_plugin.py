@@ -32,8 +32,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "vendorsim(clock='real'|'virtual', strict=False, vendors=None): "
-                   "options of the in-process vendorsim fixture")
+        "markers", "vendorsim(clock='real'|'virtual', strict=False, vendors=None, "
+                   "strict_client=False): options of the in-process vendorsim fixture; "
+                   "strict_client fails the test when its client broke a vendor rule")
 
 
 @pytest.fixture
@@ -41,8 +42,27 @@ def vendorsim(request: pytest.FixtureRequest) -> Iterator[Cloud]:
     """A fresh in-process mock cloud; requests/httpx calls to vendor hosts reach it."""
     marker = request.node.get_closest_marker("vendorsim")
     options = dict(marker.kwargs) if marker else {}
+    options.pop("strict_client", None)
     with mock_vendors(**options) as cloud:
         yield cloud
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """`@pytest.mark.vendorsim(strict_client=True)`: a test whose client broke a vendor
+    rule (README "Client verdicts") fails, with the verdicts and their journal evidence."""
+    result = yield
+    marker = item.get_closest_marker("vendorsim")
+    cloud = getattr(item, "funcargs", {}).get("vendorsim")
+    if marker and marker.kwargs.get("strict_client") and isinstance(cloud, Cloud):
+        found = cloud.verdicts()
+        if found:
+            lines = [f"{v['rule']} ({v['vendor']} {v['tenant']}, client {v['client']}): "
+                     f"{v['detail']} [journal {', '.join(map(str, v['evidence'][:10]))}]"
+                     for v in found]
+            raise pytest.fail.Exception("the client broke vendor rules:\n  " +
+                                        "\n  ".join(lines), pytrace=False)
+    return result
 
 
 @pytest.fixture(scope="session")

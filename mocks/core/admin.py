@@ -25,6 +25,7 @@ from .clock import parse_time
 from .faults import FaultSpecError
 from .openapi import describe, doc
 from .service import VendorService, seed_checked
+from .verdicts import judge
 
 log = logging.getLogger("vendorsim.admin")
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -211,6 +212,13 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
         except ValueError as exc:
             raise AdminError(400, f"bad journal filter: {exc}") from None
         return jsonify(count=len(entries), requests=[e.to_dict() for e in entries])
+
+    @bp.get("/verdicts")
+    @doc(query=("tenant", "client", "rule"))
+    def client_verdicts():
+        """How the clients treated the vendor: verdicts with their journal evidence."""
+        found = judge(cloud.journal.entries(vendor=vendor), cloud.services, request.args)
+        return jsonify(count=len(found), verdicts=found)
 
     @bp.get("/journal/<int:seq>")
     def journal_entry(seq: int):

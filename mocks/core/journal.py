@@ -31,6 +31,11 @@ class JournalEntry:
     dropped: int | None = None  # records accepted but lost by a `drop` fault
     unmatched: bool = False  # no route of the vendor matched the request
     hint: str | None = None  # for an unmatched request: the nearest known route
+    client: str | None = None  # the API client (credential) that made the call
+    request_hash: int | None = None  # crc32 of query and body: the same request again
+    retry_after: float | None = None  # seconds the answer asked the client to wait
+    refused: bool = False  # the call as a whole was refused (an error answer)
+    token_call: bool = False  # a call that asks for an access token
 
     def to_dict(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in FIELDS}  # flat: cheaper than asdict

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import time
+import zlib
 
 from flask import Flask, Request, Response, g, request
 from werkzeug.exceptions import HTTPException
@@ -35,6 +36,8 @@ def install_journal(app: Flask, service: VendorService) -> None:
         state.drop_rule = None
         state.dropped = None
         state.latency = 0.0
+        state.client = None
+        state.token_call = False
 
     @app.after_request
     def _settle(response: Response) -> Response:
@@ -61,10 +64,17 @@ def install_journal(app: Flask, service: VendorService) -> None:
             state = g._get_current_object()  # type: ignore[attr-defined]
             environ = req.environ
             unmatched = req.url_rule is None
+            sent = _request_body(req)
+            credential = getattr(state, "credential", None)
             journal.record(
-                bodies=(req.query_string.decode("latin-1"), _request_body(req),
+                bodies=(req.query_string.decode("latin-1"), sent,
                         response.get_data()) if journal.keep_bodies and
                 not response.is_streamed else None,
+                client=state.client or (credential.client_id if credential else None),
+                request_hash=zlib.crc32(sent, zlib.crc32(req.query_string)),
+                retry_after=_seconds(response.headers.get("Retry-After")),
+                refused=state.failed or response.status_code >= 400,
+                token_call=state.token_call,
                 unmatched=unmatched,
                 hint=nearest_route(app, path) if unmatched else None,
                 time=state.now,
@@ -80,6 +90,17 @@ def install_journal(app: Flask, service: VendorService) -> None:
                 dropped=state.dropped,
             )
         return response
+
+
+def _seconds(value: str | None) -> float | None:
+    """A Retry-After given in seconds (the vendors here send seconds, not dates)."""
+    if not value or len(value) > 12:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if 0 <= seconds < 10**9 else None
 
 
 def _request_body(req: Request) -> bytes:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, has_request_context
 
 from .auth import Credential, TokenStore
 from .faults import FaultRule
@@ -280,7 +280,10 @@ class VendorService:
         return self.default_limits
 
     def authenticate(self, tenant_id: str, client_id: str, secret: str) -> Credential | None:
-        """The credential behind an id/secret pair, or None when the vendor would refuse it."""
+        """The credential behind an id/secret pair, or None when the vendor would refuse it.
+        The journal notes the call as a token call by that client (client verdicts)."""
+        if has_request_context():
+            g.client, g.token_call = client_id or None, True
         if not client_id or not secret:
             return None
         tenant = self.find_tenant(tenant_id)  # a refused call must not create a tenant

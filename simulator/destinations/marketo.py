@@ -38,8 +38,14 @@ class MarketoConnector(ReceivesExports):
                  session: requests.Session | None = None,
                  sleep: Callable[[float], None] | None = None,
                  now: Callable[[], float] = time.time,
-                 pace: Callable[[], None] | None = None) -> None:
+                 pace: Callable[[], None] | None = None,
+                 holds: dict[tuple, tuple[float, int]] | None = None) -> None:
         self.config = config
+        # dataflows sharing an API client share its throttle: when Marketo tells one to
+        # wait, the others hold off too (the vendor sees one client); the one told waits
+        # per its own delivery policy
+        self.holds = holds if holds is not None else {}
+        self._client = (base_url.rstrip("/"), config.client_id)
         self.base = base_url.rstrip("/")
         self.http = session or requests.Session()
         self.sleep = sleep or (lambda seconds: None)  # the engine: a wait of the dataflow
@@ -252,6 +258,7 @@ class MarketoConnector(ReceivesExports):
             while True:
                 self.calls += 1
                 self.pace()
+                self._hold()  # after pace: the turn may have gone to one that got a 606
                 answer = self.http.get(f"{self.base}/identity/oauth/token", params={
                     "grant_type": "client_credentials", "client_id": self.config.client_id,
                     "client_secret": self.config.client_secret})
@@ -279,8 +286,20 @@ class MarketoConnector(ReceivesExports):
         """Count a throttling answer and say how long Marketo asks to be left alone: 606
         the 20 s window, 615 a second, 607 until the daily quota resets (None: no hint)."""
         self.throttled += code in ("606", "607", "615")
-        return {"606": 20.0, "615": 1.0,
+        wait = {"606": 20.0, "615": 1.0,
                 "607": until_marketo_quota_resets(self.now())}.get(code)
+        if wait is not None:
+            until, _ = self.holds.get(self._client, (0.0, 0))
+            self.holds[self._client] = (max(until, self.now() + wait), id(self))
+        return wait
+
+    def _hold(self) -> None:
+        """Wait while another dataflow of this API client was told to leave Marketo alone."""
+        until, owner = self.holds.get(self._client, (0.0, 0))
+        gap = until - self.now()
+        if owner != id(self) and gap > 0:
+            self.waited += gap
+            self.sleep(gap)
 
     def _call(self, method: str, path: str, policy: str | None = None,
               **kwargs: object) -> dict:
@@ -295,6 +314,7 @@ class MarketoConnector(ReceivesExports):
             while True:
                 self.calls += 1
                 self.pace()
+                self._hold()  # after pace: the turn may have gone to one that got a 606
                 body = self.http.request(method, self.base + path, **kwargs).json()
                 if body.get("success"):
                     return body

@@ -142,13 +142,13 @@ class Engine:
                                           if isinstance(d, MarketoDestination)):
                 target.seed("marketo", munchkin, None, None,
                             {"partitions": partitions, "leads": self.generated_leads})
-        sleep, pace = self._wait, self.scheduler.pace
+        sleep, pace, holds = self._wait, self.scheduler.pace, {}  # holds: per API client
         for dest in self.s.destinations:
             self.reports[dest.id] = DestinationReport(dest.id, dest.type)
             if isinstance(dest, MarketoDestination):
                 self.connectors[dest.id] = MarketoConnector(
                     dest, target.base_url("marketo", dest.munchkin_id), target.session(), sleep,
-                    lambda: self.scheduler.now, pace)
+                    lambda: self.scheduler.now, pace, holds)
             elif isinstance(dest, AccountDestination):
                 self.connectors[dest.id] = ACCOUNT_CONNECTORS[dest.type](
                     dest, target.base_url(dest.type), target.session(), sleep, pace)
@@ -201,11 +201,12 @@ class Engine:
             verdicts = check(self)
             journal = self.vendors.journal()
             held = holdings(self.vendors, journal, self._seeded())
+            judged = self.vendors.client_verdicts()
         warnings = [f"audience '{self.audiences[a].name}' ({a}) activated to {d} matched no "
                     "profile during the run: check its conditions and the data"
                     for d, a in self.active if a not in self.matched]
         return Report(self.s.name, list(self.reports.values()), verdicts, journal,
-                      list(self.source_reports.values()), warnings, held)
+                      list(self.source_reports.values()), warnings, held, judged)
 
     def _seeded(self) -> list[tuple[str, str]]:
         v = self.s.vendors

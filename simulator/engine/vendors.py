@@ -81,6 +81,10 @@ class Vendors:
     def journal(self) -> list[dict]:
         raise NotImplementedError
 
+    def client_verdicts(self) -> list[dict]:
+        """How the run's connectors treated the vendors (README "Client verdicts")."""
+        raise NotImplementedError
+
 
 class InProcessVendors(Vendors):
     """The embedded mocks on a virtual clock; `requests` calls to vendor hosts reach them."""
@@ -141,6 +145,9 @@ class InProcessVendors(Vendors):
 
     def journal(self) -> list[dict]:
         return [e.to_dict() for e in self.cloud.journal.entries()]
+
+    def client_verdicts(self) -> list[dict]:
+        return self.cloud.verdicts()
 
 
 class RemoteVendors(Vendors):
@@ -267,6 +274,9 @@ class RemoteVendors(Vendors):
 
     def journal(self) -> list[dict]:
         return self._admin("GET", "/journal")["requests"]
+
+    def client_verdicts(self) -> list[dict]:
+        return self._admin("GET", "/verdicts")["verdicts"]
 
 
 def short_error(exc: Exception) -> str:

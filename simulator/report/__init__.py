@@ -113,6 +113,8 @@ class Report:
     warnings: list[str] = field(default_factory=list)  # --strict makes these fail the run
     holdings: dict[str, dict[str, dict]] = field(default_factory=dict)  # vendor -> tenant ->
     # the state it holds at the end (Marketo without its activity log)
+    client_verdicts: list[dict] = field(default_factory=list)  # how the run's connectors
+    # treated the vendors (mocks/core/verdicts.py): the simulator's own must be clean
 
     @property
     def passed(self) -> bool:
