@@ -9,6 +9,7 @@ import zlib
 from flask import Flask, Request, Response, g, request
 from werkzeug.exceptions import HTTPException
 
+from .auth import bearer_value
 from .service import VendorService
 
 
@@ -70,7 +71,8 @@ def install_journal(app: Flask, service: VendorService) -> None:
                 bodies=(req.query_string.decode("latin-1"), sent,
                         response.get_data()) if journal.keep_bodies and
                 not response.is_streamed else None,
-                client=state.client or (credential.client_id if credential else None),
+                client=state.client or (credential.client_id if credential else
+                                        _client_of(req, service)),
                 request_hash=zlib.crc32(sent, zlib.crc32(req.query_string)),
                 retry_after=_seconds(response.headers.get("Retry-After")),
                 refused=state.failed or response.status_code >= 400,
@@ -90,6 +92,17 @@ def install_journal(app: Flask, service: VendorService) -> None:
                 dropped=state.dropped,
             )
         return response
+
+
+def _client_of(req: Request, service: VendorService) -> str | None:
+    """The API client of a call refused before its token was looked at (413, 414, a
+    fault): the token it carried says whose it is."""
+    value = bearer_value(req.headers.get("Authorization", "")) or \
+        req.args.get("access_token", "")
+    if not value:
+        return None
+    _, token = service.tokens.check(value)
+    return token.credential.client_id if token is not None else None
 
 
 def _seconds(value: str | None) -> float | None:

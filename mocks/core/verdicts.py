@@ -106,6 +106,8 @@ def _repeated(calls: list[JournalEntry]) -> list[dict]:
     refused: dict[tuple, JournalEntry] = {}
     evidence, why = [], ""
     for entry in calls:
+        if entry.token_call and not entry.refused:  # a new token fixes a 401 of an old one
+            refused = {k: e for k, e in refused.items() if e.status != 401}
         key = (entry.method, entry.path, entry.request_hash)
         earlier = refused.get(key)
         if earlier is not None:
@@ -161,16 +163,18 @@ def _churn(calls: list[JournalEntry], service: VendorService | None) -> list[dic
 
 def _oversized(calls: list[JournalEntry], service: VendorService | None) -> list[dict]:
     limit = service.default_limits.max_batch if service is not None else None
-    evidence, why = [], ""
+    evidence, why = [], {}
     for entry in calls:
         if entry.status == 414:
             evidence.append(entry.seq)
-            why = why or (f"{entry.method} {entry.path} with a URI over the 8 KB limit"
-                          + (": send POST with _method=GET" if entry.method == "GET" else ""))
+            why.setdefault(414, f"{entry.method} {entry.path} with a URI over the 8 KB limit"
+                           + (": send POST with _method=GET" if entry.method == "GET" else ""))
         elif entry.status == 413:
             evidence.append(entry.seq)
-            why = why or f"{entry.method} {entry.path} with a body over the vendor's limit"
+            why.setdefault(413, f"{entry.method} {entry.path} with a body over the vendor's "
+                                f"limit")
         elif limit and entry.records is not None and entry.records > limit:
             evidence.append(entry.seq)
-            why = why or f"a batch of {entry.records} records, over the limit of {limit}"
-    return [_verdict("oversized", calls[0], evidence, why)] if evidence else []
+            why.setdefault(0, f"a batch of {entry.records} records, over the limit of {limit}")
+    return [_verdict("oversized", calls[0], evidence, "; ".join(why.values()))] \
+        if evidence else []

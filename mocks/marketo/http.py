@@ -143,9 +143,9 @@ def input_list(body: dict, limit: int) -> list:
         raise MarketoError("701", what="input")
     if not isinstance(records, list):
         raise MarketoError("1003", "Invalid data: 'input' must be an array")
+    g.records = len(records)  # journalled even when refused (an oversized batch)
     if len(records) > limit:
         raise MarketoError("1003", f"Batch size exceeds the maximum of {limit} records")
-    g.records = len(records)
     return records
 
 

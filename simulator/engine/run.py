@@ -202,7 +202,10 @@ class Engine:
             journal = self.vendors.journal()
             held = holdings(self.vendors, journal, self._seeded())
             judged = self.vendors.client_verdicts()
-        warnings = [f"audience '{self.audiences[a].name}' ({a}) activated to {d} matched no "
+        warnings = [f"client verdict {v['rule']} on {v['vendor']} {v['tenant'] or ''} "
+                    f"(client {v['client']}): {v['detail']} [journal "
+                    f"{', '.join(map(str, v['evidence'][:10]))}]" for v in judged]
+        warnings += [f"audience '{self.audiences[a].name}' ({a}) activated to {d} matched no "
                     "profile during the run: check its conditions and the data"
                     for d, a in self.active if a not in self.matched]
         return Report(self.s.name, list(self.reports.values()), verdicts, journal,

@@ -63,6 +63,16 @@ def verdicts(report: Report) -> str:
     return table + warnings
 
 
+def client_verdicts(report: Report) -> str:
+    """How the run's connectors treated the vendors (empty when they kept every rule)."""
+    if not report.client_verdicts:
+        return ""
+    return _table(["rule", "vendor", "tenant", "client", "what happened", "journal", "rule from"],
+                  [[v["rule"], v["vendor"], v["tenant"] or "", v["client"] or "", v["detail"],
+                    ", ".join(map(str, v["evidence"][:10])), v["source"]]
+                   for v in report.client_verdicts], ["bad"] * len(report.client_verdicts))
+
+
 def batches(report: Report) -> str:
     """Per dataflow: the summary row, then its batches in a table that opens."""
     parts = []
@@ -178,6 +188,7 @@ def render(report: Report, state_link: str | None = None) -> str:
         '<span class="badge fail">FAILED</span>'
     body = "".join([
         _section("Verdicts", verdicts(report), "verdicts"),
+        _section("Client verdicts", client_verdicts(report), "client-verdicts"),
         _section("Dataflows", dataflows_svg(lanes) + batches(report), "dataflows"),
         _section("Refused, dropped, failed and skipped", reasons(report), "reasons"),
         _section("Vendor calls over virtual time",
