@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pytest_bdd import scenarios
 
-from tests.steps.concurrency import *  # noqa: F403 - step definitions are found like fixtures
+from tests.steps.clients import *  # noqa: F403 - step definitions are found like fixtures
+from tests.steps.concurrency import *  # noqa: F403
 from tests.steps.given import *  # noqa: F403
 from tests.steps.given_sources import *  # noqa: F403
 from tests.steps.marketo_source import *  # noqa: F403
