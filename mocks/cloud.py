@@ -142,6 +142,12 @@ class Cloud:
         probability: float = 1.0,
         seed: int | None = None,
         message: str | None = None,
+        latency_max: float | None = None,
+        latency_sigma: float | None = None,
+        slow_body: float | None = None,
+        connection: str | None = None,
+        hang: float | None = None,
+        chaos: str | None = None,
     ) -> FaultRule:
         """Force a failure on matching calls (the Python twin of `POST /__admin/faults`).
 
@@ -153,6 +159,14 @@ class Cloud:
                 clock just moves).
             drop: share (0-1) of a batch's records accepted and then silently lost
                 (list and import calls; B-DB-06); the journal counts them.
+            latency_max / latency_sigma: the latency is drawn uniform between latency and
+                latency_max, or log-normal with latency as median and this sigma (seeded).
+            slow_body: seconds over which the answer's body trickles out.
+            connection: "reset", "empty", "garbage", "truncated" or "hang" (for `hang`
+                seconds): the connection fails as a socket would; in-process the client
+                library raises what it raises for that failure.
+            chaos: "throttle", "5xx" or "mixed": the vendor's own throttling answer or a
+                503 (with `probability` and `seed`, a share of calls).
         Which calls (all optional, all must match):
             vendor, tenant: one vendor, one tenant id (Munchkin ID, subdomain, client id).
             method: HTTP method; path: a regular expression searched in the path.
@@ -166,7 +180,10 @@ class Cloud:
             "error_code": error_code, "status": status, "latency": latency, "drop": drop,
             "vendor": vendor, "tenant": tenant, "method": method, "path": path,
             "times": times, "duration": duration, "start": start, "end": end,
-            "probability": probability, "seed": seed, "message": message}.items()
+            "probability": probability, "seed": seed, "message": message,
+            "latency_max": latency_max, "latency_sigma": latency_sigma,
+            "slow_body": slow_body, "connection": connection, "hang": hang,
+            "chaos": chaos}.items()
             if v is not None}
         return self.faults.add(spec)
 

@@ -34,6 +34,7 @@ import requests
 from urllib3 import HTTPResponse
 from urllib3._collections import HTTPHeaderDict
 
+from .core import connection
 from .core.routing import call_wsgi
 
 if TYPE_CHECKING:
@@ -97,6 +98,10 @@ def requests_answer(app: Callable, request: requests.PreparedRequest) -> request
     """A `requests.Response` from a WSGI app (the mocks) for a prepared request."""
     status, headers, data = call_wsgi(app, request.method or "GET", request.url or "",
                                       dict(request.headers), _body_bytes(request.body))
+    if status == connection.STATUS:
+        found = connection.read_marker(headers)
+        if found is not None:  # a connection fault: what requests raises for it
+            raise connection.requests_error(*found, request)
     response = requests.Response()
     response.status_code = status
     response.headers = requests.structures.CaseInsensitiveDict(headers)
@@ -112,6 +117,10 @@ def httpx_answer(app: Callable, request: httpx.Request, body: bytes) -> httpx.Re
     """An `httpx.Response` from a WSGI app (the mocks) for a request whose body was read."""
     status, headers, data = call_wsgi(app, request.method, str(request.url),
                                       dict(request.headers), body)
+    if status == connection.STATUS:
+        found = connection.read_marker(headers)
+        if found is not None:  # a connection fault: what httpx raises for it
+            raise connection.httpx_error(*found, request)
     return httpx.Response(status, headers=headers, content=data, request=request)
 
 
@@ -134,6 +143,14 @@ class _WsgiPool:
                 **_: object) -> HTTPResponse:
         status, answer_headers, data = call_wsgi(self.cloud.wsgi, method, self.url,
                                                  dict(headers or {}), _body_bytes(body))
+        fault = connection.read_marker(answer_headers) if status == connection.STATUS \
+            else None
+        if fault is not None:  # what urllib3 raises; requests turns it into its own error
+            if fault[0] != "truncated":
+                raise connection.urllib3_error(*fault, self)
+            status, data = 200, connection.PARTIAL.split(b"\r\n\r\n", 1)[1]
+            answer_headers = [("Content-Type", "application/json;charset=UTF-8"),
+                              ("Content-Length", "512")]
         header_dict = HTTPHeaderDict(answer_headers)
         original = HTTPResponse(body=io.BytesIO(b""), msg=header_dict,  # type: ignore[arg-type]
                                 preload_content=False)  # cookies are read from here

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from waitress.server import create_server
 
 from vendorsim.mocks.cloud import Cloud
+from vendorsim.mocks.core.connection import ConnectionFaults
 
 # waitress warns "Task queue depth is N" whenever requests wait for a worker thread; under a
 # load test that is the expected state, not news
@@ -39,6 +40,7 @@ class ServerRunner:
     def _listen(self, app: Callable, port: int) -> int:
         # waitress takes the loop timeout in whole seconds (0.05 became 0: a busy loop on
         # select(timeout=0), 130% CPU while idle); stop() wakes the loop with its trigger
+        app = ConnectionFaults(app)  # connection faults act on the real socket
         server = create_server(app, host=self.host, port=port, threads=self.threads,
                                ident="nginx", asyncore_loop_timeout=1,
                                clear_untrusted_proxy_headers=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import math
 import random
 import re
 import threading
@@ -52,6 +53,12 @@ class FaultSpec(BaseModel):
         | None = None
     status: Annotated[StrictInt, Field(ge=100, le=599)] | None = None
     latency: Seconds = 0.0
+    latency_max: Seconds | None = None
+    latency_sigma: Annotated[float, Field(gt=0.0, le=5.0, allow_inf_nan=False)] | None = None
+    slow_body: Seconds = 0.0
+    connection: Literal["reset", "empty", "garbage", "truncated", "hang"] | None = None
+    hang: Annotated[Seconds, Field(le=600.0)] = 30.0
+    chaos: Literal["throttle", "5xx", "mixed"] | None = None
     drop: Share = 0.0
     message: Annotated[StrictStr, Field(max_length=2000)] | None = None
     times: Annotated[StrictInt, Field(ge=1, le=10**9)] | None = None
@@ -104,7 +111,13 @@ class FaultRule:
     path: str | None = None  # regular expression searched in the request path
     error_code: str | None = None  # vendor error code, rendered in the vendor's envelope
     status: int | None = None  # plain HTTP status (with the vendor's body for it)
-    latency: float = 0.0  # seconds, slept on the clock (virtual clocks just advance)
+    latency: float = 0.0  # seconds, slept on the clock (virtual clocks just advance); with
+    latency_max: float | None = None  # uniform between latency and latency_max, or with
+    latency_sigma: float | None = None  # log-normal: latency the median, sigma its spread
+    slow_body: float = 0.0  # seconds over which the answer's body trickles out
+    connection: str | None = None  # reset / empty / garbage / truncated / hang (connection.py)
+    hang: float = 30.0  # how long a `hang` holds the connection before closing it
+    chaos: str | None = None  # answer the vendor's own throttling or 5xx (or either) instead
     drop: float = 0.0  # share of a batch's records accepted but silently lost (B-DB-06)
     message: str | None = None
     times: int | None = None  # fire for the next N matching calls
@@ -118,8 +131,15 @@ class FaultRule:
 
     def __post_init__(self) -> None:
         if self.error_code is None and self.status is None and not self.latency \
-                and not self.drop:
-            raise FaultSpecError("a fault needs error_code, status, latency or drop")
+                and not self.drop and not self.connection and not self.chaos \
+                and not self.slow_body:
+            raise FaultSpecError("a fault needs error_code, status, latency, drop, "
+                                 "connection, chaos or slow_body")
+        if self.latency_max is not None and self.latency_max < self.latency:
+            raise FaultSpecError("latency_max is at least latency (uniform between them)")
+        if self.latency_max is not None and self.latency_sigma is not None:
+            raise FaultSpecError("latency is uniform (latency_max) or log-normal "
+                                 "(latency_sigma), not both")
         if not 0.0 <= self.drop <= 1.0:
             raise FaultSpecError("drop is a share between 0 and 1")
         if not 0.0 <= self.probability <= 1.0:
@@ -135,6 +155,22 @@ class FaultRule:
         self._random = random.Random(self.seed)
         if self.method:
             self.method = self.method.upper()
+
+    def delay(self) -> float:
+        """This call's latency: fixed, uniform or log-normal, from the rule's seeded draws."""
+        draw = self._random
+        if self.latency_max is not None:
+            return draw.uniform(self.latency, self.latency_max)  # type: ignore[union-attr]
+        if self.latency_sigma is not None and self.latency > 0:
+            return min(draw.lognormvariate(math.log(self.latency),  # type: ignore[union-attr]
+                                           self.latency_sigma), 3600.0)
+        return self.latency
+
+    def chaos_kind(self) -> str:
+        """For a chaos rule: "throttle" or "5xx" this time (seeded when mixed)."""
+        if self.chaos != "mixed":
+            return self.chaos or "throttle"
+        return "throttle" if self._random.random() < 0.5 else "5xx"  # type: ignore
 
     def dropped(self, count: int) -> set[int]:
         """Which of `count` records this rule loses (seeded, so the same run loses the same)."""

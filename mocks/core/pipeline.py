@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import time
 import zlib
+from collections.abc import Iterator
 
 from flask import Flask, Request, Response, g, request
 from werkzeug.exceptions import HTTPException
@@ -39,6 +40,7 @@ def install_journal(app: Flask, service: VendorService) -> None:
         state.latency = 0.0
         state.client = None
         state.token_call = False
+        state.slow_body = 0.0
 
     @app.after_request
     def _settle(response: Response) -> Response:
@@ -91,6 +93,31 @@ def install_journal(app: Flask, service: VendorService) -> None:
                 fault=state.fault,
                 dropped=state.dropped,
             )
+        return response
+
+
+def install_slow_body(app: Flask, service: VendorService) -> None:
+    """A `slow_body` fault: the answer's body comes out in four pieces spread over that many
+    seconds of the clock (real: sleeps; virtual: the time passes). Registered last, so it
+    runs first: the journal then sees a streamed answer and keeps no body for it."""
+    clock = service.clock
+
+    @app.after_request
+    def _trickle(response: Response) -> Response:
+        seconds = g.get("slow_body")
+        if not seconds or response.is_streamed:
+            return response
+        data = response.get_data()
+        step = seconds / 4
+
+        def pieces() -> Iterator[bytes]:
+            for n in range(4):
+                if n:
+                    clock.sleep(step)
+                yield data[n * len(data) // 4:(n + 1) * len(data) // 4]
+
+        response.response = pieces()
+        response.headers["Content-Length"] = str(len(data))
         return response
 
 

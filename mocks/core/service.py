@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from flask import Flask, Response, g, has_request_context
 
+from . import connection
 from .auth import Credential, TokenStore
 from .faults import FaultRule
 from .limits import LimitConfig, LimitExceeded, TenantLimiter
@@ -159,10 +160,29 @@ class VendorService:
         g.fault = rule.id
         if rule.drop:
             g.drop_rule = rule
+        if rule.connection:
+            g.codes.append(f"connection:{rule.connection}")
+            g.failed = True
+            if rule.connection == "hang" and self.clock.virtual:
+                self.clock.sleep(rule.hang)  # the client waited that long on the clock
+            status, headers = connection.marker(rule.connection, rule.hang)
+            return Response(b"", status=status, headers=headers)
+        if rule.chaos:
+            return self.render_chaos(rule.chaos_kind())
+        if rule.slow_body:
+            g.slow_body = rule.slow_body
         if rule.error_code or rule.status:
             return self.render_fault(rule)
-        g.latency = rule.latency  # taken once the call is admitted: see `take_latency`
+        g.latency = rule.delay()  # taken once the call is admitted: see `take_latency`
         return None
+
+    def render_chaos(self, kind: str) -> Response:
+        """A chaos answer: the vendor's own throttling answer, or its answer to a 503."""
+        if kind == "5xx":
+            return self.render_fault(FaultRule(id=0, status=503))
+        throttle = {"marketo": FaultRule(id=0, error_code="606")}.get(
+            self.name, FaultRule(id=0, status=429))
+        return self.render_fault(throttle)
 
     def take_latency(self) -> None:
         """A latency fault's delay, taken after the call was admitted (it holds its slot

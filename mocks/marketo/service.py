@@ -19,7 +19,7 @@ from vendorsim.mocks.core.admin import admin_blueprint, admin_http_error
 from vendorsim.mocks.core.auth import bearer_value
 from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
-from vendorsim.mocks.core.pipeline import install_journal
+from vendorsim.mocks.core.pipeline import install_journal, install_slow_body
 from vendorsim.mocks.core.service import Tenant, VendorService
 
 from . import http
@@ -93,6 +93,7 @@ class MarketoService(VendorService):
         register_campaign_routes(app)
         app.after_request(self._count_usage)
         app.register_blueprint(admin_blueprint(self.cloud, self))
+        install_slow_body(app, self)  # last: runs first of the after-request steps
         return app
 
     def _before(self) -> Response | None:
