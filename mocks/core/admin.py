@@ -236,8 +236,10 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
     @bp.post("/faults")
     @doc(examples=[{"error_code": "606", "times": 3, "path": "leads", "tenant": "123-ABC-456"},
                    {"status": 503, "duration": 60, "method": "POST"},
-                   {"drop": 0.3, "seed": 7, "vendor": "demandbase"}, {"latency": 2.5}])
+                   {"drop": 0.3, "seed": 7, "vendor": "demandbase"}, {"latency": 2.5},
+                   {"connection": "reset", "times": 1}, {"chaos": "mixed", "seed": 3}])
     def add_fault():
+        """Add a fault rule: an error code, a status, latency, a connection failure, chaos."""
         spec = _body()
         if vendor:
             spec.setdefault("vendor", vendor)
