@@ -6,6 +6,8 @@ from __future__ import annotations
 import requests
 from pytest_bdd import given, parsers, then, when
 
+from vendorsim.simulator.engine.vendors import RemoteVendors
+
 from .world import MUNCHKIN, World
 
 
@@ -34,6 +36,8 @@ class Client:
 
 @given(parsers.parse("a Marketo instance allowing {calls:d} calls in its 20-second window"))
 def small_window(world: World, calls: int) -> None:
+    if isinstance(world.vendors, RemoteVendors):  # a shared server or container: start clean
+        world.vendors.__enter__()  # resets it (the engine's runs do the same)
     world.vendors.seed("marketo", MUNCHKIN, None, {"window_calls": calls}, {})
 
 
