@@ -40,7 +40,7 @@ class ServerRunner:
     def _listen(self, app: Callable, port: int) -> int:
         # waitress takes the loop timeout in whole seconds (0.05 became 0: a busy loop on
         # select(timeout=0), 130% CPU while idle); stop() wakes the loop with its trigger
-        app = ConnectionFaults(app)  # connection faults act on the real socket
+        app = ConnectionFaults(app, self.cloud.faults)  # they act on the real socket
         server = create_server(app, host=self.host, port=port, threads=self.threads,
                                ident="nginx", asyncore_loop_timeout=1,
                                clear_untrusted_proxy_headers=False)

@@ -18,7 +18,7 @@ from .admin import admin_blueprint, admin_http_error
 from .auth import bearer_value
 from .faults import FaultRule
 from .limits import LimitExceeded
-from .pipeline import install_journal, install_slow_body
+from .pipeline import install_journal
 from .service import Tenant, VendorService
 
 
@@ -89,7 +89,6 @@ class BearerService(VendorService):
         app.register_error_handler(Exception, self._unexpected)
         self.register_routes(app)
         app.register_blueprint(admin_blueprint(self.cloud, self))
-        install_slow_body(app, self)  # last: runs first of the after-request steps
         return app
 
     def _answer(self, error: ApiError) -> Response:

@@ -102,14 +102,17 @@ def httpx_error(kind: str, hang: float, request: Any) -> Exception:
 class ConnectionFaults:
     """WSGI middleware for waitress: a marked answer becomes the connection failure."""
 
-    def __init__(self, app: Callable) -> None:
+    def __init__(self, app: Callable, faults: Any = None) -> None:
         self.app = app
+        self.faults = faults  # the cloud's FaultPlan: without rules, nothing to watch for
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if self.faults is not None and not self.faults.active:
+            return self.app(environ, start_response)  # the common case, at no cost
         seen: dict = {}
 
         def watch(status: str, headers: list, exc_info: object = None) -> Callable:
-            found = read_marker(headers)
+            found = read_marker(headers) if status.startswith(str(STATUS)) else None
             if found is None:
                 return start_response(status, headers, exc_info)
             seen["fault"] = found

@@ -234,6 +234,11 @@ class FaultPlan:
             self._rules.append(rule)
         return rule
 
+    @property
+    def active(self) -> bool:
+        """Whether any rule is in the plan (a cheap check for the hot path)."""
+        return bool(self._rules)
+
     def pick(self, vendor: str, tenant: str | None, method: str, path: str) -> FaultRule | None:
         """The rule to apply to this call, counting it as fired; None when nothing applies."""
         if not self._rules:

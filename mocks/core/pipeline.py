@@ -62,9 +62,9 @@ def install_journal(app: Flask, service: VendorService) -> None:
     @app.after_request
     def _journal(response: Response) -> Response:
         req = request._get_current_object()  # type: ignore[attr-defined]
+        state = g._get_current_object()  # type: ignore[attr-defined]
         path = req.path
         if journal.enabled and not path.startswith("/__admin"):
-            state = g._get_current_object()  # type: ignore[attr-defined]
             environ = req.environ
             unmatched = req.url_rule is None
             sent = _request_body(req)
@@ -76,7 +76,8 @@ def install_journal(app: Flask, service: VendorService) -> None:
                 client=state.client or (credential.client_id if credential else
                                         _client_of(req, service)),
                 request_hash=zlib.crc32(sent, zlib.crc32(req.query_string)),
-                retry_after=_seconds(response.headers.get("Retry-After")),
+                retry_after=_seconds(response.headers.get("Retry-After"))
+                if response.status_code in (429, 503) else None,
                 refused=state.failed or response.status_code >= 400,
                 token_call=state.token_call,
                 unmatched=unmatched,
@@ -93,32 +94,26 @@ def install_journal(app: Flask, service: VendorService) -> None:
                 fault=state.fault,
                 dropped=state.dropped,
             )
+        service.after_call(state)  # the vendor's own bookkeeping (Marketo: usage stats)
+        if state.slow_body and not response.is_streamed:
+            trickle(response, state.slow_body, clock)
         return response
 
 
-def install_slow_body(app: Flask, service: VendorService) -> None:
+def trickle(response: Response, seconds: float, clock: object) -> None:
     """A `slow_body` fault: the answer's body comes out in four pieces spread over that many
-    seconds of the clock (real: sleeps; virtual: the time passes). Registered last, so it
-    runs first: the journal then sees a streamed answer and keeps no body for it."""
-    clock = service.clock
+    seconds of the clock (real: sleeps; virtual: the time passes)."""
+    data = response.get_data()
+    step = seconds / 4
 
-    @app.after_request
-    def _trickle(response: Response) -> Response:
-        seconds = g.get("slow_body")
-        if not seconds or response.is_streamed:
-            return response
-        data = response.get_data()
-        step = seconds / 4
+    def pieces() -> Iterator[bytes]:
+        for n in range(4):
+            if n:
+                clock.sleep(step)  # type: ignore[attr-defined]
+            yield data[n * len(data) // 4:(n + 1) * len(data) // 4]
 
-        def pieces() -> Iterator[bytes]:
-            for n in range(4):
-                if n:
-                    clock.sleep(step)
-                yield data[n * len(data) // 4:(n + 1) * len(data) // 4]
-
-        response.response = pieces()
-        response.headers["Content-Length"] = str(len(data))
-        return response
+    response.response = pieces()
+    response.headers["Content-Length"] = str(len(data))
 
 
 def _client_of(req: Request, service: VendorService) -> str | None:

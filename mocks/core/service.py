@@ -184,6 +184,10 @@ class VendorService:
             self.name, FaultRule(id=0, status=429))
         return self.render_fault(throttle)
 
+    def after_call(self, state: Any) -> None:
+        """Called once a call is answered, with its request state (`g`); vendors keep their
+        own counts here."""
+
     def take_latency(self) -> None:
         """A latency fault's delay, taken after the call was admitted (it holds its slot
         with the concurrency gate meanwhile, as a slow vendor's calls do); on a virtual clock

@@ -19,7 +19,7 @@ from vendorsim.mocks.core.admin import admin_blueprint, admin_http_error
 from vendorsim.mocks.core.auth import bearer_value
 from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
-from vendorsim.mocks.core.pipeline import install_journal, install_slow_body
+from vendorsim.mocks.core.pipeline import install_journal
 from vendorsim.mocks.core.service import Tenant, VendorService
 
 from . import http
@@ -91,9 +91,7 @@ class MarketoService(VendorService):
         register_program_asset_routes(app)
         register_lead_extra_routes(app)
         register_campaign_routes(app)
-        app.after_request(self._count_usage)
         app.register_blueprint(admin_blueprint(self.cloud, self))
-        install_slow_body(app, self)  # last: runs first of the after-request steps
         return app
 
     def _before(self) -> Response | None:
@@ -155,17 +153,13 @@ class MarketoService(VendorService):
         tenant.backend.run_due_jobs()
         return None
 
-    def _count_usage(self, response: Response) -> Response:
+    def after_call(self, state: object) -> None:
         """Calls an instance answered for an API user count in its daily usage stats."""
-        state = g._get_current_object()  # type: ignore[attr-defined]
         tenant = getattr(state, "tenant", None)
         credential = getattr(state, "credential", None)
         if tenant is not None and credential is not None:
-            database = tenant.backend
-            with database.lock:
-                database.usage.count(database.clock.now(), credential.user,
-                                     getattr(state, "codes", []))
-        return response
+            tenant.backend.usage.count(state.now, credential.user,  # type: ignore
+                                       state.codes)  # type: ignore[attr-defined]
 
     def _marketo_error(self, exc: MarketoError) -> Response:
         return http.failure(exc.code, exc.text)

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 ZONE = ZoneInfo("America/Chicago")
+_LOCK = threading.Lock()
 
 
 @dataclass
@@ -19,6 +21,10 @@ class Usage:
     span: tuple[float, float, str] = (0.0, -1.0, "")  # the last day seen: [start, end)
 
     def count(self, now: float, user: str, codes: list[str]) -> None:
+        with _LOCK:  # its own small lock: counting never waits for the lead database
+            self._count(now, user, codes)
+
+    def _count(self, now: float, user: str, codes: list[str]) -> None:
         start, end, day = self.span
         if not start <= now < end:  # a zone conversion once a day, not once a call
             day = day_of(now)
