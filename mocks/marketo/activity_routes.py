@@ -3,7 +3,6 @@ custom activity metadata API."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -269,5 +268,4 @@ def _envelope(next_token: str, result: list | None = None, more: bool | None = N
     if result:
         body["result"] = result
         http.note_codes(result)
-    return Response(json.dumps(body, separators=(",", ":")), content_type=http.JSON_TYPE,
-                    headers={"Server": "nginx"})
+    return http.json_response(body)

@@ -99,6 +99,24 @@ def required_param(name: str) -> str:
     return value
 
 
+def filter_values(limit: int) -> list[str]:
+    """`filterValues` of a query by filter: 701 when there are none, 1003 over `limit`."""
+    values = csv_param("filterValues")
+    if not values:
+        raise MarketoError("701", what="filterValues")
+    if len(values) > limit:
+        raise MarketoError("1003", f"filterValues may hold at most {limit} values")
+    return values
+
+
+def body_text(body: dict, name: str) -> str:
+    """A body field that must be a non-empty string (701 `name cannot be blank`)."""
+    value = body.get(name)
+    if not isinstance(value, str) or not value:
+        raise MarketoError("701", what=name)
+    return value
+
+
 def int_param(name: str, default: int, *, low: int = 1, high: int | None = None) -> int:
     raw = param(name)
     if raw in (None, ""):
@@ -188,7 +206,8 @@ def page_offset() -> int:
         raise MarketoError("1003", "Invalid nextPageToken") from None
 
 
-def _json(body: dict, status: int = 200) -> Response:
+def json_response(body: dict, status: int = 200) -> Response:
+    """A Marketo JSON answer as nginx sends it."""
     return Response(json.dumps(body, separators=(",", ":")), status=status, mimetype=None,
                     content_type=JSON_TYPE, headers={"Server": "nginx"})
 
@@ -216,7 +235,7 @@ def ok(result: list | None = None, *, more: bool = False, offset: int | None = N
         body["nextPageToken"] = page_token(offset or 0)
     if warnings:
         body["warnings"] = warnings
-    return _json(body)
+    return json_response(body)
 
 
 def asset_ok(result: list | None = None, warnings: list | None = None) -> Response:
@@ -225,14 +244,14 @@ def asset_ok(result: list | None = None, warnings: list | None = None) -> Respon
                   "warnings": warnings or []}
     if result is not None:
         body["result"] = result
-    return _json(body)
+    return json_response(body)
 
 
 def failure(code: str, text: str) -> Response:
     g.failed = True
     if code not in g.codes:
         g.codes.append(code)
-    return _json({"requestId": request_id(g.now), "success": False,
+    return json_response({"requestId": request_id(g.now), "success": False,
                   "errors": [{"code": code, "message": text}]})
 
 

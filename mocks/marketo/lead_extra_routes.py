@@ -32,9 +32,7 @@ def register_lead_extra_routes(app: Flask) -> None:
         require("edit_person")
         body = http.json_body()
         records = http.input_list(body, g.tenant.limiter.config.max_batch)
-        name = body.get("programName")
-        if not isinstance(name, str) or not name:
-            raise MarketoError("701", what="programName")
+        name = http.body_text(body, "programName")
         lookup = body.get("lookupField") or "email"
         if not isinstance(lookup, str):
             raise MarketoError("1003", "Invalid data: lookupField is a string")

@@ -37,9 +37,7 @@ def query_page(store: ObjectStore) -> Response:
     body = http.json_body(required=False) if has_json else None  # else query or form
     limit = g.tenant.limiter.config.max_batch
     if body is not None:
-        filter_type = body.get("filterType")
-        if not isinstance(filter_type, str) or not filter_type:
-            raise MarketoError("701", what="filterType")
+        filter_type = http.body_text(body, "filterType")
         values = http.input_list(body, limit)
         fields_raw = body.get("fields") or []
         if not isinstance(fields_raw, list) or not all(isinstance(f, str) for f in fields_raw):
@@ -47,11 +45,7 @@ def query_page(store: ObjectStore) -> Response:
         fields = list(fields_raw)
     else:
         filter_type = http.required_param("filterType")
-        values = http.csv_param("filterValues")
-        if not values:
-            raise MarketoError("701", what="filterValues")
-        if len(values) > limit:
-            raise MarketoError("1003", f"filterValues may hold at most {limit} values")
+        values = http.filter_values(limit)
         fields = http.csv_param("fields")
     if filter_type == "dedupeFields" and body is None:
         raise MarketoError("1003", "filterType 'dedupeFields' needs the values as JSON "

@@ -88,9 +88,7 @@ def register_program_routes(app: Flask) -> None:
         require("edit_person")
         body = http.json_body()
         records = http.input_list(body, g.tenant.limiter.config.max_batch)
-        status = body.get("statusName")
-        if not isinstance(status, str) or not status:
-            raise MarketoError("701", what="statusName")
+        status = http.body_text(body, "statusName")
         database = db()
         with database.lock:
             program = database.programs.get(program_id)
@@ -160,9 +158,7 @@ def register_program_routes(app: Flask) -> None:
         require("edit_person")
         body = http.json_body()
         records = http.input_list(body, g.tenant.limiter.config.max_batch)
-        status = body.get("status")
-        if not isinstance(status, str) or not status:
-            raise MarketoError("701", what="status")
+        status = http.body_text(body, "status")
         database = db()
         with database.lock:
             program = database.programs.get(program_id)

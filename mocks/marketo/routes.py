@@ -130,11 +130,7 @@ def register_lead_routes(app: Flask, service: MarketoService) -> None:
 def _get_leads(database: LeadDatabase, limit: int) -> Response:
     require("read")
     filter_type = http.required_param("filterType")
-    values = http.csv_param("filterValues")
-    if not values:
-        raise MarketoError("701", what="filterValues")
-    if len(values) > limit:
-        raise MarketoError("1003", f"filterValues may hold at most {limit} values")
+    values = http.filter_values(limit)
     batch = http.int_param("batchSize", limit, high=limit)
     offset = http.page_offset()
     fields = database.check_fields(http.csv_param("fields"))
