@@ -98,10 +98,9 @@ def requests_answer(app: Callable, request: requests.PreparedRequest) -> request
     """A `requests.Response` from a WSGI app (the mocks) for a prepared request."""
     status, headers, data = call_wsgi(app, request.method or "GET", request.url or "",
                                       dict(request.headers), _body_bytes(request.body))
-    if status == connection.STATUS:
-        found = connection.read_marker(headers)
-        if found is not None:  # a connection fault: what requests raises for it
-            raise connection.requests_error(*found, request)
+    found = connection.read_marker(status, headers)
+    if found is not None:  # a connection fault: what requests raises for it
+        raise connection.requests_error(*found, request)
     response = requests.Response()
     response.status_code = status
     response.headers = requests.structures.CaseInsensitiveDict(headers)
@@ -117,10 +116,9 @@ def httpx_answer(app: Callable, request: httpx.Request, body: bytes) -> httpx.Re
     """An `httpx.Response` from a WSGI app (the mocks) for a request whose body was read."""
     status, headers, data = call_wsgi(app, request.method, str(request.url),
                                       dict(request.headers), body)
-    if status == connection.STATUS:
-        found = connection.read_marker(headers)
-        if found is not None:  # a connection fault: what httpx raises for it
-            raise connection.httpx_error(*found, request)
+    found = connection.read_marker(status, headers)
+    if found is not None:  # a connection fault: what httpx raises for it
+        raise connection.httpx_error(*found, request)
     return httpx.Response(status, headers=headers, content=data, request=request)
 
 
@@ -143,8 +141,7 @@ class _WsgiPool:
                 **_: object) -> HTTPResponse:
         status, answer_headers, data = call_wsgi(self.cloud.wsgi, method, self.url,
                                                  dict(headers or {}), _body_bytes(body))
-        fault = connection.read_marker(answer_headers) if status == connection.STATUS \
-            else None
+        fault = connection.read_marker(status, answer_headers)
         if fault is not None:  # what urllib3 raises; requests turns it into its own error
             if fault[0] != "truncated":
                 raise connection.urllib3_error(*fault, self)

@@ -35,7 +35,11 @@ def marker(kind: str, hang: float) -> tuple[int, dict[str, str]]:
     return STATUS, {HEADER: f"{kind};{hang:g}"}
 
 
-def read_marker(headers: Iterable[tuple[str, str]] | dict) -> tuple[str, float] | None:
+def read_marker(status: int | str, headers: Iterable[tuple[str, str]] | dict
+                ) -> tuple[str, float] | None:
+    """(kind, hang) of a marked answer; None for any other (the status says at once)."""
+    if not str(status).startswith(str(STATUS)):
+        return None
     items = headers.items() if isinstance(headers, dict) else headers
     for name, value in items:
         if name.lower() == HEADER.lower():
@@ -57,14 +61,16 @@ def requests_error(kind: str, hang: float, request: Any) -> Exception:
         return requests.exceptions.ChunkedEncodingError(ProtocolError(
             "Connection broken: IncompleteRead(15 bytes read, 497 more expected)",
             http.client.IncompleteRead(b"{\"requestId\":\"", 497)), request=request)
-    cause: Exception = {
-        "reset": ConnectionResetError(104, "Connection reset by peer"),
-        "empty": http.client.RemoteDisconnected("Remote end closed connection without "
-                                                "response"),
-        "garbage": http.client.BadStatusLine(GARBAGE.decode("latin-1")),
-    }[kind]
-    return requests.exceptions.ConnectionError(ProtocolError("Connection aborted.", cause),
-                                               request=request)
+    return requests.exceptions.ConnectionError(ProtocolError("Connection aborted.",
+                                                             _cause(kind)), request=request)
+
+
+def _cause(kind: str) -> Exception:
+    """What the socket layer raises for a connection that fails before an answer."""
+    return {"reset": ConnectionResetError(104, "Connection reset by peer"),
+            "empty": http.client.RemoteDisconnected("Remote end closed connection without "
+                                                    "response"),
+            "garbage": http.client.BadStatusLine(GARBAGE.decode("latin-1"))}[kind]
 
 
 def urllib3_error(kind: str, hang: float, pool: Any) -> Exception:
@@ -75,13 +81,7 @@ def urllib3_error(kind: str, hang: float, pool: Any) -> Exception:
     if kind == "hang":
         return ReadTimeoutError(pool, None, f"Read timed out. (vendorsim: no answer for "
                                             f"{hang:g} s)")
-    cause: Exception = {
-        "reset": ConnectionResetError(104, "Connection reset by peer"),
-        "empty": http.client.RemoteDisconnected("Remote end closed connection without "
-                                                "response"),
-        "garbage": http.client.BadStatusLine(GARBAGE.decode("latin-1")),
-    }[kind]
-    return ProtocolError("Connection aborted.", cause)
+    return ProtocolError("Connection aborted.", _cause(kind))
 
 
 def httpx_error(kind: str, hang: float, request: Any) -> Exception:
@@ -112,7 +112,7 @@ class ConnectionFaults:
         seen: dict = {}
 
         def watch(status: str, headers: list, exc_info: object = None) -> Callable:
-            found = read_marker(headers) if status.startswith(str(STATUS)) else None
+            found = read_marker(status, headers)
             if found is None:
                 return start_response(status, headers, exc_info)
             seen["fault"] = found
