@@ -72,18 +72,19 @@ def _judge(entries: list[JournalEntry], services: dict[str, VendorService]) -> l
     for calls in by_client.values():
         service = services.get(calls[0].vendor)
         found += _too_soon(calls) + _repeated(calls) + _duplicates(calls) + \
-            _churn(calls, service) + _oversized(calls, service)
-    unmatched = [e for e in entries if e.unmatched]
-    per_tenant: dict[tuple, list[JournalEntry]] = {}
-    for entry in unmatched:
-        per_tenant.setdefault((entry.vendor, entry.tenant, entry.client), []).append(entry)
-    for calls in per_tenant.values():
-        hints = sorted({f"{e.method} {e.path}" + (f" (did you mean {e.hint}?)" if e.hint
-                                                  else "") for e in calls})
-        found.append(_verdict("unmatched_route", calls[0], (e.seq for e in calls),
-                              f"{len(calls)} call(s) to routes the vendor does not have: "
-                              + "; ".join(hints[:5])))
+            _churn(calls, service) + _oversized(calls, service) + _unmatched(calls)
     return found
+
+
+def _unmatched(calls: list[JournalEntry]) -> list[dict]:
+    missed = [e for e in calls if e.unmatched]
+    if not missed:
+        return []
+    hints = sorted({f"{e.method} {e.path}" + (f" (did you mean {e.hint}?)" if e.hint else "")
+                    for e in missed})
+    return [_verdict("unmatched_route", missed[0], (e.seq for e in missed),
+                     f"{len(missed)} call(s) to routes the vendor does not have: "
+                     + "; ".join(hints[:5]))]
 
 
 def _too_soon(calls: list[JournalEntry]) -> list[dict]:
