@@ -8,6 +8,7 @@ differs. The owning LeadDatabase holds the lock around every call.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 
@@ -34,8 +35,9 @@ class ObjectKind:
     relationships: tuple[dict, ...] = ()
     actions: tuple[str, ...] = SYNC_ACTIONS
 
-    @property
+    @functools.cached_property
     def by_name(self) -> dict[str, FieldDef]:
+        """The fields by API name (built once: every record checked reads it)."""
         return {f.name: f for f in self.fields}
 
     def describe(self, created: float) -> dict:
