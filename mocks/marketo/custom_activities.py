@@ -7,13 +7,13 @@ activity type ids do in Marketo.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 
 from vendorsim.mocks.core.clock import iso_utc, parse_time
 
 from .errors import MarketoError, RecordError
+from .versions import Versioned
 
 API_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
 DATA_TYPES = ("string", "text", "integer", "float", "boolean", "date", "datetime", "email",
@@ -32,7 +32,7 @@ class ActivityTypeVersion:
 
 
 @dataclass
-class CustomActivityType:
+class CustomActivityType(Versioned):
     id: int
     api_name: str
     created_at: float
@@ -42,9 +42,7 @@ class CustomActivityType:
 
     @property
     def status(self) -> str:
-        if self.approved is None:
-            return "draft"
-        return "approvedWithDraft" if self.draft is not None else "approved"
+        return self.version_state
 
     def render(self, version: ActivityTypeVersion) -> dict:
         return {"id": self.id, "apiName": self.api_name, "name": version.name,
@@ -108,9 +106,7 @@ class CustomActivityTypes:
         return found.render(draft)
 
     def _draft(self, found: CustomActivityType) -> ActivityTypeVersion:
-        if found.draft is None:
-            found.draft = copy.deepcopy(found.approved)
-        return found.draft  # type: ignore[return-value]
+        return found.open_draft()
 
     def change_attributes(self, api_name: str, specs: object, how: str) -> dict:
         found = self.get(api_name)
@@ -136,17 +132,13 @@ class CustomActivityTypes:
 
     def approve(self, api_name: str, now: float) -> dict:
         found = self.get(api_name)
-        if found.draft is None:
-            raise MarketoError("709", "No draft to approve")
-        found.approved, found.draft = found.draft, None
+        found.promote()
         found.updated_at = now
         return found.render(found.approved)
 
     def discard(self, api_name: str) -> dict:
         found = self.get(api_name)
-        if found.draft is None or found.approved is None:
-            raise MarketoError("709", "No draft beside an approved version to discard")
-        found.draft = None
+        found.discard_draft()
         return found.render(found.approved)
 
     def delete(self, api_name: str) -> dict:

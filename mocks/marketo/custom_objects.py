@@ -13,6 +13,7 @@ from vendorsim.mocks.core.clock import Clock, iso_utc
 from .errors import MarketoError, RecordError, reason
 from .fields import FieldDef
 from .objects import ObjectKind, ObjectStore
+from .versions import Versioned
 
 DATA_TYPES = ("string", "integer", "float", "currency", "date", "datetime", "boolean",
               "email", "phone", "url", "text", "link")
@@ -31,7 +32,7 @@ class TypeVersion:
 
 
 @dataclass
-class CustomObjectType:
+class CustomObjectType(Versioned):
     api_name: str
     created_at: float
     updated_at: float
@@ -40,9 +41,7 @@ class CustomObjectType:
 
     @property
     def state(self) -> str:
-        if self.approved is None:
-            return "draft"
-        return "approvedWithDraft" if self.draft is not None else "approved"
+        return self.version_state
 
     def kind(self, version: TypeVersion) -> ObjectKind:
         dedupe = tuple(f["name"] for f in version.fields if f.get("isDedupe"))
@@ -138,9 +137,7 @@ class CustomObjects:
         return {"apiName": api_name, "status": "updated"}
 
     def _draft(self, object_type: CustomObjectType) -> TypeVersion:
-        if object_type.draft is None:
-            object_type.draft = copy.deepcopy(object_type.approved)
-        return object_type.draft  # type: ignore[return-value]
+        return object_type.open_draft()
 
     def add_fields(self, api_name: str, specs: list) -> list[dict]:
         draft = self._draft(self.get(api_name))
@@ -185,15 +182,13 @@ class CustomObjects:
 
     def approve(self, api_name: str) -> dict:
         object_type = self.get(api_name)
-        if object_type.draft is None:
-            raise MarketoError("709", "No draft to approve")
-        kind = object_type.kind(object_type.draft)
+        kind = object_type.kind(object_type.pending_draft())
         if not kind.dedupe:
             raise MarketoError("709", "A custom object needs at least one dedupe field")
         store = self.stores.get(api_name)
         if store is not None and store.records and store.kind.dedupe != kind.dedupe:
             raise MarketoError("709", "Dedupe fields cannot change while records exist")
-        object_type.approved, object_type.draft = object_type.draft, None
+        object_type.promote()
         object_type.updated_at = self.clock.now()
         if store is None:
             self.stores[api_name] = ObjectStore(kind, self.clock)
@@ -203,9 +198,7 @@ class CustomObjects:
 
     def discard(self, api_name: str) -> dict:
         object_type = self.get(api_name)
-        if object_type.draft is None or object_type.approved is None:
-            raise MarketoError("709", "No draft beside an approved version to discard")
-        object_type.draft = None
+        object_type.discard_draft()
         return object_type.render(object_type.approved, "approved")
 
     def delete_type(self, api_name: str) -> dict:
