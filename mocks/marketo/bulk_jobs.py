@@ -81,6 +81,11 @@ class ExportQueue:
             raise MarketoError("1003", f"Export job '{job_id[:40]}' not found")
         return job
 
+    @property
+    def pending(self) -> bool:
+        """Whether any job is queued or processing (only those move with the clock)."""
+        return any(j.status in ("Queued", "Processing") for j in self.jobs.values())
+
     def used_today(self, now: float) -> int:
         today = _day(now)
         return sum(len(j.file or b"") for j in self.jobs.values()
