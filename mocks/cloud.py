@@ -205,13 +205,16 @@ class Cloud:
 
         return httpx_async_transport(self)
 
-    def verdicts(self, vendor: str | None = None) -> list[dict]:
+    def verdicts(self, vendor: str | None = None, *, judge_injected: bool = False) -> list[dict]:
         """How the clients treated the vendors, judged from the journal: each verdict's
-        rule, vendor, tenant, client, evidence (journal sequence numbers), detail and the
-        documentation the rule comes from (README "Client verdicts")."""
+        rule, vendor, tenant, client, evidence (journal sequence numbers), detail, the
+        documentation the rule comes from and whether it rests on the vendor's answers or
+        injected ones (README "Client verdicts"). Answers a fault rule injected are judged
+        only with `judge_injected=True`, by the waits the vendor documents."""
         from vendorsim.mocks.core.verdicts import judge
 
-        return judge(self.journal.entries(vendor=vendor), self.services)
+        return judge(self.journal.entries(vendor=vendor), self.services,
+                     judge_injected=judge_injected)
 
     def dashboard(self) -> str:
         """The dashboard's URL: starts a loopback server for this cloud on a free port

@@ -33,8 +33,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "vendorsim(clock='real'|'virtual', strict=False, vendors=None, "
-                   "strict_client=False): options of the in-process vendorsim fixture; "
-                   "strict_client fails the test when its client broke a vendor rule")
+                   "strict_client=False, judge_injected=False): options of the in-process "
+                   "vendorsim fixture; strict_client fails the test when its client broke a "
+                   "vendor rule (judge_injected: answers injected by faults are judged too)")
 
 
 @pytest.fixture
@@ -43,6 +44,7 @@ def vendorsim(request: pytest.FixtureRequest) -> Iterator[Cloud]:
     marker = request.node.get_closest_marker("vendorsim")
     options = dict(marker.kwargs) if marker else {}
     options.pop("strict_client", None)
+    options.pop("judge_injected", None)
     with mock_vendors(**options) as cloud:
         yield cloud
 
@@ -55,7 +57,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     marker = item.get_closest_marker("vendorsim")
     cloud = getattr(item, "funcargs", {}).get("vendorsim")
     if marker and marker.kwargs.get("strict_client") and isinstance(cloud, Cloud):
-        found = cloud.verdicts()
+        found = cloud.verdicts(judge_injected=bool(marker.kwargs.get("judge_injected")))
         if found:
             lines = [f"{v['rule']} ({v['vendor']} {v['tenant']}, client {v['client']}): "
                      f"{v['detail']} [journal {', '.join(map(str, v['evidence'][:10]))}]"

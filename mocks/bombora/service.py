@@ -18,6 +18,7 @@ from flask import Flask, Response, g, request
 
 from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
 from vendorsim.mocks.core.bodies import BadBody, parse_json
+from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
 from vendorsim.mocks.core.openapi import doc
 from vendorsim.mocks.core.service import Tenant
@@ -25,6 +26,12 @@ from vendorsim.mocks.core.service import Tenant
 from .models import BomboraClient, problem
 
 BASE = "/account-list/v1/account-list"
+
+
+def too_many(wait: int) -> ApiError:
+    """Bombora's throttling answer (modelled: 429 with Retry-After)."""
+    return ApiError(429, {"message": "Too many requests. Try again later."},
+                    {"Retry-After": str(wait)})
 
 
 class BomboraService(BearerService):
@@ -53,9 +60,13 @@ class BomboraService(BearerService):
         return problem(401, "Unauthorized")
 
     def throttled(self, exc: LimitExceeded, tenant: Tenant) -> ApiError:
-        wait = max(1, math.ceil(tenant.limiter.seconds_until_window_frees()))
-        return ApiError(429, {"message": "Too many requests. Try again later."},
-                        {"Retry-After": str(wait)})
+        return too_many(max(1, math.ceil(tenant.limiter.seconds_until_window_frees())))
+
+    def fault_error(self, rule: FaultRule) -> ApiError:
+        """An injected 429 is the vendor's own throttling answer (Retry-After: the window)."""
+        if rule.status == 429 and rule.error_code is None:
+            return too_many(math.ceil(self.default_limits.window_seconds))
+        return super().fault_error(rule)
 
     def register_routes(self, app: Flask) -> None:
         app.add_url_rule("/oauth/token", "bombora_token", self._token, methods=["POST"])

@@ -214,10 +214,12 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
         return jsonify(count=len(entries), requests=[e.to_dict() for e in entries])
 
     @bp.get("/verdicts")
-    @doc(query=("tenant", "client", "rule"))
+    @doc(query=("tenant", "client", "rule", "injected"))
     def client_verdicts():
-        """How the clients treated the vendor: verdicts with their journal evidence."""
-        found = judge(cloud.journal.entries(vendor=vendor), cloud.services, request.args)
+        """How the clients treated the vendor: verdicts with their journal evidence
+        (`injected=judge`: judge answers fault rules injected too)."""
+        found = judge(cloud.journal.entries(vendor=vendor), cloud.services, request.args,
+                      judge_injected=request.args.get("injected") == "judge")
         return jsonify(count=len(found), verdicts=found)
 
     @bp.get("/journal/<int:seq>")

@@ -19,7 +19,7 @@ from .auth import bearer_value
 from .faults import FaultRule
 from .limits import LimitExceeded
 from .pipeline import install_journal
-from .service import Tenant, VendorService
+from .service import OAUTH_CODES, Tenant, VendorService
 
 
 class ApiError(Exception):
@@ -34,6 +34,15 @@ class ApiError(Exception):
         self.code = code
 
 
+def oauth_error(code: str, message: str | None = None) -> ApiError:
+    """A token endpoint's OAuth 2.0 error (RFC 6749 5.2): 401 for client authentication,
+    400 for the rest."""
+    status = 401 if code in ("invalid_client", "unauthorized_client", "unauthorized") else 400
+    return ApiError(status, {"error": code, "error_description": message or
+                             "The request was refused by the authorization server."},
+                    code=code)
+
+
 def json_response(body: object, status: int = 200, headers: dict | None = None) -> Response:
     return Response(json.dumps(body, separators=(",", ":"), default=str), status=status,
                     content_type="application/json; charset=utf-8", headers=headers)
@@ -42,7 +51,6 @@ def json_response(body: object, status: int = 200, headers: dict | None = None) 
 class BearerService(VendorService):
     """A vendor whose calls carry `Authorization: Bearer <token>`."""
 
-    token_endpoints: ClassVar[frozenset[str]] = frozenset()
     max_body: ClassVar[int] = 10 * 1024 * 1024  # 413 above this (each vendor may differ)
 
     # -- vendor renderings (override) ----------------------------------------------------
@@ -65,6 +73,8 @@ class BearerService(VendorService):
         return str(error.code or body.get("errorcode") or body.get("error") or error.status)
 
     def fault_error(self, rule: FaultRule) -> ApiError:
+        if rule.error_code in OAUTH_CODES:  # only ever on a token endpoint (fault_reaches)
+            return oauth_error(rule.error_code, rule.message)
         status = rule.status or 500
         return ApiError(status, {"message": rule.message or f"Injected fault {status}"},
                         code=rule.error_code)

@@ -13,6 +13,7 @@ import math
 import random
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
@@ -239,14 +240,18 @@ class FaultPlan:
         """Whether any rule is in the plan (a cheap check for the hot path)."""
         return bool(self._rules)
 
-    def pick(self, vendor: str, tenant: str | None, method: str, path: str) -> FaultRule | None:
-        """The rule to apply to this call, counting it as fired; None when nothing applies."""
+    def pick(self, vendor: str, tenant: str | None, method: str, path: str,
+             reaches: Callable[[FaultRule], bool] | None = None) -> FaultRule | None:
+        """The rule to apply to this call, counting it as fired; None when nothing applies.
+        `reaches` is the vendor's say on whether a rule's answer fits this route."""
         if not self._rules:
             return None
         now = self.clock.now()
         with self._lock:
             for rule in self._rules:
                 if not rule.matches(vendor, tenant, method, path, now):
+                    continue
+                if reaches is not None and not reaches(rule):
                     continue
                 if rule.probability < 1.0 and rule._random.random() >= rule.probability:
                     continue

@@ -197,6 +197,11 @@ def quota_day(epoch: float, tz_name: str) -> str:
     return datetime.fromtimestamp(epoch, tz=ZoneInfo(tz_name)).strftime("%Y-%m-%d")
 
 
+def seconds_to_midnight(epoch: float, tz_name: str) -> float:
+    """Seconds from `epoch` to the next local midnight in that zone (a daily quota's reset)."""
+    return datetime.fromisoformat(next_midnight(epoch, tz_name)).timestamp() - epoch
+
+
 def next_midnight(epoch: float, tz_name: str) -> str:
     local = datetime.fromtimestamp(epoch, tz=ZoneInfo(tz_name))
     midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)

@@ -15,12 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from flask import Flask, Response, g, has_request_context
+from flask import Flask, Response, g, has_request_context, request
 
 from . import connection
 from .auth import Credential, TokenStore
 from .faults import FaultRule
-from .limits import LimitConfig, LimitExceeded, TenantLimiter
+from .limits import LimitConfig, LimitExceeded, TenantLimiter, seconds_to_midnight
+from .verdicts import Throttle
 
 if TYPE_CHECKING:
     from vendorsim.mocks.cloud import Cloud
@@ -80,6 +81,11 @@ class Tenant:
 
 
 TENANT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}")
+# error codes of OAuth 2.0 token endpoints (RFC 6749 5.2, plus `unauthorized`): the only codes
+# a vendor's token endpoint answers, and never codes of its API's own envelope
+OAUTH_CODES = frozenset({"invalid_client", "invalid_request", "invalid_grant",
+                         "unauthorized_client", "unsupported_grant_type", "invalid_scope",
+                         "unauthorized"})
 
 
 class UnknownTenant(LookupError):
@@ -98,6 +104,11 @@ class VendorService:
     # that join "/v2/token" onto a base URL and so drop the prefix)
     unprefixed_roots: ClassVar[frozenset[str]] = frozenset()
     example_tenant: ClassVar[str] = "tenant"
+    token_endpoints: ClassVar[frozenset[str]] = frozenset()  # Flask endpoints issuing tokens
+    # vendor facts the shared rules read: codes that mean "not now" (client verdicts judge
+    # the retries after them) and codes of refusals that no retry fixes
+    throttles: ClassVar[dict[str, Throttle]] = {}
+    refusal_codes: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, cloud: Cloud) -> None:
         self.cloud = cloud
@@ -150,11 +161,34 @@ class VendorService:
     def render_limit(self, exc: LimitExceeded, tenant: Tenant) -> Response:
         raise NotImplementedError
 
+    def code_reaches(self, code: str, token_call: bool, path: str) -> bool:
+        """Whether the vendor can answer this error code on this call: OAuth codes on its
+        token endpoints, its API's own codes everywhere else (vendors narrow it further)."""
+        return (code in OAUTH_CODES) == token_call
+
+    def fault_reaches(self, rule: FaultRule, token_call: bool, path: str) -> bool:
+        """Whether a fault rule applies to this call. A rule with `path` goes wherever it is
+        aimed; otherwise a vendor code (or a chaos throttle) only where the vendor can send
+        it, so that `add_fault(error_code="606")` never answers a token call with 606."""
+        if rule.path:
+            return True
+        if rule.error_code is not None:
+            return self.code_reaches(rule.error_code, token_call, path)
+        return not (token_call and rule.chaos in ("throttle", "mixed"))
+
+    def seconds_until_quota_resets(self, tenant_id: str | None, when: float) -> float:
+        """From `when` to the reset of the tenant's daily quota (its time zone's midnight)."""
+        tenant = self.find_tenant(tenant_id) if tenant_id else None
+        config = tenant.limiter.config if tenant is not None else self.default_limits
+        return seconds_to_midnight(when, config.quota_timezone)
+
     def apply_fault(self, tenant_id: str | None, method: str, path: str) -> Response | None:
         """The fault plan's say on this call: journal the rule, sleep its latency on the
         clock, keep a `drop` rule for the handler, and answer its forced error (rendered
         by the vendor) — or None to go on."""
-        rule = self.cloud.faults.pick(self.name, tenant_id, method, path)
+        token_call = request.endpoint in self.token_endpoints
+        rule = self.cloud.faults.pick(self.name, tenant_id, method, path,
+                                      lambda r: self.fault_reaches(r, token_call, path))
         if rule is None:
             return None
         g.fault = rule.id

@@ -17,6 +17,7 @@ from flask import Flask, Response, g, request
 from vendorsim.mocks.core.auth import Credential
 from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
 from vendorsim.mocks.core.bodies import BadBody, parse_json, whole_number
+from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
 from vendorsim.mocks.core.openapi import doc
 from vendorsim.mocks.core.pipeline import drop_some
@@ -59,6 +60,14 @@ class DemandbaseService(BearerService):
 
     def throttled(self, exc: LimitExceeded, tenant: Tenant) -> ApiError:
         return problem(429, "Rate limit exceeded")
+
+    def fault_error(self, rule: FaultRule) -> ApiError:
+        """Injected statuses in Demandbase's own error shape ({errorMessage})."""
+        if rule.error_code is None and rule.status is not None:
+            text = "Rate limit exceeded" if rule.status == 429 else \
+                rule.message or f"Injected fault {rule.status}"
+            return problem(rule.status, text)
+        return super().fault_error(rule)
 
     def not_found(self) -> ApiError:
         return problem(404, "Not found")

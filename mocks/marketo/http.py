@@ -255,6 +255,17 @@ def failure(code: str, text: str) -> Response:
                   "errors": [{"code": code, "message": text}]})
 
 
+TOKEN_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # vendor-apis.md 1.2
+
+
+def oauth_error(status: int, error: str, description: str) -> Response:
+    """The identity endpoint's OAuth error (Spring's shape: vendor-apis.md 1.2)."""
+    g.failed = True
+    g.codes.append(error)
+    return Response(json.dumps({"error": error, "error_description": description}),
+                    status=status, content_type=JSON_TYPE, headers=TOKEN_HEADERS)
+
+
 def http_error(status: int, reason_phrase: str) -> Response:
     g.failed = True
     return Response(NGINX_PAGE.format(status=status, reason=reason_phrase), status=status,

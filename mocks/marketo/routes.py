@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from .models import LeadDatabase
     from .service import MarketoService
 
-TOKEN_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 def require(permission: str) -> None:
@@ -39,20 +38,21 @@ def register_lead_routes(app: Flask, service: MarketoService) -> None:
         tenant_id = request.environ["vendorsim.tenant"]
         grant = http.param("grant_type")
         if not grant:
-            return _oauth_error(400, "invalid_request", "Missing grant type")
+            return http.oauth_error(400, "invalid_request", "Missing grant type")
         if grant != "client_credentials":
-            return _oauth_error(400, "unsupported_grant_type", f"Unsupported grant type: {grant}")
+            return http.oauth_error(400, "unsupported_grant_type",
+                                    f"Unsupported grant type: {grant}")
         cred = service.authenticate(tenant_id, http.param("client_id") or "",
                                     http.param("client_secret") or "")
         if cred is None:
-            return _oauth_error(401, "invalid_client", "Bad client credentials")
+            return http.oauth_error(401, "invalid_client", "Bad client credentials")
         tenant = service.tenant(tenant_id)
         token = service.tokens.issue(tenant.id, cred)
         body = {"access_token": token.value, "token_type": "bearer",
                 "expires_in": max(0, math.ceil(service.tokens.remaining(token)) - 1),
                 "scope": cred.user}
         return Response(json.dumps(body, separators=(",", ":")), content_type=http.JSON_TYPE,
-                        headers=TOKEN_HEADERS)
+                        headers=http.TOKEN_HEADERS)
 
     @app.route("/rest/v1/leads.json", methods=["GET", "POST", "DELETE"])
     @doc(query=("filterType", "filterValues", "fields", "batchSize", "nextPageToken", "id",
@@ -147,9 +147,3 @@ def _delete(database: LeadDatabase, limit: int) -> Response:
     ids = http.lead_ids(limit)
     return http.ok(database.delete(ids, g.credential))
 
-
-def _oauth_error(status: int, error: str, description: str) -> Response:
-    g.failed = True
-    g.codes.append(error)
-    return Response(json.dumps({"error": error, "error_description": description}),
-                    status=status, content_type=http.JSON_TYPE, headers=TOKEN_HEADERS)

@@ -20,13 +20,15 @@ from vendorsim.mocks.core.auth import bearer_value
 from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
 from vendorsim.mocks.core.pipeline import install_journal
-from vendorsim.mocks.core.service import Tenant, VendorService
+from vendorsim.mocks.core.service import OAUTH_CODES, Tenant, VendorService
+from vendorsim.mocks.core.verdicts import Throttle
 
 from . import http
 from .errors import MarketoError, message
 from .models import LeadDatabase
 
 LIMIT_CODES = {"window": "606", "concurrent": "615", "quota": "607"}
+BULK_ONLY_CODES = frozenset({"1016", "1019", "1029"})  # import/export queue codes
 STATUS_REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
                   504: "Gateway Time-out", 429: "Too Many Requests", 404: "Not Found",
                   413: "Request Entity Too Large", 414: "Request-URI Too Large"}
@@ -40,6 +42,13 @@ class MarketoService(VendorService):
                                  daily_quota=50_000, quota_timezone="America/Chicago",
                                  max_batch=300)
     example_tenant = "123-ABC-456"
+    token_endpoints = frozenset({"identity_token"})
+    # Marketo's error codes page: 606/615/607 say "not now" (the 20-s window, the calls in
+    # flight, the daily quota, which resets at midnight); 615's wait is chosen (1 s)
+    throttles = {"606": Throttle("Marketo's 100-calls-per-20-s window", 20.0),
+                 "615": Throttle("Marketo's 10 calls in flight", 1.0),
+                 "607": Throttle("Marketo's daily quota", None)}
+    refusal_codes = frozenset({"603", "1003", "1004", "1006", "1008"})
 
     def normalise_tenant(self, raw: str) -> str:
         return raw.upper()
@@ -172,8 +181,19 @@ class MarketoService(VendorService):
         self.app.logger.exception("vendorsim marketo: unexpected error")
         return http.failure("611", message("611"))
 
+    def code_reaches(self, code: str, token_call: bool, path: str) -> bool:
+        """OAuth codes on the identity endpoint, REST codes on REST and bulk routes, the
+        bulk queue codes (1016, 1019, 1029) on bulk routes only."""
+        if code in BULK_ONLY_CODES and not path.startswith("/bulk/"):
+            return False
+        return super().code_reaches(code, token_call, path)
+
     # -- vendor renderings -----------------------------------------------------------
     def render_fault(self, rule: FaultRule) -> Response:
+        if rule.error_code in OAUTH_CODES:  # the identity endpoint (fault_reaches)
+            status = 401 if rule.error_code in ("invalid_client", "unauthorized") else 400
+            return http.oauth_error(status, rule.error_code,
+                                    rule.message or "Bad client credentials")
         if rule.status is not None and rule.status != 200:
             return http.http_error(rule.status, STATUS_REASONS.get(rule.status, "Error"))
         code = rule.error_code or "611"

@@ -21,7 +21,7 @@ from vendorsim.mocks.core.bodies import BadBody, parse_json
 from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
 from vendorsim.mocks.core.openapi import doc
-from vendorsim.mocks.core.service import Tenant
+from vendorsim.mocks.core.service import OAUTH_CODES, Tenant
 
 from .errors import BAD_CLIENT, DOCS, NOT_AUTHORIZED, SfmcError
 from .models import SfmcAccount
@@ -54,6 +54,7 @@ class SfmcService(BearerService):
                                  daily_quota=None, max_batch=32_000)
     example_tenant = "mc563885gzs27c5t9-63k636ttgm"
     token_endpoints = frozenset({"sfmc_token"})
+    refusal_codes = frozenset({"10006"})  # rows refused: "Unable to save rows"
     unprefixed_roots = frozenset({"v2", "data", "hub", "contacts"})
     max_body = 32 * 1024 * 1024  # room for the async API's 32,000 rows; the cap is undocumented
 
@@ -84,6 +85,8 @@ class SfmcService(BearerService):
         return SfmcError(404, "Resource not found", 404, documentation=DOCS)
 
     def fault_error(self, rule: FaultRule) -> ApiError:
+        if rule.error_code in OAUTH_CODES:
+            return super().fault_error(rule)
         if rule.error_code == "50100" or rule.status == 429:
             return rate_limited(5)
         if rule.error_code == "50200":

@@ -81,8 +81,9 @@ class Vendors:
     def journal(self) -> list[dict]:
         raise NotImplementedError
 
-    def client_verdicts(self) -> list[dict]:
-        """How the run's connectors treated the vendors (README "Client verdicts")."""
+    def client_verdicts(self, judge_injected: bool = False) -> list[dict]:
+        """How the run's connectors treated the vendors (README "Client verdicts");
+        answers the scenario's faults injected are judged only with `judge_injected`."""
         raise NotImplementedError
 
 
@@ -146,8 +147,8 @@ class InProcessVendors(Vendors):
     def journal(self) -> list[dict]:
         return [e.to_dict() for e in self.cloud.journal.entries()]
 
-    def client_verdicts(self) -> list[dict]:
-        return self.cloud.verdicts()
+    def client_verdicts(self, judge_injected: bool = False) -> list[dict]:
+        return self.cloud.verdicts(judge_injected=judge_injected)
 
 
 class RemoteVendors(Vendors):
@@ -275,8 +276,9 @@ class RemoteVendors(Vendors):
     def journal(self) -> list[dict]:
         return self._admin("GET", "/journal")["requests"]
 
-    def client_verdicts(self) -> list[dict]:
-        return self._admin("GET", "/verdicts")["verdicts"]
+    def client_verdicts(self, judge_injected: bool = False) -> list[dict]:
+        query = "?injected=judge" if judge_injected else ""
+        return self._admin("GET", "/verdicts" + query)["verdicts"]
 
 
 def short_error(exc: Exception) -> str:
