@@ -41,7 +41,7 @@ class WsgiAdapter(requests.adapters.BaseAdapter):
         self.app = app
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        return interceptors.requests_answer(self.app, request)
+        return interceptors.requests_answer(self.app, request, kwargs.get("timeout"))
 
     def close(self) -> None:
         return None
@@ -64,7 +64,8 @@ class DirectSession(requests.Session):
             merged.update(headers)
         prepared = requests.Request(str(method).upper(), str(url), headers=merged,
                                     params=params or {}, data=data or [], json=json).prepare()
-        return self.get_adapter(prepared.url or "").send(prepared)
+        return self.get_adapter(prepared.url or "").send(prepared,
+                                                         timeout=kwargs.get("timeout"))
 
 
 def requests_session(cloud: Cloud) -> requests.Session:

@@ -94,10 +94,24 @@ def _body_bytes(body: object) -> bytes:
     return bytes(body)  # type: ignore[call-overload]
 
 
-def requests_answer(app: Callable, request: requests.PreparedRequest) -> requests.Response:
+def read_timeout(timeout: object) -> float | None:
+    """The read part of a client's timeout (requests: a number or a (connect, read) pair,
+    urllib3: a Timeout, httpx: its extensions' dict); None when it waits forever."""
+    if isinstance(timeout, tuple):
+        timeout = timeout[1] if len(timeout) > 1 else timeout[0]
+    elif isinstance(timeout, dict):
+        timeout = timeout.get("read")
+    elif timeout is not None and hasattr(timeout, "read_timeout"):
+        timeout = timeout.read_timeout
+    return float(timeout) if isinstance(timeout, int | float) and timeout > 0 else None
+
+
+def requests_answer(app: Callable, request: requests.PreparedRequest,
+                    timeout: object = None) -> requests.Response:
     """A `requests.Response` from a WSGI app (the mocks) for a prepared request."""
     status, headers, data = call_wsgi(app, request.method or "GET", request.url or "",
-                                      dict(request.headers), _body_bytes(request.body))
+                                      dict(request.headers), _body_bytes(request.body),
+                                      read_timeout(timeout))
     found = connection.read_marker(status, headers)
     if found is not None:  # a connection fault: what requests raises for it
         raise connection.requests_error(*found, request)
@@ -115,7 +129,8 @@ def requests_answer(app: Callable, request: requests.PreparedRequest) -> request
 def httpx_answer(app: Callable, request: httpx.Request, body: bytes) -> httpx.Response:
     """An `httpx.Response` from a WSGI app (the mocks) for a request whose body was read."""
     status, headers, data = call_wsgi(app, request.method, str(request.url),
-                                      dict(request.headers), body)
+                                      dict(request.headers), body,
+                                      read_timeout(request.extensions.get("timeout")))
     found = connection.read_marker(status, headers)
     if found is not None:  # a connection fault: what httpx raises for it
         raise connection.httpx_error(*found, request)
@@ -138,9 +153,10 @@ class _WsgiPool:
         self.url = url  # urlopen is given the path only
 
     def urlopen(self, method: str, url: str, body: object = None, headers: Any = None,
-                **_: object) -> HTTPResponse:
+                timeout: object = None, **_: object) -> HTTPResponse:
         status, answer_headers, data = call_wsgi(self.cloud.wsgi, method, self.url,
-                                                 dict(headers or {}), _body_bytes(body))
+                                                 dict(headers or {}), _body_bytes(body),
+                                                 read_timeout(timeout))
         fault = connection.read_marker(status, answer_headers)
         if fault is not None:  # what urllib3 raises; requests turns it into its own error
             if fault[0] != "truncated":

@@ -15,6 +15,17 @@ import threading
 from pathlib import Path
 
 
+def _seconds(text: str) -> float:
+    """An argparse type: a positive number of seconds (at most a day)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError("give seconds between 0 and 86400")
+    return value
+
+
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").lower() in ("1", "true", "yes", "on")
 
@@ -165,7 +176,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 bar.update(task, completed=done / total if total else 1.0,
                            at=f"{done / 3600:.1f} h of {total / 3600:.1f} h")
 
-            report = run_scenario(loaded, vendors, show)
+            report = run_scenario(loaded, vendors, show, args.timeout)
     except ScenarioError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -344,6 +355,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "unexpected refusal (and per warning with --strict)")
     run.add_argument("--strict", action="store_true",
                      help="warnings (e.g. an audience that matched no profile) fail the run")
+    run.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                     help="how long a vendor call may take before it counts as unanswered "
+                          "and the dataflow's delivery policy retries it (default 60; "
+                          "virtual seconds against the embedded mocks)")
     run.add_argument("--debug", action="store_true",
                      help="show the Python traceback of an internal error")
     run.set_defaults(func=cmd_run)

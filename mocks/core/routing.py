@@ -82,8 +82,10 @@ class PrefixRouter:
 
 
 def call_wsgi(app: WSGIApp, method: str, url: str, headers: dict[str, str],
-              body: bytes | None) -> tuple[int, list[tuple[str, str]], bytes]:
-    """Answer one request with a WSGI app, without a socket (for the in-process mode)."""
+              body: bytes | None, read_timeout: float | None = None
+              ) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Answer one request with a WSGI app, without a socket (for the in-process mode);
+    `read_timeout`: how long the client waits for an answer (a `hang` fault ends there)."""
     parts = urlsplit(url)
     body = body or b""
     environ = {
@@ -104,6 +106,7 @@ def call_wsgi(app: WSGIApp, method: str, url: str, headers: dict[str, str],
         "wsgi.run_once": False,
         "CONTENT_LENGTH": str(len(body)),
         "RAW_URI": parts.path + ("?" + parts.query if parts.query else ""),
+        "vendorsim.read_timeout": read_timeout,
     }
     host_seen = False
     for name, value in headers.items():

@@ -197,9 +197,13 @@ class VendorService:
         if rule.connection:
             g.codes.append(f"connection:{rule.connection}")
             g.failed = True
+            hang = rule.hang  # in-process, a client's read timeout ends the wait first
+            waits = request.environ.get("vendorsim.read_timeout")
+            if rule.connection == "hang" and waits:
+                hang = min(hang, waits)
             if rule.connection == "hang" and self.clock.virtual:
-                self.clock.sleep(rule.hang)  # the client waited that long on the clock
-            status, headers = connection.marker(rule.connection, rule.hang)
+                self.clock.sleep(hang)  # the client waited that long on the clock
+            status, headers = connection.marker(rule.connection, hang)
             return Response(b"", status=status, headers=headers)
         if rule.chaos:
             return self.render_chaos(rule.chaos_kind())

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import requests
 
+from vendorsim.simulator.clients.http import Unreachable, json_of, send
 from vendorsim.simulator.scenario.model import AccountDestination, Audience
 
 from .exports import ReceivesExports
@@ -76,9 +77,15 @@ class AccountConnector(ReceivesExports):
         path, body = self.new_list(name)
         try:
             response = self._send("POST", path, json=body, policy="lossless", accept=(409,))
-        except Dropped as exc:
+        except Dropped as exc:  # the credentials refused, or the vendor never answered
             raise ActivationRefused(f"{self.kind} did not create the list: {exc}") from None
-        return None if response.status_code == 409 else response.json()["id"]
+        if response.status_code == 409:
+            return None
+        created = json_of(response).get("id")
+        if created is None:
+            raise ActivationRefused(f"{self.kind} answered the new list without an id: "
+                                    f"{response.text[:200]}")
+        return created
 
     # -- the vendor's calls (subclasses) -------------------------------------------------
     def new_list(self, name: str) -> tuple[str, object]:
@@ -93,8 +100,14 @@ class AccountConnector(ReceivesExports):
         """Path and JSON body that take these domains off the list."""
         raise NotImplementedError
 
-    def token(self) -> str:
-        """A bearer token for this dataflow; Rejected when the vendor refuses it."""
+    token_field = "access_token"  # where the token answer carries the token
+
+    def ready_token(self) -> str | None:
+        """A token the dataflow already holds (Demandbase: a user's API token), if any."""
+        return None
+
+    def request_token(self) -> requests.Response:
+        """The vendor's token call (through `send`)."""
         raise NotImplementedError
 
     # -- delivery ------------------------------------------------------------------------
@@ -119,7 +132,8 @@ class AccountConnector(ReceivesExports):
                 lost = outcome.failed if isinstance(exc, Rejected) else outcome.dropped
                 lost.update({a[id_key]: str(exc) for a in chunk})
                 continue
-            rejected = {r["index"] for r in answer.json().get("rejected", [])}
+            rejected = {r.get("index") for r in json_of(answer).get("rejected", [])
+                        if isinstance(r, dict)}
             for index, account in enumerate(chunk):
                 if index in rejected:
                     outcome.failed[account[id_key]] = "refused by the vendor (invalid domain)"
@@ -138,7 +152,34 @@ class AccountConnector(ReceivesExports):
 
     # -- HTTP ------------------------------------------------------------------------------
     def _token(self) -> None:
-        self.http.headers["Authorization"] = f"Bearer {self.token()}"
+        """A bearer token: throttling, outages and no answer are waited out (lossless:
+        nothing is lost by waiting); a refusal of the credentials raises Rejected."""
+        ready = self.ready_token()
+        if ready:
+            self.http.headers["Authorization"] = f"Bearer {ready}"
+            return
+        attempts = Attempts("lossless", self.sleep)
+        try:
+            while True:
+                self.calls += 1
+                self.pace()
+                try:
+                    answer = self.request_token()
+                except Unreachable as exc:
+                    attempts.failed(exc.status, f"the token call: {exc}")
+                    continue
+                value = json_of(answer).get(self.token_field) if answer.ok else None
+                if value:
+                    self.http.headers["Authorization"] = f"Bearer {value}"
+                    return
+                if answer.status_code not in (408, 420, 429) and answer.status_code < 500:
+                    raise self._refused(answer)
+                self.throttled += answer.status_code in (420, 429)
+                attempts.failed(answer.status_code, f"HTTP {answer.status_code} on the token "
+                                                    "call", _retry_after(answer))
+        finally:
+            self.waited += attempts.waited
+            self.retries += attempts.retries
 
     def _refused(self, answer: requests.Response) -> Rejected:
         return Rejected(f"the credentials were refused: HTTP {answer.status_code} "
@@ -151,13 +192,16 @@ class AccountConnector(ReceivesExports):
         attempts = Attempts(policy or self.config.delivery.policy, self.sleep)
         try:
             while True:
-                response = self._call(method, path, **kwargs)
+                try:
+                    response = self._call(method, path, **kwargs)
+                except Unreachable as exc:
+                    attempts.failed(exc.status, f"no answer from {self.kind} ({exc})")
+                    continue
                 if response.ok or response.status_code in accept:
                     return response
                 self.throttled += response.status_code in (420, 429)
-                retry_after = response.headers.get("Retry-After")
                 attempts.failed(response.status_code, f"HTTP {response.status_code}",
-                                float(retry_after) if retry_after else None)
+                                _retry_after(response))
         finally:
             self.waited += attempts.waited
             self.retries += attempts.retries
@@ -168,9 +212,19 @@ class AccountConnector(ReceivesExports):
             self._token()
         self.calls += 1
         self.pace()
-        response = self.http.request(method, self.base + path, **kwargs)
+        response = send(self.http, method, self.base + path, **kwargs)
         if response.status_code == 401:
             self._token()
             self.calls += 1
-            response = self.http.request(method, self.base + path, **kwargs)
+            response = send(self.http, method, self.base + path, **kwargs)
         return response
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    """The seconds a Retry-After asks for (None when absent or not a number)."""
+    value = response.headers.get("Retry-After", "")
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if 0 <= seconds <= 86400 else None

@@ -3,6 +3,10 @@ Manual account lists built from website domains (B-BOM-05), on the Account List 
 
 from __future__ import annotations
 
+import requests
+
+from vendorsim.simulator.clients.http import send
+
 from .accounts import AccountConnector
 
 LISTS = "/account-list/v1/account-list"
@@ -15,14 +19,10 @@ class BomboraConnector(AccountConnector):
     same_name_rule = "B-BOM-06"
     domain_field = "companyWebsiteDomain"
 
-    def token(self) -> str:
+    def request_token(self) -> requests.Response:
         cfg = self.config
-        answer = self.http.post(f"{self.base}/oauth/token", json={
+        return send(self.http, "POST", f"{self.base}/oauth/token", json={
             "client_id": cfg.client_id, "client_secret": cfg.client_secret})
-        value = answer.json().get("access_token") if answer.ok else None
-        if not value:
-            raise self._refused(answer)
-        return value
 
     def new_list(self, name: str) -> tuple[str, object]:
         return LISTS, {"type": "Manual", "metadata": {"name": name}}

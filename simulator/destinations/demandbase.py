@@ -4,6 +4,10 @@ accounts' email domain, each list tagged with the dataflow that made it (B-DB-05
 
 from __future__ import annotations
 
+import requests
+
+from vendorsim.simulator.clients.http import send
+
 from .accounts import AccountConnector
 
 LISTS = "/accountlists/v1/lists"
@@ -16,17 +20,16 @@ class DemandbaseConnector(AccountConnector):
     same_name_rule = "B-DB-05"
     domain_field = "accountEmailDomain"
 
-    def token(self) -> str:
+    token_field = "accessToken"  # camelCase, as Demandbase's SDK reads it
+
+    def ready_token(self) -> str | None:
+        return self.config.api_token  # a user's API token (B-DB-03)
+
+    def request_token(self) -> requests.Response:
         cfg = self.config
-        if cfg.api_token:
-            return cfg.api_token
-        answer = self.http.post(f"{self.base}/auth/v1/token", data={
+        return send(self.http, "POST", f"{self.base}/auth/v1/token", data={
             "grant_type": "client_credentials", "client_id": cfg.client_id,
             "client_secret": cfg.client_secret})
-        value = answer.json().get("accessToken") if answer.ok else None
-        if not value:
-            raise self._refused(answer)
-        return value
 
     def new_list(self, name: str) -> tuple[str, object]:
         return LISTS, {"name": name, "dataflowId": self.config.id}

@@ -17,11 +17,12 @@ from collections.abc import Callable
 
 import requests
 
+from vendorsim.simulator.clients.marketo import MarketoClient
 from vendorsim.simulator.scenario.model import Audience, MarketoDestination
 
 from .exports import ReceivesExports
 from .outcome import ActivationRefused, Outcome
-from .policy import Attempts, Dropped, Rejected, marketo_status, until_marketo_quota_resets
+from .policy import Dropped, Rejected
 
 FORBIDDEN_DEDUPE = {"id", "ecids", "ecid"}  # B-MKT-07: Marketo Lead ID and ECID
 REQUIRED = ("firstName", "lastName", "email")  # B-MKT-10
@@ -41,24 +42,15 @@ class MarketoConnector(ReceivesExports):
                  pace: Callable[[], None] | None = None,
                  holds: dict[tuple, tuple[float, int]] | None = None) -> None:
         self.config = config
-        # dataflows sharing an API client share its throttle: when Marketo tells one to
-        # wait, the others hold off too (the vendor sees one client); the one told waits
-        # per its own delivery policy
-        self.holds = holds if holds is not None else {}
-        self._client = (base_url.rstrip("/"), config.client_id)
-        self.base = base_url.rstrip("/")
-        self.http = session or requests.Session()
-        self.sleep = sleep or (lambda seconds: None)  # the engine: a wait of the dataflow
-        self.now = now
-        self.pace = pace or (lambda: None)  # the engine: other dataflows' calls interleave
+        # dataflows sharing an API client share its throttle (`holds`): when Marketo tells
+        # one to wait, the others hold off too (the vendor sees one client); the one told
+        # waits per its own delivery policy
+        self.client = MarketoClient(base_url, config.client_id, config.client_secret,
+                                    session or requests.Session(), sleep, now, pace, holds)
         delivery = config.delivery  # the vendor's limit unless the dataflow sets its own
         self.batch = min(BATCH, delivery.max_users_per_request) \
             if "max_users_per_request" in delivery.model_fields_set else BATCH
         self.list_ids: dict[str, int] = {}
-        self.calls = 0
-        self.throttled = 0
-        self.waited = 0.0  # virtual seconds spent waiting to retry
-        self.retries = 0
 
     # -- activation (B-MKT-02/06/07/08/10) ----------------------------------------------
     def activate(self, audience: Audience) -> None:
@@ -81,8 +73,12 @@ class MarketoConnector(ReceivesExports):
         if cfg.dedupe_field.lower() in FORBIDDEN_DEDUPE:
             raise ActivationRefused(f"'{cfg.dedupe_field}' cannot be the deduplication field: "
                                     "Marketo Lead ID and ECID are not allowed (B-MKT-07)")
-        searchable = {names[0] for names in self._get("/rest/v1/leads/describe2.json")
-                      ["result"][0]["searchableFields"]}
+        try:
+            described = self._get("/rest/v1/leads/describe2.json")
+        except Dropped as exc:  # the credentials refused, or Marketo never answered
+            raise ActivationRefused(f"Marketo {cfg.munchkin_id} could not be read at "
+                                    f"activation: {exc}") from None
+        searchable = {names[0] for names in described["result"][0]["searchableFields"]}
         if cfg.dedupe_field not in searchable:
             raise ActivationRefused(f"'{cfg.dedupe_field}' is not a searchable (dedupe) field in "
                                     f"Marketo {cfg.munchkin_id} (B-MKT-07)")
@@ -119,7 +115,12 @@ class MarketoConnector(ReceivesExports):
         else:
             outcome.not_created += [p[id_key] for p in entering if p[id_key] not in matched]
         if cfg.sync_type in AUDIENCE_SYNC:
-            list_id = self._list_for(audience)
+            try:
+                list_id = self._list_for(audience)
+            except Dropped as exc:  # the audience's list could not be found or made
+                for pid in [p[id_key] for p in entering + exiting]:
+                    _lose(outcome, pid, exc)
+                return outcome
             ins = [(p[id_key], matched[p[id_key]]) for p in entering if p[id_key] in matched]
             outs = [(p[id_key], matched[p[id_key]]) for p in exiting if p[id_key] in matched]
             self._membership(list_id, ins, "POST", outcome.listed, outcome)
@@ -244,100 +245,32 @@ class MarketoConnector(ReceivesExports):
                 self._record(result, pid, bucket, outcome)
 
     # -- HTTP ------------------------------------------------------------------------------
+    @property
+    def calls(self) -> int:
+        return self.client.calls
+
+    @property
+    def throttled(self) -> int:
+        return self.client.throttled
+
+    @property
+    def waited(self) -> float:
+        return self.client.waited
+
+    @property
+    def retries(self) -> int:
+        return self.client.retries
+
     def _get(self, path: str, **params: str) -> dict:
         """Set-up reads (activation, list lookup) wait out throttling whatever the policy:
         nothing has been sent yet that could be dropped."""
         return self._call("GET", path, policy="lossless", params=params)
 
-    def _token(self) -> None:
-        """A token; throttling or an outage on the identity call is waited out like every
-        other activation-time call (lossless), and only a refusal of the credentials
-        themselves (401, or a code no wait can fix) refuses the activation."""
-        attempts = Attempts("lossless", self.sleep)
-        try:
-            while True:
-                self.calls += 1
-                self.pace()
-                self._hold()  # after pace: the turn may have gone to one that got a 606
-                answer = self.http.get(f"{self.base}/identity/oauth/token", params={
-                    "grant_type": "client_credentials", "client_id": self.config.client_id,
-                    "client_secret": self.config.client_secret})
-                body = _json(answer)
-                if "access_token" in body:
-                    self.http.headers["Authorization"] = f"Bearer {body['access_token']}"
-                    return
-                error = (body.get("errors") or [{}])[0]
-                code = str(error.get("code", ""))
-                status = marketo_status(code) if code else answer.status_code
-                if answer.status_code == 401 or status < 408 or status in (410, 413, 414):
-                    raise ActivationRefused(f"Marketo refused the credentials: HTTP "
-                                            f"{answer.status_code} {answer.text[:200]}")
-                wait = self._throttle_wait(code)
-                try:
-                    attempts.failed(status, f"Marketo {code or answer.status_code} on the "
-                                            f"token call", wait)
-                except Dropped as exc:
-                    raise ActivationRefused(str(exc)) from None
-        finally:
-            self.waited += attempts.waited
-            self.retries += attempts.retries
-
-    def _throttle_wait(self, code: str) -> float | None:
-        """Count a throttling answer and say how long Marketo asks to be left alone: 606
-        the 20 s window, 615 a second, 607 until the daily quota resets (None: no hint)."""
-        self.throttled += code in ("606", "607", "615")
-        wait = {"606": 20.0, "615": 1.0,
-                "607": until_marketo_quota_resets(self.now())}.get(code)
-        if wait is not None:
-            until, _ = self.holds.get(self._client, (0.0, 0))
-            self.holds[self._client] = (max(until, self.now() + wait), id(self))
-        return wait
-
-    def _hold(self) -> None:
-        """Wait while another dataflow of this API client was told to leave Marketo alone."""
-        until, owner = self.holds.get(self._client, (0.0, 0))
-        gap = until - self.now()
-        if owner != id(self) and gap > 0:
-            self.waited += gap
-            self.sleep(gap)
-
     def _call(self, method: str, path: str, policy: str | None = None,
               **kwargs: object) -> dict:
-        """One REST call under the dataflow's delivery policy: re-authenticate on 601/602;
-        throttling (606/615/607) and outages are retried per the policy — `lossless` waits
-        out each (606: the 20 s window; 607: the quota's midnight in Chicago) — and anything
-        else is the vendor's refusal (Rejected)."""
-        if "Authorization" not in self.http.headers:
-            self._token()
-        attempts = Attempts(policy or self.config.delivery.policy, self.sleep)
-        try:
-            while True:
-                self.calls += 1
-                self.pace()
-                self._hold()  # after pace: the turn may have gone to one that got a 606
-                body = self.http.request(method, self.base + path, **kwargs).json()
-                if body.get("success"):
-                    return body
-                error = body["errors"][0]
-                code = error["code"]
-                if code in ("601", "602"):
-                    self._token()
-                    continue
-                wait = self._throttle_wait(code)
-                attempts.failed(marketo_status(code), f"Marketo {code} {error['message']}",
-                                wait)
-        finally:
-            self.waited += attempts.waited
-            self.retries += attempts.retries
-
-
-def _json(answer: requests.Response) -> dict:
-    """An answer's JSON object ({} for anything else: an nginx page, an empty body)."""
-    try:
-        body = answer.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
+        """One REST call under the dataflow's delivery policy (the shared Marketo client:
+        re-authentication, the throttle policy, no-answer as a failed attempt)."""
+        return self.client.call(method, path, policy or self.config.delivery.policy, **kwargs)
 
 
 def skip_reason(config: MarketoDestination) -> str:

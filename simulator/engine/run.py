@@ -72,7 +72,9 @@ class Engine:
         self.generated_leads: list[dict] = []
         self._generated()
         self.connectors: dict[str, MarketoConnector | AccountConnector] = {}
-        self.sources, self.source_reports = build_sources(self.s, self.vendors, self._wait)
+        self.holds: dict[tuple, tuple[float, int]] = {}  # Marketo throttle waits per client
+        self.sources, self.source_reports = build_sources(
+            self.s, self.vendors, self._wait, lambda: self.scheduler.now, self.holds)
         self.reports: dict[str, DestinationReport] = {}
         self.active: dict[tuple[str, str], set[str]] = {}  # (dest, audience) -> members sent
         self.matched: set[str] = set()  # audiences that held a profile at some evaluation
@@ -142,7 +144,7 @@ class Engine:
                                           if isinstance(d, MarketoDestination)):
                 target.seed("marketo", munchkin, None, None,
                             {"partitions": partitions, "leads": self.generated_leads})
-        sleep, pace, holds = self._wait, self.scheduler.pace, {}  # holds: per API client
+        sleep, pace, holds = self._wait, self.scheduler.pace, self.holds
         for dest in self.s.destinations:
             self.reports[dest.id] = DestinationReport(dest.id, dest.type)
             if isinstance(dest, MarketoDestination):
@@ -388,6 +390,10 @@ def _event_time(stamp: str) -> float | None:
 
 
 def run_scenario(loaded: LoadedScenario, vendors: Vendors | None = None,
-                 progress: Callable[[float, float], None] | None = None) -> Report:
-    """Replay a loaded scenario on the embedded mocks, or on `vendors` when given."""
+                 progress: Callable[[float, float], None] | None = None,
+                 read_timeout: float | None = None) -> Report:
+    """Replay a loaded scenario on the embedded mocks, or on `vendors` when given;
+    `read_timeout`: seconds a vendor call may take before it counts as unanswered."""
+    vendors = vendors or InProcessVendors()
+    vendors.read_timeout = read_timeout
     return Engine(loaded, vendors, progress).run()

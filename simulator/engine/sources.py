@@ -20,9 +20,12 @@ SourceConnector = SfmcConnector | MarketoSourceConnector
 
 def build_sources(scenario: Scenario, vendors: Vendors,
                   sleep: Callable[[float], None] | None = None,
+                  now: Callable[[], float] | None = None,
+                  holds: dict[tuple, tuple[float, int]] | None = None,
                   ) -> tuple[dict[str, SourceConnector], dict[str, SourceReport]]:
     """Connectors of the sources that feed this CDP, and a report for every source; `sleep`
-    is a wait of the source's process (Marketo polls its bulk extracts)."""
+    is a wait of the source's process (Marketo polls its bulk extracts), `holds` the
+    throttle waits Marketo API clients share with the destinations."""
     refused = refused_connections(scenario)
     connectors: dict[str, SourceConnector] = {}
     reports = {}
@@ -37,7 +40,7 @@ def build_sources(scenario: Scenario, vendors: Vendors,
             if mine:
                 connectors[src.id] = MarketoSourceConnector(
                     src, vendors.session(), vendors.base_url("marketo", src.munchkin_id),
-                    sleep)
+                    sleep, now, holds)
             else:  # accepted, but it feeds another CDP instance or sandbox
                 report.feeds = f"{src.cdp_instance or scenario.cdp.instance}/" \
                                f"{src.sandbox or scenario.cdp.sandbox}"

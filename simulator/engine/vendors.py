@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from json import dumps
+from typing import Any
 
 import requests
 
 from vendorsim.mocks import Cloud, mock_vendors
 from vendorsim.mocks.cloud import VENDOR_HOSTS, served_url
+from vendorsim.simulator.clients.http import with_timeout
 
 
 class TargetError(Exception):
@@ -38,6 +41,7 @@ class Vendors:
     """Common surface of the two targets."""
 
     virtual = True
+    read_timeout: float | None = None  # seconds a vendor call may take (None: the default)
 
     def __enter__(self) -> Vendors:
         return self
@@ -50,7 +54,7 @@ class Vendors:
 
     def session(self) -> requests.Session:
         """A session for one connector."""
-        return new_session()
+        return with_timeout(new_session(), self.read_timeout)
 
     def now(self) -> float:
         raise NotImplementedError
@@ -107,7 +111,7 @@ class InProcessVendors(Vendors):
     def session(self) -> requests.Session:
         """Still `requests` (the connectors are unchanged), answered by the mocks' WSGI app
         through a transport adapter: the cheap path for long replays."""
-        return self.cloud.requests_session()
+        return with_timeout(self.cloud.requests_session(), self.read_timeout)
 
     def now(self) -> float:
         return self.cloud.clock.now()
@@ -151,6 +155,29 @@ class InProcessVendors(Vendors):
         return self.cloud.verdicts(judge_injected=judge_injected)
 
 
+ADMIN_TIMEOUT = (5.0, 30.0)  # connect, read: the admin API answers at once when alive
+PROBE_TIMEOUT = (5.0, 5.0)
+
+
+class TargetSession(requests.Session):
+    """A connector's session against a running vendorsim. When a call gets no answer, the
+    target's health check says which it was: an injected connection fault (the target
+    answers its health check: the error goes on to the connector, whose delivery policy
+    retries) or a target that is gone or hung (TargetError: the replay ends, exit 2)."""
+
+    def __init__(self, probe: Callable[[], None]) -> None:
+        super().__init__()
+        self.trust_env = False
+        self._probe = probe
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        try:
+            return super().request(*args, **kwargs)
+        except requests.RequestException:
+            self._probe()
+            raise
+
+
 class RemoteVendors(Vendors):
     """A running vendorsim: `urls` maps "cloud" and each vendor to its base URL (per-vendor
     ports, tenant first in the path), as `vendorsim serve` prints them."""
@@ -186,6 +213,19 @@ class RemoteVendors(Vendors):
             return cls(urls)
         return cls({"cloud": url, **{vendor: f"{url}/{vendor}" for vendor in VENDOR_HOSTS}})
 
+    def session(self) -> requests.Session:
+        return with_timeout(TargetSession(self.probe), self.read_timeout)
+
+    def probe(self) -> None:
+        """TargetError unless the target answers its health check within seconds."""
+        wait = min(PROBE_TIMEOUT[1], self.read_timeout or PROBE_TIMEOUT[1])
+        try:
+            new_session().get(f"{self.urls['cloud']}/__admin/health",
+                              timeout=(wait, wait)).raise_for_status()
+        except requests.RequestException as exc:
+            raise TargetError(f"{self.urls['cloud']} stopped answering: "
+                              f"{short_error(exc)}") from None
+
     def __enter__(self) -> RemoteVendors:
         self._admin("POST", "/reset")
         self.virtual = bool(self._admin("GET", "/clock").get("virtual"))
@@ -198,7 +238,7 @@ class RemoteVendors(Vendors):
             kwargs["headers"] = {"Content-Type": "application/json"}
         try:
             response = self.http.request(method, f"{self.urls[vendor]}/__admin{path}",
-                                         timeout=60, **kwargs)
+                                         timeout=ADMIN_TIMEOUT, **kwargs)
         except requests.RequestException as exc:
             raise TargetError(f"{self.urls[vendor]} stopped answering: {short_error(exc)}"
                               ) from None
@@ -242,8 +282,12 @@ class RemoteVendors(Vendors):
 
     def _snapshot(self, vendor: str, tenant: str) -> dict | None:
         """`GET /__admin/state?tenant=` of one vendor (None: no such tenant)."""
-        response = self.http.get(f"{self.urls[vendor]}/__admin/state",
-                                 params={"tenant": tenant}, timeout=60)
+        try:
+            response = self.http.get(f"{self.urls[vendor]}/__admin/state",
+                                     params={"tenant": tenant}, timeout=ADMIN_TIMEOUT)
+        except requests.RequestException as exc:
+            raise TargetError(f"{self.urls[vendor]} stopped answering: "
+                              f"{short_error(exc)}") from None
         if response.status_code == 404:
             return None
         if response.status_code >= 400:

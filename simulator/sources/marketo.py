@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 import requests
 
+from vendorsim.simulator.clients.marketo import Dropped, MarketoClient
 from vendorsim.simulator.scenario.base import parse_offset
 from vendorsim.simulator.scenario.model import MarketoSource
 
@@ -27,15 +28,17 @@ from .sfmc import SourceError
 PAGE = 300
 WINDOW = timedelta(days=31) - timedelta(seconds=1)
 POLL_SECONDS = 10.0  # between export status calls
-THROTTLED = {"606": 20.0, "615": 5.0}  # wait, then call again (chosen waits)
 
 
 class MarketoSourceConnector:
     def __init__(self, config: MarketoSource, session: requests.Session, base_url: str,
-                 sleep: Callable[[float], None] | None = None) -> None:
+                 sleep: Callable[[float], None] | None = None,
+                 now: Callable[[], float] | None = None,
+                 holds: dict[tuple, tuple[float, int]] | None = None) -> None:
         self.config = config
-        self.http = session
-        self.base = base_url.rstrip("/")
+        # the Marketo client the destination uses too: one token, one throttle policy
+        self.client = MarketoClient(base_url, config.client_id, config.client_secret, session,
+                                    sleep, now, holds=holds)
         self.sleep = sleep or (lambda seconds: None)
         self.token: str | None = None  # where the next change read starts
         self.runs = 0
@@ -45,30 +48,13 @@ class MarketoSourceConnector:
         self.opportunities_read: dict[str, list[dict]] = {}  # by account id
 
     # -- calls -----------------------------------------------------------------------
-    def _login(self) -> None:
-        cfg = self.config
-        body = self.http.get(f"{self.base}/identity/oauth/token", params={
-            "grant_type": "client_credentials", "client_id": cfg.client_id,
-            "client_secret": cfg.client_secret}).json()
-        if "access_token" not in body:
-            raise SourceError(f"Marketo refused the credentials: {body}")
-        self.http.headers["Authorization"] = f"Bearer {body['access_token']}"
-
     def _call(self, method: str, path: str, **kwargs: object) -> dict:
-        """A REST call: a new token on 601/602, a wait on 606/615, else the error raised."""
-        for _ in range(6):
-            response = self.http.request(method, self.base + path, **kwargs)  # type: ignore
-            body = response.json()
-            if body.get("success"):
-                return body
-            error = body["errors"][0]
-            if error["code"] in ("601", "602"):
-                self._login()
-            elif error["code"] in THROTTLED:
-                self.sleep(THROTTLED[error["code"]])
-            else:
-                raise SourceError(f"Marketo {error['code']} on {path}: {error['message']}")
-        raise SourceError(f"Marketo kept refusing {path}")
+        """A REST call that waits out throttling and outages (a source loses nothing by
+        waiting); a refusal ends this run with SourceError."""
+        try:
+            return self.client.call(method, path, "lossless", **kwargs)
+        except Dropped as exc:
+            raise SourceError(f"Marketo on {path}: {exc}") from None
 
     def _query(self, path: str, filter_type: str, values: list, fields: list[str]
                ) -> list[dict]:
@@ -91,8 +77,6 @@ class MarketoSourceConnector:
     def rows(self, now_iso: str) -> Iterator[dict]:
         """The leads of this run: the backfill first, then the ones changed since. The access
         token is reused across runs until Marketo says it expired (601/602)."""
-        if "Authorization" not in self.http.headers:
-            self._login()
         self.runs += 1
         self.accounts_read, self.opportunities_read = {}, {}
         if self.token is None:
@@ -136,7 +120,10 @@ class MarketoSourceConnector:
             status = self._call("GET", f"{path}/status.json")["result"][0]["status"]
         if status != "Completed":
             raise SourceError(f"Marketo export {export_id} ended {status}")
-        text = self.http.get(f"{self.base}{path}/file.json").text
+        try:
+            text = self.client.file(f"{path}/file.json")
+        except Dropped as exc:
+            raise SourceError(f"Marketo export {export_id}'s file: {exc}") from None
         return [{k: v for k, v in row.items() if v != ""}
                 for row in csv.DictReader(io.StringIO(text))]
 
@@ -200,9 +187,11 @@ class MarketoSourceConnector:
 
     def upsert_leads(self, leads: list[dict]) -> None:
         """A vendor-side change for scenarios: someone edits leads in Marketo (by email)."""
-        self._login()
-        body = self.http.post(f"{self.base}/rest/v1/leads.json", json={
-            "action": "createOrUpdate", "lookupField": "email", "input": leads}).json()
+        try:
+            body = self.client.call("POST", "/rest/v1/leads.json", "lossless", json={
+                "action": "createOrUpdate", "lookupField": "email", "input": leads})
+        except Dropped as exc:
+            raise ValueError(f"Marketo refused the lead changes: {exc}") from None
         bad = [r for r in body.get("result", []) if r.get("status") == "skipped"]
-        if not body.get("success") or bad:
-            raise ValueError(f"Marketo refused the lead changes: {body.get('errors') or bad}")
+        if bad:
+            raise ValueError(f"Marketo refused the lead changes: {bad}")

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import requests
 
+from vendorsim.simulator.clients.http import Unreachable, json_of, send
 from vendorsim.simulator.scenario.model import SfmcSource
 
 
@@ -33,14 +34,14 @@ class SfmcConnector:
 
     def _login(self) -> None:
         cfg = self.config
-        answer = self.http.post(f"{self.auth_url}/v2/token",
-                                json={"grant_type": "client_credentials",
-                                      "client_id": cfg.client_id,
-                                      "client_secret": cfg.client_secret})
-        body = answer.json()
+        answer = self._send("POST", f"{self.auth_url}/v2/token",
+                            json={"grant_type": "client_credentials",
+                                  "client_id": cfg.client_id,
+                                  "client_secret": cfg.client_secret})
+        body = json_of(answer)
         if answer.status_code != 200:
             raise SourceError(f"SFMC refused the credentials: {body}")
-        if "data_extensions_read" not in body.get("scope", "").split():
+        if "data_extensions_read" not in str(body.get("scope", "")).split():
             raise SourceError("the installed package lacks Data Extensions: Read (B-SFMC-03)")
         self.rest = body["rest_instance_url"]
         self.http.headers["Authorization"] = f"Bearer {body['access_token']}"
@@ -56,10 +57,10 @@ class SfmcConnector:
         url = f"{self.rest}data/v1/customobjectdata/key/{self.config.data_extension}/rowset"
         self.runs += 1
         while True:
-            answer = self.http.get(url, params=params)
-            if answer.status_code != 200:
+            answer = self._send("GET", url, params=params)
+            body = json_of(answer)
+            if answer.status_code != 200 or not isinstance(body.get("links"), dict):
                 raise SourceError(f"SFMC {answer.status_code}: {answer.text[:200]}")
-            body = answer.json()
             for item in body.get("items", []):
                 self.rows_read += 1
                 yield {**item["keys"], **item["values"]}
@@ -67,6 +68,13 @@ class SfmcConnector:
                 break
             url, params = f"{self.rest}data{body['links']['next']}", {}
         self.last_run = now_iso
+
+    def _send(self, method: str, url: str, **kwargs: object) -> requests.Response:
+        """One call; no answer at all ends this run (the next scheduled run tries again)."""
+        try:
+            return send(self.http, method, url, **kwargs)
+        except Unreachable as exc:
+            raise SourceError(f"no answer from SFMC ({exc})") from None
 
     def to_profile(self, row: dict[str, str]) -> dict[str, str]:
         """Mapped attributes of one row (column names compared case-insensitively)."""
