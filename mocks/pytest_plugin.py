@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from vendorsim.mocks.cloud import VENDOR_HOSTS, Cloud, _vendor_classes, served_url
+from vendorsim.mocks.core.clock import RealClockError
 from vendorsim.mocks.inprocess import mock_vendors
 from vendorsim.mocks.server import ServerRunner
 
@@ -119,9 +120,11 @@ class Target:
     def advance(self, seconds: float) -> None:
         """Move the (virtual) clock the mocks read."""
         if self.cloud is not None:
-            self.cloud.clock.advance(seconds)  # type: ignore[attr-defined]
+            self.cloud.clock.advance(seconds)  # RealClockError in one line on a real clock
             return
         response = requests.post(f"{self.admin_url()}/clock/advance", json={"seconds": seconds})
+        if response.status_code == 409:
+            raise RealClockError()
         response.raise_for_status()
 
 

@@ -143,21 +143,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-def _by_reason(found: dict[str, str]) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
-    for pid, reason in found.items():
-        grouped.setdefault(reason, []).append(pid)
-    return grouped
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     """Replay a scenario (embedded mocks, or --target); exit 1 when an expectation fails."""
-    import dataclasses
-
     import requests
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.table import Table
 
     from vendorsim.simulator.engine.run import run_scenario
     from vendorsim.simulator.engine.vendors import RemoteVendors, TargetError, short_error
@@ -176,7 +166,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 bar.update(task, completed=done / total if total else 1.0,
                            at=f"{done / 3600:.1f} h of {total / 3600:.1f} h")
 
-            report = run_scenario(loaded, vendors, show, args.timeout)
+            report = run_scenario(loaded, vendors, show, args.timeout, args.judge_injected)
     except ScenarioError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -187,46 +177,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"vendorsim run: lost the connection to the vendors: {short_error(exc)}",
               file=sys.stderr)
         return 2
-    table = Table(title=f"{report.scenario}: destinations")
-    table.add_column("")
-    for d in report.destinations:
-        table.add_column(f"{d.id} ({d.type})", justify="right")
-    summaries = [d.summary() for d in report.destinations]
-    for label in summaries[0] if summaries else []:
-        table.add_row(label, *(summary[label] for summary in summaries))
-    console.print(table)
-    for d in report.destinations:
-        for reason in d.refused:
-            console.print(f"[yellow]refused[/] {d.id}: {reason}")
-        for label, found in (("skipped", d.skipped), ("dropped", d.dropped),
-                             ("failed", d.failed)):
-            for reason, ids in _by_reason(found).items():
-                shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5
-                                              else "")
-                console.print(f"[yellow]{label}[/] {d.id} ({len(ids)}): {reason}: {shown}")
-    _print_dataflows(console, report)
-    for src in report.sources:
-        state = f"[yellow]refused[/]: {src.refused}" if src.refused else \
-            f"accepted; feeds {src.feeds}, not the CDP simulated here" if src.feeds else \
-            (f"{src.runs} runs, {src.rows} rows read, {src.profiles_created} profiles created, "
-             f"{src.profiles_updated} updated")
-        console.print(f"source {src.id}: {state}")
-        for error in src.errors:
-            console.print(f"[red]source error[/] {src.id}: {error}")
-    for note in loaded.notes:
-        console.print(f"[dim]{note}[/]")
-    for warning in report.warnings:
-        console.print(f"[yellow]warning[/] {warning}" + (" (fails the run: --strict)"
-                                                         if args.strict else ""))
-    for v in report.verdicts:
-        mark = "[green]PASS[/]" if v.passed else "[red]FAIL[/]"
-        console.print(f"{mark} {v.expectation}: {v.detail}")
+    from vendorsim.simulator.report.terminal import print_report
+
+    print_report(console, report, loaded.notes, args.strict)
     if args.junit:
         from vendorsim.simulator.report.junit import write_junit
 
         write_junit(report, Path(args.junit), strict=args.strict)
     if args.json:
-        Path(args.json).write_text(json.dumps(dataclasses.asdict(report), indent=2) + "\n")
+        from vendorsim.simulator.report import to_json
+
+        Path(args.json).write_text(json.dumps(to_json(report), indent=2) + "\n")
     if args.html:
         from vendorsim.simulator.report.html import render
 
@@ -236,26 +197,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         page.write_text(render(report, state.name), encoding="utf-8")
         console.print(f"HTML report: {args.html} (vendor state: {state})")
     return 0 if report.passed and not (args.strict and report.warnings) else 1
-
-
-def _print_dataflows(console: object, report: object) -> None:
-    """One row per dataflow: its batches, when the first was sent and the last done (virtual
-    time), retries, drops; side by side, so a waiting dataflow is plain to see."""
-    from rich.table import Table
-
-    from vendorsim.simulator.report import dataflow_rows
-
-    rows = dataflow_rows(report)  # type: ignore[arg-type]
-    if not rows:
-        return
-    columns = ("dataflow", "batches", "sent", "done", "retries", "outcome")  # the rest: HTML
-    table = Table(title="dataflows (virtual time, UTC)")
-    for column in columns:
-        table.add_column(column, overflow="fold",
-                         justify="left" if column in ("dataflow", "outcome") else "right")
-    for row in rows:
-        table.add_row(*(str(row[c]) for c in columns))
-    console.print(table)  # type: ignore[attr-defined]
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -355,6 +296,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "unexpected refusal (and per warning with --strict)")
     run.add_argument("--strict", action="store_true",
                      help="warnings (e.g. an audience that matched no profile) fail the run")
+    run.add_argument("--judge-injected", action="store_true",
+                     help="client verdicts also judge the answers the scenario's faults "
+                          "injected, by the waits each vendor documents (default: only the "
+                          "vendors' own answers are evidence)")
     run.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
                      help="how long a vendor call may take before it counts as unanswered "
                           "and the dataflow's delivery policy retries it (default 60; "

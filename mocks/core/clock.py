@@ -12,6 +12,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 
+class RealClockError(RuntimeError):
+    """Moving a real clock: time passes by itself; only a virtual clock can be moved."""
+
+    def __init__(self) -> None:
+        super().__init__("the clock is real: it cannot be moved; start the mocks with a "
+                         "virtual clock to move time (mock_vendors(clock='virtual'), "
+                         "@pytest.mark.vendorsim(clock='virtual'), vendorsim serve --clock "
+                         "virtual)")
+
+
 class Clock:
     """Interface shared by the real and the virtual clock (seconds since the epoch, UTC)."""
 
@@ -40,6 +50,12 @@ class RealClock(Clock):
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
             time.sleep(seconds)
+
+    def advance(self, seconds: float) -> float:
+        raise RealClockError()
+
+    def set(self, when: datetime | float) -> float:
+        raise RealClockError()
 
 
 class VirtualClock(Clock):

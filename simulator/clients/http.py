@@ -10,6 +10,7 @@ against a server they are wall time.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import requests
@@ -64,3 +65,28 @@ def json_of(response: requests.Response) -> dict:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+class Tally:
+    """A connector's calls, throttled answers, retries and virtual seconds waited, kept per
+    engine process (every dataflow and source runs on its own thread): a dataflow's figures
+    are its own even while dataflows of one destination interleave, and a report's totals
+    are sums of the same rows."""
+
+    FIELDS = ("calls", "throttled", "retries", "waited")
+
+    def __init__(self) -> None:
+        self._rows: dict[str, dict[str, float]] = {}
+
+    def add(self, field: str, amount: float = 1) -> None:
+        row = self._rows.setdefault(threading.current_thread().name,
+                                    dict.fromkeys(self.FIELDS, 0))
+        row[field] += amount
+
+    def mine(self) -> dict[str, float]:
+        """The calling process's figures so far."""
+        return dict(self._rows.get(threading.current_thread().name,
+                                   dict.fromkeys(self.FIELDS, 0)))
+
+    def total(self, field: str) -> float:
+        return sum(row[field] for row in self._rows.values())

@@ -24,7 +24,7 @@ from vendorsim.simulator.destinations.policy import (
     until_marketo_quota_resets,
 )
 
-from .http import Unreachable, json_of, send
+from .http import Tally, Unreachable, json_of, send
 
 THROTTLE_WAIT = {"606": 20.0, "615": 1.0}  # 607: until the quota resets
 THROTTLE_CODES = ("606", "607", "615")
@@ -51,10 +51,7 @@ class MarketoClient:
         # (base URL, client id) -> (hold off until, who was told): shared by the connectors
         self.holds = holds if holds is not None else {}
         self._key = (self.base, client_id)
-        self.calls = 0
-        self.throttled = 0
-        self.waited = 0.0  # virtual seconds spent waiting before a call was repeated
-        self.retries = 0
+        self.tally = Tally()  # calls, throttled answers, retries, seconds waited
 
     # -- throttling -------------------------------------------------------------------
     def throttle_wait(self, code: str) -> float | None:
@@ -62,7 +59,7 @@ class MarketoClient:
         not a throttling code); every connector of this API client holds off that long."""
         if code not in THROTTLE_CODES:
             return None
-        self.throttled += 1
+        self.tally.add("throttled")
         wait = THROTTLE_WAIT.get(code) or until_marketo_quota_resets(self.now())
         until, _ = self.holds.get(self._key, (0.0, 0))
         self.holds[self._key] = (max(until, self.now() + wait), id(self))
@@ -73,13 +70,17 @@ class MarketoClient:
         until, owner = self.holds.get(self._key, (0.0, 0))
         gap = until - self.now()
         if owner != id(self) and gap > 0:
-            self.waited += gap
+            self.tally.add("waited", gap)
             self.sleep(gap)
 
     def _turn(self) -> None:
-        self.calls += 1
+        self.tally.add("calls")
         self.pace()
         self._hold()  # after pace: the turn may have gone to one that was told to wait
+
+    def _settle(self, attempts: Attempts) -> None:
+        self.tally.add("waited", attempts.waited)
+        self.tally.add("retries", attempts.retries)
 
     # -- calls ------------------------------------------------------------------------
     def authenticate(self) -> None:
@@ -109,8 +110,7 @@ class MarketoClient:
                 attempts.failed(status, f"Marketo {code or answer.status_code} on the token "
                                         "call", self.throttle_wait(code))
         finally:
-            self.waited += attempts.waited
-            self.retries += attempts.retries
+            self._settle(attempts)
 
     def call(self, method: str, path: str, policy: str, **kwargs: object) -> dict:
         """One REST or bulk call under a delivery policy: the answer's envelope when it
@@ -142,8 +142,7 @@ class MarketoClient:
                 attempts.failed(marketo_status(code), f"Marketo {code} {text}",
                                 self.throttle_wait(code))
         finally:
-            self.waited += attempts.waited
-            self.retries += attempts.retries
+            self._settle(attempts)
 
     def file(self, path: str, policy: str = "lossless") -> str:
         """A bulk file's text (CSV, not an envelope): transport failures retried."""
@@ -164,8 +163,7 @@ class MarketoClient:
                                 f"Marketo {code or answer.status_code} {text}",
                                 self.throttle_wait(code))
         finally:
-            self.waited += attempts.waited
-            self.retries += attempts.retries
+            self._settle(attempts)
 
 
 def _error(body: dict) -> tuple[str, str]:

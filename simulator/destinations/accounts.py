@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import requests
 
-from vendorsim.simulator.clients.http import Unreachable, json_of, send
+from vendorsim.simulator.clients.http import Tally, Unreachable, json_of, send
 from vendorsim.simulator.scenario.model import AccountDestination, Audience
 
 from .exports import ReceivesExports
@@ -43,10 +43,7 @@ class AccountConnector(ReceivesExports):
         self.sleep = sleep or (lambda seconds: None)  # the engine: a wait of the dataflow
         self.pace = pace or (lambda: None)  # the engine: other dataflows' calls interleave
         self.list_ids: dict[str, object] = {}  # audience id -> list id this dataflow made
-        self.calls = 0
-        self.throttled = 0
-        self.waited = 0.0  # virtual seconds spent waiting to retry
-        self.retries = 0
+        self.tally = Tally()  # calls, throttled answers, retries, seconds waited
 
     # -- activation ----------------------------------------------------------------------
     def activate(self, audience: Audience) -> None:
@@ -161,7 +158,7 @@ class AccountConnector(ReceivesExports):
         attempts = Attempts("lossless", self.sleep)
         try:
             while True:
-                self.calls += 1
+                self.tally.add("calls")
                 self.pace()
                 try:
                     answer = self.request_token()
@@ -174,12 +171,12 @@ class AccountConnector(ReceivesExports):
                     return
                 if answer.status_code not in (408, 420, 429) and answer.status_code < 500:
                     raise self._refused(answer)
-                self.throttled += answer.status_code in (420, 429)
+                self.tally.add("throttled", answer.status_code in (420, 429))
                 attempts.failed(answer.status_code, f"HTTP {answer.status_code} on the token "
                                                     "call", _retry_after(answer))
         finally:
-            self.waited += attempts.waited
-            self.retries += attempts.retries
+            self.tally.add("waited", attempts.waited)
+            self.tally.add("retries", attempts.retries)
 
     def _refused(self, answer: requests.Response) -> Rejected:
         return Rejected(f"the credentials were refused: HTTP {answer.status_code} "
@@ -199,23 +196,23 @@ class AccountConnector(ReceivesExports):
                     continue
                 if response.ok or response.status_code in accept:
                     return response
-                self.throttled += response.status_code in (420, 429)
+                self.tally.add("throttled", response.status_code in (420, 429))
                 attempts.failed(response.status_code, f"HTTP {response.status_code}",
                                 _retry_after(response))
         finally:
-            self.waited += attempts.waited
-            self.retries += attempts.retries
+            self.tally.add("waited", attempts.waited)
+            self.tally.add("retries", attempts.retries)
 
     def _call(self, method: str, path: str, **kwargs: object) -> requests.Response:
         """One request, re-authenticating once on 401 (tokens expire; B-BOM-03, B-DB-03)."""
         if "Authorization" not in self.http.headers:
             self._token()
-        self.calls += 1
+        self.tally.add("calls")
         self.pace()
         response = send(self.http, method, self.base + path, **kwargs)
         if response.status_code == 401:
             self._token()
-            self.calls += 1
+            self.tally.add("calls")
             response = send(self.http, method, self.base + path, **kwargs)
         return response
 

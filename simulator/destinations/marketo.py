@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import requests
 
+from vendorsim.simulator.clients.http import Tally
 from vendorsim.simulator.clients.marketo import MarketoClient
 from vendorsim.simulator.scenario.model import Audience, MarketoDestination
 
@@ -246,20 +247,9 @@ class MarketoConnector(ReceivesExports):
 
     # -- HTTP ------------------------------------------------------------------------------
     @property
-    def calls(self) -> int:
-        return self.client.calls
-
-    @property
-    def throttled(self) -> int:
-        return self.client.throttled
-
-    @property
-    def waited(self) -> float:
-        return self.client.waited
-
-    @property
-    def retries(self) -> int:
-        return self.client.retries
+    def tally(self) -> Tally:
+        """Calls, throttled answers, retries and waits, per dataflow (the client's)."""
+        return self.client.tally
 
     def _get(self, path: str, **params: str) -> dict:
         """Set-up reads (activation, list lookup) wait out throttling whatever the policy:

@@ -26,7 +26,7 @@ from vendorsim.simulator.destinations.marketo import (
 )
 from vendorsim.simulator.generate import GeneratorConfig, ProfileGenerator
 from vendorsim.simulator.generate.writers import marketo_leads
-from vendorsim.simulator.report import DestinationReport, Report, batch_record
+from vendorsim.simulator.report import FATES, DestinationReport, Report, batch_record
 from vendorsim.simulator.report.checks import check
 from vendorsim.simulator.scenario.base import step_time
 from vendorsim.simulator.scenario.loader import LoadedScenario, read_records
@@ -78,6 +78,7 @@ class Engine:
         self.reports: dict[str, DestinationReport] = {}
         self.active: dict[tuple[str, str], set[str]] = {}  # (dest, audience) -> members sent
         self.matched: set[str] = set()  # audiences that held a profile at some evaluation
+        self.judge_injected = False  # client verdicts on answers faults injected, too
 
     @property
     def cloud(self) -> Cloud:
@@ -169,6 +170,7 @@ class Engine:
             raise AssertionError("a connector waited outside its dataflow's process")
 
     def run(self) -> Report:
+        ran_at = datetime.now(UTC)
         with self.vendors:
             self.vendors.set_clock(self.start)
             self._seed()
@@ -203,15 +205,33 @@ class Engine:
             verdicts = check(self)
             journal = self.vendors.journal()
             held = holdings(self.vendors, journal, self._seeded())
-            judged = self.vendors.client_verdicts()
-        warnings = [f"client verdict {v['rule']} on {v['vendor']} {v['tenant'] or ''} "
-                    f"(client {v['client']}): {v['detail']} [journal "
-                    f"{', '.join(map(str, v['evidence'][:10]))}]" for v in judged]
+            judged = self.vendors.client_verdicts(self.judge_injected)
+        for source_id, connector in self.sources.items():
+            self.source_reports[source_id].calls = int(connector.tally.total("calls"))
+        warnings = [f"client verdict {v['rule']} on {v['vendor']}"
+                    f"{' ' + v['tenant'] if v['tenant'] else ''} ({v['client']}): "
+                    f"{v['detail']} [journal {', '.join(map(str, v['evidence'][:10]))}]"
+                    for v in judged]
         warnings += [f"audience '{self.audiences[a].name}' ({a}) activated to {d} matched no "
                     "profile during the run: check its conditions and the data"
                     for d, a in self.active if a not in self.matched]
         return Report(self.s.name, list(self.reports.values()), verdicts, journal,
-                      list(self.source_reports.values()), warnings, held, judged)
+                      list(self.source_reports.values()), warnings, held, judged,
+                      self._header(ran_at))
+
+    def _header(self, ran_at: datetime) -> dict[str, str]:
+        """What a report opens with: which scenario, which vendorsim, which data, when."""
+        from vendorsim import __version__
+
+        spec = self.s.data.generate
+        target = getattr(self.vendors, "urls", {}).get("cloud")
+        return {"scenario file": str(self.loaded.path), "name": self.s.name,
+                "description": " ".join(self.s.description.split()) or "(none)",
+                "vendorsim": __version__,
+                "seed": str(spec.seed) if spec is not None else "no generated data",
+                "ran at": ran_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+                "virtual time": f"{iso_utc(self.start)} to {iso_utc(self.scheduler.now)}",
+                "vendors": target or "embedded (in-process) mocks"}
 
     def _seeded(self) -> list[tuple[str, str]]:
         v = self.s.vendors
@@ -315,11 +335,14 @@ class Engine:
         audience = self.audiences[audience_id]
         if connector is None:
             return
+        flow = report.flow(audience_id)  # its calls count from the activation on
         try:
             connector.activate(audience)
         except ActivationRefused as exc:
             report.refused.append(f"{audience.name}: {exc}")
             return
+        finally:
+            flow.calls = connector.tally.mine()  # this dataflow's process: its own calls
         self.active[(dest_id, audience_id)] = set()
         self._evaluate(batch=True, only=(dest_id, audience_id))
 
@@ -353,28 +376,32 @@ class Engine:
 
     def _deliver(self, dest_id: str, audience: Audience, entering: list[str],
                  exiting: list[str], exports: list[dict]) -> None:
+        """One delivery on the dataflow's process; its figures go to the dataflow's report
+        (the one reconciliation every rendering reads)."""
         connector, report = self.connectors[dest_id], self.reports[dest_id]
-        sent_at, retries = self.scheduler.now, connector.retries
+        flow = report.flow(audience.id)
+        sent_at, before = self.scheduler.now, connector.tally.mine()
         outcome = connector.deliver_exports(audience, exports)
-        report.batches.append(batch_record(audience.id, sent_at, self.scheduler.now,
-                                           len(exports), connector.retries - retries, outcome))
+        flow.calls = after = connector.tally.mine()
+        why = skip_reason(connector.config) if isinstance(  # type: ignore[arg-type]
+            connector, MarketoConnector) else "nothing to write"
+        fates = outcome.fates([*entering, *exiting], why)
+        counted = {k: 0 for k in FATES}
+        for pid, (fate, reason) in fates.items():
+            counted[fate] += 1
+            flow.fates[fate] += 1
+            if fate != "delivered":
+                getattr(report, fate)[pid] = reason
+        flow.batches.append(batch_record(audience.id, sent_at, self.scheduler.now, counted,
+                                         {k: after[k] - before[k] for k in after}))
         for item in exports:
-            status = item["segmentMembership"]["ups"][audience.id]["status"]
-            report.statuses[status] = report.statuses.get(status, 0) + 1
-        report.sent_entries += len(entering)
-        report.sent_exits += len(exiting)
-        report.updated += len(outcome.updated)
-        report.created += len(outcome.created)
-        report.not_created += len(outcome.not_created)
-        if outcome.not_created:
-            why = skip_reason(connector.config)  # type: ignore[arg-type]
-            report.skipped.update(dict.fromkeys(outcome.not_created, why))
-        report.listed += len(outcome.listed)
-        report.unlisted += len(outcome.unlisted)
-        report.failed.update(outcome.failed)
-        report.dropped.update(outcome.dropped)
-        report.calls, report.throttled = connector.calls, connector.throttled
-        report.waited, report.retries = connector.waited, connector.retries
+            flow.statuses[item["segmentMembership"]["ups"][audience.id]["status"]] += 1
+        flow.entries += len(entering)
+        flow.exits += len(exiting)
+        for name, bucket in (("leads updated", outcome.updated),
+                             ("leads created", outcome.created),
+                             ("list adds", outcome.listed), ("list removals", outcome.unlisted)):
+            flow.records[name] += len(bucket)
 
 
 def _event_time(stamp: str) -> float | None:
@@ -391,9 +418,12 @@ def _event_time(stamp: str) -> float | None:
 
 def run_scenario(loaded: LoadedScenario, vendors: Vendors | None = None,
                  progress: Callable[[float, float], None] | None = None,
-                 read_timeout: float | None = None) -> Report:
+                 read_timeout: float | None = None, judge_injected: bool = False) -> Report:
     """Replay a loaded scenario on the embedded mocks, or on `vendors` when given;
-    `read_timeout`: seconds a vendor call may take before it counts as unanswered."""
+    `read_timeout`: seconds a vendor call may take before it counts as unanswered;
+    `judge_injected`: client verdicts judge answers the scenario's faults injected too."""
     vendors = vendors or InProcessVendors()
     vendors.read_timeout = read_timeout
-    return Engine(loaded, vendors, progress).run()
+    engine = Engine(loaded, vendors, progress)
+    engine.judge_injected = judge_injected
+    return engine.run()

@@ -68,33 +68,41 @@ def client_verdicts(report: Report) -> str:
     if not report.client_verdicts:
         return ""
     return _table(["rule", "vendor", "tenant", "client", "what happened", "journal", "rule from"],
-                  [[v["rule"], v["vendor"], v["tenant"] or "", v["client"] or "", v["detail"],
+                  [[v["rule"], v["vendor"], v["tenant"] or "-", v["client"], v["detail"],
                     ", ".join(map(str, v["evidence"][:10])), v["source"]]
                    for v in report.client_verdicts], ["bad"] * len(report.client_verdicts))
 
 
 def batches(report: Report) -> str:
-    """Per dataflow: the summary row, then its batches in a table that opens."""
+    """Per dataflow: the summary row (the figures the destination totals sum), then its
+    batches in a table that opens."""
     parts = []
-    flows = {row["dataflow"]: row for row in dataflow_rows(report)}
-    for dest in report.destinations:
-        grouped: dict[str, list[dict]] = {}
-        for batch in dest.batches:
-            grouped.setdefault(batch["dataflow"], []).append(batch)
-        for audience, found in grouped.items():
-            row = flows[f"{dest.id}/{audience}"]
-            title = (f"{dest.id}/{audience}: {row['batches']} batches, sent {row['sent']}, "
-                     f"done {row['done']}, {row['retries']} retries, {row['ok']} delivered, "
-                     f"{row['dropped']} dropped, {row['failed']} failed — {row['outcome']}")
-            table = _table(["sent (UTC)", "done (UTC)", "profiles", "retries", "delivered",
-                            "dropped", "failed", "outcome"],
-                           [[iso_utc(b["sent"]), iso_utc(b["done"]), b["profiles"],
-                             b["retries"], b["delivered"], b["dropped"], b["failed"],
-                             b["outcome"]] for b in found],
-                           ["bad" if b["outcome"] in ("dropped", "failed") else ""
-                            for b in found])
-            parts.append(f"<details><summary>{escape(title)}</summary>{table}</details>")
+    for row in dataflow_rows(report):
+        dest_id, audience = row["dataflow"].split("/", 1)
+        dest = next(d for d in report.destinations if d.id == dest_id)
+        found = dest.flows[audience].batches
+        title = (f"{row['dataflow']}: {row['batches']} batches, sent {row['sent']}, done "
+                 f"{row['done']}; profiles: {row['profiles']} sent, {row['delivered']} "
+                 f"delivered, {row['skipped']} skipped, {row['dropped']} dropped, "
+                 f"{row['failed']} failed; calls: {row['calls']}, {row['retries']} retries "
+                 f"— {row['outcome']}")
+        table = _table(["sent (UTC)", "done (UTC)", "profiles", "delivered", "skipped",
+                        "dropped", "failed", "calls", "retries", "outcome"],
+                       [[iso_utc(b["sent"]), iso_utc(b["done"]), b["profiles"],
+                         b["delivered"], b["skipped"], b["dropped"], b["failed"], b["calls"],
+                         b["retries"], b["outcome"]] for b in found],
+                       ["bad" if b["outcome"] in ("dropped", "failed") else ""
+                        for b in found])
+        parts.append(f"<details><summary>{escape(title)}</summary>{table}</details>")
     return "".join(parts)
+
+
+def header(report: Report) -> str:
+    """What the page opens with: the scenario file, its description, vendorsim's version,
+    the seed, when it ran and where the vendors were."""
+    rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>"
+                   for k, v in report.header.items())
+    return f'<table class="header"><tbody>{rows}</tbody></table>' if rows else ""
 
 
 def reasons(report: Report) -> str:
@@ -148,9 +156,21 @@ def holdings(report: Report, state_link: str | None) -> str:
 
 
 def _brief(item: object) -> str:
-    text = ", ".join(f"{k}={v}" for k, v in item.items()) if isinstance(item, dict) \
-        else str(item)
+    text = _plain(item)
     return text if len(text) <= 160 else text[:157] + "…"
+
+
+def _plain(value: object) -> str:
+    """A value as a person reads it: no Python reprs (None, quotes, True)."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_plain(v)}" for k, v in value.items() if v is not None)
+    if isinstance(value, list | tuple):
+        return "[" + "; ".join(_plain(v) for v in value) + "]"
+    return str(value)
 
 
 def journal(report: Report) -> str:
@@ -162,8 +182,9 @@ def journal(report: Report) -> str:
             if cut else "")
     table = _table(["#", "time (UTC)", "vendor", "tenant", "method", "path", "status",
                     "codes", "records"],
-                   [[e["seq"], e["time"], e["vendor"], e.get("tenant") or "", e["method"],
-                     e["path"], e["status"], " ".join(e["codes"]), e.get("records") or ""]
+                   [[e["seq"], e["time"], e["vendor"], e.get("tenant") or "-", e["method"],
+                     e["path"], e["status"], " ".join(e["codes"]),
+                     "" if e.get("records") is None else e["records"]]
                     for e in entries],
                    ["" if outcome(e) == "ok" else "bad" for e in entries], "journal")
     return (f'{note}<input id="journal-search" type="search" placeholder="search the '
@@ -175,9 +196,9 @@ def render(report: Report, state_link: str | None = None) -> str:
     dests = _table(["", *(f"{d.id} ({d.type})" for d in report.destinations)],
                    [[label, *(s[label] for s in summaries)]
                     for label in (summaries[0] if summaries else [])]) if summaries else ""
-    sources = _table(["source", "runs", "rows", "profiles created", "profiles updated",
-                      "connection", "errors"],
-                     [[s.id, s.runs, s.rows, s.profiles_created, s.profiles_updated,
+    sources = _table(["source", "runs", "rows read", "profiles created", "profiles updated",
+                      "calls", "connection", "errors"],
+                     [[s.id, s.runs, s.rows, s.profiles_created, s.profiles_updated, s.calls,
                        f"refused: {s.refused}" if s.refused else
                        f"feeds {s.feeds}" if s.feeds else "runs here",
                        "; ".join(s.errors)] for s in report.sources]) if report.sources else ""
@@ -201,4 +222,5 @@ def render(report: Report, state_link: str | None = None) -> str:
     ])
     return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>{escape(report.scenario)}</title><style>{STYLE}</style></head><body>"
-            f"<h1>{escape(report.scenario)} {badge}</h1>{body}</body></html>\n")
+            f"<h1>{escape(report.scenario)} {badge}</h1>{header(report)}{body}"
+            "</body></html>\n")

@@ -46,6 +46,7 @@ class MarketoSourceConnector:
         self.exports = 0
         self.accounts_read: dict[str, dict] = {}  # this run's companies, as accounts
         self.opportunities_read: dict[str, list[dict]] = {}  # by account id
+        self.tally = self.client.tally  # calls made (for the report's reconciliation)
 
     # -- calls -----------------------------------------------------------------------
     def _call(self, method: str, path: str, **kwargs: object) -> dict:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import requests
 
-from vendorsim.simulator.clients.http import Unreachable, json_of, send
+from vendorsim.simulator.clients.http import Tally, Unreachable, json_of, send
 from vendorsim.simulator.scenario.model import SfmcSource
 
 
@@ -31,6 +31,7 @@ class SfmcConnector:
         self.last_run: str | None = None  # ISO time of the previous run's start
         self.runs = 0
         self.rows_read = 0
+        self.tally = Tally()  # calls made (for the report's reconciliation)
 
     def _login(self) -> None:
         cfg = self.config
@@ -71,6 +72,7 @@ class SfmcConnector:
 
     def _send(self, method: str, url: str, **kwargs: object) -> requests.Response:
         """One call; no answer at all ends this run (the next scheduled run tries again)."""
+        self.tally.add("calls")
         try:
             return send(self.http, method, url, **kwargs)
         except Unreachable as exc:

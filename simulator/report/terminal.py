@@ -1,0 +1,81 @@
+"""The report on the terminal (rich): the header, the destinations' totals, the reasons
+profiles were not delivered, the dataflows side by side, sources, warnings, verdicts. Every
+figure comes from the report's one reconciliation (`report/__init__.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.console import Console
+from rich.table import Table
+
+from . import FATES, Report, dataflow_rows
+
+FLOW_COLUMNS = ("dataflow", "virtual time (UTC)", "profiles", "calls", "outcome")
+
+
+def print_report(console: Console, report: Report, notes: Iterable[object] = (),
+                 strict: bool = False) -> None:
+    for label, value in report.header.items():
+        console.print(f"[dim]{label}:[/] {value}", highlight=False, markup=True)
+    if report.destinations:
+        table = Table(title=f"{report.scenario}: destinations")
+        table.add_column("")
+        for d in report.destinations:
+            table.add_column(f"{d.id} ({d.type})", justify="right")
+        summaries = [d.summary() for d in report.destinations]
+        for label in summaries[0]:
+            table.add_row(label, *(summary[label] for summary in summaries))
+        console.print(table)
+    for d in report.destinations:
+        for reason in d.refused:
+            console.print(f"[yellow]refused[/] {d.id}: {reason}", highlight=False)
+        for label, found in (("skipped", d.skipped), ("dropped", d.dropped),
+                             ("failed", d.failed)):
+            for reason, ids in _by_reason(found).items():
+                shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5
+                                              else "")
+                console.print(f"[yellow]{label}[/] {d.id} ({len(ids)} profiles): {reason}: "
+                              f"{shown}", highlight=False)
+    _dataflows(console, report)
+    for src in report.sources:
+        state = f"[yellow]refused[/]: {src.refused}" if src.refused else \
+            f"accepted; feeds {src.feeds}, not the CDP simulated here" if src.feeds else \
+            (f"{src.runs} runs, {src.rows} rows read, {src.profiles_created} profiles created, "
+             f"{src.profiles_updated} updated, {src.calls} calls")
+        console.print(f"source {src.id}: {state}", highlight=False)
+        for error in src.errors:
+            console.print(f"[red]source error[/] {src.id}: {error}", highlight=False)
+    for note in notes:
+        console.print(f"[dim]{note}[/]", highlight=False)
+    for warning in report.warnings:
+        console.print(f"[yellow]warning[/] {warning}" + (" (fails the run: --strict)"
+                                                         if strict else ""), highlight=False)
+    for v in report.verdicts:
+        mark = "[green]PASS[/]" if v.passed else "[red]FAIL[/]"
+        console.print(f"{mark} {v.expectation}: {v.detail}", highlight=False)
+
+
+def _by_reason(found: dict[str, str]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for pid, reason in found.items():
+        grouped.setdefault(reason, []).append(pid)
+    return grouped
+
+
+def _dataflows(console: Console, report: Report) -> None:
+    """One row per dataflow: its batches, when the first was sent and the last done (virtual
+    time), its profiles and calls; side by side, so a waiting dataflow is plain to see."""
+    rows = dataflow_rows(report)
+    if not rows:
+        return
+    table = Table(title="dataflows (virtual time, UTC; profiles and calls)")
+    for column in FLOW_COLUMNS:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        fates = ", ".join(f"{row[k]} {k}" for k in FATES if row[k] or k == "delivered")
+        batches = f"{row['batches']} batch{'es' if row['batches'] != 1 else ''}"
+        table.add_row(row["dataflow"], f"{row['sent']} to {row['done']}",
+                      f"{row['profiles']} sent in {batches}: {fates}",
+                      f"{row['calls']}, {row['retries']} retries", row["outcome"])
+    console.print(table)
