@@ -140,3 +140,33 @@ def test_report_page_shows_verdicts_batches_reasons_and_holdings(tmp_path: Path,
     visible = page.locator("#journal tbody tr:not([hidden])").count()  # type: ignore
     assert 0 < visible < total
     shot(page, "report")
+
+
+def test_the_faults_table_says_what_each_rule_does_and_how_many_calls_are_left(
+        cloud: Cloud, mkto: MarketoCaller, dashboard: str, page: object) -> None:
+    cloud.add_fault(error_code="606", times=3, path="leads")
+    cloud.add_fault(connection="reset", times=5, path="lists")
+    cloud.add_fault(vendor="demandbase", drop=0.3)
+    cloud.add_fault(vendor="bombora", chaos="throttle", probability=0.5, seed=1)
+    for n in range(3):
+        mkto.sync([{"email": f"a{n}@x.example"}])
+    page.goto(dashboard)  # type: ignore[attr-defined]
+    page.locator("#fault-table tr[data-fault]").nth(3).wait_for()  # type: ignore
+    rows = page.locator("#fault-table tbody tr").all_inner_texts()  # type: ignore
+    assert "code 606" in rows[0] and rows[0].split("\t")[5] == "0"  # 3 of 3 fired
+    assert "connection reset" in rows[1] and rows[1].split("\t")[5] == "5"
+    assert "drop 30% of records" in rows[2] and "every call" in rows[2]
+    assert "chaos: the vendor's throttling, 50% of calls" in rows[3]
+
+
+def test_no_advance_on_a_real_clock(page: object) -> None:
+    from vendorsim.mocks.server import ServerRunner
+
+    runner = ServerRunner(Cloud("real"), port=0, vendor_ports=False).start()
+    try:
+        page.goto(f"{runner.urls['cloud']}/__admin/ui/")  # type: ignore[attr-defined]
+        page.wait_for_function(  # type: ignore[attr-defined]
+            "document.querySelector('#clock-kind').textContent === '(real)'")
+        assert not page.is_visible("#advance")  # type: ignore[attr-defined]
+    finally:
+        runner.stop()

@@ -78,14 +78,37 @@ function renderVendors(vendors) {
   if (!any) root.append(el("p", { class: "empty" }, "No tenant yet: a vendor gets one at its first token call or seed."));
 }
 
+// what a fault rule does, every kind of rule (several at once are joined)
+function faultWhat(f) {
+  const parts = [];
+  if (f.error_code) parts.push(`code ${f.error_code}`);
+  if (f.status) parts.push(`HTTP ${f.status}`);
+  if (f.connection) parts.push(f.connection === "hang" ? `connection hang ${f.hang} s` :
+    `connection ${f.connection}`);
+  if (f.chaos) parts.push(`chaos: ${f.chaos === "5xx" ? "503" : f.chaos === "mixed" ?
+    "throttle or 503" : "the vendor's throttling"}`);
+  if (f.drop) parts.push(`drop ${Math.round(f.drop * 100)}% of records`);
+  if (f.latency) parts.push(f.latency_max ? `latency ${f.latency}–${f.latency_max} s` :
+    f.latency_sigma ? `latency ~${f.latency} s (log-normal)` : `latency ${f.latency} s`);
+  if (f.slow_body) parts.push(`slow body over ${f.slow_body} s`);
+  if (f.probability !== undefined && f.probability < 1) parts.push(`${Math.round(f.probability * 100)}% of calls`);
+  return parts.join(", ") || "nothing";
+}
+
+// how many more calls a rule will shape: what is left of `times`, or while its window lasts
+function faultLeft(f) {
+  if (f.times !== null && f.times !== undefined) return String(Math.max(0, f.times - (f.fired ?? 0)));
+  if (f.end !== null && f.end !== undefined) return `until ${new Date(f.end * 1000).toISOString().slice(0, 19)}Z`;
+  return "every call";
+}
+
 function renderFaults(faults) {
   const body = $("#fault-table tbody");
   body.replaceChildren(...faults.map((f) => el("tr", { "data-fault": f.id },
     el("td", {}, f.id), el("td", {}, f.vendor ?? "any"), el("td", {}, f.tenant ?? "any"),
-    el("td", {}, f.error_code ? `code ${f.error_code}` : f.status ? `HTTP ${f.status}` :
-      f.latency ? `latency ${f.latency} s` : shown(f.action ?? "")),
+    el("td", {}, faultWhat(f)),
     el("td", {}, [f.method, f.path].filter(Boolean).join(" ") || "every call"),
-    el("td", {}, f.times ?? "∞"),
+    el("td", {}, faultLeft(f)),
     el("td", {}, el("button", { onclick: () => removeFault(f.id) }, "remove")))));
   if (!faults.length) body.append(el("tr", {}, el("td", { colspan: 7, class: "empty" }, "no faults")));
 }
@@ -180,8 +203,13 @@ $("#fault-form").addEventListener("submit", async (event) => {
 
 $("#advance").addEventListener("submit", async (event) => {
   event.preventDefault();
-  await call("clock/advance", { method: "POST", headers: { "Content-Type": "application/json" },
-                                body: JSON.stringify({ seconds: Number(event.target.seconds.value) }) });
+  try {
+    await call("clock/advance", { method: "POST", headers: { "Content-Type": "application/json" },
+                                  body: JSON.stringify({ seconds: Number(event.target.seconds.value) }) });
+    $("#clock-error").textContent = "";
+  } catch (error) {
+    $("#clock-error").textContent = error.message;
+  }
   refreshState();
 });
 
