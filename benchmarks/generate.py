@@ -48,7 +48,8 @@ def child(count: int, workers: int, out: str) -> None:
     from vendorsim.simulator.generate.writers import write
 
     start = time.perf_counter()
-    counts = write(GeneratorConfig(count=count, seed=1), "jsonl", Path(out), workers=workers)
+    counts = write(GeneratorConfig(count=count, seed=1), "jsonl", Path(out), workers=workers,
+                   force=True)
     elapsed = time.perf_counter() - start
     assert counts["people.jsonl"] == count
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

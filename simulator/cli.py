@@ -111,7 +111,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         task = progress.add_task("profiles", total=config.count)
         try:
             counts = write(config, args.format, out, workers=args.workers,
-                           on_people=lambda n: progress.advance(task, n))
+                           on_people=lambda n: progress.advance(task, n), force=args.force)
         except (OSError, ValueError) as exc:
             console.print(f"vendorsim generate: {exc}")
             return 2
@@ -258,7 +258,10 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--format", default="jsonl",
                      choices=("jsonl", "csv", "sfmc", "marketo", "bundle"),
                      help="CDP entities (jsonl/csv), SFMC rows, Marketo seed leads, or all")
-    gen.add_argument("--out", default="out/generated", help="output folder")
+    gen.add_argument("--out", default="out/generated",
+                     help="output folder (written whole, or not at all)")
+    gen.add_argument("--force", action="store_true",
+                     help="replace an output folder that already holds files")
     gen.add_argument("--events-per-person", type=float, default=0.0,
                      help="mean web/email/form events per person")
     gen.add_argument("--duplicate-share", type=float, default=0.0,

@@ -197,3 +197,33 @@ def test_bad_email_syntax_is_refused_by_sfmc(cloud: Cloud) -> None:
         json=[sfmc_contact_row(*bad)],
         headers={"Authorization": f"Bearer {value.json()['access_token']}"})
     assert response.status_code == 400 and response.json()["errorcode"] == 10006
+
+
+def test_generate_refuses_a_folder_that_holds_files_unless_forced(tmp_path: Path) -> None:
+    from vendorsim.simulator.cli import main
+
+    out = tmp_path / "out"
+    assert main(["generate", "--count", "20", "--format", "bundle", "--out", str(out)]) == 0
+    (out / "stale_from_an_older_format.csv").write_text("x\n")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert main(["generate", "--count", "10", "--format", "jsonl", "--out", str(out)]) == 2
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # untouched
+    assert main(["generate", "--count", "10", "--format", "jsonl", "--out", str(out),
+                 "--force"]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert "stale_from_an_older_format.csv" not in names and "manifest.json" in names
+    assert json.loads((out / "manifest.json").read_text())["format"] == "jsonl"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no leftovers
+
+
+def test_a_generate_that_fails_midway_leaves_no_folder(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from vendorsim.simulator.generate import writers
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(writers, "_deliver", broken)
+    with pytest.raises(OSError):
+        write(GeneratorConfig(count=50, seed=1), "jsonl", tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []

@@ -13,6 +13,8 @@ import io
 import json
 import multiprocessing
 import os
+import shutil
+import tempfile
 from collections import deque
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -157,13 +159,47 @@ def _render_chunk(chunk: Chunk) -> tuple[dict[str, tuple[bytes, int]], int]:
 
 
 def write(config: GeneratorConfig, fmt: str, out: Path, *, workers: int = 1,
-          on_people: Callable[[int], None] | None = None) -> dict[str, int]:
+          on_people: Callable[[int], None] | None = None, force: bool = False
+          ) -> dict[str, int]:
     """Generate and write in `fmt` under `out`; the bytes do not depend on `workers`.
+
+    The folder appears whole or not at all: everything is written into a hidden folder
+    beside it, which then takes its place. A folder that already holds files is refused
+    (ValueError) unless `force`, and then replaced, never mixed with an earlier run's files.
 
     With workers > 1, chunks are rendered by this process and workers - 1 others, at most two
     per worker in flight, and written in order: memory stays bounded whatever the count."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose from {', '.join(FORMATS)}")
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{out} is a file, not a folder: choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise ValueError(f"{out} already holds files: choose another --out, or --force to "
+                         "replace them")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        counts = _write_into(config, fmt, staging, workers, on_people)
+        _swap_in(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return counts
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Put the finished folder where `out` is (the earlier one, if any, removed after)."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        out.rename(old)
+    staging.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_into(config: GeneratorConfig, fmt: str, out: Path, workers: int,
+                on_people: Callable[[int], None] | None) -> dict[str, int]:
     sink = _Sink(out)
     generator = ProfileGenerator(config)
     try:
