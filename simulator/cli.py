@@ -127,7 +127,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.schema:
         print(json.dumps(schema(), indent=2, sort_keys=True))
         return 0
-    failed = False
+    failed = warned = False
     for path in args.files:
         try:
             loaded = load_scenario(path)
@@ -138,9 +138,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         s = loaded.scenario
         for note in loaded.notes:
             print(note, file=sys.stderr)
+            warned = warned or note.message.startswith("warning:")
         print(f"{path}: ok - {len(s.audiences)} audiences, {len(s.destinations)} destinations, "
               f"{len(s.sources)} sources, {len(s.timeline)} timeline steps")
-    return 2 if failed else 0
+    return 2 if failed else 1 if warned and args.strict else 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -314,10 +315,14 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check", help="validate scenario files (file:line errors)",
         description="Validate scenario files without running them: every problem as "
-                    "file:line: message; how to fix. Exit 2 when any file has a problem.")
+                    "file:line: message; how to fix. Exit 2 when any file has a problem, 1 "
+                    "when --strict and a file has a warning.")
     check.add_argument("files", nargs="*", help="scenario YAML files")
     check.add_argument("--schema", action="store_true",
                        help="print the scenario files' JSON Schema instead")
+    check.add_argument("--strict", action="store_true",
+                       help="warnings (e.g. an audience that matches no profile of the data) "
+                            "fail the check (exit 1)")
     check.add_argument("--debug", action="store_true",
                        help="show the Python traceback of an internal error")
     check.set_defaults(func=cmd_check)

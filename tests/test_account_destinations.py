@@ -61,9 +61,9 @@ def test_accounts_arrive_without_primary_id(tmp_path: Path, vendor: str) -> None
 
 @pytest.mark.parametrize("vendor", ["bombora", "demandbase"])
 @pytest.mark.parametrize(("audience", "mappings", "words"), [
-    ({"type": "people", "all": []}, None, "-01"),
-    ({"type": "account", "origin": "custom_upload", "all": []}, None, "-02"),
-    ({"type": "account", "all": []}, {"companyWebsiteDomain": "domain",
+    ({"type": "people", "members": ["P1"]}, None, "-01"),
+    ({"type": "account", "origin": "custom_upload", "members": ["A1"]}, None, "-02"),
+    ({"type": "account", "members": ["A1"]}, {"companyWebsiteDomain": "domain",
                                       "accountName": "name", "accountEmailDomain": "domain"},
      "primaryId"),
 ])

@@ -28,7 +28,9 @@ def test_a_wrong_expectation_fails_the_run(tmp_path: Path) -> None:
     report = scenario(tmp_path, {"all": [{"attribute": "person.seniority", "in": ["VP"]}]}, [],
                       expectations={"marketo_leads": [{"munchkin_id": "123-ABC-456",
                                                        "match": {"email": "p1@x.example"},
-                                                       "partition": "EMEA"}]})
+                                                       "partition": "EMEA"}]},
+                      vendors={"marketo": [{"munchkin_id": "123-ABC-456",
+                                            "partitions": ["EMEA"]}]})
     assert not report.passed
     assert "partition is Default, expected EMEA" in report.verdicts[0].detail
 
@@ -88,7 +90,7 @@ def test_exports_carry_segment_membership_statuses(tmp_path: Path) -> None:
 
 
 def test_refused_activation_is_reported_and_sends_nothing(tmp_path: Path) -> None:
-    report = scenario(tmp_path, {"type": "account", "all": []}, [])
+    report = scenario(tmp_path, {"type": "account", "members": ["A1"]}, [])
     assert "B-MKT-02" in report.destinations[0].refused[0]
     assert not [e for e in report.journal if e["path"] == "/rest/v1/leads.json"]
 
@@ -187,7 +189,7 @@ def test_generated_duplicates_seed_the_marketo_instances(tmp_path: Path) -> None
                 "partitions": ["Default", "EMEA"]}
     doc = {"name": "g", "data": {"generate": generate},
            "audiences": [{"id": "a", "name": "A", "all": [{"attribute": "person.seniority",
-                                                           "equals": "nobody"}]}],
+                                                           "exists": False}]}],
            "destinations": [{"id": "m", "type": "marketo", "munchkin_id": "123-ABC-456",
                              "sync_type": "profile_only",
                              "person_action": "update_existing_only",

@@ -75,15 +75,41 @@ def test_the_old_mapping_syntax_is_noted(tmp_path: Path, capsys: pytest.CaptureF
 def test_an_audience_matching_nobody_warns_and_strict_fails(tmp_path: Path,
                                                             capsys: pytest.CaptureFixture
                                                             ) -> None:
+    """Issue 22: values each some account has, but no account has both: a warning at
+    check (`--strict` fails) and at run."""
     doc = account_doc()
-    doc["audiences"][0]["all"] = [{"attribute": "account.industry", "equals": "Mining"}]
+    doc["data"]["accounts"].append({"accountId": "A2", "name": "Globex",
+                                    "domain": "globex.example", "industry": "Software"})
+    doc["audiences"][0]["all"] = [{"attribute": "account.industry", "equals": "Retail"},
+                                  {"attribute": "account.name", "equals": "Globex"}]
     path = write(tmp_path, doc)
+    assert vendorsim(["check", str(path)]) == 0
+    assert "warning: audience 'Retail' matches no account" in capsys.readouterr().err
+    assert vendorsim(["check", "--strict", str(path)]) == 1
+    capsys.readouterr()
     assert vendorsim(["run", str(path)]) == 0
     assert "matched no profile" in capsys.readouterr().out
     junit = tmp_path / "junit.xml"
     assert vendorsim(["run", str(path), "--strict", "--junit", str(junit)]) == 1
     suite = ET.parse(junit).getroot().find("testsuite")
     assert suite is not None and suite.get("failures") == "1"
+
+
+def test_a_value_no_profile_can_have_is_an_error_with_did_you_mean(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """Issue 22: the generator writes C-Level; `CXO` would quietly lose those people."""
+    doc = {"name": "g", "data": {"generate": {"count": 50, "seed": 1}},
+           "audiences": [{"id": "a", "name": "Execs", "all": [
+               {"attribute": "person.seniority", "in": ["VP", "CXO", "C-level"]}]}],
+           "destinations": [{"id": "m", "type": "marketo", "munchkin_id": "123-ABC-456",
+                             "sync_type": "audience_only", "mappings": {
+                                 "email": "person.email"}, "audiences": ["a"]}]}
+    path = write(tmp_path, doc)
+    assert vendorsim(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "can have seniority 'CXO'" in err and "seniority 'C-level'" in err
+    assert "did you mean 'C-Level'?" in err
+    assert "seniority 'VP'" not in err
 
 
 def test_junit_has_one_testcase_per_verdict(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ from vendorsim.simulator.scenario.model import (
     Step,
     parse_offset,
 )
+from vendorsim.simulator.scenario.records import event_time
 from vendorsim.simulator.sources.marketo import MarketoSourceConnector
 from vendorsim.simulator.sources.sfmc import SourceError
 
@@ -59,15 +60,19 @@ class Engine:
         self.start = self.s.start.timestamp()
         self.scheduler = Scheduler(self.start, self._set_clock)  # the one virtual time
         self.audiences = {a.id: a for a in self.s.audiences}
-        self.people = {p["personId"]: dict(p) for p in read_records(loaded, self.s.data.people,
-                                                                     "people")}
-        self.accounts = {a["accountId"]: dict(a) for a in read_records(
-            loaded, self.s.data.accounts, "accounts")}
+        # ids are text here (a check made sure each is text or a whole number): `P1` in a
+        # step and `personId: P1` in a file, or 7 and "7", are the same record
+        self.people = {p["personId"]: p for p in _with_text_ids(
+            read_records(loaded, self.s.data.people, "people"), "personId", "accountId")}
+        self.accounts = {a["accountId"]: a for a in _with_text_ids(
+            read_records(loaded, self.s.data.accounts, "accounts"), "accountId")}
         self.facts = Facts(self.accounts)  # opportunities and events for the conditions
-        for opportunity in read_records(loaded, self.s.data.opportunities, "opportunities"):
+        for opportunity in _with_text_ids(read_records(
+                loaded, self.s.data.opportunities, "opportunities"), "accountId"):
             self.facts.opportunities.setdefault(opportunity.get("accountId", ""), []) \
-                .append(dict(opportunity))
-        for event in read_records(loaded, self.s.data.events, "events"):
+                .append(opportunity)
+        for event in _with_text_ids(read_records(loaded, self.s.data.events, "events"),
+                                    "personId"):
             self._add_event(event)
         self.generated_leads: list[dict] = []
         self._generated()
@@ -111,7 +116,7 @@ class Engine:
     def _add_event(self, event: dict, when: float | None = None) -> None:
         stamp = event.get("timestamp")
         if when is None:
-            parsed = _event_time(str(stamp)) if stamp else None
+            parsed = event_time(str(stamp)) if stamp else None
             when = parsed if parsed is not None else self.scheduler.now
         self.facts.events.setdefault(event.get("personId", ""), []).append((when, event))
 
@@ -404,16 +409,9 @@ class Engine:
             flow.records[name] += len(bucket)
 
 
-def _event_time(stamp: str) -> float | None:
-    """ISO-8601, or SFMC's rendering of Date columns (`1/5/2026 8:00:00 AM`); no zone: UTC."""
-    try:
-        parsed = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = datetime.strptime(stamp, "%m/%d/%Y %I:%M:%S %p")
-        except ValueError:
-            return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+def _with_text_ids(records: list[dict], *keys: str) -> list[dict]:
+    """Copies of the records with their id fields as text."""
+    return [{**r, **{k: str(r[k]) for k in keys if r.get(k) is not None}} for r in records]
 
 
 def run_scenario(loaded: LoadedScenario, vendors: Vendors | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .base import Strict
 
@@ -15,8 +15,8 @@ class Generate(Strict):
     scenario's Marketo destinations are seeded with the generated leads, as
     `vendorsim generate --format marketo` writes them."""
 
-    count: Annotated[int, Field(ge=0, le=1_000_000)]
-    """People to generate (at most 1,000,000)."""
+    count: Annotated[int, Field(ge=1, le=1_000_000)]
+    """People to generate (1 to 1,000,000)."""
     seed: int = 0
     """Same seed, same data."""
     accounts: Annotated[int, Field(ge=1, le=100_000)] | None = None
@@ -29,8 +29,16 @@ class Generate(Strict):
     """Share of people who also exist as a second Marketo lead in another partition."""
     invalid_share: Annotated[float, Field(ge=0, le=1)] = 0.0
     """Share of people whose record a vendor must refuse (no Marketo lead is seeded)."""
-    partitions: list[str] = ["Default"]
+    partitions: Annotated[list[Annotated[str, Field(min_length=1, max_length=50)]],
+                          Field(min_length=1, max_length=50)] = ["Default"]
     """Marketo partitions the generated leads live in."""
+
+    @model_validator(mode="after")
+    def _accounts_have_people(self) -> Generate:
+        if self.accounts is not None and self.accounts > self.count:
+            raise ValueError(f"{self.accounts:,} accounts for {self.count:,} people: every "
+                             "generated account has at least one person")
+        return self
 
 
 class FromFile(Strict):

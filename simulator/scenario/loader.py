@@ -1,7 +1,8 @@
 """Load and check scenario files; every problem is `file:line: message` with a way to fix it.
 
-YAML is parsed twice: once into data, once into nodes that remember their line, so that a
-pydantic error's location (`destinations.0.sync_type`) becomes the line a person must edit.
+YAML is read once into nodes that remember their line (`yaml12`: YAML 1.2 semantics, within
+bounds) and built from them, so that a pydantic error's location (`destinations.0.sync_type`)
+becomes the line a person must edit. Every problem of a file is reported in one pass.
 """
 
 from __future__ import annotations
@@ -13,18 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
-from .messages import plain_errors
+from . import yaml12
 from .model import FromFile, Scenario
 
 SCHEMA_PATH = Path(__file__).with_name("scenario.schema.json")
 
 MAX_BYTES = 20 * 1024 * 1024  # a scenario file; data belongs in JSONL/CSV files beside it
-MAX_DEPTH = 40  # YAML nesting; scenarios need about 8
 
 
-@dataclass
+@dataclass(frozen=True)
 class Problem:
     file: str
     line: int
@@ -58,113 +57,35 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     """Parse and validate; ScenarioError (never a traceback) when the file is wrong."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > MAX_BYTES:  # refused before a byte is read: a 3 GB file is no MemoryError
+            raise ScenarioError([Problem(str(path), 1, "", _too_large())])
+        with path.open("rb") as handle:
+            text = handle.read(MAX_BYTES + 1).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(str(path), 0, "", f"cannot read the file: {exc}")]) from None
+        raise ScenarioError([Problem(str(path), 1, "", f"cannot read the file: {exc}")]) \
+            from None
     scenario, found = parse_with_notes(text, str(path), path.parent)
     return LoadedScenario(scenario, path, found)
 
 
-class _Reader(yaml.SafeLoader):
-    """PyYAML's safe loader, but a repeated key is an error (YAML says keys are unique;
-    PyYAML keeps the last one silently) and a value that cannot be built says where."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        seen: dict[object, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, list | dict):
-                raise ScenarioError([Problem(self.name, key_node.start_mark.line + 1, "",
-                                             "a key must be a plain name, not a list or "
-                                             "mapping")])
-            if key in seen:
-                raise ScenarioError([Problem(
-                    self.name, key_node.start_mark.line + 1, "",
-                    f"'{key}' is given twice in this mapping (first on line {seen[key]}); "
-                    "keep one")])
-            seen[key] = key_node.start_mark.line + 1
-        return super().construct_mapping(node, deep=deep)
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
-        try:
-            return super().construct_object(node, deep=deep)
-        except (ScenarioError, yaml.YAMLError):
-            raise
-        except (ValueError, TypeError, OverflowError) as exc:
-            text = str(exc).split("\n")[0][:120]
-            raise ScenarioError([Problem(self.name, node.start_mark.line + 1, "",
-                                         f"this value cannot be read ({text}); write it as "
-                                         "plain text, a number or an ISO time")]) from None
-
-
-def _too_deep(root: yaml.Node) -> yaml.Node | None:
-    """The first node nested deeper than MAX_DEPTH (checked before anything is built)."""
-    stack = [(root, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return node
-        if isinstance(node, yaml.MappingNode):
-            stack.extend((child, depth + 1) for pair in node.value for child in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend((child, depth + 1) for child in node.value)
-    return None
+def _too_large() -> str:
+    return (f"the file is larger than {MAX_BYTES // 1048576} MB; put data in JSONL or CSV "
+            "files beside it (data: people: {file: ...})")
 
 
 def read_yaml(text: str, name: str) -> tuple[object, yaml.Node | None]:
-    """The data and the node tree (for line numbers) of a YAML text; ScenarioError with a
-    line for every way it can be unreadable."""
+    """The data and the node tree (for line numbers) of a YAML text, read with YAML 1.2
+    semantics within bounds (`yaml12`); ScenarioError with a line for every problem."""
     if len(text) > MAX_BYTES:
-        raise ScenarioError([Problem(name, 1, "", f"the file is larger than "
-                                     f"{MAX_BYTES // 1048576} MB; put data in JSONL or CSV "
-                                     "files beside it (data: people: {file: ...})")])
-    loader = None
+        raise ScenarioError([Problem(name, 1, "", _too_large())])
     try:
-        loader = _Reader(text)  # rejects control characters already
-        loader.name = name
-        root = loader.get_single_node()
-        if root is None:
-            return None, None
-        deep = _too_deep(root)
-        if deep is not None:
-            raise ScenarioError([Problem(name, deep.start_mark.line + 1, "",
-                                         f"nested more than {MAX_DEPTH} levels deep; a "
-                                         "scenario needs far fewer")])
-        return loader.construct_document(root), root
-    except yaml.MarkedYAMLError as exc:
-        # an unclosed bracket or quote is noticed later; where it opened is what to fix
-        opened = exc.context_mark if exc.context_mark and exc.problem_mark and \
-            exc.context_mark.line < exc.problem_mark.line and "flow" in str(exc.context) \
-            else None
-        mark = opened or exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        raise ScenarioError([Problem(name, line, "", f"not valid YAML: {exc.problem}; "
-                                     "check the indentation and quoting")]) from None
-    except yaml.YAMLError as exc:  # e.g. control characters, which have a position too
-        line = text.count("\n", 0, getattr(exc, "position", 0) or 0) + 1
-        reason = getattr(exc, "reason", "") or str(exc).split("\n")[0]
-        raise ScenarioError([Problem(name, line, "", f"not valid YAML: {reason}; remove "
-                                     "control characters and NUL bytes")]) from None
-    except RecursionError:
-        raise ScenarioError([Problem(name, _deepest_line(text), "",
-                                     f"nested more than {MAX_DEPTH} levels deep; a scenario "
-                                     "needs far fewer")]) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-
-
-def _deepest_line(text: str) -> int:
-    """Where nesting first passes MAX_DEPTH: brackets on one line, or indentation."""
-    depth = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        if (len(line) - len(line.lstrip(" "))) // 2 > MAX_DEPTH:
-            return number
-        for char in line:
-            depth += (char in "[{") - (char in "]}")
-            if depth > MAX_DEPTH:
-                return number
-    return 1
+        return yaml12.read(text, name)
+    except yaml12.YamlProblem as exc:
+        raise ScenarioError([Problem(name, exc.line, "", exc.message)]) from None
+    except RecursionError:  # the pure-Python parser on absurd nesting
+        raise ScenarioError([Problem(name, 1, "", f"nested more than {yaml12.MAX_DEPTH} "
+                                     "levels deep; a scenario needs far fewer")]) from None
 
 
 def _last_line(text: str) -> int:
@@ -180,27 +101,42 @@ def parse_scenario(text: str, name: str = "<scenario>", base: Path | None = None
 
 def parse_with_notes(text: str, name: str = "<scenario>",
                      base: Path | None = None) -> tuple[Scenario, list[Problem]]:
+    """Every problem of a scenario in one pass, sorted by line: the settings' own (each
+    setting checked on its own), then the rules between settings on what remains once the
+    parts with a problem are set aside (a reference to a part set aside is not reported
+    again). ScenarioError when there is any; else the scenario and its notes."""
     data, root = read_yaml(text, name)
     if not isinstance(data, dict):
         line = root.start_mark.line + 1 if root is not None else _last_line(text)
         raise ScenarioError([Problem(name, line, "", "a scenario is a mapping of settings "
                                      "(name:, audiences:, destinations:, ...)")])
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        problems = [Problem(name, _line_of(root, list(loc)), ".".join(str(p) for p in loc),
-                            text) for loc, text in plain_errors(exc, data)]
-        raise ScenarioError(sorted(problems, key=lambda p: p.line)) from None
+    from .pruning import validate_what_can_be
     from .semantics import review  # rules between settings, with their lines
 
-    def located(found: list[tuple[tuple, str]]) -> list[Problem]:
-        return [Problem(name, _line_of(root, list(loc)), ".".join(str(p) for p in loc), text)
-                for loc, text in found]
+    validated = validate_what_can_be(data)
+    scenario = validated.scenario
 
-    problems, notes = review(scenario, data, base)
-    if problems:
-        raise ScenarioError(sorted(located(problems), key=lambda p: p.line))
-    return scenario, located(notes)
+    def located(items: list[tuple[tuple, str]], to_file: object = None) -> list[Problem]:
+        return [_locate(name, root, to_file(loc) if to_file and loc[:1] != ("@file",)  # type: ignore[operator]
+                        else loc, message) for loc, message in items]
+
+    problems = located(validated.problems)
+    notes: list[Problem] = []
+    if scenario is not None:
+        more, advice = review(scenario, validated.data, base, validated.set_aside)
+        problems += located(more, validated.to_file)
+        notes = located(advice, validated.to_file)
+    if problems or scenario is None:
+        unique = list(dict.fromkeys(problems))
+        raise ScenarioError(sorted(unique, key=lambda p: (p.file != name, p.file, p.line)))
+    return scenario, notes
+
+
+def _locate(name: str, root: yaml.Node | None, loc: tuple, message: str) -> Problem:
+    """A problem at a place in the scenario, or (`("@file", path, line)`) in a data file."""
+    if loc and loc[0] == "@file":
+        return Problem(str(loc[1]), int(loc[2]), "", message)
+    return Problem(name, _line_of(root, list(loc)), ".".join(str(p) for p in loc), message)
 
 
 def _line_of(node: yaml.Node | None, loc: list) -> int:

@@ -9,12 +9,12 @@ activation rules at run time, as the CDP does.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from .base import Duration, Id, MunchkinId, Strict, parse_offset
+from .base import MAX_SPAN, Duration, Id, MunchkinId, Strict, parse_offset
 from .data import Data, FromFile, Generate
 from .flows import (
     AccountDestination,
@@ -30,6 +30,9 @@ from .flows import (
 )
 from .seeds import ListClient, MarketoInstance, SfmcAccount, Vendors
 from .timeline import Expectations, ExpectedLead, Step
+
+EARLIEST = 0.0  # 1970-01-01
+LATEST_START = datetime(2200, 1, 1, tzinfo=UTC).timestamp() - MAX_SPAN - 86400
 
 
 class Scenario(Strict):
@@ -58,6 +61,17 @@ class Scenario(Strict):
     may be offsets such as +1h)."""
     expectations: Expectations = Expectations()
     """What must hold at the end; every expectation gives one PASS/FAIL line."""
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, value: datetime) -> datetime:
+        """A replay spans up to 400 days from its start; the vendors keep times from 1970
+        to 2200, so a start must leave room for that."""
+        stamp = (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
+        if not EARLIEST <= stamp <= LATEST_START:
+            raise ValueError("start must fall between 1970-01-01 and 2198-11-01 (a replay "
+                             "may run 400 days; the vendors keep times up to 2200)")
+        return value
 
 
 __all__ = ["AccountDestination", "Audience", "Cdp", "Condition", "Data", "Delivery",

@@ -8,28 +8,35 @@ not stop a run (old syntax)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 from .base import MAX_SPAN, parse_offset, step_time
+from .consistency import advice, consistency
 from .messages import suggest
-from .model import AccountDestination, FromFile, MarketoDestination, MarketoSource, Scenario
+from .model import AccountDestination, MarketoDestination, MarketoSource, Scenario
+from .records import check_records, generated_id, ids_of, known_fields, read_data, records_of
+from .vocabulary import impossible_values, unmatched_audiences
 
 Found = Iterator[tuple[tuple, str]]
-SCOPES = ("person", "account", "opportunity", "event")
 
 
-def review(s: Scenario, raw: dict, base: Path | None = None
+def review(s: Scenario, raw: dict, base: Path | None = None, set_aside: set[str] | None = None
            ) -> tuple[list[tuple[tuple, str]], list[tuple[tuple, str]]]:
-    """The problems of a scenario that passed the model's own checks (they stop a run) and
-    its notes (advice), from one reading of its data files."""
-    records = {scope: _records(part, base) for scope, part in _data_parts(s)}
+    """The problems of a scenario whose settings are each right on their own (they stop a
+    run) and its notes (advice; a `warning:` fails `--strict`), from one reading of its data
+    files. A problem that names a part set aside for a problem of its own (`set_aside`) is
+    not reported again."""
+    data = read_data(s, base)
+    records = records_of(data)
     fields = known_fields(s, records)
-    problems = [*_ids(s), *_references(s), *_steps(s, fields, records),
-                *_expectations(s, fields), *_faults(s), *_seeds(s), *_conditions(s, fields),
-                *_mappings(s, raw, fields), *_sources(s), *_files(s, base)]
-    return list(dict.fromkeys(problems)), _notes(s, raw, fields)
+    problems = [*check_records(s, data), *_ids(s), *_references(s),
+                *_steps(s, fields, records), *_expectations(s, fields), *_faults(s),
+                *_seeds(s), *_conditions(s, fields), *_mappings(s, raw, fields), *_sources(s),
+                *consistency(s), *impossible_values(s, records)]
+    hidden = {f"'{name}'" for name in set_aside or ()}
+    problems = [p for p in problems if not any(name in p[1] for name in hidden)]
+    notes = _notes(s, raw, fields) + list(unmatched_audiences(s, records)) + list(advice(s))
+    return list(dict.fromkeys(problems)), notes
 
 
 def _notes(s: Scenario, raw: dict, fields: dict[str, set[str]]) -> list[tuple[tuple, str]]:
@@ -53,87 +60,6 @@ def _notes(s: Scenario, raw: dict, fields: dict[str, set[str]]) -> list[tuple[tu
                               f"note: write '{scope}.{source}' (the conditions' syntax); the "
                               f"bare '{source}' is the old form, still accepted"))
     return found
-
-
-# -- the data's fields --------------------------------------------------------------------
-def _records(part: list[dict[str, Any]] | FromFile, base: Path | None) -> list[dict]:
-    if not isinstance(part, FromFile):
-        return part
-    if base is None:
-        return []
-    from .loader import records_in
-
-    try:
-        return records_in((base / part.file).resolve())
-    except (OSError, ValueError):
-        return []  # reported as a problem of its own by _files
-
-
-@cache
-def _generated_fields() -> dict[str, frozenset[str]]:
-    from vendorsim.simulator.generate import GeneratorConfig, ProfileGenerator
-
-    block = next(ProfileGenerator(GeneratorConfig(count=1, events_per_person=3,
-                                                  opportunities_per_account=3)).blocks())
-    event = block.events[0] if block.events else {}
-    return {"person": frozenset(block.people[0]), "account": frozenset(block.account),
-            "opportunity": frozenset(block.opportunities[0] if block.opportunities else {}),
-            "event": frozenset(event)}
-
-
-def _data_parts(s: Scenario) -> Iterator[tuple[str, list[dict[str, Any]] | FromFile]]:
-    yield from (("person", s.data.people), ("account", s.data.accounts),
-                ("opportunity", s.data.opportunities), ("event", s.data.events))
-
-
-def known_fields(s: Scenario, records: dict[str, list[dict]]) -> dict[str, set[str]]:
-    """What each scope's records can hold: inline and file data, generated data, attributes
-    steps set, what sources write into profiles and events."""
-    fields: dict[str, set[str]] = {scope: set() for scope in SCOPES}
-    for scope, found in records.items():
-        for record in found:
-            fields[scope].update(record)
-    if not any(fields.values()) and s.data.generate is None and not s.sources:
-        return fields  # no data at all: nothing to check names against
-    if s.data.generate is not None:
-        for scope, names in _generated_fields().items():
-            fields[scope].update(names)
-    for scope, ids in (("person", {"personId"}), ("account", {"accountId"}),
-                       ("event", {"personId", "type", "timestamp"})):
-        if fields[scope]:
-            fields[scope].update(ids)
-    for step in s.timeline:
-        if step.action == "change":
-            fields["account" if step.account else "person"].update(step.set)
-        elif step.action == "event":
-            fields["event"].update(step.event)
-    for source in s.sources:
-        kind = getattr(source, "kind", "profiles")
-        fields["event" if kind == "events" else "person"].update(source.mapping.values())
-        account_mapping = getattr(source, "account_mapping", None)
-        if account_mapping:  # a Marketo source's companies become accounts (B-B2B-01)
-            fields["person"].add("accountId")
-            fields["account"].update({"accountId", *account_mapping.values()})
-            fields["opportunity"].update({"opportunityId", "accountId", "roles",
-                                          *source.opportunity_mapping.values()})
-    return fields
-
-
-def ids_of(records: dict[str, list[dict]], scope: str) -> set[str]:
-    """The person or account ids the data has (generated ids are checked by pattern)."""
-    key = "personId" if scope == "person" else "accountId"
-    return {str(r.get(key)) for r in records[scope] if r.get(key) is not None}
-
-
-def _generated_id(s: Scenario, scope: str, value: str) -> bool:
-    spec = s.data.generate
-    if spec is None:
-        return False
-    prefix, width, count = (("P-", 9, spec.count) if scope == "person" else
-                            ("ACC-", 7, spec.accounts or max(1, round(spec.count / 20))))
-    digits = value[len(prefix):]
-    return value.startswith(prefix) and len(digits) == width and digits.isdigit() and \
-        1 <= int(digits) <= count
 
 
 # -- references -----------------------------------------------------------------------------
@@ -188,9 +114,10 @@ def _steps(s: Scenario, fields: dict[str, set[str]], records: dict[str, list[dic
         for scope, value, known in (("person", step.person, people),
                                     ("account", step.account, accounts)):
             if value is not None and value not in (known or set()) and \
-                    not _generated_id(s, scope, value):
+                    not generated_id(s, scope, value):
+                part = "people" if scope == "person" else "accounts"
                 yield (*where, scope), (f"unknown {scope} '{value}'{suggest(value, known or [])}"
-                                        f"; add it under data.{scope}s (or generate: data)")
+                                        f"; add it under data.{part} (or generate: data)")
 
 
 def _expectations(s: Scenario, fields: dict[str, set[str]]) -> Found:
@@ -326,17 +253,6 @@ def _mappings(s: Scenario, raw: dict, fields: dict[str, set[str]]) -> Found:
             hint = suggest(name, fields[scope])
             if fields[scope] and name not in fields[scope] and hint:  # a likely typo
                 yield where, f"no {scope} attribute '{name}' in this scenario's data{hint}"
-
-
-def _files(s: Scenario, base: Path | None) -> Found:
-    for name in ("accounts", "people", "opportunities", "events"):
-        part = getattr(s.data, name)
-        if isinstance(part, FromFile) and base is not None:
-            path = (base / part.file).resolve()
-            if not path.is_file():
-                yield ("data", name, "file"), f"no file {path}"
-            elif path.stat().st_size > 2 * 1024**3:
-                yield ("data", name, "file"), f"{path} is larger than 2 GB"
 
 
 def _sources(s: Scenario) -> Found:
