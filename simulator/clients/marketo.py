@@ -30,6 +30,7 @@ THROTTLE_WAIT = {"606": 20.0, "615": 1.0}  # 607: until the quota resets
 THROTTLE_CODES = ("606", "607", "615")
 REAUTH_CODES = ("601", "602")
 MAX_REAUTH = 3  # new tokens refused in a row before the call counts as refused
+# (a token that expired during a long wait, such as 607's until midnight, is renewed anew)
 
 
 class MarketoClient:
@@ -136,9 +137,10 @@ class MarketoClient:
                     return body
                 code, text = _error(body)
                 if code in REAUTH_CODES and reauth < MAX_REAUTH:
-                    reauth += 1
+                    reauth += 1  # new tokens refused in a row
                     self.authenticate()
                     continue
+                reauth = 0
                 attempts.failed(marketo_status(code), f"Marketo {code} {text}",
                                 self.throttle_wait(code))
         finally:

@@ -273,11 +273,15 @@ class Engine:
         elif step.action == "ingest":
             self.scheduler.give(f"source {step.source}",
                                 lambda: self._ingest(step.source or ""))
-        elif step.action == "upsert_rows":
-            try:
-                self._upsert_rows(step.source or "", step.rows)
-            except (ValueError, SourceError) as exc:  # shown in the report, not a traceback
-                self.source_reports[step.source or ""].errors.append(f"upsert_rows: {exc}")
+        elif step.action == "upsert_rows":  # a marketer's edit: its own process (it may
+            # wait, as any call to a vendor may), before the source's next run
+            self.scheduler.give(f"edits {step.source}", lambda: self._edit(step))
+
+    def _edit(self, step: Step) -> None:
+        try:
+            self._upsert_rows(step.source or "", step.rows)
+        except (ValueError, SourceError) as exc:  # shown in the report, not a traceback
+            self.source_reports[step.source or ""].errors.append(f"upsert_rows: {exc}")
 
     def _now_iso(self, now: float | None = None) -> str:
         """The virtual time (now, unless given) as SFMC's Date columns and filters take it."""

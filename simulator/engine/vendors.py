@@ -141,7 +141,12 @@ class InProcessVendors(Vendors):
         return service.snapshot(tenant)["tenants"][service.normalise_tenant(tenant)]["state"]
 
     def upsert_rows(self, subdomain: str, key: str, rows: list[dict]) -> None:
-        de = self.cloud.sfmc(subdomain).get(key)
+        from vendorsim.mocks.core.bearer import ApiError
+
+        try:
+            de = self.cloud.sfmc(subdomain).get(key)
+        except ApiError as exc:
+            raise ValueError(f"upsert_rows: SFMC {subdomain} answered {exc}") from None
         for row in rows:
             checked, problems = de.check_row({}, row)
             if problems:

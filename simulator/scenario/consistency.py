@@ -21,6 +21,7 @@ VENDORS = ("marketo", "sfmc", "bombora", "demandbase")
 
 def consistency(s: Scenario) -> Found:
     yield from _tenants_once(s)
+    yield from _limits(s)
     yield from _partitions(s)
     yield from _audiences(s)
     yield from _fault_targets(s)
@@ -55,6 +56,18 @@ def tenants(s: Scenario) -> dict[str, set[str]]:
         else:
             found["sfmc"].add(src.subdomain.lower())
     return found
+
+
+def _limits(s: Scenario) -> Found:
+    """Limits that let no call through: the replay could deliver nothing."""
+    for vendor in VENDORS:
+        for i, item in enumerate(getattr(s.vendors, vendor)):
+            limits = item.limits if isinstance(item.limits, dict) else {}
+            if limits.get("daily_quota") == 0 and limits.get("enabled", True) is not False:
+                yield (("vendors", vendor, i, "limits", "daily_quota"),
+                       "a daily quota of 0 refuses every call all day, every day: nothing "
+                       "could be delivered (to provoke 607, add a fault with error_code 607, "
+                       "or exhaust the quota)")
 
 
 def _tenants_once(s: Scenario) -> Found:
@@ -100,7 +113,8 @@ def _partitions(s: Scenario) -> Found:
 def _audiences(s: Scenario) -> Found:
     for i, audience in enumerate(s.audiences):
         if not audience.all and not audience.members:
-            yield (("audiences", i),
+            yield (("audiences", i, "all") if "all" in audience.model_fields_set
+                   else ("audiences", i),
                    "an audience needs a definition ('all:' with at least one condition) or "
                    "'members'; an empty one would select every profile")
         for j, c in enumerate(audience.all):
@@ -147,7 +161,9 @@ def _fault_targets(s: Scenario) -> Found:
                        "fault would never fire")
         code = spec.get("error_code")
         if isinstance(code, str | int) and not isinstance(code, bool) and in_use:
-            vendors = [vendor] if vendor in VENDORS else in_use
+            vendors = [vendor] if vendor in VENDORS else [
+                v for v in in_use if not isinstance(tenant, str) or
+                classes[v].normalise_tenant(classes[v], tenant) in used[v]] or in_use  # type: ignore[arg-type]
             if not any(known_code(v, str(code)) for v in vendors):
                 yield (("faults", i, "error_code"),
                        f"'{code}' is not an error code {' or '.join(vendors)} answers with")

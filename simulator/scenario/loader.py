@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,16 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f" ({self.where})" if self.where else ""
-        return f"{self.file}:{self.line}:{where} {self.message}"
+        where = f" ({one_line(self.where)})" if self.where else ""
+        return f"{self.file}:{self.line}:{where} {one_line(self.message)}"
+
+
+def one_line(text: str) -> str:
+    """Text a user wrote, safe on one terminal line: line breaks, control and direction
+    characters (which reorder or hide what follows) shown as escapes."""
+    return "".join(c if c == " " or unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp",
+                                                                       "Cs", "Co", "Cn")
+                   else f"\\u{ord(c):04x}" for c in text)
 
 
 class ScenarioError(Exception):

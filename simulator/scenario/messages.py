@@ -30,8 +30,9 @@ PLAIN = {
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """`; did you mean 'munchkin_id'?` when a choice is close, else ''."""
-    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    if not found:  # a prefix also counts: munchkin -> munchkin_id
+    choices = [c for c in choices if c]
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if not found and word:  # a prefix also counts: munchkin -> munchkin_id
         found = [c for c in choices if c.startswith(word) or word.startswith(c)][:1]
     return f"; did you mean '{found[0]}'?" if found else ""
 

@@ -29,10 +29,12 @@ def review(s: Scenario, raw: dict, base: Path | None = None, set_aside: set[str]
     data = read_data(s, base)
     records = records_of(data)
     fields = known_fields(s, records)
+    refused_seeds = list(_seeds(s))
+    bad = {loc[1:3] for loc, _ in refused_seeds}  # (vendor, index) the mock refused
     problems = [*check_records(s, data), *_ids(s), *_references(s),
                 *_steps(s, fields, records), *_expectations(s, fields), *_faults(s),
-                *_seeds(s), *_conditions(s, fields), *_mappings(s, raw, fields), *_sources(s),
-                *consistency(s), *impossible_values(s, records)]
+                *refused_seeds, *_conditions(s, fields), *_mappings(s, raw, fields),
+                *_sources(s, bad), *consistency(s), *impossible_values(s, records)]
     hidden = {f"'{name}'" for name in set_aside or ()}
     problems = [p for p in problems if not any(name in p[1] for name in hidden)]
     notes = _notes(s, raw, fields) + list(unmatched_audiences(s, records)) + list(advice(s))
@@ -255,12 +257,22 @@ def _mappings(s: Scenario, raw: dict, fields: dict[str, set[str]]) -> Found:
                 yield where, f"no {scope} attribute '{name}' in this scenario's data{hint}"
 
 
-def _sources(s: Scenario) -> Found:
-    accounts = {a.subdomain: a for a in s.vendors.sfmc}
+def _sources(s: Scenario, bad: set[tuple]) -> Found:
+    """SFMC sources against the data extensions seeded for them (seeds the mock refused are
+    reported on their own and not read here)."""
+    accounts = {a.subdomain: a for i, a in enumerate(s.vendors.sfmc) if ("sfmc", i) not in bad}
+    seeded = {a.subdomain for a in s.vendors.sfmc}
     meant_to_fail = {e.source for e in s.expectations.refused}
     for i, source in enumerate(s.sources):
-        if source.type != "sfmc" or source.subdomain not in accounts or \
-                source.id in meant_to_fail:
+        if source.type != "sfmc" or source.id in meant_to_fail:
+            continue
+        if source.subdomain not in seeded:
+            yield (("sources", i, "subdomain"),
+                   f"no SFMC account '{source.subdomain}' in this scenario"
+                   f"{suggest(source.subdomain, accounts)}: seed it (and its data extension) "
+                   "under vendors.sfmc")
+            continue
+        if source.subdomain not in accounts:
             continue
         extensions = {str(d.get("key") or d.get("name")).lower(): d
                       for d in accounts[source.subdomain].data_extensions}
