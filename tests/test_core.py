@@ -178,3 +178,15 @@ def test_whole_numbers_are_ascii_digits_only() -> None:
     assert whole_number("42") == 42 and whole_number(" -7 ") == -7 and whole_number(3.0) == 3
     for bad in ("¹", "٣", "1e3", "", "+", "12a", True, 2.5, float("nan"), "9" * 25):
         assert whole_number(bad) is None, bad
+
+
+def test_moving_a_real_clock_is_one_plain_error() -> None:
+    """Issue 22: `cloud.clock.advance(20)` on a real clock was AttributeError."""
+    from vendorsim import Cloud
+    from vendorsim.mocks.core.clock import RealClockError
+
+    cloud = Cloud("real")
+    with pytest.raises(RealClockError, match="clock is real.*clock='virtual'"):
+        cloud.clock.advance(20)
+    with pytest.raises(RealClockError):
+        cloud.clock.set("2026-01-01T00:00:00Z")

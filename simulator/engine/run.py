@@ -24,12 +24,10 @@ from vendorsim.simulator.destinations.marketo import (
     MarketoConnector,
     skip_reason,
 )
-from vendorsim.simulator.generate import GeneratorConfig, ProfileGenerator
-from vendorsim.simulator.generate.writers import marketo_leads
 from vendorsim.simulator.report import FATES, DestinationReport, Report, batch_record
 from vendorsim.simulator.report.checks import check
 from vendorsim.simulator.scenario.base import step_time
-from vendorsim.simulator.scenario.loader import LoadedScenario, read_records
+from vendorsim.simulator.scenario.loader import LoadedScenario
 from vendorsim.simulator.scenario.model import (
     AccountDestination,
     Audience,
@@ -37,11 +35,11 @@ from vendorsim.simulator.scenario.model import (
     Step,
     parse_offset,
 )
-from vendorsim.simulator.scenario.records import event_time
 from vendorsim.simulator.sources.marketo import MarketoSourceConnector
 from vendorsim.simulator.sources.sfmc import SourceError
 
-from .audiences import Facts, is_batch, members
+from .audiences import is_batch, members
+from .data import CdpData
 from .processes import Scheduler
 from .sources import absorb_b2b, build_sources, ingestion_times
 from .vendors import InProcessVendors, Vendors, holdings
@@ -60,22 +58,9 @@ class Engine:
         self.start = self.s.start.timestamp()
         self.scheduler = Scheduler(self.start, self._set_clock)  # the one virtual time
         self.audiences = {a.id: a for a in self.s.audiences}
-        # ids are text here (a check made sure each is text or a whole number): `P1` in a
-        # step and `personId: P1` in a file, or 7 and "7", are the same record
-        self.people = {p["personId"]: p for p in _with_text_ids(
-            read_records(loaded, self.s.data.people, "people"), "personId", "accountId")}
-        self.accounts = {a["accountId"]: a for a in _with_text_ids(
-            read_records(loaded, self.s.data.accounts, "accounts"), "accountId")}
-        self.facts = Facts(self.accounts)  # opportunities and events for the conditions
-        for opportunity in _with_text_ids(read_records(
-                loaded, self.s.data.opportunities, "opportunities"), "accountId"):
-            self.facts.opportunities.setdefault(opportunity.get("accountId", ""), []) \
-                .append(opportunity)
-        for event in _with_text_ids(read_records(loaded, self.s.data.events, "events"),
-                                    "personId"):
-            self._add_event(event)
-        self.generated_leads: list[dict] = []
-        self._generated()
+        self.data = CdpData(loaded, lambda: self.scheduler.now)
+        self.people, self.accounts, self.facts = \
+            self.data.people, self.data.accounts, self.data.facts
         self.connectors: dict[str, MarketoConnector | AccountConnector] = {}
         self.holds: dict[tuple, tuple[float, int]] = {}  # Marketo throttle waits per client
         self.sources, self.source_reports = build_sources(
@@ -91,35 +76,6 @@ class Engine:
         return self.vendors.cloud  # type: ignore[attr-defined]
 
     # -- set-up ----------------------------------------------------------------------
-    def _generated(self) -> None:
-        """`data: generate: {count, seed}` adds synthetic accounts and people. With
-        duplicates, invalid records or several partitions, it also yields the Marketo seed
-        `vendorsim generate --format marketo` writes (leads of the valid people, each in its
-        partition, duplicates a day older in another), for the Marketo destinations."""
-        spec = self.s.data.generate
-        if spec is None:
-            return
-        config = GeneratorConfig(**{**spec.model_dump(), "partitions": tuple(spec.partitions)})
-        seeds_marketo = bool(spec.duplicate_share or spec.invalid_share
-                             or len(spec.partitions) > 1)
-        for block in ProfileGenerator(config).blocks():
-            if seeds_marketo:
-                self.generated_leads += marketo_leads(block)
-            self.accounts[block.account["accountId"]] = block.account
-            for person in block.people:
-                self.people[person["personId"]] = person
-            if block.opportunities:
-                self.facts.opportunities[block.account["accountId"]] = block.opportunities
-            for event in block.events:
-                self._add_event(event)
-
-    def _add_event(self, event: dict, when: float | None = None) -> None:
-        stamp = event.get("timestamp")
-        if when is None:
-            parsed = event_time(str(stamp)) if stamp else None
-            when = parsed if parsed is not None else self.scheduler.now
-        self.facts.events.setdefault(event.get("personId", ""), []).append((when, event))
-
     def _faults(self) -> None:
         """Scenario faults; `start`/`end` may be offsets from the scenario start (+1h)."""
         for spec in self.s.faults:
@@ -143,13 +99,13 @@ class Engine:
                             {"account_lists": client.account_lists})
                 for token in client.api_tokens:
                     target.add_api_token(client.client_id, token)
-        if self.generated_leads:  # generate: with duplicates/invalid/partitions (see above)
+        if self.data.generated_leads:  # generate: with duplicates, invalid records, partitions
             partitions = [p for p in self.s.data.generate.partitions  # type: ignore[union-attr]
                           if p != "Default"]
             for munchkin in dict.fromkeys(d.munchkin_id.upper() for d in self.s.destinations
                                           if isinstance(d, MarketoDestination)):
                 target.seed("marketo", munchkin, None, None,
-                            {"partitions": partitions, "leads": self.generated_leads})
+                            {"partitions": partitions, "leads": self.data.generated_leads})
         sleep, pace, holds = self._wait, self.scheduler.pace, self.holds
         for dest in self.s.destinations:
             self.reports[dest.id] = DestinationReport(dest.id, dest.type)
@@ -263,7 +219,7 @@ class Engine:
         elif step.action == "event":  # a person-level event: streaming audiences follow
             now = self.scheduler.now
             stamp = iso_utc(now)
-            self._add_event({"personId": step.person, "timestamp": stamp, **step.event}, now)
+            self.data.add_event({"personId": step.person, "timestamp": stamp, **step.event}, now)
             self._evaluate(batch=False)
         elif step.action == "advance":  # the replay goes on at least this long
             self.scheduler.at(self.scheduler.now + parse_offset(step.by or "0s"),
@@ -319,7 +275,7 @@ class Engine:
                     continue
                 if events:
                     fields = {k: v for k, v in attrs.items() if k != identity}
-                    self._add_event({"personId": person["personId"], "timestamp": stamp,
+                    self.data.add_event({"personId": person["personId"], "timestamp": stamp,
                                      **fields})
                     continue
                 if person is None:
@@ -411,11 +367,6 @@ class Engine:
                              ("leads created", outcome.created),
                              ("list adds", outcome.listed), ("list removals", outcome.unlisted)):
             flow.records[name] += len(bucket)
-
-
-def _with_text_ids(records: list[dict], *keys: str) -> list[dict]:
-    """Copies of the records with their id fields as text."""
-    return [{**r, **{k: str(r[k]) for k in keys if r.get(k) is not None}} for r in records]
 
 
 def run_scenario(loaded: LoadedScenario, vendors: Vendors | None = None,
