@@ -6,9 +6,10 @@ waitress in `vendorsim serve`, and inside the Docker image.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
@@ -68,6 +69,8 @@ class Cloud:
         if unknown:
             raise ValueError(f"unknown vendor(s) {sorted(unknown)}: choose from {sorted(classes)}")
         self.services: dict[str, VendorService] = {n: classes[n](self) for n in names}
+        self.changes = 0  # calls and admin writes so far (persistent mode saves after one)
+        self.saver: Any = None  # persistent mode's saver (vendorsim serve --state)
         self._admin_app: Flask | None = None
         self._routers: dict[str, PrefixRouter] = {}
         self._dashboard: ServerRunner | None = None
@@ -76,6 +79,10 @@ class Cloud:
         self.wsgi: Callable = HostRouter(list(self.services.values()), self._cloud_admin)
         hosts = "|".join(f"(?:{s.host_pattern.pattern})" for s in self.services.values())
         self._hosts = re.compile(hosts.replace("?P<tenant>", "?:"), re.I)
+
+    def log_error(self, message: str) -> None:
+        """Log an error of vendorsim's own (with its traceback) without stopping anything."""
+        logging.getLogger("vendorsim").exception(message)
 
     def serves_host(self, host: str) -> bool:
         """Whether a request to this host name is one of these vendors' (in-process mode)."""

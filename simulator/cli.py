@@ -30,15 +30,6 @@ def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").lower() in ("1", "true", "yes", "on")
 
 
-def _load_state(path: str) -> dict:
-    text = Path(path).read_text()
-    if path.endswith((".yaml", ".yml")):
-        import yaml
-
-        return yaml.safe_load(text) or {}
-    return json.loads(text)
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     from vendorsim.mocks.cloud import Cloud
     from vendorsim.mocks.server import ServerRunner, describe_urls, exposure_warning
@@ -55,14 +46,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.no_limits:
         for service in cloud.services.values():
             service.configure_default_limits(enabled=False)
+    saver = None
     if args.state:
+        from vendorsim.mocks.persistence import Saver, StateFileError, load_into, read_state
+
+        path = Path(args.state)
         try:
-            state = _load_state(args.state)
-            for vendor, snapshot in state.items():
-                cloud.service(vendor).restore(snapshot)
-        except (OSError, ValueError, KeyError) as exc:
+            if path.exists() or args.state_readonly:
+                load_into(cloud, read_state(path))
+        except StateFileError as exc:
             print(f"vendorsim serve: cannot load {args.state}: {exc}", file=sys.stderr)
             return 2
+        if not args.state_readonly:
+            saver = Saver(cloud, path, args.save_every)
     try:
         runner = ServerRunner(cloud, host=args.host, port=args.port,
                               vendor_ports=not args.no_vendor_ports, threads=args.threads).start()
@@ -78,11 +74,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     for line in describe_urls(runner):
         print("  " + line)
     print("VENDORSIM_URLS " + json.dumps(runner.urls), flush=True)
+    if saver is not None:
+        saver.start()
+        print(f"  state        {args.state} (persistent: saved every {args.save_every:g} s "
+              "while it changes, and at shutdown)", flush=True)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     stop.wait()
     runner.stop()
+    if saver is not None:
+        saver.stop()  # the last acknowledged write is in the file before the process ends
     return 0
 
 
@@ -233,9 +235,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-limits", action="store_true",
                        default=_env_flag("VENDORSIM_NO_LIMITS"),
                        help="switch rate, concurrency and quota limits off (speed tests)")
-    serve.add_argument("--state", default=os.environ.get("VENDORSIM_STATE"),
-                       help="JSON/YAML {vendor: snapshot} (as GET /__admin/state returns) to "
-                            "load at start")
+    serve.add_argument("--state", default=os.environ.get("VENDORSIM_STATE"), metavar="FILE",
+                       help="persistent mode: load FILE at start (as GET /__admin/state "
+                            "answers; JSON or YAML) and keep it current: saved atomically "
+                            "while state changes and at shutdown (created if missing)")
+    serve.add_argument("--state-readonly", action="store_true",
+                       default=_env_flag("VENDORSIM_STATE_READONLY"),
+                       help="only load --state FILE, never write it")
+    serve.add_argument("--save-every", type=_seconds, metavar="SECONDS",
+                       default=float(os.environ.get("VENDORSIM_SAVE_EVERY", "1")),
+                       help="persistent mode: the longest a change waits to be saved (default "
+                            "1 s; a SIGKILL loses at most this much)")
     serve.add_argument("--threads", type=int, default=8, help="worker threads per port")
     serve.add_argument("--no-journal-bodies", action="store_true",
                        default=_env_flag("VENDORSIM_NO_JOURNAL_BODIES"),

@@ -157,3 +157,34 @@ def test_bad_seeds_of_every_vendor_are_400_and_change_nothing(cloud: Cloud,
                        http.post(f"{admin}/tenants", json={"id": "other-1", "state": seed})):
             assert answer.status_code == 400, (seed, answer.text)
     assert http.get(f"{admin}/state").json() == before
+
+
+WRONG_SHAPES = {  # issue 23: these answered 400 with a Python error in the text
+    "sfmc": [{"data_extensions": [[{}]]}, {"data_extensions": [{"name": "X", "rows": [[]]}]},
+             {"contacts": "x"}],
+    "bombora": [{"account_lists": [[]]}, {"account_lists": [{"name": "X", "domains": "a"}]}],
+    "demandbase": [{"account_lists": [[]]}, {"jobs": [5]}, {"accounts": {"a": 1}}],
+    "marketo": [{"leads": [[]]}, {"leeds": []}, {"namedAccountListMembers": {"g": "x"}},
+                {"activities": [{}]}],
+}
+
+
+@pytest.mark.parametrize("vendor", sorted(WRONG_SHAPES))
+def test_seeds_of_the_wrong_shape_are_plain_words(cloud: Cloud, vendor: str) -> None:
+    tenant = {"marketo": MUNCHKIN, "sfmc": "sub"}.get(vendor, "client")
+    http = cloud.requests_session()
+    admin = f"{VENDOR_HOSTS[vendor]}/__admin"
+    assert http.post(f"{admin}/tenants", json={"id": tenant}).status_code == 201
+    for seed in WRONG_SHAPES[vendor]:
+        answer = http.post(f"{admin}/tenants/{tenant}/seed", json=seed)
+        assert answer.status_code == 400, (seed, answer.text)
+        error = answer.json()["error"]
+        assert "seed field '" in error, error
+        for python in ("Error", "object has no attribute", "NoneType", "'list'", "'dict'"):
+            assert python not in error, error
+
+
+def test_an_empty_tenant_filter_reads_every_tenant(cloud: Cloud) -> None:
+    http = cloud.requests_session()
+    answer = http.get(f"{HOST}/__admin/state", params={"tenant": ""})
+    assert answer.status_code == 200 and "tenants" in answer.json()

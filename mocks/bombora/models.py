@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from vendorsim.mocks.core.bearer import ApiError
 from vendorsim.mocks.core.clock import Clock, iso_utc
 from vendorsim.mocks.core.domains import normalise_domain
+from vendorsim.mocks.core.seeds import Loose, Names, Shape
 from vendorsim.mocks.core.service import atomic
 
 LIST_TYPES = ("Manual", "Derived", "Surge", "VisitorInsights")
@@ -44,8 +45,18 @@ class AccountList:
                 "createdDate": iso_utc(self.created), "modifiedDate": iso_utc(self.modified)}
 
 
+class BomboraListSeed(Loose):
+    domains: Names = []
+
+
+class BomboraSeed(Shape):
+    account_lists: list[BomboraListSeed] | None = None
+
+
 class BomboraClient:
     """All account lists of one API client."""
+
+    seed_shape = BomboraSeed
 
     def __init__(self, client_id: str, clock: Clock) -> None:
         self.client_id = client_id

@@ -89,6 +89,12 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
     def _guard() -> None:
         _refuse_cross_site()
 
+    @bp.after_request
+    def _changed(response: Response) -> Response:
+        if request.method != "GET":  # a write: persistent mode saves it
+            cloud.changes += 1
+        return response
+
     @bp.errorhandler(AdminError)
     def _admin_error(exc: AdminError):
         return jsonify(error=exc.message), exc.status
@@ -141,9 +147,14 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
 
     @bp.get("/health")
     def health():
+        saver = cloud.saver
+        persisted = None if saver is None else {
+            "file": str(saver.path), "saved_at": saver.saved_at,
+            "save_seconds": round(saver.last_duration, 3), "interval": saver.interval}
         return jsonify(status="ok", vendors=[s.name for s in services],
                        tenants={s.name: [t.id for t in s.tenants()] for s in services},
-                       strict=cloud.strict, clock=cloud.clock.describe(), urls=cloud.urls)
+                       strict=cloud.strict, clock=cloud.clock.describe(), urls=cloud.urls,
+                       persistence=persisted)
 
     @bp.post("/reset")
     @doc(query=("tenant",))
@@ -159,7 +170,7 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
     @bp.get("/state")
     @doc(query=("tenant",))
     def get_state():
-        tenant = request.args.get("tenant")
+        tenant = request.args.get("tenant") or None  # an empty value: every tenant
         if tenant:
             tenant_of(tenant)
         if service is not None:

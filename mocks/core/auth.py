@@ -91,8 +91,15 @@ class Token:
     revoked: bool = field(default=False)
 
 
+EXPIRED_KEPT = 86400.0  # an expired token is still known (602, not 601) for a day
+TOKENS_KEPT = 100_000  # and at most this many tokens are known at all (the oldest go)
+
+
 class TokenStore:
-    """Issues and checks bearer tokens for one vendor; lifetimes are read off the clock."""
+    """Issues and checks bearer tokens for one vendor; lifetimes are read off the clock.
+    Bounded: tokens expired for over a day are forgotten (a client presenting one gets
+    "unknown" rather than "expired"), and at most TOKENS_KEPT are known, so a client that
+    asks for a token on every call cannot grow the store without end."""
 
     def __init__(
         self, clock: Clock, ttl: float, make_value: Callable[[str], str] | None = None
@@ -101,8 +108,9 @@ class TokenStore:
         self.ttl = ttl
         self._make_value = make_value or (lambda tenant: str(uuid.uuid4()))
         self._lock = threading.Lock()
-        self._by_value: dict[str, Token] = {}
+        self._by_value: dict[str, Token] = {}  # oldest first
         self._current: dict[tuple[str, str], Token] = {}
+        self._sweep_at = 1024  # how many tokens before the next sweep
 
     def issue(self, tenant: str, credential: Credential, *, reuse: bool = True) -> Token:
         """A new token, or (reuse=True, Marketo's rule) the still-valid one for this client."""
@@ -115,7 +123,38 @@ class TokenStore:
             token = Token(self._make_value(tenant), tenant, credential, now, now + self.ttl)
             self._by_value[token.value] = token
             self._current[key] = token
+            if len(self._by_value) >= self._sweep_at:
+                self._sweep(now)
             return token
+
+    def __len__(self) -> int:
+        return len(self._by_value)
+
+    def live(self) -> list[Token]:
+        """Tokens not yet expired nor revoked (what persistent mode saves)."""
+        now = self.clock.now()
+        with self._lock:
+            return [t for t in self._by_value.values()
+                    if not t.revoked and t.expires_at > now]
+
+    def restore(self, value: str, tenant: str, credential: Credential, issued: float,
+                expires: float) -> Token:
+        """A token saved by persistent mode, live again (the current one of its client)."""
+        token = Token(value, tenant, credential, issued, expires)
+        with self._lock:
+            self._by_value[value] = token
+            self._current[(tenant, credential.client_id)] = token
+        return token
+
+    def _sweep(self, now: float) -> None:
+        """Forget tokens expired for over a day, then the oldest past TOKENS_KEPT (under the
+        lock); the next sweep comes when the store has doubled again."""
+        kept = {v: t for v, t in self._by_value.items() if t.expires_at > now - EXPIRED_KEPT}
+        if len(kept) > TOKENS_KEPT:
+            kept = dict(list(kept.items())[-TOKENS_KEPT:])
+        self._by_value = kept
+        self._current = {k: t for k, t in self._current.items() if t.value in kept}
+        self._sweep_at = max(1024, 2 * len(kept))
 
     def add_static(self, tenant: str, credential: Credential, value: str,
                    lifetime: float = 10 * 365 * 86400) -> Token:

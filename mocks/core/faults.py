@@ -7,7 +7,6 @@ inside a time window on the clock, or both, optionally with a seeded probability
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import math
 import random
@@ -27,8 +26,8 @@ from pydantic import (
     field_validator,
 )
 
+from . import wording
 from .clock import Clock, parse_time
-from .wording import BOUNDS, TYPE_WORDS
 
 
 class FaultSpecError(ValueError):
@@ -76,31 +75,9 @@ class FaultSpec(BaseModel):
         return str(value) if value is not None else None
 
 
-PLAIN = {**TYPE_WORDS, "string_too_long": "too long",
-         "string_pattern_mismatch": "letters, digits, '.', '_' or '-' only"}
-
-
 def plain_errors(exc: ValidationError, what: str) -> str:
-    """A pydantic error as a person reads it: `fault field 'tenant': expected text`."""
-    parts = []
-    for error in exc.errors():
-        loc = [str(p) for p in error["loc"]
-               if not str(p).startswith(("function-", "constrained", "str", "int", "float",
-                                         "literal["))]
-        where = ".".join(loc)
-        kind, ctx = error["type"], error.get("ctx") or {}
-        if kind == "extra_forbidden":
-            close = difflib.get_close_matches(where, FaultSpec.model_fields, n=1)
-            text = "not a setting here" + (f"; did you mean '{close[0]}'?" if close else
-                                            f" (settings: {', '.join(FaultSpec.model_fields)})")
-        elif kind == "literal_error":
-            text = f"use one of {ctx.get('expected', '')}"
-        elif kind in BOUNDS:
-            text = f"must be {BOUNDS[kind]} {next(iter(ctx.values()), '')}"
-        else:
-            text = PLAIN.get(kind, error["msg"])
-        parts.append(f"{what} field '{where}': {text}" if where else f"{what}: {text}")
-    return "; ".join(dict.fromkeys(parts))
+    """A fault spec's pydantic error in plain words (`fault field 'tenant': expected text`)."""
+    return wording.plain_errors(exc, what, FaultSpec)
 
 
 @dataclass

@@ -1,7 +1,10 @@
 """Request journal: what each vendor was asked and what it answered (WireMock's idea).
 
-Bounded, so that a day of traffic at quota does not grow without end; filterable by every
-column so that a test or a user can ask "which calls got 606 from tenant X after noon".
+Bounded, so that a day of traffic at quota or a soak does not grow without end: the most
+recent ENTRIES_KEPT calls (about 300 bytes each: slotted entries), and the bodies of at most
+the most recent BODIES_KEPT of them within BODY_BUDGET bytes, whichever is reached first.
+Filterable by every column so that a test or a user can ask "which calls got 606 from tenant
+X after noon".
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass, fields
 from .clock import iso_utc, parse_time
 
 
-@dataclass
+@dataclass(slots=True)
 class JournalEntry:
     seq: int
     time: float
@@ -48,8 +51,10 @@ class JournalEntry:
 FIELDS = fields(JournalEntry)
 
 
+ENTRIES_KEPT = 100_000  # the most recent calls in the journal
 BODY_LIMIT = 8 * 1024  # bytes kept of each request and response body
-BODIES_KEPT = 5_000  # the most recent calls whose bodies are kept
+BODIES_KEPT = 5_000  # the most recent calls whose bodies are kept ...
+BODY_BUDGET = 16 * 1024 * 1024  # ... within this many bytes in all
 SECRET = re.compile(  # values masked when a body or query is read back
     r"""(?P<key>["']?(?:client_secret|access_token|accessToken|refresh_token|password|"""
     r"""token|api_?key)["']?\s*[:=]\s*["']?)(?P<value>[^"'&,}\s]+)""", re.I)
@@ -65,6 +70,11 @@ def _kept(body: bytes) -> tuple[bytes, int]:
     return body[:BODY_LIMIT], max(0, len(body) - BODY_LIMIT)
 
 
+def _size(kept: tuple) -> int:
+    query, sent, _, answered, _ = kept
+    return len(query) + len(sent) + len(answered)
+
+
 def _shown(body: bytes, cut: int) -> str:
     text = masked(body.decode("utf-8", "replace"))
     return text + (f"…[truncated {cut} bytes]" if cut else "")
@@ -74,10 +84,11 @@ class Journal:
     """Thread-safe ring buffer of JournalEntry, newest last; the bodies of the most recent
     calls beside it (sliced when recorded, masked when read: the hot path stays cheap)."""
 
-    def __init__(self, maxlen: int = 100_000) -> None:
+    def __init__(self, maxlen: int = ENTRIES_KEPT) -> None:
         self._lock = threading.Lock()
         self._entries: deque[JournalEntry] = deque(maxlen=maxlen)
-        self._bodies: dict[int, tuple] = {}
+        self._bodies: dict[int, tuple] = {}  # seq -> bodies, oldest first
+        self._body_bytes = 0
         self._seq = itertools.count(1)
         self.enabled = True
         self.keep_bodies = True  # off for load runs (`vendorsim serve --no-journal-bodies`)
@@ -92,9 +103,18 @@ class Journal:
             self._entries.append(entry)
             if bodies is not None and self.keep_bodies:
                 query, sent, answered = bodies
-                self._bodies[entry.seq] = (query, *_kept(sent), *_kept(answered))
-                self._bodies.pop(entry.seq - BODIES_KEPT, None)
+                kept = (query[:BODY_LIMIT], *_kept(sent), *_kept(answered))
+                self._bodies[entry.seq] = kept
+                self._body_bytes += _size(kept)
+                while len(self._bodies) > BODIES_KEPT or self._body_bytes > BODY_BUDGET:
+                    oldest = next(iter(self._bodies))
+                    self._body_bytes -= _size(self._bodies.pop(oldest))
             return entry
+
+    @property
+    def body_bytes(self) -> int:
+        """Bytes of bodies kept now (at most BODY_BUDGET)."""
+        return self._body_bytes
 
     def detail(self, seq: int) -> dict | None:
         """One entry with its query, request and response bodies (masked, truncated)."""
@@ -162,6 +182,7 @@ class Journal:
             if vendor is None:
                 self._entries.clear()
                 self._bodies.clear()
+                self._body_bytes = 0
             else:
                 kept = [e for e in self._entries if e.vendor != vendor]
                 self._entries.clear()

@@ -95,6 +95,7 @@ def install_journal(app: Flask, service: VendorService) -> None:
                 dropped=state.dropped,
             )
         service.after_call(state)  # the vendor's own bookkeeping (Marketo: usage stats)
+        service.cloud.changes += 1  # after the call: persistent mode saves what it did
         if state.slow_body and not response.is_streamed:
             trickle(response, state.slow_body, clock)
         return response

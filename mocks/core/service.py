@@ -21,6 +21,7 @@ from . import connection
 from .auth import Credential, TokenStore
 from .faults import FaultRule
 from .limits import LimitConfig, LimitExceeded, TenantLimiter, seconds_to_midnight
+from .seeds import check_shape
 from .verdicts import Throttle
 
 if TYPE_CHECKING:
@@ -62,6 +63,8 @@ def seed_checked(backend: Backend, state: object, restore: bool = False) -> None
     whatever the model tripped on (a number where a name goes, a list for an object)."""
     if not isinstance(state, dict):
         raise ValueError("the state is an object (the vendor's seed document)")
+    check_shape(getattr(backend, "seed_shape", None), state,
+                "snapshot" if restore else "seed")
     try:
         (backend.restore if restore else backend.seed)(state)
     except ValueError:

@@ -19,6 +19,7 @@ from typing import Any
 from vendorsim.mocks.core.bearer import ApiError
 from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.clock import iso_utc, parse_time
+from vendorsim.mocks.core.retention import REQUESTS_KEPT, keep_newest
 
 from .errors import export_error, problem
 
@@ -188,6 +189,7 @@ class ExportsAndActivityTypes:
                             lists if entity == "person" else [], "processing", now,
                             now + EXPORT_SECONDS)
             self.exports[job.id] = job
+            keep_newest(self.exports, REQUESTS_KEPT, lambda j: j.status in ("finished", "failed"))
             return job
 
     def advance_exports(self) -> None:

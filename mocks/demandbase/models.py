@@ -21,6 +21,8 @@ from vendorsim.mocks.core.bearer import ApiError
 from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
 from vendorsim.mocks.core.domains import normalise_domain
+from vendorsim.mocks.core.retention import REQUESTS_KEPT, keep_newest
+from vendorsim.mocks.core.seeds import Loose, Names, Records, Shape
 from vendorsim.mocks.core.service import atomic
 
 from .errors import problem
@@ -111,7 +113,23 @@ class Job:
                    state, action, data, parse_time(due) if due is not None else None, result)
 
 
+class DemandbaseListSeed(Loose):
+    domains: Names = []
+
+
+class DemandbaseSeed(Shape):
+    account_lists: list[DemandbaseListSeed] | None = None
+    accounts: Records | None = None
+    jobs: Records | None = None
+    activity_types: Records | None = None
+    exports: Records | None = None
+
+
 class DemandbaseClient(ExportsAndActivityTypes):
+    """The accounts, account lists, import and export jobs of one API client."""
+
+    seed_shape = DemandbaseSeed
+
     def __init__(self, client_id: str, clock: Clock) -> None:
         self.client_id = client_id
         self.clock = clock
@@ -195,6 +213,7 @@ class DemandbaseClient(ExportsAndActivityTypes):
             job = Job(self._new_id(), name, entity, str(body.get("source") or "CSV"),
                       whole_number(activity_type) if entity == "activity" else None, now, now)
             self.jobs[job.id] = job
+            keep_newest(self.jobs, REQUESTS_KEPT, lambda j: j.state in ("completed", "failed"))
             return job
 
     def get_job(self, job_id: int) -> Job:

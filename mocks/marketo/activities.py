@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -113,47 +114,94 @@ class Activity:
         return out
 
 
-class ActivityLog:
-    """Every activity of one instance, oldest first; ids are positions plus one."""
+RETENTION_DAYS = 90  # Marketo keeps activities 90 days (Lead Database: activities)
+MAX_ACTIVITIES = 100_000  # and this mock at most this many per instance (chosen: memory)
 
-    def __init__(self) -> None:
+
+class ActivityLog:
+    """The activities of one instance, oldest first, as long as Marketo keeps them: 90 days
+    on the instance's clock and, so that a soak's memory levels off, at most
+    `limit` activities (the oldest go first; both are instance settings). An activity's id
+    is its position in the whole history plus one, so ids and paging tokens stay valid while
+    the front is trimmed; a token older than what is kept reads on from the oldest kept.
+
+    `position_at` is a binary search while activities arrive in time order (they do, on a
+    clock that only moves forward), so a paging token costs the same at any log size."""
+
+    def __init__(self, limit: int = MAX_ACTIVITIES,
+                 retention: float = RETENTION_DAYS * 86400.0) -> None:
         self.items: list[Activity] = []
+        self.offset = 0  # activities trimmed from the front (the id of items[0] - 1)
+        self.limit = limit
+        self.retention = retention
+        self.ordered = True  # every activity at or after the one before it
+
+    @property
+    def end(self) -> int:
+        """The position after the newest activity."""
+        return self.offset + len(self.items)
+
+    def _append(self, activity: Activity) -> Activity:
+        items = self.items
+        if items and activity.at < items[-1].at:
+            self.ordered = False
+        items.append(activity)
+        if len(items) > self.limit + self.limit // 20 or \
+                activity.at - items[0].at > self.retention:
+            self._trim(activity.at)
+        return activity
+
+    def _trim(self, now: float) -> None:
+        """Drop what is past retention and, in one go, what is over the limit (a twentieth of
+        slack keeps the cost of a trim off most calls)."""
+        items = self.items
+        cut = max(0, len(items) - self.limit)
+        oldest = now - self.retention
+        while cut < len(items) and items[cut].at < oldest:
+            cut += 1
+        if cut:
+            del items[:cut]
+            self.offset += cut
 
     def add(self, lead_id: int, type_id: int, at: float, primary_id: int | None = None,
             primary_value: object = None, attributes: tuple = ()) -> Activity:
-        activity = Activity(len(self.items) + 1, lead_id, type_id, at, primary_id,
-                            primary_value, attributes)
-        self.items.append(activity)
-        return activity
+        return self._append(Activity(self.end + 1, lead_id, type_id, at, primary_id,
+                                     primary_value, attributes))
 
     def change(self, lead_id: int, field: str, display: str, old: object, new: object,
                at: float) -> None:
-        activity = Activity(len(self.items) + 1, lead_id, CHANGE_DATA_VALUE, at, None,
-                            display, (), field, old, new)
-        self.items.append(activity)
+        self._append(Activity(self.end + 1, lead_id, CHANGE_DATA_VALUE, at, None, display,
+                              (), field, old, new))
 
     def position_at(self, since: float) -> int:
         """The first position whose activity happened at or after `since`."""
+        if self.ordered:
+            return self.offset + bisect.bisect_left(self.items, since, key=_at)
         for n, activity in enumerate(self.items):
             if activity.at >= since:
-                return n
-        return len(self.items)
+                return self.offset + n
+        return self.end
 
     def page(self, start: int, batch: int, wanted: set[int] | None,
              leads: set[int] | None) -> tuple[list[Activity], int]:
-        """Up to `batch` matching activities from `start`; and where the next page starts.
-        A page scans at most 10 x batch activities, so a sparse filter gives empty pages
-        with moreResult true, as Marketo's do."""
+        """Up to `batch` matching activities from position `start`; and where the next page
+        starts. A page scans at most 10 x batch activities, so a sparse filter gives empty
+        pages with moreResult true, as Marketo's do."""
         found: list[Activity] = []
-        position = start
-        end = min(len(self.items), start + 10 * batch)
-        while position < end and len(found) < batch:
-            activity = self.items[position]
-            position += 1
+        index = max(start, self.offset) - self.offset
+        end = min(len(self.items), index + 10 * batch)
+        items = self.items
+        while index < end and len(found) < batch:
+            activity = items[index]
+            index += 1
             if (wanted is None or activity.type_id in wanted) and \
                     (leads is None or activity.lead_id in leads):
                 found.append(activity)
-        return found, position
+        return found, self.offset + index
+
+
+def _at(activity: Activity) -> float:
+    return activity.at
 
 
 def token(position: int) -> str:
@@ -177,9 +225,15 @@ def snapshot(log: ActivityLog) -> list[list]:
              a.field, a.old, a.new] for a in log.items]
 
 
-def restore(log: ActivityLog, rows: object) -> None:
+def restore(log: ActivityLog, rows: object, offset: object = 0) -> None:
+    """Rows a snapshot wrote; `offset`: how many activities before them were trimmed (so
+    ids and paging tokens read the same after a restore)."""
     if not isinstance(rows, list):
         raise ValueError("activities is a list of rows")
+    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= 10**12:
+        raise ValueError("activityOffset is a whole number of activities trimmed before")
+    if not log.items:
+        log.offset = offset
     for row in rows:
         if not (isinstance(row, list) and len(row) == 9 and isinstance(row[0], int)
                 and isinstance(row[1], int) and isinstance(row[2], int | float)
@@ -187,5 +241,5 @@ def restore(log: ActivityLog, rows: object) -> None:
             raise ValueError(f"activity row {str(row)[:80]} is not "
                              f"[leadId, typeId, at, primaryId, primaryValue, attributes, field, "
                              f"old, new]")
-        log.items.append(Activity(len(log.items) + 1, row[0], row[1], float(row[2]), row[3],
-                                  row[4], tuple(row[5].items()), row[6], row[7], row[8]))
+        log._append(Activity(log.end + 1, row[0], row[1], float(row[2]), row[3], row[4],
+                             tuple(row[5].items()), row[6], row[7], row[8]))

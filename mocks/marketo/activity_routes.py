@@ -255,7 +255,7 @@ def _page(types: set[int], render: Callable[[Activity, LeadDatabase], dict],
         if keep is not None:
             found = [a for a in found if keep(a)]
         result = [render(a, database) for a in found]
-        more = position < len(database.activities.items)
+        more = position < database.activities.end
     return _envelope(token(position), result, more)
 
 

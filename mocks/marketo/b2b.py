@@ -95,7 +95,8 @@ class B2BMixin:
         if data.get("customActivityTypes"):
             self.activity_types.seed(data["customActivityTypes"], self.clock.now())
         if data.get("activities"):
-            activities.restore(self.activities, data["activities"])
+            activities.restore(self.activities, data["activities"],
+                               data.get("activityOffset", 0))
 
     def _snapshot_b2b(self, with_activities: bool = True) -> dict:
         out: dict = {key: self.objects[stem].snapshot() for stem, key in SEED_KEYS.items()}
@@ -112,4 +113,6 @@ class B2BMixin:
         out.update(self._snapshot_bulk())  # type: ignore[attr-defined]
         if with_activities:
             out["activities"] = activities.snapshot(self.activities)
+            if self.activities.offset:
+                out["activityOffset"] = self.activities.offset
         return out

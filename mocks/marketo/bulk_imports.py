@@ -13,6 +13,8 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from vendorsim.mocks.core.retention import JOBS_KEPT, keep_newest
+
 from .bulk_jobs import write_table
 from .errors import MarketoError
 
@@ -82,6 +84,7 @@ class ImportQueue:
         batch.done_at = now + import_seconds(len(rows))
         self.next_id += 1
         self.batches[batch.id] = batch
+        keep_newest(self.batches, JOBS_KEPT, lambda b: b.status in ("Complete", "Failed"))
         return batch
 
     def advance(self, now: float, apply: Callable[[ImportBatch], None]) -> None:

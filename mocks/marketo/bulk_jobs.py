@@ -17,6 +17,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from vendorsim.mocks.core.clock import iso_utc
+from vendorsim.mocks.core.retention import JOBS_KEPT, keep_newest
 
 from .errors import MarketoError
 
@@ -100,6 +101,7 @@ class ExportQueue:
         self._check_quota(now)
         job = ExportJob(str(uuid.uuid4()), entity, fmt, fields, headers, filter_, now)
         self.jobs[job.id] = job
+        keep_newest(self.jobs, JOBS_KEPT, lambda j: j.status not in ("Queued", "Processing"))
         return job
 
     def enqueue(self, job: ExportJob, now: float) -> None:

@@ -9,6 +9,7 @@ instance-wide unless the instance makes the partition part of the dedupe key.
 from __future__ import annotations
 
 import threading
+from sys import intern
 
 from vendorsim.mocks.core.auth import Credential
 from vendorsim.mocks.core.bodies import whole_number
@@ -22,6 +23,7 @@ from .errors import MarketoError, RecordError, reason
 from .fields import DEFAULT_GET_FIELDS, FieldDef, Schema, check_value, index_key
 from .lists import StaticListStore
 from .records import Lead, Partition, Settings, SyncPlan
+from .seed_shape import MarketoSeed
 
 _ID_ONLY = frozenset({"id"})
 _NOTHING: frozenset[str] = frozenset()
@@ -31,6 +33,8 @@ DEFAULT_PARTITION = "Default"
 
 class LeadDatabase(B2BMixin, BulkMixin):
     """Leads, partitions, schema, settings and static lists of one instance."""
+
+    seed_shape = MarketoSeed
 
     def __init__(self, munchkin_id: str, clock: Clock) -> None:
         self.munchkin_id = munchkin_id
@@ -44,7 +48,9 @@ class LeadDatabase(B2BMixin, BulkMixin):
         }
         self.lists = StaticListStore(clock)
         self._next_id = 1
-        self._index: dict[str, dict[object, set[int]]] = {n: {} for n in self.schema.indexed}
+        # field -> value -> the lead id (one lead: most values) or the set of ids (several)
+        self._index: dict[str, dict[object, int | set[int]]] = {
+            n: {} for n in self.schema.indexed}
         self.activities = ActivityLog()
         self._init_b2b()
         self._init_bulk()
@@ -91,10 +97,10 @@ class LeadDatabase(B2BMixin, BulkMixin):
             found = [lead for lead in self.leads.values() if lead.partition_id == pid]
         elif field_name in self._index:
             ids = self._index[field_name].get(index_key(value), ())
-            if len(ids) == 1:
-                found = [self.leads[next(iter(ids))]]
+            if type(ids) is int:
+                found = [self.leads[ids]]
             else:
-                found = [self.leads[i] for i in sorted(ids)]
+                found = [self.leads[i] for i in sorted(ids)]  # type: ignore[arg-type]
         else:
             found = [lead for lead in self.leads.values()
                      if index_key(lead.values.get(field_name)) == index_key(value)]
@@ -105,7 +111,8 @@ class LeadDatabase(B2BMixin, BulkMixin):
     # -- writes ----------------------------------------------------------------------
     def _create(self, values: dict, partition: Partition, now: float | None = None) -> Lead:
         now = self.clock.now() if now is None else now
-        lead = Lead(self._next_id, values, partition.id, now, now)
+        lead = Lead(self._next_id, {k: shared(v) for k, v in values.items()}, partition.id,
+                    now, now)
         self._next_id += 1
         self.leads[lead.id] = lead
         self._index_add(lead)
@@ -124,7 +131,7 @@ class LeadDatabase(B2BMixin, BulkMixin):
                     _index_drop(self._index[name], old, lead.id)
                     _index_put(self._index[name], value, lead.id)
                 log.change(lead.id, name, fields[name].display_name, old, value, now)
-        current.update(values)
+                current[name] = shared(value)
         lead.updated_at = now
 
     def sync(
@@ -192,8 +199,10 @@ class LeadDatabase(B2BMixin, BulkMixin):
         if type(key) is not str:  # looked up as it is stored (12345 is the email "12345")
             key = check_value(self.schema.fields[plan.lookup_field], key)
         ids = plan.index.get(index_key(key), ()) if plan.index is not None else None
-        if ids is not None and len(ids) < 2:  # the common case: one index look-up
-            matches = [self.leads[i] for i in ids]
+        if type(ids) is int:  # the common case: one index look-up, one lead
+            matches = [self.leads[ids]]
+        elif ids == ():
+            matches = []
         else:
             matches = self.find(plan.lookup_field, key, plan.scope)
         if len(matches) > 1:
@@ -289,6 +298,8 @@ class LeadDatabase(B2BMixin, BulkMixin):
         """Add state: settings, custom fields, partitions, leads, folders and static lists."""
         with self.lock:
             self.settings.update(data.get("settings") or {})
+            self.activities.limit = self.settings.max_activities
+            self.activities.retention = self.settings.activity_retention_days * 86400.0
             for spec in data.get("fields") or []:
                 self._add_field(FieldDef.from_dict(spec))
             for spec in data.get("partitions") or []:
@@ -325,7 +336,8 @@ class LeadDatabase(B2BMixin, BulkMixin):
         lead_id = int(lead_id) if lead_id is not None else self._next_id
         if lead_id in self.leads:
             raise ValueError(f"lead id {lead_id} is seeded twice")
-        lead = Lead(lead_id, values, partition.id, created, updated)
+        lead = Lead(lead_id, {k: shared(v) for k, v in values.items()}, partition.id,
+                    created, updated)
         self.leads[lead_id] = lead
         self._next_id = max(self._next_id, lead_id + 1)
         self._index_add(lead)
@@ -374,19 +386,46 @@ def _name_of(lead: Lead) -> str:
 
 
 def _index_put(idx: dict, value: object, lead_id: int) -> None:
-    if value is not None and value != "":
-        idx.setdefault(index_key(value), set()).add(lead_id)
+    """A value's leads: the id itself while it is one lead (no set to reach), else a set."""
+    if value is None or value == "":
+        return
+    key = index_key(value)
+    held = idx.get(key)
+    if held is None:
+        idx[key] = lead_id
+    elif type(held) is int:
+        if held != lead_id:
+            idx[key] = {held, lead_id}
+    else:
+        held.add(lead_id)
 
 
 def _index_drop(idx: dict, value: object, lead_id: int) -> None:
     if value is None or value == "":
         return
     key = index_key(value)
-    ids = idx.get(key)
-    if ids:
-        ids.discard(lead_id)
-        if not ids:
+    held = idx.get(key)
+    if held is None:
+        return
+    if type(held) is int:
+        if held == lead_id:
             del idx[key]
+        return
+    held.discard(lead_id)
+    if len(held) == 1:
+        idx[key] = next(iter(held))
+    elif not held:
+        del idx[key]
+
+
+def shared(value: object) -> object:
+    """A value as the database holds it: short text interned, so the values a database
+    holds over and over (companies, titles, names) are one object each: less memory, and a
+    written value compares with the held one without reading far-flung memory, whatever the
+    database's size."""
+    if type(value) is str and len(value) <= 64:
+        return intern(value)
+    return value
 
 
 def _may_use(cred: Credential | None, partition: Partition) -> bool:

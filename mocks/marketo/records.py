@@ -11,7 +11,7 @@ from vendorsim.mocks.core.clock import iso_utc
 from .errors import RecordError
 
 
-@dataclass
+@dataclass(slots=True)
 class Lead:
     id: int
     values: dict
@@ -45,6 +45,9 @@ class Partition:
     description: str = ""
 
 
+BOUNDED = {"activity_retention_days": (1, 3650), "max_activities": (1_000, 10_000_000)}
+
+
 @dataclass
 class Settings:
     """Instance settings a real admin (or Marketo Support) would set."""
@@ -53,12 +56,16 @@ class Settings:
     on_multiple_matches: str = "skip"  # "skip" (REST: 1007) or "update_most_recent"
     pod: str = "ab"  # the suffix of access tokens
     reject_query_token: bool = False  # refuse ?access_token= (Marketo is retiring it)
+    activity_retention_days: int = 90  # Marketo's: activities older than this are gone
+    max_activities: int = 100_000  # the mock's: at most this many kept (the oldest go)
     extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"dedupe_by_partition": self.dedupe_by_partition,
                 "on_multiple_matches": self.on_multiple_matches, "pod": self.pod,
-                "reject_query_token": self.reject_query_token}
+                "reject_query_token": self.reject_query_token,
+                "activity_retention_days": self.activity_retention_days,
+                "max_activities": self.max_activities}
 
     def update(self, data: object) -> None:
         if not isinstance(data, dict):
@@ -74,6 +81,10 @@ class Settings:
             if key == "pod" and not (isinstance(value, str) and value.isalnum()
                                      and len(value) <= 10):
                 raise ValueError("pod is a short alphanumeric name (e.g. 'ab')")
+            if key in BOUNDED and not (isinstance(value, int) and not isinstance(value, bool)
+                                       and BOUNDED[key][0] <= value <= BOUNDED[key][1]):
+                low, high = BOUNDED[key]
+                raise ValueError(f"{key} is a whole number from {low:,} to {high:,}")
         for key, value in data.items():
             setattr(self, key, value)
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 ZONE = ZoneInfo("America/Chicago")
+DAYS_KEPT = 30  # usage and error counts per day (the API reads 7 days back)
 _LOCK = threading.Lock()
 
 
@@ -30,6 +31,10 @@ class Usage:
             day = day_of(now)
             midnight = datetime.fromisoformat(day).replace(tzinfo=ZONE)
             self.span = (midnight.timestamp(), (midnight + timedelta(days=1)).timestamp(), day)
+            oldest = (midnight - timedelta(days=DAYS_KEPT)).date().isoformat()
+            for counts in (self.calls, self.errors):  # the API reads at most 7 days back
+                for old in [d for d in counts if d < oldest]:
+                    del counts[old]
         self.calls.setdefault(day, Counter())[user] += 1
         for code in codes[:1]:  # the response-level code the call failed with
             self.errors.setdefault(day, Counter())[code] += 1

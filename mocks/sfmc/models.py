@@ -17,6 +17,8 @@ from decimal import Decimal, InvalidOperation
 
 from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
+from vendorsim.mocks.core.retention import REQUESTS_KEPT, keep_newest
+from vendorsim.mocks.core.seeds import Loose, Records, Shape
 from vendorsim.mocks.core.service import atomic
 
 from .errors import SfmcError, row_error
@@ -219,8 +221,20 @@ class AsyncRequest:
     errors: list[dict] = field(default_factory=list)
 
 
+class DataExtensionSeed(Loose):
+    fields: Records = []
+    rows: Records = []
+
+
+class SfmcSeed(Shape):
+    data_extensions: list[DataExtensionSeed] | None = None
+    contacts: Records | None = None
+
+
 class SfmcAccount:
     """Data extensions, query tokens and queued async writes of one account."""
+
+    seed_shape = SfmcSeed
 
     def __init__(self, subdomain: str, clock: Clock) -> None:
         self.subdomain = subdomain
@@ -299,6 +313,7 @@ class SfmcAccount:
             now = self.clock.now()
             request = AsyncRequest(str(uuid.uuid4()), key, items, now, now + ASYNC_DELAY)
             self.async_requests[request.id] = request
+            keep_newest(self.async_requests, REQUESTS_KEPT, lambda r: r.due <= now)
             return request
 
     def async_request(self, request_id: str) -> AsyncRequest:

@@ -152,3 +152,56 @@ def test_activities_survive_a_snapshot(mkto: MarketoCaller, db: object) -> None:
     fresh.restore(state)
     assert fresh.snapshot() == state
     assert [a.type_id for a in fresh.activities.items] == [12]  # creation is New Lead only
+
+
+# -- retention (issue 23): a log that grows with traffic is bounded ---------------------------
+def test_the_log_keeps_at_most_max_activities_and_ids_and_tokens_stay_valid(
+        cloud: Cloud, mkto: MarketoCaller) -> None:
+    db = cloud.marketo("123-ABC-456")
+    db.seed({"settings": {"max_activities": 1000}})
+    early = token(mkto)
+    for n in range(12):  # 1,200 New Lead activities
+        mkto.sync([{"email": f"p{n}-{i}@x.example"} for i in range(100)])
+        cloud.clock.advance(1)
+    log = db.activities
+    assert 1000 <= len(log.items) <= 1050 and log.end == 1200
+    assert log.items[0].id == log.offset + 1 and log.items[-1].id == 1200
+    page = mkto.get("/rest/v1/activities.json", nextPageToken=early, activityTypeIds="12",
+                    batchSize=300)
+    assert page["result"][0]["id"] == log.offset + 1  # a trimmed position reads on
+    found = read_all(mkto, "/rest/v1/activities.json", activityTypeIds="12")
+    assert [a["id"] for a in found] == list(range(log.offset + 1, 1201))
+
+
+def test_activities_older_than_the_retention_are_gone(cloud: Cloud, mkto: MarketoCaller
+                                                      ) -> None:
+    mkto.sync([{"email": "old@x.example"}])
+    cloud.clock.advance(91 * 86400)
+    mkto.login().sync([{"email": "new@x.example"}])
+    found = read_all(mkto, "/rest/v1/activities.json", activityTypeIds="12")
+    assert [a["leadId"] for a in found] == [2]  # the first lead's New Lead is past 90 days
+
+
+def test_a_paging_token_finds_its_place_by_time(cloud: Cloud, mkto: MarketoCaller) -> None:
+    for n in range(5):
+        mkto.sync([{"email": f"t{n}@x.example"}])
+        cloud.clock.advance(600)
+    since = "2026-11-23T12:25:00Z"  # after the third (12:00, 12:10, 12:20, 12:30, 12:40)
+    page = mkto.get("/rest/v1/activities.json", nextPageToken=token(mkto, since),
+                    activityTypeIds="12")
+    assert [a["leadId"] for a in page["result"]] == [4, 5]
+    cloud.clock.set("2026-11-23T12:05:00Z")  # a clock set back: the log is out of order
+    mkto.sync([{"email": "late@x.example"}])
+    page = mkto.get("/rest/v1/activities.json", nextPageToken=token(mkto, since),
+                    activityTypeIds="12")
+    assert [a["leadId"] for a in page["result"]] == [4, 5, 6]
+
+
+def test_retention_settings_are_checked(cloud: Cloud) -> None:
+    import pytest
+
+    db = cloud.marketo("123-ABC-456")
+    for bad in ({"max_activities": 10}, {"activity_retention_days": 0},
+                {"max_activities": True}):
+        with pytest.raises(ValueError, match="whole number"):
+            db.seed({"settings": bad})
