@@ -14,8 +14,11 @@ COPY wheels/ /tmp/wheels/
 RUN python3 -m venv /opt/vendorsim \
  && /opt/vendorsim/bin/pip install --no-index --find-links /tmp/wheels --no-cache-dir vendorsim \
  && rm -rf /tmp/wheels \
- && useradd --system --uid 10001 --no-create-home vendorsim
+ && useradd --system --uid 10001 --no-create-home vendorsim \
+ && mkdir /data && chown vendorsim /data
 
+# persistent mode writes here when VENDORSIM_STATE names a file in it (docker-compose.yml)
+VOLUME /data
 USER vendorsim
 EXPOSE 8080 8081 8082 8083 8084
 HEALTHCHECK --interval=2s --timeout=2s --start-period=2s --retries=15 \

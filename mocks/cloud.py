@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
+from werkzeug.exceptions import HTTPException
 
 from vendorsim.mocks.core.admin import admin_blueprint
 from vendorsim.mocks.core.clock import Clock, make_clock
@@ -35,6 +36,12 @@ VENDOR_HOSTS = {"marketo": "https://{tenant}.mktorest.com",
                 "sfmc": "https://{tenant}.auth.marketingcloudapis.com",
                 "bombora": "https://api.bombora.com",
                 "demandbase": "https://uapi.demandbase.com"}  # what clients call in-process
+
+
+def _json_http_error(exc: HTTPException) -> tuple[dict, int]:
+    """The host-routed port's own errors (a bad Host header, an unknown path) as the admin
+    API's JSON, not werkzeug's HTML page."""
+    return {"error": exc.description or exc.name}, exc.code or 400
 
 
 def served_url(urls: dict[str, str], vendor: str, tenant: str = "") -> str:
@@ -102,6 +109,7 @@ class Cloud:
             from vendorsim.mocks.dashboard import dashboard_blueprint
 
             app = Flask("vendorsim.cloud", static_folder=None)
+            app.register_error_handler(HTTPException, _json_http_error)
             app.register_blueprint(admin_blueprint(self, None))
             app.register_blueprint(dashboard_blueprint(self))
             self._admin_app = app

@@ -153,3 +153,19 @@ def test_sfmc_clients_that_drop_the_tenant_prefix(tmp_path: Path) -> None:
             "client_secret": "s"}).status_code == 200
     finally:
         runner.stop()
+
+
+def test_a_host_header_that_is_no_host_name_is_a_plain_400(vendorsim_server: ServerRunner
+                                                           ) -> None:
+    """Issue 23: `Host: x..y` answered Marketo's 611/610 (werkzeug's BadHost inside)."""
+    marketo = f"{vendorsim_server.urls['marketo']}/{MUNCHKIN}/rest/v1/leads.json"
+    answer = requests.get(marketo, headers={"Host": "x..y"})
+    assert answer.status_code == 400 and "nginx" in answer.text
+    for vendor in ("sfmc", "bombora", "demandbase"):
+        answer = requests.get(f"{vendorsim_server.urls[vendor]}/t/anything",
+                              headers={"Host": "x..y"})
+        assert answer.status_code == 400 and answer.headers["Content-Type"].startswith(
+            "application/json"), (vendor, answer.text)
+    admin = requests.get(f"{vendorsim_server.urls['cloud']}/__admin/health",
+                         headers={"Host": "x..y"})
+    assert admin.status_code == 400 and "error" in admin.json()

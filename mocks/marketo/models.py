@@ -97,10 +97,8 @@ class LeadDatabase(B2BMixin, BulkMixin):
             found = [lead for lead in self.leads.values() if lead.partition_id == pid]
         elif field_name in self._index:
             ids = self._index[field_name].get(index_key(value), ())
-            if type(ids) is int:
-                found = [self.leads[ids]]
-            else:
-                found = [self.leads[i] for i in sorted(ids)]  # type: ignore[arg-type]
+            found = [self.leads[ids]] if type(ids) is int else \
+                [self.leads[i] for i in sorted(ids)]  # type: ignore[arg-type]
         else:
             found = [lead for lead in self.leads.values()
                      if index_key(lead.values.get(field_name)) == index_key(value)]

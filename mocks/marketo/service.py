@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 
 from flask import Flask, Request, Response, g, request
-from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.exceptions import BadHost, MethodNotAllowed, NotFound
 
 from vendorsim.mocks.core.admin import admin_blueprint, admin_http_error
 from vendorsim.mocks.core.auth import bearer_value
@@ -29,8 +29,9 @@ from .models import LeadDatabase
 
 LIMIT_CODES = {"window": "606", "concurrent": "615", "quota": "607"}
 BULK_ONLY_CODES = frozenset({"1016", "1019", "1029"})  # import/export queue codes
-STATUS_REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
-                  504: "Gateway Time-out", 429: "Too Many Requests", 404: "Not Found",
+STATUS_REASONS = {400: "Bad Request", 500: "Internal Server Error", 502: "Bad Gateway",
+                  503: "Service Unavailable", 504: "Gateway Time-out",
+                  429: "Too Many Requests", 404: "Not Found",
                   413: "Request Entity Too Large", 414: "Request-URI Too Large"}
 
 
@@ -109,6 +110,8 @@ class MarketoService(VendorService):
         path = req.path
         if path.startswith("/__admin"):
             return None
+        if isinstance(req.routing_exception, BadHost):  # nginx refuses it before Marketo
+            return http.http_error(400, STATUS_REASONS[400])
         uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or req.full_path
         if len(uri) > http.MAX_URI:
             return http.http_error(414, STATUS_REASONS[414])
