@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from vendorsim.mocks.bombora.models import BomboraClient
     from vendorsim.mocks.demandbase.models import DemandbaseClient
-    from vendorsim.mocks.marketo.models import LeadDatabase
+    from vendorsim.mocks.marketo.model.instance import MarketoInstance
     from vendorsim.mocks.server import ServerRunner
     from vendorsim.mocks.sfmc.models import SfmcAccount
 
@@ -263,6 +263,6 @@ class Cloud:
         """The accounts, account lists and import jobs of a Demandbase API client."""
         return self.service("demandbase").client(client_id)  # type: ignore[attr-defined]
 
-    def marketo(self, munchkin_id: str) -> LeadDatabase:
+    def marketo(self, munchkin_id: str) -> MarketoInstance:
         """The lead database of a Marketo instance, to seed and inspect from Python."""
         return self.service("marketo").database(munchkin_id)  # type: ignore[attr-defined]

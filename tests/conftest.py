@@ -10,7 +10,7 @@ import pytest
 
 from tests.helpers import MUNCHKIN, MarketoCaller
 from vendorsim import Cloud, mock_vendors
-from vendorsim.mocks.marketo.models import LeadDatabase
+from vendorsim.mocks.marketo.model.instance import MarketoInstance
 
 FEATURES = Path(__file__).parent.parent / "features"
 
@@ -36,7 +36,7 @@ def cloud() -> Iterator[Cloud]:
 
 
 @pytest.fixture
-def db(cloud: Cloud) -> LeadDatabase:
+def db(cloud: Cloud) -> MarketoInstance:
     return cloud.marketo(MUNCHKIN)
 
 

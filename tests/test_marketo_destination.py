@@ -9,7 +9,7 @@ import pytest
 
 from tests.helpers import BASE, MUNCHKIN, scenario
 from vendorsim import Cloud
-from vendorsim.mocks.marketo.models import LeadDatabase
+from vendorsim.mocks.marketo.model.instance import MarketoInstance
 from vendorsim.simulator.destinations.marketo import ActivationRefused, MarketoConnector
 from vendorsim.simulator.scenario.model import Audience, MarketoDestination
 
@@ -25,7 +25,7 @@ CY = {"personId": "P3", "email": "cy@initech.example", "firstName": "Cy", "lastN
 
 
 @pytest.fixture
-def instance(db: LeadDatabase) -> LeadDatabase:
+def instance(db: MarketoInstance) -> MarketoInstance:
     db.seed({"partitions": ["EMEA"], "leads": [
         {"id": 1, "email": "ana@acme.example", "title": "old",
          "updatedAt": "2025-10-01T00:00:00Z"},
@@ -42,7 +42,7 @@ def connector(**settings: object) -> MarketoConnector:
     return MarketoConnector(config, BASE)
 
 
-def list_members(db: LeadDatabase) -> set[int]:
+def list_members(db: MarketoInstance) -> set[int]:
     lst = db.lists.by_name("Decision makers")
     return set(lst.members) if lst else set()
 
@@ -58,7 +58,7 @@ ROWS = [
 
 
 @pytest.mark.parametrize(("sync_type", "action", "updates", "creates", "members"), ROWS)
-def test_lead_matching_table(cloud: Cloud, instance: LeadDatabase, sync_type: str,
+def test_lead_matching_table(cloud: Cloud, instance: MarketoInstance, sync_type: str,
                              action: str | None, updates: bool, creates: bool,
                              members: set[int] | None) -> None:
     partition = "EMEA" if sync_type != "audience_only" else None
@@ -84,7 +84,7 @@ def test_lead_matching_table(cloud: Cloud, instance: LeadDatabase, sync_type: st
     assert outcome.failed == {}
 
 
-def test_default_partition_when_none_is_chosen(cloud: Cloud, instance: LeadDatabase) -> None:
+def test_default_partition_when_none_is_chosen(cloud: Cloud, instance: MarketoInstance) -> None:
     dest = connector(sync_type="profile_only", person_action="update_existing_and_create_new")
     dest.activate(AUDIENCE)
     dest.deliver(AUDIENCE, [CY], [])
@@ -92,7 +92,7 @@ def test_default_partition_when_none_is_chosen(cloud: Cloud, instance: LeadDatab
     assert instance.partitions[lead.partition_id].name == "Default"  # B-MKT-06/13
 
 
-def test_exits_leave_the_list(cloud: Cloud, instance: LeadDatabase) -> None:
+def test_exits_leave_the_list(cloud: Cloud, instance: MarketoInstance) -> None:
     dest = connector(sync_type="audience_only")
     dest.deliver(AUDIENCE, [ANA, BO], [])
     outcome = dest.deliver(AUDIENCE, [], [ANA])
@@ -108,7 +108,7 @@ def throttled_connector(cloud: Cloud, policy: str) -> MarketoConnector:
 
 
 @pytest.mark.parametrize(("policy", "waited"), [("lossless", 40), ("best_effort", 45)])
-def test_throttling_is_waited_out_on_the_given_clock(cloud: Cloud, instance: LeadDatabase,
+def test_throttling_is_waited_out_on_the_given_clock(cloud: Cloud, instance: MarketoInstance,
                                                      policy: str, waited: float) -> None:
     """lossless waits Marketo's 20 s window per 606; best effort retries after 15 s, 30 s."""
     cloud.add_fault(error_code="606", times=2, path="^/rest/v1/leads")
@@ -121,7 +121,7 @@ def test_throttling_is_waited_out_on_the_given_clock(cloud: Cloud, instance: Lea
 
 
 def test_best_effort_drops_after_two_retries_and_says_so(cloud: Cloud,
-                                                         instance: LeadDatabase) -> None:
+                                                         instance: MarketoInstance) -> None:
     cloud.add_fault(error_code="606", times=3, path="^/rest/v1/leads")
     dest = throttled_connector(cloud, "best_effort")
     outcome = dest.deliver(AUDIENCE, [ANA, BO], [])
@@ -130,7 +130,7 @@ def test_best_effort_drops_after_two_retries_and_says_so(cloud: Cloud,
 
 
 def test_lossless_waits_for_the_daily_quota_to_reset_in_chicago(cloud: Cloud,
-                                                                instance: LeadDatabase) -> None:
+                                                                instance: MarketoInstance) -> None:
     cloud.clock.set("2026-11-23T12:00:00Z")  # 06:00 in Chicago: 18 h to its midnight
     cloud.add_fault(error_code="607", times=1, path="^/rest/v1/leads")
     dest = throttled_connector(cloud, "lossless")
@@ -139,7 +139,7 @@ def test_lossless_waits_for_the_daily_quota_to_reset_in_chicago(cloud: Cloud,
     assert outcome.dropped == {} and list_members(instance) == {1}
 
 
-def test_a_refusal_is_a_failure_not_a_drop(cloud: Cloud, instance: LeadDatabase) -> None:
+def test_a_refusal_is_a_failure_not_a_drop(cloud: Cloud, instance: MarketoInstance) -> None:
     cloud.add_fault(error_code="1003", times=1, path="^/rest/v1/lists")
     outcome = throttled_connector(cloud, "best_effort").deliver(AUDIENCE, [ANA], [])
     assert outcome.dropped == {} and "1003" in outcome.failed["P1"]
@@ -157,14 +157,14 @@ def test_a_refusal_is_a_failure_not_a_drop(cloud: Cloud, instance: LeadDatabase)
     ({"sync_type": "profile_only", "person_action": "update_existing_and_create_new",
       "mappings": {"email": "email", "firstName": "firstName"}}, AUDIENCE, "lastName"),
 ])
-def test_activation_refusals(cloud: Cloud, instance: LeadDatabase, settings: dict,
+def test_activation_refusals(cloud: Cloud, instance: MarketoInstance, settings: dict,
                              audience: Audience, words: str) -> None:
     with pytest.raises(ActivationRefused, match=words):
         connector(**settings).activate(audience)
     assert len(cloud.journal.entries(method="POST", path="/rest/v1/leads.json")) == 0
 
 
-def test_update_only_needs_no_name_mappings(cloud: Cloud, instance: LeadDatabase) -> None:
+def test_update_only_needs_no_name_mappings(cloud: Cloud, instance: MarketoInstance) -> None:
     """B-MKT-10: with email as dedupe field, only creation needs first and last name."""
     connector(sync_type="profile_only", person_action="update_existing_only",
               mappings={"email": "email"}).activate(AUDIENCE)

@@ -65,7 +65,7 @@ def test_finished_job_records_are_capped_never_the_running_ones() -> None:
 
 
 def test_marketo_export_jobs_are_capped(cloud: Cloud, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("vendorsim.mocks.marketo.bulk_jobs.JOBS_KEPT", 5)
+    monkeypatch.setattr("vendorsim.mocks.marketo.model.bulk_exports.JOBS_KEPT", 5)
     mkto = MarketoCaller().login()
     ids = [mkto.post("/bulk/v1/leads/export/create.json", {
         "format": "CSV", "fields": ["email"], "filter": {"createdAt": {

@@ -14,10 +14,11 @@ import math
 import re
 import uuid
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 
 from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
 from vendorsim.mocks.core.bodies import BadBody, parse_json
+from vendorsim.mocks.core.context import call, tenant_backend
 from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
 from vendorsim.mocks.core.openapi import doc
@@ -72,7 +73,7 @@ class BomboraService(BearerService):
         app.add_url_rule("/oauth/token", "bombora_token", self._token, methods=["POST"])
 
         def lists() -> BomboraClient:
-            return g.tenant.backend
+            return tenant_backend()
 
         @app.route(BASE, methods=["GET", "POST"])
         @doc(body="json", examples=[
@@ -102,10 +103,10 @@ class BomboraService(BearerService):
             client = lists()
             if request.method == "POST":
                 body = _body()
-                g.records = len(body) if isinstance(body, list) else None
+                call().records = len(body) if isinstance(body, list) else None
                 return json_response(client.upsert_accounts(list_id, body))
             removed = client.remove_accounts(list_id, _body() if request.get_data() else None)
-            g.records = removed
+            call().records = removed
             return Response(status=204)
 
         @app.get(f"{BASE}/<list_id>/accounts/domains")

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 from typing import ClassVar
 
-from flask import Flask, Response, g, request
+from flask import Flask, Request, Response, request
 from werkzeug.exceptions import HTTPException
 
 from .admin import admin_blueprint, admin_http_error
 from .auth import bearer_value
+from .context import call
 from .faults import FaultRule
 from .limits import LimitExceeded
 from .pipeline import install_journal
@@ -102,10 +103,7 @@ class BearerService(VendorService):
         return app
 
     def _answer(self, error: ApiError) -> Response:
-        g.failed = True
-        code = self.error_code(error)
-        if code not in g.codes:
-            g.codes.append(code)
+        call().fail(self.error_code(error))
         return json_response(error.body, error.status, error.headers)
 
     def _http_exception(self, exc: HTTPException) -> Response:
@@ -124,7 +122,7 @@ class BearerService(VendorService):
         return self._answer(ApiError(500, {"message": "Internal Server Error"}))
 
     def _before(self) -> Response | None:
-        req = request._get_current_object()  # type: ignore[attr-defined]
+        req: Request = request._get_current_object()  # type: ignore[attr-defined]  # once, not per use
         if req.path.startswith("/__admin"):
             return None
         if (req.content_length or 0) > self.max_body:
@@ -141,9 +139,10 @@ class BearerService(VendorService):
         if status != "ok" or token is None or (tenant_id and token.tenant != tenant_id):
             return self._answer(self.unauthorized())
         tenant = self.tenant(token.tenant, create=True)
-        g.tenant, g.credential = tenant, token.credential
+        state = call()
+        state.tenant, state.credential = tenant, token.credential
         try:
-            g.ticket = tenant.limiter.admit()
+            state.ticket = tenant.limiter.admit()
         except LimitExceeded as exc:
             return self.render_limit(exc, tenant)
         self.take_latency()

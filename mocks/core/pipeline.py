@@ -7,68 +7,53 @@ import time
 import zlib
 from collections.abc import Iterator
 
-from flask import Flask, Request, Response, g, request
+from flask import Flask, Request, Response, request
 from werkzeug.exceptions import HTTPException
 
 from .auth import bearer_value
+from .context import call, current_call, open_call
 from .service import VendorService
 
 
 def install_journal(app: Flask, service: VendorService) -> None:
-    """Give each request its bookkeeping slots; when it is answered, settle its limit
-    ticket and journal it.
-
-    Vendor code sets `g.ticket` (slots held with the limiter), `g.codes` (its error codes),
-    `g.records` (batch size), `g.failed` (an error answer: the ticket's rate and quota slots
-    are given back) and `g.fault` (the fault rule used).
-    """
+    """Give each request its `Call` (core/context.py); when it is answered, settle its limit
+    ticket and journal it. Vendor code records on the call its ticket, error codes, batch
+    size, whether it failed (the ticket's rate and quota slots are given back) and the fault
+    rule used."""
     journal = service.cloud.journal
     clock = service.clock
 
     @app.before_request
     def _open() -> None:
-        state = g._get_current_object()  # type: ignore[attr-defined]  # once, not per use
-        state.started = time.perf_counter()
-        state.now = clock.now()
-        state.codes = []
-        state.records = None
-        state.failed = False
-        state.fault = None
-        state.ticket = None
-        state.drop_rule = None
-        state.dropped = None
-        state.latency = 0.0
-        state.client = None
-        state.token_call = False
-        state.slow_body = 0.0
+        open_call(clock.now())
 
     @app.after_request
     def _settle(response: Response) -> Response:
-        state = g._get_current_object()  # type: ignore[attr-defined]
-        ticket = state.ticket
+        ticket = call().ticket
         if ticket is not None:
-            if state.failed or response.status_code >= 400:
+            if call().failed or response.status_code >= 400:
                 ticket.refund()
             ticket.release()
         return response
 
     @app.teardown_request
     def _settle_on_error(exc: BaseException | None) -> None:
-        ticket = g.get("ticket")
+        state = current_call()
+        ticket = state.ticket if state is not None else None
         if ticket is not None and not ticket.released:
             ticket.refund()
             ticket.release()
 
     @app.after_request
     def _journal(response: Response) -> Response:
-        req = request._get_current_object()  # type: ignore[attr-defined]
-        state = g._get_current_object()  # type: ignore[attr-defined]
+        req: Request = request._get_current_object()  # type: ignore[attr-defined]  # once, not per use
+        state = call()
         path = req.path
         if journal.enabled and not path.startswith("/__admin"):
             environ = req.environ
             unmatched = req.url_rule is None
             sent = _request_body(req)
-            credential = getattr(state, "credential", None)
+            credential = state.credential
             journal.record(
                 bodies=(req.query_string.decode("latin-1"), sent,
                         response.get_data()) if journal.keep_bodies and
@@ -157,9 +142,10 @@ def nearest_route(app: Flask, path: str) -> str | None:
 
 def drop_some(records: list) -> tuple[list, int]:
     """The records a `drop` fault lets through, and how many it lost (journalled)."""
-    rule = g.get("drop_rule")
+    state = call()
+    rule = state.drop_rule
     if rule is None:
         return records, 0
     lost = rule.dropped(len(records))
-    g.dropped = len(lost)
+    state.dropped = len(lost)
     return [r for i, r in enumerate(records) if i not in lost], len(lost)

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, has_request_context, request
 
 from . import connection
 from .auth import Credential, TokenStore
+from .context import Call, call, current_call
 from .faults import FaultRule
 from .limits import LimitConfig, LimitExceeded, TenantLimiter, seconds_to_midnight
 from .seeds import check_shape
@@ -46,9 +47,11 @@ def atomic(method: Callable) -> Callable:
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         with self.lock:
-            keep = {id(self.clock): self.clock}  # shared objects are not copied
-            saved = {k: copy.deepcopy(v, dict(keep)) for k, v in self.__dict__.items()
-                     if k not in ("lock", "clock")}
+            # one copy of the whole state, so stores that point at each other still do; the
+            # backend itself, its lock and its clock are shared, not copied
+            memo = {id(self): self, id(self.clock): self.clock, id(self.lock): self.lock}
+            saved = copy.deepcopy({k: v for k, v in self.__dict__.items()
+                                   if k not in ("lock", "clock")}, memo)
             try:
                 return method(self, *args, **kwargs)
             except Exception:
@@ -194,12 +197,13 @@ class VendorService:
                                       lambda r: self.fault_reaches(r, token_call, path))
         if rule is None:
             return None
-        g.fault = rule.id
+        state = call()
+        state.fault = rule.id
         if rule.drop:
-            g.drop_rule = rule
+            state.drop_rule = rule
         if rule.connection:
-            g.codes.append(f"connection:{rule.connection}")
-            g.failed = True
+            state.codes.append(f"connection:{rule.connection}")
+            state.failed = True
             hang = rule.hang  # in-process, a client's read timeout ends the wait first
             waits = request.environ.get("vendorsim.read_timeout")
             if rule.connection == "hang" and waits:
@@ -211,10 +215,10 @@ class VendorService:
         if rule.chaos:
             return self.render_chaos(rule.chaos_kind())
         if rule.slow_body:
-            g.slow_body = rule.slow_body
+            state.slow_body = rule.slow_body
         if rule.error_code or rule.status:
             return self.render_fault(rule)
-        g.latency = rule.delay()  # taken once the call is admitted: see `take_latency`
+        state.latency = rule.delay()  # taken once the call is admitted: see `take_latency`
         return None
 
     def render_chaos(self, kind: str) -> Response:
@@ -225,19 +229,19 @@ class VendorService:
             self.name, FaultRule(id=0, status=429))
         return self.render_fault(throttle)
 
-    def after_call(self, state: Any) -> None:
-        """Called once a call is answered, with its request state (`g`); vendors keep their
-        own counts here."""
+    def after_call(self, state: Call) -> None:
+        """Called once a call is answered, with its request state; vendors keep their own
+        counts here."""
 
     def take_latency(self) -> None:
         """A latency fault's delay, taken after the call was admitted (it holds its slot
         with the concurrency gate meanwhile, as a slow vendor's calls do); on a virtual clock
         the time just passes, or is a wait of the simulator's calling dataflow."""
-        latency = g.get("latency")
-        if latency:
-            g.latency = 0.0
+        state = call()
+        if state.latency:
+            latency, state.latency = state.latency, 0.0
             self.clock.sleep(latency)
-            g.now = self.clock.now()
+            state.now = self.clock.now()
 
     # -- tenants ---------------------------------------------------------------------
     def default_tenant(self) -> str | None:
@@ -347,8 +351,9 @@ class VendorService:
     def authenticate(self, tenant_id: str, client_id: str, secret: str) -> Credential | None:
         """The credential behind an id/secret pair, or None when the vendor would refuse it.
         The journal notes the call as a token call by that client (client verdicts)."""
-        if has_request_context():
-            g.client, g.token_call = client_id or None, True
+        state = current_call() if has_request_context() else None
+        if state is not None:
+            state.client, state.token_call = client_id or None, True
         if not client_id or not secret:
             return None
         tenant = self.find_tenant(tenant_id)  # a refused call must not create a tenant

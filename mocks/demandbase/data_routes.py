@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 
 from vendorsim.mocks.core.bearer import json_response
 from vendorsim.mocks.core.bodies import whole_number
+from vendorsim.mocks.core.context import tenant_backend
 from vendorsim.mocks.core.openapi import doc
 
 from .errors import export_error
@@ -24,7 +25,7 @@ def register_data_routes(app: Flask, service: DemandbaseService, body: object) -
     """`body` reads a request's JSON the way the rest of the vendor does."""
 
     def client() -> DemandbaseClient:
-        return g.tenant.backend
+        return tenant_backend()
 
     @app.route("/import/v1/activity_type", methods=["GET", "POST"])
     @doc(body="json", examples=[{"activityType": {"label": "Webinar", "name": "webinar",

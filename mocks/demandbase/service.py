@@ -12,11 +12,12 @@ import math
 import re
 import uuid
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 
 from vendorsim.mocks.core.auth import Credential
 from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
 from vendorsim.mocks.core.bodies import BadBody, parse_json, whole_number
+from vendorsim.mocks.core.context import call, call_permissions, tenant_backend
 from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
 from vendorsim.mocks.core.openapi import doc
@@ -79,10 +80,10 @@ class DemandbaseService(BearerService):
         app.add_url_rule("/auth/v1/token", "demandbase_token", self._token, methods=["POST"])
 
         def client() -> DemandbaseClient:
-            return g.tenant.backend
+            return tenant_backend()
 
         def require_write() -> None:
-            if "edit_assets" not in g.credential.permissions:
+            if "edit_assets" not in call_permissions():
                 raise problem(403, "Forbidden: insufficient privilege")
 
         @app.post("/import/v1/job")
@@ -190,7 +191,7 @@ def _add(c: DemandbaseClient, target: object, body: object) -> dict:
     accounts = body.get("accounts") if isinstance(body, dict) else None
     if not isinstance(accounts, list) or not accounts:
         raise problem(400, "Expected {\"accounts\": [{\"accountName\", \"accountEmailDomain\"}]}")
-    g.records = len(accounts)
+    call().records = len(accounts)
     good, rejected = [], []
     for index, item in enumerate(accounts):
         item = item if isinstance(item, dict) else {}

@@ -12,9 +12,10 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from flask import Flask, Response, g
+from flask import Flask, Response
 
 from vendorsim.mocks.core.bearer import ApiError, json_response
+from vendorsim.mocks.core.context import tenant_backend
 from vendorsim.mocks.core.openapi import doc
 
 from .models import DataExtension
@@ -139,7 +140,7 @@ def register_contacts(app: Flask, service: SfmcService, body_json: object) -> No
     from .service import require_scope
 
     def account() -> SfmcAccount:
-        return g.tenant.backend
+        return tenant_backend()
 
     @app.post("/contacts/v1/contacts")
     @doc(body="json", examples=[{"contactKey": "C9", "attributeSets": [

@@ -7,10 +7,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 
 from vendorsim.mocks.core.bearer import json_response
 from vendorsim.mocks.core.bodies import BadBody, parse_json, whole_number
+from vendorsim.mocks.core.context import call, tenant_backend
 from vendorsim.mocks.core.openapi import doc
 
 from . import rowset
@@ -38,7 +39,7 @@ def register(app: Flask, service: SfmcService) -> None:
     from .service import ASYNC_MAX_ITEMS, require_scope
 
     def account() -> SfmcAccount:
-        return g.tenant.backend
+        return tenant_backend()
 
     @app.get("/data/v1/customobjectdata/key/<key>/rowset")
     @doc(query=("$page", "$pageSize", "$orderBy", "$filter"))
@@ -71,7 +72,7 @@ def register(app: Flask, service: SfmcService) -> None:
         rows = body_json()
         if not isinstance(rows, list) or not rows:
             raise SfmcError(400, "The request body must be a non-empty array of rows.", 10001)
-        g.records = len(rows)
+        call().records = len(rows)
         account().upsert(key, rows)
         return json_response(rows)
 
@@ -104,7 +105,7 @@ def register(app: Flask, service: SfmcService) -> None:
             raise SfmcError(400, "The request body needs a non-empty 'items' array.", 10001)
         if len(items) > ASYNC_MAX_ITEMS:
             raise SfmcError(400, f"At most {ASYNC_MAX_ITEMS} items per request.", 10001)
-        g.records = len(items)
+        call().records = len(items)
         queued = account().enqueue(key, items)
         return json_response({"requestId": queued.id, "resultMessages": []}, 202)
 

@@ -14,10 +14,11 @@ import math
 import re
 import uuid
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 
 from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
 from vendorsim.mocks.core.bodies import BadBody, parse_json
+from vendorsim.mocks.core.context import call_scopes
 from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
 from vendorsim.mocks.core.openapi import doc
@@ -149,6 +150,6 @@ class SfmcService(BearerService):
 
 def require_scope(scope: str) -> None:
     """B-SFMC-03: reading data extensions needs `data_extensions_read` (writing, `_write`)."""
-    scopes = g.credential.scopes
+    scopes = call_scopes()
     if scopes is not None and scope not in scopes:
         raise SfmcError(403, "Insufficient privileges", 20002, documentation=DOCS)

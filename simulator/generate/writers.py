@@ -245,7 +245,7 @@ def _deliver(result: tuple[dict[str, tuple[bytes, int]], int], sink: _Sink,
 
 
 def load_marketo_seed(out: Path) -> dict:
-    """The Marketo part of a generated folder as a `LeadDatabase.seed()` document."""
+    """The Marketo part of a generated folder as a `MarketoInstance.seed()` document."""
     manifest = json.loads((out / "manifest.json").read_text())
     lines = (out / "marketo_leads.jsonl").read_bytes().splitlines()
     partitions = [p for p in manifest["marketo"]["partitions"] if p != "Default"]

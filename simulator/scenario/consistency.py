@@ -176,7 +176,7 @@ def known_code(vendor: str, code: str) -> bool:
     if code in OAUTH_CODES or code.isdigit() and 100 <= int(code) <= 599 and vendor != "marketo":
         return True
     if vendor == "marketo":
-        from vendorsim.mocks.marketo.errors import MESSAGES
+        from vendorsim.mocks.marketo.facts import MESSAGES
 
         return code in MESSAGES
     if vendor == "sfmc":

@@ -146,12 +146,12 @@ def test_custom_activity_type_lifecycle_and_adding_activities(mkto: MarketoCalle
 def test_activities_survive_a_snapshot(mkto: MarketoCaller, db: object) -> None:
     mkto.sync([{"email": "a@x.example", "title": "Dev"}])
     state = db.snapshot()  # type: ignore[attr-defined]
-    from vendorsim.mocks.marketo.models import LeadDatabase
+    from vendorsim.mocks.marketo.model.instance import MarketoInstance
 
-    fresh = LeadDatabase("X", db.clock)  # type: ignore[attr-defined]
+    fresh = MarketoInstance("X", db.clock)  # type: ignore[attr-defined]
     fresh.restore(state)
     assert fresh.snapshot() == state
-    assert [a.type_id for a in fresh.activities.items] == [12]  # creation is New Lead only
+    assert [a.type_id for a in fresh.activity_log.items] == [12]  # creation is New Lead only
 
 
 # -- retention (issue 23): a log that grows with traffic is bounded ---------------------------
@@ -163,7 +163,7 @@ def test_the_log_keeps_at_most_max_activities_and_ids_and_tokens_stay_valid(
     for n in range(12):  # 1,200 New Lead activities
         mkto.sync([{"email": f"p{n}-{i}@x.example"} for i in range(100)])
         cloud.clock.advance(1)
-    log = db.activities
+    log = db.activity_log
     assert 1000 <= len(log.items) <= 1050 and log.end == 1200
     assert log.items[0].id == log.offset + 1 and log.items[-1].id == 1200
     page = mkto.get("/rest/v1/activities.json", nextPageToken=early, activityTypeIds="12",

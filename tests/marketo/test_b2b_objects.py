@@ -7,7 +7,7 @@ import pytest
 
 from tests.helpers import MUNCHKIN, MarketoCaller, codes, reasons
 from vendorsim import Cloud
-from vendorsim.mocks.marketo.models import LeadDatabase
+from vendorsim.mocks.marketo.model.instance import MarketoInstance
 
 KINDS = [  # path stem, a record, its dedupe field, its id field
     ("companies", {"externalCompanyId": "acme", "company": "Acme"}, "externalCompanyId", "id"),
@@ -165,14 +165,14 @@ def test_reads_need_read_and_writes_need_edit_permission(cloud: Cloud) -> None:
 
 
 def test_b2b_records_survive_a_snapshot_round_trip(mkto: MarketoCaller,
-                                                   db: LeadDatabase) -> None:
+                                                   db: MarketoInstance) -> None:
     mkto.post("/rest/v1/companies.json", {"input": [{"externalCompanyId": "a", "company": "A"}]})
     nal = mkto.post("/rest/v1/namedAccountLists.json", {"input": [{"name": "T1"}]})
     acct = mkto.post("/rest/v1/namedaccounts.json", {"input": [{"name": "Acme"}]})
     mkto.post(f"/rest/v1/namedAccountList/{nal['result'][0]['marketoGUID']}/namedAccounts.json",
               {"input": [{"marketoGUID": acct["result"][0]["marketoGUID"]}]})
     state = db.snapshot()
-    fresh = LeadDatabase("X", db.clock)
+    fresh = MarketoInstance("X", db.clock)
     fresh.restore(state)
     assert fresh.snapshot() == state
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.helpers import MarketoCaller, codes
 from vendorsim import Cloud
-from vendorsim.mocks.marketo.models import LeadDatabase
+from vendorsim.mocks.marketo.model.instance import MarketoInstance
 
 RANGE = {"startAt": "2026-11-01T00:00:00Z", "endAt": "2026-11-30T00:00:00Z"}
 
@@ -88,7 +88,7 @@ def test_create_checks_fields_filter_format_and_range(mkto: MarketoCaller) -> No
 
 
 def test_daily_allowance_in_bytes(cloud: Cloud, mkto: MarketoCaller,
-                                  db: LeadDatabase) -> None:
+                                  db: MarketoInstance) -> None:
     mkto.sync([{"email": f"l{i}@x.example"} for i in range(50)])
     db.exports.quota_bytes = 100
     first = job(mkto)
@@ -112,7 +112,7 @@ def test_files_are_kept_seven_days(cloud: Cloud, mkto: MarketoCaller) -> None:
 
 
 def test_activity_and_program_member_exports(cloud: Cloud, mkto: MarketoCaller,
-                                             db: LeadDatabase) -> None:
+                                             db: MarketoInstance) -> None:
     mkto.sync([{"email": "a@x.example"}])
     db.seed({"programs": [{"id": 7, "name": "Webinar", "type": "webinar",
                            "members": [{"leadId": 1, "status": "Member"}]}]})
@@ -143,7 +143,7 @@ def upload(mkto: MarketoCaller, data: bytes, path: str = "/bulk/v1/leads.json",
 
 
 def test_lead_import_applies_rows_and_keeps_failures(cloud: Cloud, mkto: MarketoCaller,
-                                                     db: LeadDatabase) -> None:
+                                                     db: MarketoInstance) -> None:
     body = upload(mkto, b"email,firstName,numberOfEmployees\n"
                         b"a@x.example,A,10\nb@x.example,B,many\n")
     batch = body["result"][0]
@@ -174,7 +174,7 @@ def test_import_limits_and_refusals(mkto: MarketoCaller) -> None:
 
 
 @pytest.mark.parametrize("fmt,sep", [("tsv", "\t"), ("ssv", ";")])
-def test_import_formats(cloud: Cloud, mkto: MarketoCaller, db: LeadDatabase, fmt: str,
+def test_import_formats(cloud: Cloud, mkto: MarketoCaller, db: MarketoInstance, fmt: str,
                         sep: str) -> None:
     data = f"email{sep}firstName\na@x.example{sep}A, Jr\n".encode()
     upload(mkto, data, format=fmt)
@@ -184,7 +184,7 @@ def test_import_formats(cloud: Cloud, mkto: MarketoCaller, db: LeadDatabase, fmt
 
 
 def test_program_member_and_custom_object_imports(cloud: Cloud, mkto: MarketoCaller,
-                                                  db: LeadDatabase) -> None:
+                                                  db: MarketoInstance) -> None:
     db.seed({"programs": [{"id": 7, "name": "Webinar"}], "customObjects": [
         {"apiName": "car_c", "displayName": "Car", "fields": [
             {"name": "vin", "dataType": "string", "isDedupe": True},
@@ -209,7 +209,7 @@ def test_program_member_and_custom_object_imports(cloud: Cloud, mkto: MarketoCal
 
 
 def test_jobs_and_batches_survive_a_snapshot(cloud: Cloud, mkto: MarketoCaller,
-                                             db: LeadDatabase) -> None:
+                                             db: MarketoInstance) -> None:
     mkto.sync([{"email": "a@x.example"}])
     done, waiting = job(mkto, filter={"createdAt": RANGE}), job(mkto, "activities", fields=None,
                                                                filter={"createdAt": RANGE,
@@ -219,7 +219,7 @@ def test_jobs_and_batches_survive_a_snapshot(cloud: Cloud, mkto: MarketoCaller,
     cloud.clock.advance(10)
     mkto.get("/rest/v1/leads/describe.json")  # due work runs
     state = db.snapshot()
-    fresh = LeadDatabase("X", db.clock)
+    fresh = MarketoInstance("X", db.clock)
     fresh.restore(state)
     assert fresh.snapshot() == state
     assert fresh.exports.jobs[done].file == db.exports.jobs[done].file
@@ -228,7 +228,7 @@ def test_jobs_and_batches_survive_a_snapshot(cloud: Cloud, mkto: MarketoCaller,
 
 
 def test_a_job_whose_list_went_away_fails_alone(cloud: Cloud, mkto: MarketoCaller,
-                                               db: LeadDatabase) -> None:
+                                               db: MarketoInstance) -> None:
     """The list a queued export selects is deleted: that job fails, other calls go on."""
     db.seed({"lists": [{"id": 5, "name": "L"}]})
     export_id = job(mkto, filter={"staticListId": 5})
@@ -239,11 +239,11 @@ def test_a_job_whose_list_went_away_fails_alone(cloud: Cloud, mkto: MarketoCalle
     assert mkto.get("/rest/v1/leads/describe.json")["success"] is True
 
 
-def test_a_hostile_snapshot_of_jobs_is_refused_whole(db: LeadDatabase) -> None:
+def test_a_hostile_snapshot_of_jobs_is_refused_whole(db: MarketoInstance) -> None:
     good = db.snapshot()
     for bad in ({"exportJobs": [{"id": "x"}]}, {"importBatches": [{"id": True}]},
                 {"exportQuotaBytes": -1}, {"exportSlots": ["a", "b"]}):
-        fresh = LeadDatabase("X", db.clock)
+        fresh = MarketoInstance("X", db.clock)
         with pytest.raises(ValueError):
             fresh.restore({**good, **bad})
         assert fresh.exports.jobs == {} and fresh.imports.batches == {}

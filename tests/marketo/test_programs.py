@@ -7,11 +7,11 @@ import pytest
 
 from tests.helpers import MarketoCaller, codes, reasons
 from vendorsim import Cloud
-from vendorsim.mocks.marketo.models import LeadDatabase
+from vendorsim.mocks.marketo.model.instance import MarketoInstance
 
 
 @pytest.fixture
-def program(db: LeadDatabase) -> LeadDatabase:
+def program(db: MarketoInstance) -> MarketoInstance:
     db.seed({"leads": [{"id": i, "email": f"l{i}@x.example"} for i in (1, 2, 3)],
              "programs": [{"id": 7, "name": "Webinar", "type": "webinar", "channel": "Webinar",
                            "statuses": [["Not in Program", 0, False], ["Registered", 10, False],
@@ -21,7 +21,7 @@ def program(db: LeadDatabase) -> LeadDatabase:
     return db
 
 
-def test_member_status_moves_forward_only(mkto: MarketoCaller, program: LeadDatabase) -> None:
+def test_member_status_moves_forward_only(mkto: MarketoCaller, program: MarketoInstance) -> None:
     path = "/rest/v1/programs/7/members/status.json"
     body = mkto.post(path, {"statusName": "Registered", "input": [{"leadId": 1}, {"leadId": 9}]})
     assert [r["status"] for r in body["result"]] == ["created", "skipped"]
@@ -38,7 +38,7 @@ def test_member_status_moves_forward_only(mkto: MarketoCaller, program: LeadData
         "statusName": "Registered", "input": [{"leadId": 1}]})) == ["1013"]
 
 
-def test_member_data_delete_and_describe(mkto: MarketoCaller, program: LeadDatabase) -> None:
+def test_member_data_delete_and_describe(mkto: MarketoCaller, program: MarketoInstance) -> None:
     mkto.post("/rest/v1/programs/7/members/status.json",
               {"statusName": "Registered", "input": [{"leadId": 1}]})
     data = mkto.post("/rest/v1/programs/7/members.json", {"input": [
@@ -56,7 +56,7 @@ def test_member_data_delete_and_describe(mkto: MarketoCaller, program: LeadDatab
 
 
 def test_leads_by_program_and_program_membership(mkto: MarketoCaller,
-                                                 program: LeadDatabase) -> None:
+                                                 program: MarketoInstance) -> None:
     mkto.post("/rest/v1/leads/programs/7/status.json",
               {"status": "Registered", "input": [{"id": 2}, {"id": 3}]})
     page = mkto.get("/rest/v1/leads/programs/7.json", batchSize=1, fields="email")
@@ -67,7 +67,7 @@ def test_leads_by_program_and_program_membership(mkto: MarketoCaller,
     assert codes(mkto.get("/rest/v1/leads/99/listMembership.json")) == ["1004"]
 
 
-def test_push_submit_form_and_associate(mkto: MarketoCaller, program: LeadDatabase) -> None:
+def test_push_submit_form_and_associate(mkto: MarketoCaller, program: MarketoInstance) -> None:
     pushed = mkto.post("/rest/v1/leads/push.json", {"programName": "Webinar", "input": [
         {"email": "new@x.example"}]})
     new_id = pushed["result"][0]["id"]
@@ -77,14 +77,14 @@ def test_push_submit_form_and_associate(mkto: MarketoCaller, program: LeadDataba
     form = mkto.post("/rest/v1/leads/submitForm.json", {"formId": 1001, "input": [
         {"leadFormFields": {"email": "l1@x.example", "firstName": "One"}}]})
     assert form["result"][0] == {"id": 1, "status": "updated"}
-    assert program.activities.items[-1].type_id == 2
+    assert program.activity_log.items[-1].type_id == 2
     cookie = "id:123-ABC-456&token:_mch-example.com-1700000000000-12345"
     assert mkto.post("/rest/v1/leads/1/associate.json", params={"cookie": cookie})["success"]
     assert codes(mkto.post("/rest/v1/leads/1/associate.json?cookie=bad")) == ["1012"]
 
 
 def test_merge_keeps_the_winner_and_moves_memberships(mkto: MarketoCaller,
-                                                      program: LeadDatabase) -> None:
+                                                      program: MarketoInstance) -> None:
     program.seed({"lists": [{"id": 5, "name": "L", "members": [2]}]})
     mkto.sync([{"email": "l2@x.example", "title": "CTO"}])
     assert mkto.post("/rest/v1/leads/1/merge.json?leadId=2")["success"]
@@ -94,7 +94,7 @@ def test_merge_keeps_the_winner_and_moves_memberships(mkto: MarketoCaller,
     assert codes(mkto.post("/rest/v1/leads/1/merge.json?leadId=99")) == ["1004"]
 
 
-def test_lead_schema_fields(mkto: MarketoCaller, db: LeadDatabase) -> None:
+def test_lead_schema_fields(mkto: MarketoCaller, db: MarketoInstance) -> None:
     created = mkto.post("/rest/v1/leads/schema/fields.json", {"input": [
         {"name": "tier", "displayName": "Tier", "dataType": "string"},
         {"name": "email", "displayName": "x", "dataType": "string"}]})
@@ -110,7 +110,7 @@ def test_lead_schema_fields(mkto: MarketoCaller, db: LeadDatabase) -> None:
     assert len(page["result"]) == 10 and page["moreResult"]
 
 
-def test_campaigns_trigger_and_schedule(mkto: MarketoCaller, program: LeadDatabase) -> None:
+def test_campaigns_trigger_and_schedule(mkto: MarketoCaller, program: MarketoInstance) -> None:
     listed = mkto.get("/rest/v1/campaigns.json", isTriggerable="true")["result"]
     assert [c["id"] for c in listed] == [50]
     assert mkto.post("/rest/v1/campaigns/50/trigger.json", {"input": {"leads": [{"id": 1}]}})[
@@ -136,7 +136,7 @@ def test_usage_and_error_stats_count_real_calls(cloud: Cloud, mkto: MarketoCalle
     assert len(mkto.get("/rest/v1/stats/errors/last7days.json")["result"]) == 7
 
 
-def test_asset_program_and_folder_reads(mkto: MarketoCaller, program: LeadDatabase) -> None:
+def test_asset_program_and_folder_reads(mkto: MarketoCaller, program: MarketoInstance) -> None:
     assert mkto.get("/rest/asset/v1/programs.json")["result"][0]["name"] == "Webinar"
     assert mkto.get("/rest/asset/v1/program/7.json")["result"][0]["channel"] == "Webinar"
     assert mkto.get("/rest/asset/v1/program/byName.json", name="Webinar")["result"]
@@ -148,14 +148,14 @@ def test_asset_program_and_folder_reads(mkto: MarketoCaller, program: LeadDataba
 
 
 def test_programs_and_members_survive_a_snapshot(cloud: Cloud, mkto: MarketoCaller,
-                                                 program: LeadDatabase) -> None:
+                                                 program: MarketoInstance) -> None:
     mkto.post("/rest/v1/programs/7/members/status.json",
               {"statusName": "Attended", "input": [{"leadId": 1}]})
     mkto.post("/rest/v1/programs/7/members.json", {"input": [{"leadId": 1,
                                                               "registrationCode": "R"}]})
     cloud.clock.advance(3600)
     state = program.snapshot()
-    fresh = LeadDatabase("X", program.clock)
+    fresh = MarketoInstance("X", program.clock)
     fresh.restore(state)
     assert fresh.snapshot() == state
     member = fresh.programs.members[7][1]

@@ -7,11 +7,11 @@ import requests
 
 from tests.helpers import BASE, MarketoCaller, codes
 from vendorsim import Cloud
-from vendorsim.mocks.marketo.models import LeadDatabase
+from vendorsim.mocks.marketo.model.instance import MarketoInstance
 
 
 def test_post_with_method_get_carries_the_query_in_a_form_body(mkto: MarketoCaller,
-                                                               db: LeadDatabase) -> None:
+                                                               db: MarketoInstance) -> None:
     db.seed({"leads": [{"email": "a@x.example"}]})
     body = mkto.post("/rest/v1/leads.json", data={
         "_method": "GET", "filterType": "email", "filterValues": "a@x.example",
@@ -19,7 +19,7 @@ def test_post_with_method_get_carries_the_query_in_a_form_body(mkto: MarketoCall
     assert body["result"] == [{"id": 1, "email": "a@x.example"}]
 
 
-def test_method_get_also_carries_the_access_token(cloud: Cloud, db: LeadDatabase) -> None:
+def test_method_get_also_carries_the_access_token(cloud: Cloud, db: MarketoInstance) -> None:
     token = MarketoCaller().token().json()["access_token"]
     body = requests.post(f"{BASE}/rest/v1/leads.json", data={
         "_method": "GET", "filterType": "id", "filterValues": "1", "access_token": token}).json()
@@ -27,7 +27,7 @@ def test_method_get_also_carries_the_access_token(cloud: Cloud, db: LeadDatabase
 
 
 def test_long_query_gets_414_and_works_as_method_get(mkto: MarketoCaller,
-                                                     db: LeadDatabase) -> None:
+                                                     db: MarketoInstance) -> None:
     emails = ",".join(f"person{i:04d}@long-domain.example" for i in range(290))
     response = mkto.session.get(f"{BASE}/rest/v1/leads.json",
                                 params={"filterType": "email", "filterValues": emails})
@@ -38,7 +38,7 @@ def test_long_query_gets_414_and_works_as_method_get(mkto: MarketoCaller,
 
 
 def test_body_over_one_megabyte_is_413_and_stores_nothing(mkto: MarketoCaller,
-                                                          db: LeadDatabase) -> None:
+                                                          db: MarketoInstance) -> None:
     records = [{"email": f"{i}@x.example", "address": "x" * 4000} for i in range(270)]
     response = mkto.session.post(f"{BASE}/rest/v1/leads.json", json={"input": records})
     assert response.status_code == 413 and "nginx" in response.text
@@ -53,7 +53,7 @@ def test_body_over_one_megabyte_is_413_and_stores_nothing(mkto: MarketoCaller,
     (b"input=a", "application/x-www-form-urlencoded", "612"),
     (b"", "application/json", "609"),
 ])
-def test_malformed_bodies(mkto: MarketoCaller, db: LeadDatabase, data: bytes,
+def test_malformed_bodies(mkto: MarketoCaller, db: MarketoInstance, data: bytes,
                           content_type: str, code: str) -> None:
     response = mkto.session.post(f"{BASE}/rest/v1/leads.json", data=data,
                                  headers={"Content-Type": content_type})
@@ -62,7 +62,7 @@ def test_malformed_bodies(mkto: MarketoCaller, db: LeadDatabase, data: bytes,
     assert db.leads == {}
 
 
-def test_charset_in_content_type_is_fine(mkto: MarketoCaller, db: LeadDatabase) -> None:
+def test_charset_in_content_type_is_fine(mkto: MarketoCaller, db: MarketoInstance) -> None:
     response = mkto.session.post(f"{BASE}/rest/v1/leads.json",
                                  data=b'{"input": [{"email": "a@x.example"}]}',
                                  headers={"Content-Type": "application/json; charset=utf-8"})
@@ -76,7 +76,7 @@ def test_unknown_route_610_and_wrong_method_605(mkto: MarketoCaller) -> None:
     assert codes(mkto.get("/rest/v1/leads/delete.json")) == ["605"]
 
 
-def test_errors_never_leak_tracebacks(mkto: MarketoCaller, db: LeadDatabase) -> None:
+def test_errors_never_leak_tracebacks(mkto: MarketoCaller, db: MarketoInstance) -> None:
     weird = [None, 7, [], {"input": None}, {"input": [None]}, {"input": [{"email": None}]},
              {"input": [{"email": ["a"]}]}, {"input": [{}]}, {"lookupField": 3, "input": [{}]},
              {"partitionName": {"x": 1}, "input": [{"email": "a@x.example"}]}]

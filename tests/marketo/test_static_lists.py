@@ -7,13 +7,13 @@ import json
 import pytest
 
 from tests.helpers import MarketoCaller, codes, reasons
-from vendorsim.mocks.marketo.models import LeadDatabase
+from vendorsim.mocks.marketo.model.instance import MarketoInstance
 
 FOLDER = json.dumps({"id": 12, "type": "Folder"})
 
 
 @pytest.fixture
-def leads(db: LeadDatabase) -> LeadDatabase:
+def leads(db: MarketoInstance) -> MarketoInstance:
     db.seed({"leads": [{"id": i, "email": f"l{i}@x.example"} for i in (1, 2, 3)]})
     return db
 
@@ -37,7 +37,7 @@ def test_create_with_query_parameters_also_works(mkto: MarketoCaller) -> None:
     assert body["success"] is True
 
 
-def test_duplicate_name_is_709(mkto: MarketoCaller, db: LeadDatabase) -> None:
+def test_duplicate_name_is_709(mkto: MarketoCaller, db: MarketoInstance) -> None:
     create(mkto, "Same")
     again = create(mkto, "same")
     assert again["success"] is False
@@ -53,14 +53,14 @@ def test_duplicate_name_is_709(mkto: MarketoCaller, db: LeadDatabase) -> None:
     (FOLDER, "", "701"),
     ("", "x", "701"),
 ])
-def test_create_errors(mkto: MarketoCaller, db: LeadDatabase, folder: str, name: str,
+def test_create_errors(mkto: MarketoCaller, db: MarketoInstance, folder: str, name: str,
                        code: str) -> None:
     body = create(mkto, name, folder)
     assert codes(body) == [code]
     assert db.lists.lists == {}
 
 
-def test_create_with_json_body_is_612(mkto: MarketoCaller, db: LeadDatabase) -> None:
+def test_create_with_json_body_is_612(mkto: MarketoCaller, db: MarketoInstance) -> None:
     body = mkto.post("/rest/asset/v1/staticLists.json", {"folder": FOLDER, "name": "J"})
     assert codes(body) == ["612"] and db.lists.lists == {}
 
@@ -74,7 +74,7 @@ def test_by_name_hit_and_miss(mkto: MarketoCaller) -> None:
                     "warnings": ["No assets found for the given search criteria."]}
 
 
-def test_get_update_delete_by_id(mkto: MarketoCaller, db: LeadDatabase) -> None:
+def test_get_update_delete_by_id(mkto: MarketoCaller, db: MarketoInstance) -> None:
     list_id = create(mkto, "Old")["result"][0]["id"]
     create(mkto, "Taken")
     assert mkto.get(f"/rest/asset/v1/staticList/{list_id}.json")["result"][0]["name"] == "Old"
@@ -94,7 +94,7 @@ def test_folder_by_name(mkto: MarketoCaller) -> None:
     assert mkto.get("/rest/asset/v1/folder/byName.json", name="Nope")["warnings"]
 
 
-def test_membership_add_readd_remove(mkto: MarketoCaller, leads: LeadDatabase) -> None:
+def test_membership_add_readd_remove(mkto: MarketoCaller, leads: MarketoInstance) -> None:
     list_id = create(mkto, "L")["result"][0]["id"]
     path = f"/rest/v1/lists/{list_id}/leads.json"
     added = mkto.post(path, {"input": [{"id": 1}, {"id": 2}, {"id": 404}]})["result"]
@@ -107,13 +107,13 @@ def test_membership_add_readd_remove(mkto: MarketoCaller, leads: LeadDatabase) -
     assert list(leads.lists.lists[list_id].members) == [2]
 
 
-def test_add_by_query_ids(mkto: MarketoCaller, leads: LeadDatabase) -> None:
+def test_add_by_query_ids(mkto: MarketoCaller, leads: MarketoInstance) -> None:
     list_id = create(mkto, "Q")["result"][0]["id"]
     body = mkto.post(f"/rest/v1/lists/{list_id}/leads.json?id=1&id=3")
     assert [r["status"] for r in body["result"]] == ["added", "added"]
 
 
-def test_is_member_and_member_paging(mkto: MarketoCaller, leads: LeadDatabase) -> None:
+def test_is_member_and_member_paging(mkto: MarketoCaller, leads: MarketoInstance) -> None:
     list_id = create(mkto, "M")["result"][0]["id"]
     mkto.post(f"/rest/v1/lists/{list_id}/leads.json", {"input": [{"id": 1}, {"id": 3}]})
     member = mkto.get(f"/rest/v1/lists/{list_id}/leads/ismember.json", id="1,2,404")["result"]
@@ -125,19 +125,19 @@ def test_is_member_and_member_paging(mkto: MarketoCaller, leads: LeadDatabase) -
     assert [r["id"] for r in second["result"]] == [3] and "moreResult" not in second
 
 
-def test_unknown_list_is_1013(mkto: MarketoCaller, leads: LeadDatabase) -> None:
+def test_unknown_list_is_1013(mkto: MarketoCaller, leads: MarketoInstance) -> None:
     assert codes(mkto.post("/rest/v1/lists/4040/leads.json", {"input": [{"id": 1}]})) == ["1013"]
     assert codes(mkto.get("/rest/v1/lists/4040.json")) == ["1013"]
 
 
-def test_deleted_lead_leaves_every_list(mkto: MarketoCaller, leads: LeadDatabase) -> None:
+def test_deleted_lead_leaves_every_list(mkto: MarketoCaller, leads: MarketoInstance) -> None:
     list_id = create(mkto, "D")["result"][0]["id"]
     mkto.post(f"/rest/v1/lists/{list_id}/leads.json", {"input": [{"id": 2}]})
     mkto.post("/rest/v1/leads/delete.json", {"input": [{"id": 2}]})
     assert leads.lists.lists[list_id].members == {}
 
 
-def test_lead_database_lists_endpoint(mkto: MarketoCaller, leads: LeadDatabase) -> None:
+def test_lead_database_lists_endpoint(mkto: MarketoCaller, leads: MarketoInstance) -> None:
     leads.seed({"folders": [{"id": 50, "name": "Webinar", "folderType": "Program",
                              "workspace": "EMEA"}]})
     create(mkto, "A")

@@ -1,0 +1,81 @@
+"""The state of one request as it goes through a mock: one typed object per request, made
+when the request arrives (`open_call`) and read with `call()` by the pipeline, the vendor
+service and its handlers, instead of loose attributes on `flask.g`."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from flask import g
+
+if TYPE_CHECKING:
+    from .auth import Credential
+    from .faults import FaultRule
+    from .limits import Ticket
+    from .service import Tenant
+
+
+@dataclass(slots=True)
+class Call:
+    """What a mock knows about the request it is answering."""
+
+    now: float  # the clock when it arrived (moved on by an injected delay)
+    started: float = field(default_factory=time.perf_counter)  # for its duration
+    tenant: Tenant | None = None  # once its token is checked
+    credential: Credential | None = None  # the API client the token belongs to
+    client: str | None = None  # the client id a token call named
+    token_call: bool = False
+    ticket: Ticket | None = None  # slots held with the limiter, settled when answered
+    failed: bool = False  # an error answer: the ticket's rate and quota slots go back
+    codes: list[str] = field(default_factory=list)  # its error codes, for the journal
+    records: int | None = None  # the batch size it carried
+    fault: str | None = None  # the id of the fault rule that answered or shaped it
+    drop_rule: FaultRule | None = None  # a `drop` fault that loses some of its records
+    dropped: int | None = None  # how many records that fault lost
+    latency: float = 0.0  # an injected delay, taken once the call is admitted
+    slow_body: float = 0.0  # seconds over which a `slow_body` fault trickles the answer
+
+    def fail(self, code: str | None = None) -> None:
+        """An error answer, with the vendor's code for the journal."""
+        self.failed = True
+        if code is not None and code not in self.codes:
+            self.codes.append(code)
+
+
+def open_call(now: float) -> Call:
+    state = g.vendorsim_call = Call(now)
+    return state
+
+
+def call() -> Call:
+    """The request being answered."""
+    state: Call = g.vendorsim_call
+    return state
+
+
+def current_call() -> Call | None:
+    """The request being answered, if any (an error handler may run before it opened)."""
+    found: Call | None = g.get("vendorsim_call")
+    return found
+
+
+def tenant_backend() -> Any:
+    """The model of the tenant whose token the call carries (set once it is admitted)."""
+    tenant = call().tenant
+    if tenant is None:
+        raise LookupError("the call has no tenant: its token was not checked")
+    return tenant.backend
+
+
+def call_permissions() -> frozenset[str]:
+    """The permissions of the API client the call's token belongs to (none without one)."""
+    credential = call().credential
+    return credential.permissions if credential is not None else frozenset()
+
+
+def call_scopes() -> frozenset[str] | None:
+    """The OAuth scopes of the call's token (None: the vendor has no scopes, or all)."""
+    credential = call().credential
+    return credential.scopes if credential is not None else frozenset()

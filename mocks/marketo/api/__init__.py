@@ -1,0 +1,23 @@
+"""Marketo's HTTP API: one module per area, each a Blueprint of views that parse the
+request, call one operation of the instance's model and wrap Marketo's envelope."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from . import (
+    activities,
+    bulk,
+    campaigns,
+    custom_objects,
+    identity,
+    leads,
+    lists,
+    objects,
+    programs,
+    usage,
+)
+
+BLUEPRINTS: tuple[Blueprint, ...] = (
+    identity.bp, leads.bp, lists.bp, objects.bp, custom_objects.bp, activities.bp, bulk.bp,
+    programs.bp, campaigns.bp, usage.bp)

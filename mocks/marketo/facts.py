@@ -1,0 +1,115 @@
+"""Marketo Engage's facts, in one place: error codes and their texts, limits, the quota's
+time zone, sizes, token lifetime, the answers of its nginx front (vendor-apis.md §1). The
+mock's model, API, service and the simulator's Marketo client all read them from here."""
+
+from __future__ import annotations
+
+from vendorsim.mocks.core.limits import LimitConfig
+from vendorsim.mocks.core.verdicts import Throttle
+
+# Response-level codes (6xx/7xx, plus 1xxx used at response level for bad parameters).
+MESSAGES: dict[str, str] = {
+    "500": "Internal Server Error",
+    "502": "Bad Gateway",
+    "600": "Empty access token",
+    "601": "Access token invalid",
+    "602": "Access token expired",
+    "603": "Access denied",
+    "604": "Request timed out",
+    "605": "HTTP Method not supported",
+    "606": "Max rate limit '{calls}' exceeded with in '{seconds}' secs",
+    "607": "Daily quota reached",
+    "608": "API Temporarily Unavailable",
+    "609": "Invalid JSON",
+    "610": "Requested resource not found",
+    "611": "System error",
+    "612": "Invalid Content Type",
+    "613": "Invalid Multipart Request",
+    "614": "Invalid Subscription",
+    "615": "Concurrent access limit '{concurrent}' reached",
+    "616": "Invalid subscription type",
+    "701": "{what} cannot be blank",
+    "702": "No data found for a given search scenario",
+    "703": "The feature is not enabled for the subscription",
+    "704": "Invalid date format",
+    "709": "Business Rule Violation",
+    "710": "Parent Folder Not Found",
+    "711": "Incompatible Folder Type",
+    "713": "Transient Error",
+    "719": "Lock wait timeout exception",
+    # record-level reasons (also usable by fault rules)
+    "1001": "Invalid value '{value}'. Required of type '{type}'",
+    "1002": "Missing value for required parameter '{what}'",
+    "1003": "Invalid data",
+    "1004": "Lead not found",
+    "1005": "Lead already exists",
+    "1006": "Field '{field}' not found",
+    "1007": "Multiple lead match lookup criteria",
+    "1008": "Access denied to partition '{partition}'",
+    "1009": "Partition name must be specified",
+    "1010": "Partition update not allowed",
+    "1011": "Field '{field}' not supported",
+    "1013": "Object not found",
+    "1015": "Lead not in list",
+    "1017": "Object already exists",
+    "1012": "Invalid cookie value '{value}'",
+    "1014": "Failed to create Object",
+    "1016": "Too many imports",
+    "1019": "Import in progress",
+    "1021": "Company update not allowed",
+    "1022": "Object in use",
+    "1029": "Too many jobs in queue",
+    "1035": "Unsupported filter type for target subscription",
+    "1036": "Duplicate object found in input",
+    "1037": "Lead was skipped",
+}
+
+NO_ASSETS_WARNING = "No assets found for the given search criteria."
+DUPLICATE_LIST_MESSAGE = "Static List with the same name already exists"
+
+NGINX_PAGE = (
+    "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
+    "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    "</body>\r\n</html>\r\n"
+)
+
+STATUS_REASONS = {400: "Bad Request", 500: "Internal Server Error", 502: "Bad Gateway",
+                  503: "Service Unavailable", 504: "Gateway Time-out",
+                  429: "Too Many Requests", 404: "Not Found",
+                  413: "Request Entity Too Large", 414: "Request-URI Too Large"}
+
+# -- limits (Marketo REST API docs: 100 calls per 20 s, 10 at once, 50,000 a day reset at
+# midnight US Central, 300 records a call) ------------------------------------------------
+QUOTA_ZONE = "America/Chicago"
+DEFAULT_LIMITS = LimitConfig(window_calls=100, window_seconds=20.0, concurrent=10,
+                             daily_quota=50_000, quota_timezone=QUOTA_ZONE, max_batch=300)
+LIMIT_CODES = {"window": "606", "concurrent": "615", "quota": "607"}
+# "not now" codes and the wait they ask for (606: the window; 615: chosen, Marketo documents
+# none; 607: until the quota resets, None)
+THROTTLES = {"606": Throttle("Marketo's 100-calls-per-20-s window", 20.0),
+             "615": Throttle("Marketo's 10 calls in flight", 1.0),
+             "607": Throttle("Marketo's daily quota", None)}
+REFUSAL_CODES = frozenset({"603", "1003", "1004", "1006", "1008"})  # no retry fixes them
+BULK_ONLY_CODES = frozenset({"1016", "1019", "1029"})  # import/export queue codes
+# the HTTP status a response-level code stands for in a delivery policy (400: not retried)
+POLICY_STATUS = {"606": 429, "607": 429, "615": 429, "604": 408, "608": 503, "611": 500,
+                 "713": 503}
+
+# -- sizes and forms ---------------------------------------------------------------------
+MAX_BODY = 1024 * 1024  # 413 above this (vendor-apis.md §1.3)
+MAX_BULK_BODY = 10 * 1024 * 1024  # bulk import files (vendor-apis.md §1.6)
+MAX_URI = 8 * 1024  # 414 above this
+MAX_BATCH = 300
+JSON_TYPE = "application/json;charset=UTF-8"
+TOKEN_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # vendor-apis.md 1.2
+TOKEN_TTL = 3600.0
+
+# -- activities and bulk -----------------------------------------------------------------
+ACTIVITY_RETENTION_DAYS = 90  # Marketo keeps activities 90 days
+MAX_ACTIVITY_TYPE_IDS = 10
+MAX_ACTIVITY_LEAD_IDS = 30
+EXPORT_MAX_QUEUED = 10
+EXPORT_MAX_PROCESSING = 2
+EXPORT_FILE_RETENTION = 7 * 86400.0
+EXPORT_MAX_RANGE_DAYS = 31
+IMPORT_MAX_ACTIVE = 10

@@ -1,0 +1,243 @@
+"""The activity log of a Marketo instance: what happened to each lead, in order.
+
+The lead database records activities as they happen (new lead, change data value, add to /
+remove from list, change partition, merge, delete, form fill, campaign request, program status)
+and reads them back the way the REST API does: a paging token names a position in the log
+(`pagingtoken.json` finds the first activity at or after a time), each page scans forward
+from it, and `moreResult` says whether the log goes on (vendor docs: keep paging while it is
+true, even through empty pages).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from vendorsim.mocks.core.clock import iso_utc
+
+from ..facts import ACTIVITY_RETENTION_DAYS as RETENTION_DAYS
+from .errors import MarketoError
+
+NEW_LEAD, CHANGE_DATA_VALUE, ADD_TO_LIST, REMOVE_FROM_LIST = 12, 13, 24, 25
+MERGE_LEADS, DELETE_LEAD, CHANGE_PARTITION, CHANGE_PROGRAM_STATUS = 32, 37, 100, 104
+FILL_OUT_FORM, REQUEST_CAMPAIGN = 2, 47
+
+# id -> (name, description, primary attribute (name, dataType) or None, attributes)
+STANDARD_TYPES: dict[int, tuple[str, str, tuple[str, str] | None, tuple[tuple[str, str], ...]]] = {
+    1: ("Visit Webpage", "User visits a web page", ("Webpage ID", "integer"),
+        (("Client IP Address", "string"), ("Query Parameters", "string"),
+         ("Referrer URL", "string"), ("User Agent", "string"), ("Webpage URL", "string"))),
+    FILL_OUT_FORM: ("Fill Out Form", "User fills out and submits form on web page",
+                    ("Webform ID", "integer"),
+                    (("Client IP Address", "string"), ("Form Fields", "text"),
+                     ("Query Parameters", "string"), ("Referrer URL", "string"),
+                     ("User Agent", "string"), ("Webpage ID", "integer"))),
+    6: ("Send Email", "Send Marketo Email to a person", ("Mailing ID", "integer"),
+        (("Campaign Run ID", "integer"), ("Step ID", "integer"))),
+    7: ("Email Delivered", "Marketo Email is delivered to a person", ("Mailing ID", "integer"),
+        (("Campaign Run ID", "integer"), ("Step ID", "integer"))),
+    10: ("Open Email", "User opens Marketo Email", ("Mailing ID", "integer"),
+         (("Device", "string"), ("Is Mobile Device", "boolean"), ("Platform", "string"))),
+    11: ("Click Email", "User clicks on a link in a Marketo Email", ("Mailing ID", "integer"),
+         (("Link", "string"), ("Device", "string"), ("Is Mobile Device", "boolean"))),
+    NEW_LEAD: ("New Lead", "New person", None,
+               (("Source Type", "string"), ("API Method Name", "string"),
+                ("Modifying User", "string"), ("Lead Source", "string"))),
+    CHANGE_DATA_VALUE: ("Change Data Value", "Changed attribute value for a person",
+                        ("Attribute Name", "reference"),
+                        (("New Value", "string"), ("Old Value", "string"),
+                         ("Reason", "string"), ("Source", "string"),
+                         ("API Method Name", "string"), ("Modifying User", "string"))),
+    ADD_TO_LIST: ("Add to List", "Add person to a static list", ("List ID", "integer"),
+                  (("Source", "string"),)),
+    REMOVE_FROM_LIST: ("Remove from List", "Remove person from a static list",
+                       ("List ID", "integer"), (("Source", "string"),)),
+    MERGE_LEADS: ("Merge Leads", "Merge two or more people", ("Lead ID", "integer"),
+                  (("Merge IDs", "string"), ("Master Updated", "boolean"),
+                   ("Merge Source", "string"))),
+    34: ("Add to Opportunity", "Add person to an opportunity", ("Opportunity ID", "integer"),
+         (("Role", "string"), ("Is Primary", "boolean"))),
+    DELETE_LEAD: ("Delete Lead", "Delete a person", ("Lead ID", "integer"),
+                  (("Remove from CRM", "boolean"),)),
+    REQUEST_CAMPAIGN: ("Request Campaign", "Request a smart campaign for a person",
+                       ("Campaign ID", "integer"), (("Source", "string"),)),
+    CHANGE_PARTITION: ("Change Lead Partition", "Move a person to another partition",
+                       ("Lead Partition ID", "integer"),
+                       (("Old Partition ID", "integer"), ("Reason", "string"))),
+    CHANGE_PROGRAM_STATUS: ("Change Status in Progression", "Change a program status",
+                            ("Program ID", "integer"),
+                            (("New Status ID", "integer"), ("Old Status ID", "integer"),
+                             ("New Status", "string"), ("Old Status", "string"),
+                             ("Reason", "string"), ("Success", "boolean"))),
+}
+
+
+@dataclass(slots=True)
+class Activity:
+    id: int
+    lead_id: int
+    type_id: int
+    at: float
+    primary_id: int | None = None
+    primary_value: object = None
+    attributes: tuple = ()  # (name, value) pairs
+    field: str | None = None  # Change Data Value: the field's API name
+    old: object = None
+    new: object = None
+
+    def render(self) -> dict:
+        out: dict = {"id": self.id, "marketoGUID": str(self.id), "leadId": self.lead_id,
+                     "activityDate": iso_utc(self.at), "activityTypeId": self.type_id}
+        if self.primary_id is not None:
+            out["primaryAttributeValueId"] = self.primary_id
+        if self.primary_value is not None:
+            out["primaryAttributeValue"] = self.primary_value
+        out["attributes"] = [{"name": n, "value": v} for n, v in self.all_attributes()
+                             if v is not None]
+        return out
+
+    def all_attributes(self) -> Iterable[tuple[str, object]]:
+        if self.type_id == CHANGE_DATA_VALUE:
+            yield from (("New Value", self.new), ("Old Value", self.old),
+                        ("Reason", "Web service API"), ("Source", "Web service API"))
+        yield from self.attributes
+
+    def render_change(self, field_ids: dict[str, int]) -> dict:
+        out = self.render()
+        out["fields"] = ([{"id": field_ids.get(self.field or "", 0), "name": self.field,
+                           "newValue": self.new, "oldValue": self.old}]
+                         if self.type_id == CHANGE_DATA_VALUE else [])
+        return out
+
+
+MAX_ACTIVITIES = 100_000  # and this mock at most this many per instance (chosen: memory)
+
+
+class ActivityLog:
+    """The activities of one instance, oldest first, as long as Marketo keeps them: 90 days
+    on the instance's clock and, so that a soak's memory levels off, at most
+    `limit` activities (the oldest go first; both are instance settings). An activity's id
+    is its position in the whole history plus one, so ids and paging tokens stay valid while
+    the front is trimmed; a token older than what is kept reads on from the oldest kept.
+
+    `position_at` is a binary search while activities arrive in time order (they do, on a
+    clock that only moves forward), so a paging token costs the same at any log size."""
+
+    def __init__(self, limit: int = MAX_ACTIVITIES,
+                 retention: float = RETENTION_DAYS * 86400.0) -> None:
+        self.items: list[Activity] = []
+        self.offset = 0  # activities trimmed from the front (the id of items[0] - 1)
+        self.limit = limit
+        self.retention = retention
+        self.ordered = True  # every activity at or after the one before it
+
+    @property
+    def end(self) -> int:
+        """The position after the newest activity."""
+        return self.offset + len(self.items)
+
+    def _append(self, activity: Activity) -> Activity:
+        items = self.items
+        if items and activity.at < items[-1].at:
+            self.ordered = False
+        items.append(activity)
+        if len(items) > self.limit + self.limit // 20 or \
+                activity.at - items[0].at > self.retention:
+            self._trim(activity.at)
+        return activity
+
+    def _trim(self, now: float) -> None:
+        """Drop what is past retention and, in one go, what is over the limit (a twentieth of
+        slack keeps the cost of a trim off most calls)."""
+        items = self.items
+        cut = max(0, len(items) - self.limit)
+        oldest = now - self.retention
+        while cut < len(items) and items[cut].at < oldest:
+            cut += 1
+        if cut:
+            del items[:cut]
+            self.offset += cut
+
+    def add(self, lead_id: int, type_id: int, at: float, primary_id: int | None = None,
+            primary_value: object = None, attributes: tuple = ()) -> Activity:
+        return self._append(Activity(self.end + 1, lead_id, type_id, at, primary_id,
+                                     primary_value, attributes))
+
+    def change(self, lead_id: int, field: str, display: str, old: object, new: object,
+               at: float) -> None:
+        self._append(Activity(self.end + 1, lead_id, CHANGE_DATA_VALUE, at, None, display,
+                              (), field, old, new))
+
+    def position_at(self, since: float) -> int:
+        """The first position whose activity happened at or after `since`."""
+        if self.ordered:
+            return self.offset + bisect.bisect_left(self.items, since, key=_at)
+        for n, activity in enumerate(self.items):
+            if activity.at >= since:
+                return self.offset + n
+        return self.end
+
+    def page(self, start: int, batch: int, wanted: set[int] | None,
+             leads: set[int] | None) -> tuple[list[Activity], int]:
+        """Up to `batch` matching activities from position `start`; and where the next page
+        starts. A page scans at most 10 x batch activities, so a sparse filter gives empty
+        pages with moreResult true, as Marketo's do."""
+        found: list[Activity] = []
+        index = max(start, self.offset) - self.offset
+        end = min(len(self.items), index + 10 * batch)
+        items = self.items
+        while index < end and len(found) < batch:
+            activity = items[index]
+            index += 1
+            if (wanted is None or activity.type_id in wanted) and \
+                    (leads is None or activity.lead_id in leads):
+                found.append(activity)
+        return found, self.offset + index
+
+
+def _at(activity: Activity) -> float:
+    return activity.at
+
+
+def token(position: int) -> str:
+    return base64.b32encode(f"act:{position}".encode()).decode()
+
+
+def token_position(value: str) -> int:
+    try:
+        prefix, number = base64.b32decode(value).decode().split(":")
+        if prefix != "act" or not number.isascii() or not number.isdigit():
+            raise ValueError
+        return int(number)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise MarketoError("1003", "Invalid nextPageToken") from None
+
+
+def snapshot(log: ActivityLog) -> list[list]:
+    """Compact rows: [leadId, typeId, at, primaryId, primaryValue, {attributes}, field, old,
+    new]."""
+    return [[a.lead_id, a.type_id, a.at, a.primary_id, a.primary_value, dict(a.attributes),
+             a.field, a.old, a.new] for a in log.items]
+
+
+def restore(log: ActivityLog, rows: object, offset: object = 0) -> None:
+    """Rows a snapshot wrote; `offset`: how many activities before them were trimmed (so
+    ids and paging tokens read the same after a restore)."""
+    if not isinstance(rows, list):
+        raise ValueError("activities is a list of rows")
+    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= 10**12:
+        raise ValueError("activityOffset is a whole number of activities trimmed before")
+    if not log.items:
+        log.offset = offset
+    for row in rows:
+        if not (isinstance(row, list) and len(row) == 9 and isinstance(row[0], int)
+                and isinstance(row[1], int) and isinstance(row[2], int | float)
+                and isinstance(row[5], dict) and all(isinstance(k, str) for k in row[5])):
+            raise ValueError(f"activity row {str(row)[:80]} is not "
+                             f"[leadId, typeId, at, primaryId, primaryValue, attributes, field, "
+                             f"old, new]")
+        log._append(Activity(log.end + 1, row[0], row[1], float(row[2]), row[3], row[4],
+                             tuple(row[5].items()), row[6], row[7], row[8]))

@@ -1,0 +1,189 @@
+"""What a bulk extract job selects and writes: the request's filter checked at creation, the
+file built from the lead database when the job starts processing."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from vendorsim.mocks.core.bodies import whole_number
+from vendorsim.mocks.core.clock import iso_utc, parse_time
+
+from .. import facts
+from .bulk_exports import SEPARATORS, ExportJob, write_table
+from .errors import MarketoError
+from .program_records import MEMBER_FIELDS
+
+if TYPE_CHECKING:
+    from .instance import MarketoInstance as MarketoInstance
+
+ACTIVITY_COLUMNS = ("marketoGUID", "leadId", "activityDate", "activityTypeId", "campaignId",
+                    "primaryAttributeValueId", "primaryAttributeValue", "attributes")
+FILTERS = {
+    "leads": ("createdAt", "updatedAt", "staticListId", "staticListName", "smartListId",
+              "smartListName"),
+    "activities": ("createdAt", "activityTypeIds", "primaryAttributeValueIds",
+                   "primaryAttributeValues"),
+    "program members": ("programId", "programIds", "isExhausted", "nurtureCadence",
+                        "statusNames", "updatedAt"),
+    "custom": ("createdAt", "updatedAt"),
+}
+
+
+def check_request(database: MarketoInstance, entity: str, body: dict) -> tuple:
+    """(format, fields, column headers, filter) of a create-job body, or a Marketo error."""
+    fmt = body.get("format", "CSV")
+    if fmt not in SEPARATORS:
+        raise MarketoError("1003", "format is one of CSV, TSV, SSV")
+    known = _columns(database, entity)
+    fields = body.get("fields")
+    if fields is None and entity == "activities":
+        fields = list(ACTIVITY_COLUMNS)
+    if not isinstance(fields, list) or not fields or \
+            not all(isinstance(f, str) for f in fields):
+        raise MarketoError("701", what="fields")
+    for name in fields:
+        if name not in known:
+            raise MarketoError("1006", field=name)
+    headers = body.get("columnHeaderNames") or {}
+    if not isinstance(headers, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and len(v) <= 255
+            for k, v in headers.items()):
+        raise MarketoError("1003", "columnHeaderNames maps field names to header names")
+    raw = body.get("filter")
+    if not isinstance(raw, dict) or not raw:
+        raise MarketoError("701", what="filter")
+    kind = "custom" if entity not in FILTERS else entity
+    for key in raw:
+        if key not in FILTERS[kind]:
+            raise MarketoError("1003", f"Invalid filter '{str(key)[:40]}'")
+    clean = {key: _filter_value(database, key, value) for key, value in raw.items()}
+    if entity == "activities" and "createdAt" not in clean:
+        raise MarketoError("1003", "The createdAt filter is required for activity exports")
+    if entity == "program members" and ("programId" in clean) == ("programIds" in clean):
+        raise MarketoError("1003", "Give programId or programIds (one of them)")
+    if entity == "leads" and sum(k in clean for k in FILTERS["leads"]) != 1:
+        raise MarketoError("1003", "Give exactly one lead filter")
+    return fmt, list(fields), dict(headers), clean
+
+
+def _filter_value(database: MarketoInstance, key: str, value: object) -> object:
+    if key in ("createdAt", "updatedAt"):
+        if not isinstance(value, dict) or set(value) - {"startAt", "endAt"} or \
+                not all(isinstance(value.get(k), str) for k in ("startAt", "endAt")):
+            raise MarketoError("1003", f"{key} is {{startAt, endAt}} in ISO-8601")
+        try:
+            start, end = parse_time(value["startAt"]), parse_time(value["endAt"])
+        except (ValueError, TypeError, OverflowError):
+            raise MarketoError("1003", f"{key}: startAt and endAt are ISO-8601 dates") from None
+        if end < start:
+            raise MarketoError("1003", f"{key}: endAt is before startAt")
+        if end - start > facts.EXPORT_MAX_RANGE_DAYS * 86400:
+            raise MarketoError("1003", f"{key}: the date range exceeds "
+                                       f"{facts.EXPORT_MAX_RANGE_DAYS} days")
+        return (start, end)
+    if key in ("staticListId", "programId", "smartListId"):
+        number = whole_number(value, 1)
+        if number is None:
+            raise MarketoError("1003", f"{key} is a positive whole number")
+        if key == "staticListId":
+            database.lists.get(number)
+        elif key == "programId":
+            database.programs.get(number)
+        else:
+            raise MarketoError("1035", "Smart list filters are not supported by this instance")
+        return number
+    if key in ("staticListName", "smartListName"):
+        found = database.lists.by_name(value) if isinstance(value, str) else None
+        if found is None or key == "smartListName":
+            raise MarketoError("1013", f"List '{str(value)[:40]}' not found")
+        return found.id
+    if key == "isExhausted":
+        if not isinstance(value, bool):
+            raise MarketoError("1003", "isExhausted is true or false")
+        return value
+    if key == "nurtureCadence":
+        if value not in ("paused", "normal"):
+            raise MarketoError("1003", "nurtureCadence is 'paused' or 'normal'")
+        return value
+    if not isinstance(value, list) or not value or len(value) > 300:
+        raise MarketoError("1003", f"{key} is a list of at most 300 values")
+    if key in ("activityTypeIds", "primaryAttributeValueIds", "programIds"):
+        numbers = [whole_number(v, 1) for v in value]
+        if None in numbers:
+            raise MarketoError("1003", f"{key} holds positive whole numbers")
+        if key == "programIds":
+            for number in numbers:
+                database.programs.get(number)  # type: ignore[arg-type]
+        return set(numbers)
+    if not all(isinstance(v, str) for v in value):
+        raise MarketoError("1003", f"{key} holds strings")
+    return {v.lower() for v in value}
+
+
+def _columns(database: MarketoInstance, entity: str) -> set[str]:
+    if entity == "leads":
+        return set(database.schema.fields)
+    if entity == "activities":
+        return set(ACTIVITY_COLUMNS)
+    if entity == "program members":
+        return {f.name for f in MEMBER_FIELDS} | set(database.schema.fields)
+    return set(database.custom.store(entity).kind.by_name)
+
+
+def _in(rng: object, epoch: float) -> bool:
+    start, end = rng  # type: ignore[misc]
+    return start <= epoch <= end
+
+
+def build(database: MarketoInstance, job: ExportJob) -> tuple[int, bytes]:
+    """The rows the job selects, written in its format (called when it starts processing)."""
+    f = job.filter
+    rows: list[list[object]] = []
+    if job.entity == "leads":
+        members = set(database.lists.get(f["staticListId"]).members) \
+            if "staticListId" in f else None
+        members = set(database.lists.get(f["staticListName"]).members) \
+            if "staticListName" in f else members
+        for lead in database.leads.values():
+            if ("createdAt" in f and not _in(f["createdAt"], lead.created_at)) or \
+                    ("updatedAt" in f and not _in(f["updatedAt"], lead.updated_at)) or \
+                    (members is not None and lead.id not in members):
+                continue
+            rows.append([lead.get(name) for name in job.fields])
+    elif job.entity == "activities":
+        for a in database.activity_log.items:
+            if not _in(f["createdAt"], a.at) or \
+                    ("activityTypeIds" in f and a.type_id not in f["activityTypeIds"]) or \
+                    ("primaryAttributeValueIds" in f and
+                     a.primary_id not in f["primaryAttributeValueIds"]) or \
+                    ("primaryAttributeValues" in f and
+                     str(a.primary_value).lower() not in f["primaryAttributeValues"]):
+                continue
+            cells = {"marketoGUID": str(a.id), "leadId": a.lead_id,
+                     "activityDate": iso_utc(a.at), "activityTypeId": a.type_id,
+                     "campaignId": None, "primaryAttributeValueId": a.primary_id,
+                     "primaryAttributeValue": a.primary_value,
+                     "attributes": json.dumps({n: v for n, v in a.all_attributes()
+                                               if v is not None})}
+            rows.append([cells[name] for name in job.fields])
+    elif job.entity == "program members":
+        wanted = f.get("programIds") or {f.get("programId")}
+        statuses = f.get("statusNames")
+        for pid in sorted(p for p in wanted if p is not None):
+            for member in database.programs.members.get(pid, {}).values():
+                if (statuses and member.status.lower() not in statuses) or \
+                        ("updatedAt" in f and not _in(f["updatedAt"], member.updated)):
+                    continue
+                lead = database.leads.get(member.lead_id)
+                rows.append([member.get(n) if n in {m.name for m in MEMBER_FIELDS}
+                             else (lead.get(n) if lead else None) for n in job.fields])
+    else:
+        store = database.custom.store(job.entity)
+        for record in store.records.values():
+            if ("createdAt" in f and not _in(f["createdAt"], record.created_at)) or \
+                    ("updatedAt" in f and not _in(f["updatedAt"], record.updated_at)):
+                continue
+            rows.append([record.get(name) for name in job.fields])
+    header = [job.headers.get(name, name) for name in job.fields]
+    return len(rows), write_table(job.format, header, rows)

@@ -1,0 +1,51 @@
+"""The leads' dedupe index: for each indexed field, value -> the lead id while one lead has
+it (no set to reach on the common path), else the set of ids; and the held values, interned."""
+
+from __future__ import annotations
+
+from sys import intern
+
+from .fields import index_key
+
+
+def index_put(idx: dict, value: object, lead_id: int) -> None:
+    """A value's leads: the id itself while it is one lead (no set to reach), else a set."""
+    if value is None or value == "":
+        return
+    key = index_key(value)
+    held = idx.get(key)
+    if held is None:
+        idx[key] = lead_id
+    elif type(held) is int:
+        if held != lead_id:
+            idx[key] = {held, lead_id}
+    else:
+        held.add(lead_id)
+
+
+def index_drop(idx: dict, value: object, lead_id: int) -> None:
+    if value is None or value == "":
+        return
+    key = index_key(value)
+    held = idx.get(key)
+    if held is None:
+        return
+    if type(held) is int:
+        if held == lead_id:
+            del idx[key]
+        return
+    held.discard(lead_id)
+    if len(held) == 1:
+        idx[key] = next(iter(held))
+    elif not held:
+        del idx[key]
+
+
+def shared(value: object) -> object:
+    """A value as the database holds it: short text interned, so the values a database
+    holds over and over (companies, titles, names) are one object each: less memory, and a
+    written value compares with the held one without reading far-flung memory, whatever the
+    database's size."""
+    if type(value) is str and len(value) <= 64:
+        return intern(value)
+    return value
