@@ -35,8 +35,8 @@ def test_make_clock() -> None:
 
 def test_window_admits_exactly_its_calls_and_refunds() -> None:
     clock = VirtualClock(0)
-    limiter = TenantLimiter(LimitConfig(window_calls=3, concurrent=None, daily_quota=None),
-                            clock)
+    limiter = TenantLimiter(LimitConfig(window_calls=3, window_seconds=20.0, concurrent=None,
+                                        daily_quota=None), clock)
     tickets = [limiter.admit() for _ in range(3)]
     with pytest.raises(LimitExceeded) as exc:
         limiter.admit()
@@ -89,8 +89,8 @@ def test_concurrency_gate_is_released_once() -> None:
 
 def test_quota_day_follows_the_configured_time_zone() -> None:
     clock = VirtualClock(datetime(2026, 7, 1, 4, 59, tzinfo=UTC))  # 23:59 in Chicago (CDT)
-    limiter = TenantLimiter(LimitConfig(daily_quota=1, window_calls=None, concurrent=None),
-                            clock)
+    limiter = TenantLimiter(LimitConfig(daily_quota=1, window_calls=None, concurrent=None,
+                                        quota_timezone="America/Chicago"), clock)
     limiter.admit()
     with pytest.raises(LimitExceeded):
         limiter.admit()

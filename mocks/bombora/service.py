@@ -20,10 +20,11 @@ from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
 from vendorsim.mocks.core.bodies import BadBody, parse_json
 from vendorsim.mocks.core.context import call, tenant_backend
 from vendorsim.mocks.core.faults import FaultRule
-from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
+from vendorsim.mocks.core.limits import LimitExceeded
 from vendorsim.mocks.core.openapi import doc
 from vendorsim.mocks.core.service import Tenant
 
+from . import facts
 from .models import BomboraClient, problem
 
 BASE = "/account-list/v1/account-list"
@@ -31,16 +32,15 @@ BASE = "/account-list/v1/account-list"
 
 def too_many(wait: int) -> ApiError:
     """Bombora's throttling answer (modelled: 429 with Retry-After)."""
-    return ApiError(429, {"message": "Too many requests. Try again later."},
+    return ApiError(429, {"message": facts.THROTTLED_MESSAGE},
                     {"Retry-After": str(wait)})
 
 
 class BomboraService(BearerService):
     name = "bombora"
     host_pattern = re.compile(r"api\.bombora\.com", re.I)
-    token_ttl = 86400.0
-    default_limits = LimitConfig(window_calls=600, window_seconds=60.0, concurrent=None,
-                                 daily_quota=None, max_batch=10_000)
+    token_ttl = facts.TOKEN_TTL
+    default_limits = facts.DEFAULT_LIMITS
     tenant_in_path = False
     example_tenant = ""
     token_endpoints = frozenset({"bombora_token"})

@@ -247,7 +247,7 @@ def admin_blueprint(cloud: Cloud, service: VendorService | None) -> Blueprint:
         return jsonify(cleared=True)
 
     @bp.post("/faults")
-    @doc(examples=[{"error_code": "606", "times": 3, "path": "leads", "tenant": "123-ABC-456"},
+    @doc(examples=[{"status": 503, "times": 3, "path": "leads", "tenant": "123-ABC-456"},
                    {"status": 503, "duration": 60, "method": "POST"},
                    {"drop": 0.3, "seed": 7, "vendor": "demandbase"}, {"latency": 2.5},
                    {"connection": "reset", "times": 1}, {"chaos": "mixed", "seed": 3}])

@@ -190,8 +190,7 @@ class FaultPlan:
         """Validate a fault spec (FaultSpec) and start the rule; FaultSpecError says what is
         wrong in plain words."""
         if not isinstance(spec, dict):
-            raise FaultSpecError("a fault is an object, e.g. {\"error_code\": \"606\", "
-                                 "\"times\": 3}")
+            raise FaultSpecError("a fault is an object, e.g. {\"status\": 503, \"times\": 3}")
         try:
             checked = FaultSpec.model_validate(spec).model_dump(exclude_none=True)
         except ValidationError as exc:

@@ -19,15 +19,16 @@ from .clock import Clock
 
 @dataclass(frozen=True)
 class LimitConfig:
-    """What one tenant may do; defaults are filled in by each vendor."""
+    """What one tenant may do. Each vendor's own figures are in its `facts` module; these
+    defaults limit nothing but the batch size."""
 
     enabled: bool = True
-    window_calls: int | None = 100  # calls allowed in any rolling window
-    window_seconds: float = 20.0
-    concurrent: int | None = 10
-    daily_quota: int | None = 50_000
-    quota_timezone: str = "America/Chicago"  # the quota resets at local midnight here
-    max_batch: int = 300
+    window_calls: int | None = None  # calls allowed in any rolling window
+    window_seconds: float = 60.0
+    concurrent: int | None = None  # calls in flight at once
+    daily_quota: int | None = None  # calls a day
+    quota_timezone: str = "UTC"  # the quota resets at local midnight here
+    max_batch: int = 1000
 
     def updated(self, **changes: object) -> LimitConfig:
         """A copy with these settings changed; ValueError naming each bad one."""
@@ -66,7 +67,7 @@ def _check_limit(name: str, value: object) -> None:
             ZoneInfo(value)  # type: ignore[arg-type]
         except (TypeError, ValueError, ZoneInfoNotFoundError):
             raise ValueError(f"quota_timezone {value!r:.60} is not an IANA time zone "
-                             "(e.g. America/Chicago)") from None
+                             "(e.g. Europe/Paris)") from None
 
 
 @dataclass

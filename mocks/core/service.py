@@ -115,6 +115,11 @@ class VendorService:
     # the retries after them) and codes of refusals that no retry fixes
     throttles: ClassVar[dict[str, Throttle]] = {}
     refusal_codes: ClassVar[frozenset[str]] = frozenset()
+    # codes (besides HTTP 401) that say the token is no good: a new token is the fix
+    token_refusal_codes: ClassVar[frozenset[str]] = frozenset()
+    verdict_sources: ClassVar[dict[str, str]] = {}  # rule -> the vendor's document behind it
+    # what a chaos fault answers when it throttles: the vendor's own throttling answer
+    chaos_throttle: ClassVar[FaultRule] = FaultRule(id=0, status=429)
 
     def __init__(self, cloud: Cloud) -> None:
         self.cloud = cloud
@@ -175,7 +180,7 @@ class VendorService:
     def fault_reaches(self, rule: FaultRule, token_call: bool, path: str) -> bool:
         """Whether a fault rule applies to this call. A rule with `path` goes wherever it is
         aimed; otherwise a vendor code (or a chaos throttle) only where the vendor can send
-        it, so that `add_fault(error_code="606")` never answers a token call with 606."""
+        it, so that a fault with a REST API's code never answers a token call with it."""
         if rule.path:
             return True
         if rule.error_code is not None:
@@ -225,9 +230,7 @@ class VendorService:
         """A chaos answer: the vendor's own throttling answer, or its answer to a 503."""
         if kind == "5xx":
             return self.render_fault(FaultRule(id=0, status=503))
-        throttle = {"marketo": FaultRule(id=0, error_code="606")}.get(
-            self.name, FaultRule(id=0, status=429))
-        return self.render_fault(throttle)
+        return self.render_fault(self.chaos_throttle)
 
     def after_call(self, state: Call) -> None:
         """Called once a call is answered, with its request state; vendors keep their own

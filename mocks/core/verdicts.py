@@ -36,19 +36,16 @@ if TYPE_CHECKING:
     from .service import VendorService
 
 UNFIXABLE_STATUS = {400, 401, 403, 404, 413, 414, 422}
-TOKEN_REFUSALS = {"601", "602", "401"}  # a token problem: a new token is the fix
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 UNKNOWN_CLIENT = "unknown client"
 SOURCES = {
-    "retry_too_soon": "the vendor's throttling answers (Marketo 606/615/607: wait for the "
-                      "window, the calls in flight, the quota's reset); RFC 9110 Retry-After",
-    "repeated_refusal": "the vendor's error codes that no retry fixes (Marketo 603, "
-                        "1003-1008); HTTP 4xx",
+    "retry_too_soon": "the vendor's throttling answers and the waits it documents (its "
+                      "facts: window, calls in flight, quota reset); RFC 9110 Retry-After",
+    "repeated_refusal": "the vendor's error codes that no retry fixes; HTTP 4xx",
     "duplicate_write": "idempotence: an accepted write sent again is delivered twice",
-    "token_churn": "Marketo Authentication and SFMC Get an Access Token: reuse the token "
-                   "until it expires",
-    "oversized": "Marketo: 300 records, 1 MB bodies, 8 KB URIs (use POST with _method=GET); "
-                 "each vendor's batch and body limits",
+    "token_churn": "the vendor's authentication documentation: reuse the token until it "
+                   "expires",
+    "oversized": "the vendor's batch, body and URI limits (its facts)",
     "unmatched_route": "the vendor's published routes",
 }
 CHURN_MIN = 3  # premature token calls before it is a pattern, not an accident
@@ -97,20 +94,25 @@ def _judge(entries: list[JournalEntry], services: Mapping[str, VendorService],
     by_client: dict[tuple, list[JournalEntry]] = {}
     for entry in entries:
         by_client.setdefault((entry.vendor, entry.tenant, entry.client), []).append(entry)
-    renewals = _renewals(entries)
+    renewals = _renewals(entries, services)
     found: list[dict] = []
     for calls in by_client.values():
         service = services.get(calls[0].vendor)
-        found += _too_soon(calls, service, injected) + _repeated(calls, service, injected) + \
+        mine = _too_soon(calls, service, injected) + _repeated(calls, service, injected) + \
             _duplicates(calls) + _churn(calls, service, renewals) + \
             _oversized(calls, service, injected) + _unmatched(calls)
+        sources = service.verdict_sources if service is not None else {}
+        for verdict in mine:  # the vendor's own document for the rule, where it names one
+            verdict["source"] = sources.get(verdict["rule"], verdict["source"])
+        found += mine
     return found
 
 
-def _renewals(entries: list[JournalEntry]) -> set[int]:
+def _renewals(entries: list[JournalEntry], services: Mapping[str, VendorService]) -> set[int]:
     """Token calls that answer a refused token: the tenant's last API call before it, by the
     same client or one the vendor could not name (a token it no longer knows), was refused
-    for its token (601, 602, 401), whoever made that refusal, the vendor or a fault."""
+    for its token (the vendor's token codes, or 401), whoever made that refusal, the vendor
+    or a fault."""
     last: dict[tuple, JournalEntry] = {}  # (vendor, tenant) -> its last API call
     found = set()
     for entry in entries:
@@ -119,8 +121,10 @@ def _renewals(entries: list[JournalEntry]) -> set[int]:
             last[key] = entry
             continue
         before = last.get(key)
+        service = services.get(entry.vendor)
+        refusals = service.token_refusal_codes if service is not None else frozenset()
         if before is not None and before.client in (None, entry.client) and (
-                set(before.codes) & TOKEN_REFUSALS or before.status == 401):
+                refusals.intersection(before.codes) or before.status == 401):
             found.add(entry.seq)
     return found
 

@@ -27,13 +27,13 @@ from vendorsim.mocks.core.service import atomic
 
 from .errors import problem
 from .exports import ActivityType, ExportJob, ExportsAndActivityTypes
+from .facts import MAX_ACTIVE_JOBS
 
 ENTITY_TYPES = ("account", "person", "activity", "campaign", "creative", "opportunity",
                 "intent_activity")
 LIST_ACTIONS = ("replace", "insert", "delete", "noop")
 JOB_STATES = ("new", "processing", "completed", "failed")
 PROCESSING_SECONDS = 30.0
-MAX_ACTIVE_JOBS = 2
 
 
 def entity_type(raw: object) -> str:

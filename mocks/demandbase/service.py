@@ -19,11 +19,12 @@ from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
 from vendorsim.mocks.core.bodies import BadBody, parse_json, whole_number
 from vendorsim.mocks.core.context import call, call_permissions, tenant_backend
 from vendorsim.mocks.core.faults import FaultRule
-from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
+from vendorsim.mocks.core.limits import LimitExceeded
 from vendorsim.mocks.core.openapi import doc
 from vendorsim.mocks.core.pipeline import drop_some
 from vendorsim.mocks.core.service import Tenant
 
+from . import facts
 from .data_routes import register_data_routes
 from .models import DemandbaseClient, normalise_domain, problem
 from .models import entity_type as validated
@@ -34,13 +35,12 @@ LISTS = "/accountlists/v1/lists"
 class DemandbaseService(BearerService):
     name = "demandbase"
     host_pattern = re.compile(r"uapi\.demandbase\.com", re.I)
-    token_ttl = 28_800.0
-    default_limits = LimitConfig(window_calls=1000, window_seconds=60.0, concurrent=None,
-                                 daily_quota=None, max_batch=10_000)
+    token_ttl = facts.TOKEN_TTL
+    default_limits = facts.DEFAULT_LIMITS
     tenant_in_path = False
     example_tenant = ""
     token_endpoints = frozenset({"demandbase_token"})
-    max_body = 50 * 1024 * 1024  # import CSV files; the cap is undocumented
+    max_body = facts.MAX_BODY
 
     def new_backend(self, tenant_id: str) -> DemandbaseClient:
         return DemandbaseClient(tenant_id, self.clock)

@@ -90,6 +90,15 @@ THROTTLES = {"606": Throttle("Marketo's 100-calls-per-20-s window", 20.0),
              "615": Throttle("Marketo's 10 calls in flight", 1.0),
              "607": Throttle("Marketo's daily quota", None)}
 REFUSAL_CODES = frozenset({"603", "1003", "1004", "1006", "1008"})  # no retry fixes them
+TOKEN_REFUSAL_CODES = frozenset({"601", "602"})  # invalid, expired: a new token fixes them
+# where the client verdicts' rules come from, for Marketo
+VERDICT_SOURCES = {
+    "retry_too_soon": "Marketo's error codes page (606/615/607: wait for the window, the calls "
+                      "in flight, the quota's reset)",
+    "repeated_refusal": "Marketo's error codes that no retry fixes (603, 1003-1008)",
+    "token_churn": "Marketo Authentication: reuse the token until it expires",
+    "oversized": "Marketo: 300 records, 1 MB bodies, 8 KB URIs (use POST with _method=GET)",
+}
 BULK_ONLY_CODES = frozenset({"1016", "1019", "1029"})  # import/export queue codes
 # the HTTP status a response-level code stands for in a delivery policy (400: not retried)
 POLICY_STATUS = {"606": 429, "607": 429, "615": 429, "604": 408, "608": 503, "611": 500,

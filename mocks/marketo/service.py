@@ -38,6 +38,9 @@ class MarketoService(VendorService):
     token_endpoints = frozenset({"identity.token"})
     throttles = facts.THROTTLES
     refusal_codes = facts.REFUSAL_CODES
+    token_refusal_codes = facts.TOKEN_REFUSAL_CODES
+    verdict_sources = facts.VERDICT_SOURCES
+    chaos_throttle = FaultRule(id=0, error_code=facts.LIMIT_CODES["window"])
 
     def normalise_tenant(self, raw: str) -> str:
         return raw.upper()

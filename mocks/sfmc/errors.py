@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from vendorsim.mocks.core.bearer import ApiError
 
-DOCS = "https://developer.salesforce.com/docs/atlas.en-us.mc-apis.meta/mc-apis/error-handling.htm"
+from .facts import DOCS
+
 NOT_AUTHORIZED = {"documentation": DOCS, "errorcode": 0, "message": "Not Authorized"}
 BAD_CLIENT = {
     "error": "invalid_client",

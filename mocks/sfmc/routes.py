@@ -36,7 +36,8 @@ def body_json() -> object:
 
 
 def register(app: Flask, service: SfmcService) -> None:
-    from .service import ASYNC_MAX_ITEMS, require_scope
+    from .facts import ASYNC_MAX_ITEMS
+    from .service import require_scope
 
     def account() -> SfmcAccount:
         return tenant_backend()

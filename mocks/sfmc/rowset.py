@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from .errors import SfmcError
+from .facts import INVALID_REQUEST as BAD
+from .facts import MAX_FILTER, MAX_PAGE_SIZE
 from .models import DataExtension, SfmcAccount, render
 
-MAX_PAGE_SIZE = 2500
 TOKEN_TTL = 20 * 60
-MAX_FILTER = 2000  # characters; longer filters are refused before they are parsed
 # a column name is words separated by single spaces: no ambiguity, no backtracking
 CONDITION = re.compile(
     r"\s*(?P<field>\w+(?: \w+)*?)\s+(?:(?P<op>eq|ne|gt|lt|ge|le|gte|lte|like)\s+"
@@ -30,20 +30,20 @@ def parse_filter(de: DataExtension, text: str | None):  # noqa: ANN201 - returns
     if not text:
         return lambda row: True
     if len(text) > MAX_FILTER:
-        raise SfmcError(400, f"Invalid $filter: longer than {MAX_FILTER} characters", 10001)
+        raise SfmcError(400, f"Invalid $filter: longer than {MAX_FILTER} characters", BAD)
     m = CONDITION.fullmatch(text)
     if not m:
-        raise SfmcError(400, f"Invalid $filter: {text}", 10001)
+        raise SfmcError(400, f"Invalid $filter: {text}", BAD)
     column = de.field(m.group("field").strip())
     if column is None:
-        raise SfmcError(400, f"Invalid $filter: unknown column {m.group('field').strip()}", 10001)
+        raise SfmcError(400, f"Invalid $filter: unknown column {m.group('field').strip()}", BAD)
 
     def typed(raw: str) -> object:
         value, problem = column.check(_literal(raw))
         if problem:
-            raise SfmcError(400, f"Invalid $filter value: {problem}", 10001)
+            raise SfmcError(400, f"Invalid $filter value: {problem}", BAD)
         if value is None:
-            raise SfmcError(400, f"Invalid $filter: compare {column.name} with a value", 10001)
+            raise SfmcError(400, f"Invalid $filter: compare {column.name} with a value", BAD)
         return value
 
     def key(value: object) -> object:
@@ -76,7 +76,7 @@ def order_rows(de: DataExtension, rows: list[dict], text: str | None) -> list[di
         name, _, direction = part.partition(" ")
         column = de.field(name)
         if column is None:
-            raise SfmcError(400, f"Invalid $orderBy: unknown column {name}", 10001)
+            raise SfmcError(400, f"Invalid $orderBy: unknown column {name}", BAD)
         rows = sorted(rows, key=lambda r, c=column.name: (r.get(c) is None, _sortable(r.get(c))),
                       reverse=direction.strip().lower() == "desc")
     return rows
@@ -99,9 +99,9 @@ def start_query(account: SfmcAccount, key: str, args: dict) -> dict:
         size = int(args.get("$pageSize") or MAX_PAGE_SIZE)
         page = int(args.get("$page") or 1)
     except ValueError:
-        raise SfmcError(400, "$page and $pageSize must be whole numbers", 10001) from None
+        raise SfmcError(400, "$page and $pageSize must be whole numbers", BAD) from None
     if size < 1 or page < 1:
-        raise SfmcError(400, "$page and $pageSize must be at least 1", 10001)
+        raise SfmcError(400, "$page and $pageSize must be at least 1", BAD)
     token = str(uuid.uuid4())
     query = {"key": de.key, "filter": args.get("$filter"), "orderBy": args.get("$orderBy"),
              "pageSize": min(size, MAX_PAGE_SIZE), "expires": account.clock.now() + TOKEN_TTL}

@@ -20,24 +20,18 @@ from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
 from vendorsim.mocks.core.bodies import BadBody, parse_json
 from vendorsim.mocks.core.context import call_scopes
 from vendorsim.mocks.core.faults import FaultRule
-from vendorsim.mocks.core.limits import LimitConfig, LimitExceeded
+from vendorsim.mocks.core.limits import LimitExceeded
 from vendorsim.mocks.core.openapi import doc
 from vendorsim.mocks.core.service import OAUTH_CODES, Tenant
 
+from . import facts
 from .errors import BAD_CLIENT, DOCS, NOT_AUTHORIZED, SfmcError
 from .models import SfmcAccount
-
-DEFAULT_SCOPES = frozenset({
-    "offline", "documents_and_images_read", "saved_content_read", "list_and_subscribers_read",
-    "data_extensions_read", "data_extensions_write", "email_read", "journeys_read",
-    "list_and_subscribers_write",
-})
-ASYNC_MAX_ITEMS = 32_000
 
 
 def rate_limited(wait: int) -> ApiError:
     """SFMC's throttling answer: 429, errorcode 50100, retryAfter and Retry-After."""
-    return ApiError(429, {"message": "Rate limit exceeded", "errorcode": 50100,
+    return ApiError(429, {"message": "Rate limit exceeded", "errorcode": facts.THROTTLED,
                           "retryAfter": wait, "documentation": DOCS}, {"Retry-After": str(wait)})
 
 
@@ -50,14 +44,13 @@ class SfmcService(BearerService):
     name = "sfmc"
     host_pattern = re.compile(
         r"(?P<tenant>[a-z0-9-]+)\.(?:auth|rest|soap)\.marketingcloudapis\.com", re.I)
-    token_ttl = 1080.0  # 18 minutes: the first answer says expires_in 1079
-    default_limits = LimitConfig(window_calls=2500, window_seconds=60.0, concurrent=None,
-                                 daily_quota=None, max_batch=32_000)
+    token_ttl = facts.TOKEN_TTL
+    default_limits = facts.DEFAULT_LIMITS
     example_tenant = "mc563885gzs27c5t9-63k636ttgm"
     token_endpoints = frozenset({"sfmc_token"})
-    refusal_codes = frozenset({"10006"})  # rows refused: "Unable to save rows"
+    refusal_codes = facts.REFUSAL_CODES
     unprefixed_roots = frozenset({"v2", "data", "hub", "contacts"})
-    max_body = 32 * 1024 * 1024  # room for the async API's 32,000 rows; the cap is undocumented
+    max_body = facts.MAX_BODY
 
     def normalise_tenant(self, raw: str) -> str:
         return raw.lower()
@@ -88,7 +81,7 @@ class SfmcService(BearerService):
     def fault_error(self, rule: FaultRule) -> ApiError:
         if rule.error_code in OAUTH_CODES:
             return super().fault_error(rule)
-        if rule.error_code == "50100" or rule.status == 429:
+        if rule.error_code == str(facts.THROTTLED) or rule.status == 429:
             return rate_limited(5)
         if rule.error_code == "50200":
             return SfmcError(429, "Your requests are temporarily blocked.", 50200,
@@ -124,7 +117,7 @@ class SfmcService(BearerService):
                                  str(body.get("client_secret") or ""))
         if cred is None:
             raise ApiError(401, BAD_CLIENT, code="invalid_client")
-        granted = cred.scopes if cred.scopes is not None else DEFAULT_SCOPES
+        granted = cred.scopes if cred.scopes is not None else facts.DEFAULT_SCOPES
         asked = frozenset(str(body.get("scope") or "").split()) or granted
         if not asked <= granted:
             missing = " ".join(sorted(asked - granted))
@@ -152,4 +145,4 @@ def require_scope(scope: str) -> None:
     """B-SFMC-03: reading data extensions needs `data_extensions_read` (writing, `_write`)."""
     scopes = call_scopes()
     if scopes is not None and scope not in scopes:
-        raise SfmcError(403, "Insufficient privileges", 20002, documentation=DOCS)
+        raise SfmcError(403, "Insufficient privileges", facts.NO_PRIVILEGE, documentation=DOCS)

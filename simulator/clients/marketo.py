@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import requests
 
+from vendorsim.mocks.marketo.facts import THROTTLES
 from vendorsim.simulator.destinations.policy import (
     Attempts,
     Dropped,
@@ -26,8 +27,6 @@ from vendorsim.simulator.destinations.policy import (
 
 from .http import Tally, Unreachable, json_of, send
 
-THROTTLE_WAIT = {"606": 20.0, "615": 1.0}  # 607: until the quota resets
-THROTTLE_CODES = ("606", "607", "615")
 REAUTH_CODES = ("601", "602")
 MAX_REAUTH = 3  # new tokens refused in a row before the call counts as refused
 # (a token that expired during a long wait, such as 607's until midnight, is renewed anew)
@@ -58,10 +57,11 @@ class MarketoClient:
     def throttle_wait(self, code: str) -> float | None:
         """Count a throttling answer and say how long Marketo asks to be left alone (None:
         not a throttling code); every connector of this API client holds off that long."""
-        if code not in THROTTLE_CODES:
+        throttle = THROTTLES.get(code)
+        if throttle is None:
             return None
         self.tally.add("throttled")
-        wait = THROTTLE_WAIT.get(code) or until_marketo_quota_resets(self.now())
+        wait = throttle.wait or until_marketo_quota_resets(self.now())  # None: the quota
         until, _ = self.holds.get(self._key, (0.0, 0))
         self.holds[self._key] = (max(until, self.now() + wait), id(self))
         return wait

@@ -18,15 +18,15 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from vendorsim.mocks.marketo import facts as marketo_facts
+
 RETRY = {
     "best_effort": ({403, 408, 409, 429, 500, 502, 503, 504}, [15.0, 30.0]),
     "configurable": ({420, 429} | set(range(501, 600)), [1800.0, 1800.0, 1800.0]),
 }
 LOSSLESS_ATTEMPTS = 1000
 # Marketo answers throttling and outages inside HTTP 200 bodies (vendor-apis.md §1)
-MARKETO_STATUS = {"606": 429, "607": 429, "615": 429, "604": 408, "608": 503, "611": 500,
-                  "713": 503}
-MARKETO_QUOTA_ZONE = ZoneInfo("America/Chicago")
+MARKETO_QUOTA_ZONE = ZoneInfo(marketo_facts.QUOTA_ZONE)
 
 
 class Dropped(Exception):
@@ -39,7 +39,7 @@ class Rejected(Dropped):
 
 def marketo_status(code: str) -> int:
     """The HTTP status a Marketo response-level error code stands for (400: not retried)."""
-    return MARKETO_STATUS.get(code, 400)
+    return marketo_facts.POLICY_STATUS.get(code, 400)
 
 
 def until_marketo_quota_resets(now: float) -> float:

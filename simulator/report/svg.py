@@ -9,7 +9,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from html import escape
 
-THROTTLE_CODES = {"606", "615", "607", "50100", "429"}
+from vendorsim.mocks.marketo import facts as marketo_facts
+from vendorsim.mocks.sfmc import facts as sfmc_facts
+
+# the vendors' throttling codes (Marketo's "not now" codes, SFMC's errorcode) and HTTP 429
+THROTTLE_CODES = {*marketo_facts.THROTTLES, str(sfmc_facts.THROTTLED), "429"}
 COLOURS = {"ok": "#2e7d32", "throttled": "#ef6c00", "error": "#c62828"}
 WIDTH, ROW, LEFT, BINS = 1000, 36, 230, 120
 STEPS = (1, 5, 15, 30, 60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400,

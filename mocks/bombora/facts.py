@@ -1,0 +1,11 @@
+"""Bombora's facts, in one place: token lifetime, limits, its throttling answer."""
+
+from __future__ import annotations
+
+from vendorsim.mocks.core.limits import LimitConfig
+
+TOKEN_TTL = 86400.0  # a day
+# 600 calls a minute, 10,000 items a request (modelled: Bombora publishes no figures)
+DEFAULT_LIMITS = LimitConfig(window_calls=600, window_seconds=60.0, concurrent=None,
+                             daily_quota=None, max_batch=10_000)
+THROTTLED_MESSAGE = "Too many requests. Try again later."  # with 429 and Retry-After

@@ -1,0 +1,12 @@
+"""Demandbase's facts, in one place: token lifetime, limits, sizes, export job limits."""
+
+from __future__ import annotations
+
+from vendorsim.mocks.core.limits import LimitConfig
+
+TOKEN_TTL = 28_800.0  # eight hours
+# 1,000 calls a minute, 10,000 accounts a request (modelled: the public docs give none)
+DEFAULT_LIMITS = LimitConfig(window_calls=1000, window_seconds=60.0, concurrent=None,
+                             daily_quota=None, max_batch=10_000)
+MAX_BODY = 50 * 1024 * 1024  # import CSV files; the real cap is undocumented
+MAX_ACTIVE_JOBS = 2  # export jobs running at once ("Max 2 jobs are allowed at a time")

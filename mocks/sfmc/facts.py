@@ -1,0 +1,26 @@
+"""Salesforce Marketing Cloud's facts, in one place (vendor-apis.md §2): token lifetime,
+limits, error codes, sizes, scopes. The model, routes and service read them from here."""
+
+from __future__ import annotations
+
+from vendorsim.mocks.core.limits import LimitConfig
+
+DOCS = "https://developer.salesforce.com/docs/atlas.en-us.mc-apis.meta/mc-apis/error-handling.htm"
+TOKEN_TTL = 1080.0  # 18 minutes: the first answer says expires_in 1079
+# 2,500 calls a minute per installed package (chosen from the REST guide's throttling page)
+DEFAULT_LIMITS = LimitConfig(window_calls=2500, window_seconds=60.0, concurrent=None,
+                             daily_quota=None, max_batch=32_000)
+THROTTLED = 50100  # errorcode of a 429: "Rate limit exceeded"
+INVALID_REQUEST = 10001  # a malformed filter, page or body
+ROWS_REFUSED = 10006  # "Unable to save rows for data extension"
+NO_PRIVILEGE = 20002  # a scope the token lacks
+REFUSAL_CODES = frozenset({str(ROWS_REFUSED)})
+ASYNC_MAX_ITEMS = 32_000  # items per async upsert request
+MAX_BODY = 32 * 1024 * 1024  # room for 32,000 async rows; the real cap is undocumented
+MAX_PAGE_SIZE = 2500  # rowset pages
+MAX_FILTER = 2000  # characters; longer filters are refused before they are parsed
+DEFAULT_SCOPES = frozenset({
+    "offline", "documents_and_images_read", "saved_content_read", "list_and_subscribers_read",
+    "data_extensions_read", "data_extensions_write", "email_read", "journeys_read",
+    "list_and_subscribers_write",
+})
