@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
-from vendorsim.mocks.core.admin import admin_blueprint
+from vendorsim.mocks.core.admin import install_admin
 from vendorsim.mocks.core.clock import Clock, make_clock
 from vendorsim.mocks.core.faults import FaultPlan, FaultRule
 from vendorsim.mocks.core.journal import Journal
@@ -110,7 +110,7 @@ class Cloud:
 
             app = Flask("vendorsim.cloud", static_folder=None)
             app.register_error_handler(HTTPException, _json_http_error)
-            app.register_blueprint(admin_blueprint(self, None))
+            install_admin(app, self, None)
             app.register_blueprint(dashboard_blueprint(self))
             self._admin_app = app
         return self._admin_app.wsgi_app(environ, start_response)

@@ -14,7 +14,7 @@ from typing import ClassVar
 from flask import Flask, Request, Response, request
 from werkzeug.exceptions import HTTPException
 
-from .admin import admin_blueprint, admin_http_error
+from .admin import admin_http_error, install_admin
 from .auth import bearer_value
 from .context import call
 from .faults import FaultRule
@@ -99,7 +99,7 @@ class BearerService(VendorService):
         app.register_error_handler(HTTPException, self._http_exception)
         app.register_error_handler(Exception, self._unexpected)
         self.register_routes(app)
-        app.register_blueprint(admin_blueprint(self.cloud, self))
+        install_admin(app, self.cloud, self)
         return app
 
     def _answer(self, error: ApiError) -> Response:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, jsonify, send_from_directory
 
-from vendorsim.mocks.core.admin import describe_tenant
+from vendorsim.mocks.core.admin.tenants import describe_tenant
 from vendorsim.mocks.core.clock import iso_utc
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from flask import Flask, Request, Response, request
 from werkzeug.exceptions import BadHost, MethodNotAllowed, NotFound
 
-from vendorsim.mocks.core.admin import admin_blueprint, admin_http_error
+from vendorsim.mocks.core.admin import admin_http_error, install_admin
 from vendorsim.mocks.core.auth import Token, bearer_value
 from vendorsim.mocks.core.context import Call, call
 from vendorsim.mocks.core.faults import FaultRule
@@ -85,7 +85,7 @@ class MarketoService(VendorService):
         app.register_error_handler(Exception, self._unexpected)
         for blueprint in BLUEPRINTS:
             app.register_blueprint(blueprint)
-        app.register_blueprint(admin_blueprint(self.cloud, self))
+        install_admin(app, self.cloud, self)
         return app
 
     def _before(self) -> Response | None:
