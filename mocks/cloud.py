@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask
 from werkzeug.exceptions import HTTPException
@@ -26,10 +26,14 @@ if TYPE_CHECKING:
     import requests
 
     from vendorsim.mocks.bombora.models import BomboraClient
+    from vendorsim.mocks.bombora.service import BomboraService
     from vendorsim.mocks.demandbase.models import DemandbaseClient
+    from vendorsim.mocks.demandbase.service import DemandbaseService
     from vendorsim.mocks.marketo.model.instance import MarketoInstance
+    from vendorsim.mocks.marketo.service import MarketoService
     from vendorsim.mocks.server import ServerRunner
     from vendorsim.mocks.sfmc.models import SfmcAccount
+    from vendorsim.mocks.sfmc.service import SfmcService
 
 
 VENDOR_HOSTS = {"marketo": "https://{tenant}.mktorest.com",
@@ -253,16 +257,19 @@ class Cloud:
     # -- per-vendor handles ----------------------------------------------------------
     def sfmc(self, subdomain: str) -> SfmcAccount:
         """The data extensions of an SFMC account, to seed and inspect from Python."""
-        return self.service("sfmc").account(subdomain)  # type: ignore[attr-defined]
+        return cast("SfmcService", self.service("sfmc")).account(subdomain)
 
     def bombora(self, client_id: str) -> BomboraClient:
         """The account lists of a Bombora API client."""
-        return self.service("bombora").client(client_id)  # type: ignore[attr-defined]
+        return cast("BomboraService", self.service("bombora")).client(client_id)
 
     def demandbase(self, client_id: str) -> DemandbaseClient:
         """The accounts, account lists and import jobs of a Demandbase API client."""
-        return self.service("demandbase").client(client_id)  # type: ignore[attr-defined]
+        return cast("DemandbaseService", self.service("demandbase")).client(client_id)
+
+    def demandbase_service(self) -> DemandbaseService:
+        return cast("DemandbaseService", self.service("demandbase"))
 
     def marketo(self, munchkin_id: str) -> MarketoInstance:
         """The lead database of a Marketo instance, to seed and inspect from Python."""
-        return self.service("marketo").database(munchkin_id)  # type: ignore[attr-defined]
+        return cast("MarketoService", self.service("marketo")).database(munchkin_id)

@@ -15,6 +15,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import docker
 from docker.errors import APIError, BuildError, DockerException, ImageNotFound, NotFound
@@ -194,8 +195,9 @@ def up(image: str = DEFAULT_IMAGE, name: str = DEFAULT_NAME, *, fixed_ports: boo
     return describe(container, host_network)
 
 
-def describe(container: object, host_network: bool = False) -> Running:
-    attrs = container.attrs  # type: ignore[attr-defined]
+def describe(container: Any, host_network: bool = False) -> Running:
+    """What a running container serves (`container`: the docker SDK's, untyped)."""
+    attrs = container.attrs
     health = attrs["State"].get("Health", {}).get("Status", "none")
     urls = {}
     for vendor, port in PORTS.items():
@@ -205,8 +207,7 @@ def describe(container: object, host_network: bool = False) -> Running:
         bound = (attrs["NetworkSettings"]["Ports"] or {}).get(f"{port}/tcp") or []
         if bound:
             urls[vendor] = f"http://127.0.0.1:{bound[0]['HostPort']}"
-    return Running(container.name, attrs["Config"]["Image"], urls,  # type: ignore[attr-defined]
-                   container.status, health)  # type: ignore[attr-defined]
+    return Running(container.name, attrs["Config"]["Image"], urls, container.status, health)
 
 
 def status(name: str = DEFAULT_NAME) -> Running | None:

@@ -9,7 +9,7 @@ starts from a fresh cloud unless one is given.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import ContextDecorator
 from typing import Any
 
@@ -40,8 +40,12 @@ class WsgiAdapter(requests.adapters.BaseAdapter):
         super().__init__()
         self.app = app
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        return interceptors.requests_answer(self.app, request, kwargs.get("timeout"))
+    def send(self, request: requests.PreparedRequest, stream: bool = False,
+             timeout: float | tuple[float, float] | tuple[float, None] | None = None,
+             verify: bool | str = True,
+             cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+             proxies: Mapping[str, str] | None = None) -> requests.Response:
+        return interceptors.requests_answer(self.app, request, timeout)
 
     def close(self) -> None:
         return None
@@ -53,7 +57,7 @@ class DirectSession(requests.Session):
     and hands it to the mounted adapter, skipping the per-call merge of session settings
     (a third of a small in-process call's cost with requests 2.34's runtime type checks)."""
 
-    def request(self, method: str | bytes, url: str | bytes,  # type: ignore[override]
+    def request(self, method: str | bytes, url: str | bytes,  # type: ignore[override]  # Session.request's own signature, narrower types
                 params: Any = None, data: Any = None, headers: Any = None,
                 json: Any = None, **kwargs: Any) -> requests.Response:
         if set(kwargs) - {"timeout", "allow_redirects", "stream", "verify"}:
@@ -108,7 +112,7 @@ class mock_vendors(ContextDecorator):  # noqa: N801 - named like moto's mock_aws
         self._stack: list[Cloud] = []
 
     def __enter__(self) -> Cloud:
-        cloud = self._given or Cloud(**self._options)  # type: ignore[arg-type]
+        cloud = self._given or Cloud(**self._options)  # type: ignore[arg-type]  # the options Cloud() takes, passed on
         interceptors.activate(cloud)
         self._stack.append(cloud)
         self.cloud = cloud

@@ -23,7 +23,7 @@ from __future__ import annotations
 import importlib
 import io
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from unittest import mock
@@ -87,11 +87,11 @@ def _body_bytes(body: object) -> bytes:
     if isinstance(body, str):
         return body.encode("utf-8")
     if hasattr(body, "read"):
-        data = body.read()  # type: ignore[union-attr]
+        data = body.read()
         return data.encode("utf-8") if isinstance(data, str) else data
     if isinstance(body, Iterable):
         return b"".join(c.encode("utf-8") if isinstance(c, str) else c for c in body)
-    return bytes(body)  # type: ignore[call-overload]
+    return bytes(body)  # type: ignore[call-overload]  # any other iterable of ints
 
 
 def read_timeout(timeout: object) -> float | None:
@@ -165,11 +165,11 @@ class _WsgiPool:
             answer_headers = [("Content-Type", "application/json;charset=UTF-8"),
                               ("Content-Length", "512")]
         header_dict = HTTPHeaderDict(answer_headers)
-        original = HTTPResponse(body=io.BytesIO(b""), msg=header_dict,  # type: ignore[arg-type]
+        original = HTTPResponse(body=io.BytesIO(b""), msg=header_dict,  # type: ignore[arg-type]  # urllib3 takes a dict of headers too
                                 preload_content=False)  # cookies are read from here
         return HTTPResponse(body=io.BytesIO(data), headers=header_dict, status=status,
                             reason=_reason(status), preload_content=False,
-                            original_response=original,  # type: ignore[arg-type]
+                            original_response=original,  # type: ignore[arg-type]  # requests only reads the original's headers
                             request_method=method, request_url=self.url)
 
 
@@ -178,8 +178,10 @@ def _floor_requests() -> Any:
     original = requests.adapters.HTTPAdapter.get_connection_with_tls_context
 
     def get_connection_with_tls_context(adapter: requests.adapters.HTTPAdapter,
-                                        request: requests.PreparedRequest, verify: object,
-                                        proxies: object = None, cert: object = None) -> Any:
+                                        request: requests.PreparedRequest,
+                                        verify: bool | str | None,
+                                        proxies: Mapping[str, str] | None = None,
+                                        cert: tuple[str, str] | str | None = None) -> Any:
         cloud = cloud_for(request.url or "")
         if cloud is None:
             return original(adapter, request, verify, proxies=proxies, cert=cert)

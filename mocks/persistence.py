@@ -91,7 +91,7 @@ def load_into(cloud: Cloud, data: dict) -> None:
     clock = data.get("clock")
     if clock is not None and cloud.clock.virtual:
         try:
-            cloud.clock.set(clock)  # type: ignore[attr-defined]
+            cloud.clock.set(clock)
         except ValueError as exc:
             raise StateFileError(f"clock: {exc}") from None
     for commit in commits:

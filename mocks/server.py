@@ -91,17 +91,17 @@ class ServerRunner:
 
 def _close_in_loop(server: object) -> None:
     """Runs inside the server's loop thread: close every socket; the empty map ends the loop."""
-    socket_map = server._map  # type: ignore[attr-defined]
+    socket_map = server._map  # type: ignore[attr-defined]  # waitress's internal socket map
     for channel in list(socket_map.values()):
-        if channel is not server.trigger:  # type: ignore[attr-defined]
+        if channel is not server.trigger:  # type: ignore[attr-defined]  # waitress's internal trigger
             channel.close()
-    server.trigger.close()  # type: ignore[attr-defined]
+    server.trigger.close()  # type: ignore[attr-defined]  # waitress's internal trigger
     socket_map.clear()
 
 
 def _serve(server: object) -> None:
     with contextlib.suppress(OSError, ValueError):  # sockets closed under the loop by stop()
-        server.run()  # type: ignore[attr-defined]
+        server.run()  # type: ignore[attr-defined]  # waitress's MultiSocketServer has run()
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")

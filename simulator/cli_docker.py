@@ -4,6 +4,11 @@ registry can be reached."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vendorsim.mocks.container import Running
+
 import argparse
 import json
 import os
@@ -69,11 +74,11 @@ def cmd_docker(args: argparse.Namespace) -> int:
                                    host_network=args.host_network, environment=env)
             _print_running(running)
         elif args.action == "status":
-            running = container.status(args.name)
-            if running is None:
+            found = container.status(args.name)
+            if found is None:
                 print(f"no container {args.name}")
                 return 1
-            _print_running(running)
+            _print_running(found)
         elif args.action == "logs":
             print(container.logs(args.name, args.tail), end="")
         else:
@@ -85,11 +90,11 @@ def cmd_docker(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_running(running: object) -> None:
-    print(f"{running.name}: {running.status}, health {running.health}, "  # type: ignore[attr-defined]
-          f"image {running.image}")  # type: ignore[attr-defined]
-    for vendor, url in running.urls.items():  # type: ignore[attr-defined]
+def _print_running(running: Running) -> None:
+    print(f"{running.name}: {running.status}, health {running.health}, "
+          f"image {running.image}")
+    for vendor, url in running.urls.items():
         print(f"  {vendor:<11} {url}")
     print(f"replay a scenario here: vendorsim run SCENARIO --target "
-          f"{running.urls.get('cloud', '')}")  # type: ignore[attr-defined]
-    print("VENDORSIM_URLS " + json.dumps(running.urls), flush=True)  # type: ignore[attr-defined]
+          f"{running.urls.get('cloud', '')}")
+    print("VENDORSIM_URLS " + json.dumps(running.urls), flush=True)

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from vendorsim import mock_vendors
+from vendorsim.mocks.core.clock import parse_time
 
 MUNCHKIN = "123-ABC-456"
 BASE = f"https://{MUNCHKIN}.mktorest.com"
@@ -43,7 +44,7 @@ PROFILES = [
 def run_demo(console: Console | None = None) -> int:
     console = console or Console()
     with mock_vendors(clock="virtual") as cloud:
-        cloud.clock.set("2026-11-23T09:00:00Z")
+        cloud.clock.set(parse_time("2026-11-23T09:00:00Z"))
         cloud.marketo(MUNCHKIN).seed(SEED)
         session = requests.Session()
         token = session.get(f"{BASE}/identity/oauth/token", params={
@@ -98,7 +99,7 @@ def run_demo(console: Console | None = None) -> int:
             lists = [str(lst.id) for lst in db.lists.lists.values() if lead.id in lst.members]
             leads.add_row(str(lead.id), lead.values.get("email", ""),
                           db.partitions[lead.partition_id].name,
-                          str(lead.values.get("title") or ""), lead.get("updatedAt"),
+                          str(lead.values.get("title") or ""), str(lead.get("updatedAt")),
                           ",".join(lists))
         console.print(leads)
 

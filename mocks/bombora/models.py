@@ -77,13 +77,15 @@ class BomboraClient:
         if not isinstance(body, dict):
             raise problem(400, "The request body must be a JSON object")
         kind = body.get("type")
-        meta = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
+        raw_meta = body.get("metadata")
+        meta: dict = raw_meta if isinstance(raw_meta, dict) else {}
         name = meta.get("name")
         if kind not in LIST_TYPES:
             raise problem(422, f"type must be one of {', '.join(LIST_TYPES)}")
         if not isinstance(name, str) or not name.strip():
             raise problem(422, "metadata.name is required")
-        spec = body.get("specification") if isinstance(body.get("specification"), dict) else {}
+        raw_spec = body.get("specification")
+        spec: dict = raw_spec if isinstance(raw_spec, dict) else {}
         parent = spec.get("parentId")
         if kind == "Derived" and (not isinstance(parent, str) or parent not in self.lists):
             raise problem(422, "A Derived list needs specification.parentId of an existing list")
@@ -126,7 +128,9 @@ class BomboraClient:
                 raise problem(422, "Accounts can only be added to Manual lists")
             if not isinstance(items, list) or not items:
                 raise problem(400, "The request body must be a non-empty array of accounts")
-            accepted, rejected, seen = [], [], set()
+            accepted: list[dict] = []
+            rejected: list[dict] = []
+            seen: set[str] = set()
             for index, item in enumerate(items):
                 # `domain` in Bombora's API; `companyWebsiteDomain` as the CDP's mapping names it
                 raw = (item.get("domain", item.get("companyWebsiteDomain"))

@@ -51,8 +51,8 @@ class Credential:
                              f"from {sorted(ALL_PERMISSIONS)}")
         partitions, scopes = data.get("partitions"), data.get("scopes")
         return cls(
-            client_id=client_id,  # type: ignore[arg-type]
-            client_secret=client_secret,  # type: ignore[arg-type]
+            client_id=client_id,  # type: ignore[arg-type]  # checked just above
+            client_secret=client_secret,  # type: ignore[arg-type]  # checked just above
             user=user,
             permissions=permissions,
             partitions=None if partitions is None else _names(partitions, "partitions"),

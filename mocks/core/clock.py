@@ -34,6 +34,14 @@ class Clock:
         """Wait `seconds`: real clocks block, virtual clocks just move forward."""
         raise NotImplementedError
 
+    def advance(self, seconds: float) -> float:
+        """Move a virtual clock forward (RealClockError on a real one)."""
+        raise RealClockError()
+
+    def set(self, when: datetime | float) -> float:
+        """Set a virtual clock (RealClockError on a real one)."""
+        raise RealClockError()
+
     def utcnow(self) -> datetime:
         return datetime.fromtimestamp(self.now(), tz=UTC)
 
@@ -50,12 +58,6 @@ class RealClock(Clock):
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
             time.sleep(seconds)
-
-    def advance(self, seconds: float) -> float:
-        raise RealClockError()
-
-    def set(self, when: datetime | float) -> float:
-        raise RealClockError()
 
 
 class VirtualClock(Clock):
@@ -100,11 +102,12 @@ def _to_epoch(when: datetime | float | str) -> float:
     """Seconds since the epoch of an ISO string, a datetime or a number, within
     [1970, 2200); ValueError for anything else."""
     if isinstance(when, str):
+        text = when
         try:
-            when = datetime.fromisoformat(when.replace("Z", "+00:00"))
+            when = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             raise ValueError(f"expected an ISO-8601 time (2026-01-05T09:00:00Z) or epoch "
-                             f"seconds, got {when[:40]!r}") from None
+                             f"seconds, got {text[:40]!r}") from None
     if isinstance(when, datetime):
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)

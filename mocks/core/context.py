@@ -31,7 +31,7 @@ class Call:
     failed: bool = False  # an error answer: the ticket's rate and quota slots go back
     codes: list[str] = field(default_factory=list)  # its error codes, for the journal
     records: int | None = None  # the batch size it carried
-    fault: str | None = None  # the id of the fault rule that answered or shaped it
+    fault: int | None = None  # the id of the fault rule that answered or shaped it
     drop_rule: FaultRule | None = None  # a `drop` fault that loses some of its records
     dropped: int | None = None  # how many records that fault lost
     latency: float = 0.0  # an injected delay, taken once the call is admitted

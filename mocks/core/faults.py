@@ -105,7 +105,7 @@ class FaultRule:
     seed: int | None = None
     fired: int = 0
     _pattern: re.Pattern | None = field(default=None, repr=False)
-    _random: random.Random | None = field(default=None, repr=False)
+    _random: random.Random = field(default_factory=random.Random, repr=False)
 
     def __post_init__(self) -> None:
         if self.error_code is None and self.status is None and not self.latency \
@@ -138,9 +138,9 @@ class FaultRule:
         """This call's latency: fixed, uniform or log-normal, from the rule's seeded draws."""
         draw = self._random
         if self.latency_max is not None:
-            return draw.uniform(self.latency, self.latency_max)  # type: ignore[union-attr]
+            return draw.uniform(self.latency, self.latency_max)
         if self.latency_sigma is not None and self.latency > 0:
-            return min(draw.lognormvariate(math.log(self.latency),  # type: ignore[union-attr]
+            return min(draw.lognormvariate(math.log(self.latency),
                                            self.latency_sigma), 3600.0)
         return self.latency
 
@@ -148,11 +148,11 @@ class FaultRule:
         """For a chaos rule: "throttle" or "5xx" this time (seeded when mixed)."""
         if self.chaos != "mixed":
             return self.chaos or "throttle"
-        return "throttle" if self._random.random() < 0.5 else "5xx"  # type: ignore
+        return "throttle" if self._random.random() < 0.5 else "5xx"
 
     def dropped(self, count: int) -> set[int]:
         """Which of `count` records this rule loses (seeded, so the same run loses the same)."""
-        return {i for i in range(count) if self._random.random() < self.drop}  # type: ignore[union-attr]
+        return {i for i in range(count) if self._random.random() < self.drop}
 
     @property
     def exhausted(self) -> bool:

@@ -99,7 +99,7 @@ class Journal:
         if not self.enabled:
             return None
         with self._lock:
-            entry = JournalEntry(seq=next(self._seq), **fields)  # type: ignore[arg-type]
+            entry = JournalEntry(seq=next(self._seq), **fields)  # type: ignore[arg-type]  # the fields of JournalEntry
             self._entries.append(entry)
             if bodies is not None and self.keep_bodies:
                 query, sent, answered = bodies

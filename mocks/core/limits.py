@@ -37,7 +37,7 @@ class LimitConfig:
             raise ValueError(f"unknown limit setting(s): {', '.join(sorted(unknown))}")
         for name, value in changes.items():
             _check_limit(name, value)
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return replace(self, **changes)  # type: ignore[arg-type]  # names checked above
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -64,7 +64,7 @@ def _check_limit(name: str, value: object) -> None:
             raise ValueError("window_seconds is a number of seconds from 0.001 to 86400")
     elif name == "quota_timezone":
         try:
-            ZoneInfo(value)  # type: ignore[arg-type]
+            ZoneInfo(value)  # type: ignore[arg-type]  # a bad type is refused below
         except (TypeError, ValueError, ZoneInfoNotFoundError):
             raise ValueError(f"quota_timezone {value!r:.60} is not an IANA time zone "
                              "(e.g. Europe/Paris)") from None

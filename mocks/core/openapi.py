@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Flask
 
-BODY_KINDS = {
+BODY_KINDS: dict[str, dict[str, dict[str, Any]]] = {
     "json": {"application/json": {"schema": {}}},
     "form": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}},
     "csv": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
@@ -36,7 +36,7 @@ def doc(*, query: Iterable[str] = (), body: str | None = None, summary: str | No
         raise ValueError(f"body kind {body!r}: one of {sorted(BODY_KINDS)}")
 
     def mark(view: Callable) -> Callable:
-        view.__vendorsim_doc__ = {  # type: ignore[attr-defined]
+        view.__vendorsim_doc__ = {  # type: ignore[attr-defined]  # the route's notes ride on the view
             "query": tuple(query), "body": body, "summary": summary, "auth": auth,
             "examples": list(examples)}
         return view

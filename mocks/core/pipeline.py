@@ -95,7 +95,7 @@ def trickle(response: Response, seconds: float, clock: object) -> None:
     def pieces() -> Iterator[bytes]:
         for n in range(4):
             if n:
-                clock.sleep(step)  # type: ignore[attr-defined]
+                clock.sleep(step)  # type: ignore[attr-defined]  # a Clock
             yield data[n * len(data) // 4:(n + 1) * len(data) // 4]
 
     response.response = pieces()

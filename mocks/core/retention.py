@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, MutableMapping
 from typing import TypeVar
 
+K = TypeVar("K")
 V = TypeVar("V")
 
 JOBS_KEPT = 1_000  # finished export/import jobs and batches per tenant
 REQUESTS_KEPT = 10_000  # finished asynchronous requests and jobs per tenant
 
 
-def keep_newest(records: MutableMapping[object, V], limit: int,
+def keep_newest(records: MutableMapping[K, V], limit: int,
                 finished: Callable[[V], bool]) -> None:
     """Drop the oldest finished records (insertion order) while there are over `limit`;
     records still under way are never dropped."""

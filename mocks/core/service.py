@@ -7,74 +7,24 @@ and supplies the backend class, the host pattern and the renderings of its own e
 
 from __future__ import annotations
 
-import copy
-import functools
 import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask import Flask, Response, has_request_context, request
 
 from . import connection
 from .auth import Credential, TokenStore
+from .backend import Backend, atomic, seed_checked  # noqa: F401 - re-exported
 from .context import Call, call, current_call
 from .faults import FaultRule
 from .limits import LimitConfig, LimitExceeded, TenantLimiter, seconds_to_midnight
-from .seeds import check_shape
 from .verdicts import Throttle
 
 if TYPE_CHECKING:
     from vendorsim.mocks.cloud import Cloud
-
-
-class Backend(Protocol):
-    """What a vendor model must offer the core: seeding, snapshot and restore as JSON."""
-
-    def seed(self, data: dict) -> None: ...
-
-    def snapshot(self) -> dict: ...
-
-    def restore(self, data: dict) -> None: ...
-
-
-def atomic(method: Callable) -> Callable:
-    """Make a backend method all-or-nothing: if it raises, the backend's state is put back
-    as it was (in place, so handles to the backend stay valid). For seeding: bad seed data
-    must never leave half of itself behind."""
-
-    @functools.wraps(method)
-    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with self.lock:
-            # one copy of the whole state, so stores that point at each other still do; the
-            # backend itself, its lock and its clock are shared, not copied
-            memo = {id(self): self, id(self.clock): self.clock, id(self.lock): self.lock}
-            saved = copy.deepcopy({k: v for k, v in self.__dict__.items()
-                                   if k not in ("lock", "clock")}, memo)
-            try:
-                return method(self, *args, **kwargs)
-            except Exception:
-                self.__dict__.update(saved)
-                raise
-
-    return wrapper
-
-
-def seed_checked(backend: Backend, state: object, restore: bool = False) -> None:
-    """Seed (or restore) a backend; any mistake in the document is a ValueError saying what,
-    whatever the model tripped on (a number where a name goes, a list for an object)."""
-    if not isinstance(state, dict):
-        raise ValueError("the state is an object (the vendor's seed document)")
-    check_shape(getattr(backend, "seed_shape", None), state,
-                "snapshot" if restore else "seed")
-    try:
-        (backend.restore if restore else backend.seed)(state)
-    except ValueError:
-        raise
-    except (TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
-        raise ValueError(f"the seed document does not fit: {type(exc).__name__}: "
-                         f"{str(exc)[:200]}") from None
 
 
 @dataclass
@@ -345,7 +295,7 @@ class VendorService:
 
     def configure_default_limits(self, **changes: object) -> LimitConfig:
         """Change the limits every tenant of this vendor gets (and has now), e.g. enabled=False."""
-        self.default_limits = self.default_limits.updated(**changes)  # type: ignore[misc]
+        self.default_limits = self.default_limits.updated(**changes)  # type: ignore[misc]  # a class default, replaced per service
         for tenant in self.tenants():
             overrides = self.limit_overrides.get(tenant.id, {})
             tenant.limiter.config = self.default_limits.updated(**overrides)

@@ -146,9 +146,10 @@ def _unmatched(calls: list[JournalEntry]) -> list[dict]:
                      + "; ".join(hints[:5]))]
 
 
-def _throttle(entry: JournalEntry, service: VendorService | None) -> tuple[str, object] | None:
+def _throttle(entry: JournalEntry, service: VendorService | None
+              ) -> tuple[str, Throttle] | None:
     """(code, Throttle) when this answer was the vendor's "not now" code."""
-    throttles = getattr(service, "throttles", {})
+    throttles = service.throttles if service is not None else {}
     code = next((c for c in entry.codes if c in throttles), None)
     return (code, throttles[code]) if code else None
 
@@ -174,16 +175,16 @@ def _too_soon(calls: list[JournalEntry], service: VendorService | None,
             continue
         code, rule = throttled
         if made_up:  # the limit was never reached: judge the wait the vendor documents
-            wait = rule.wait if rule.wait is not None else _until_reset(before, service)  # type: ignore[attr-defined]
+            wait = rule.wait if rule.wait is not None else _until_reset(before, service)
             if gap < wait - 1e-6:
                 evidence += [before.seq, after.seq]
                 faults += [before.fault] if before.fault else []
                 why = why or (f"called again {gap:.1f} s after a {code}; the vendor documents "
-                              f"waiting {wait:g} s for {rule.limit}")  # type: ignore[attr-defined]
+                              f"waiting {wait:g} s for {rule.limit}")
         elif code in after.codes and not _injected_answer(after):
             evidence += [before.seq, after.seq]
             why = why or (f"called again {gap:.1f} s after a {code} and was throttled "
-                          f"again: {rule.limit} had not cleared")  # type: ignore[attr-defined]
+                          f"again: {rule.limit} had not cleared")
     return [_verdict("retry_too_soon", calls[0], evidence, why, faults)] if evidence else []
 
 

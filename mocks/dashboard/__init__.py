@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, jsonify, send_from_directory
+from flask.typing import ResponseReturnValue
 
 from vendorsim.mocks.core.admin.tenants import describe_tenant
 from vendorsim.mocks.core.clock import iso_utc
@@ -50,12 +51,12 @@ def dashboard_blueprint(cloud: Cloud) -> Blueprint:
         return Response(json.dumps(body, default=str), content_type="application/json")
 
     @bp.get("/state/<vendor>/<tenant>.json")
-    def tenant_state(vendor: str, tenant: str) -> Response:
+    def tenant_state(vendor: str, tenant: str) -> ResponseReturnValue:
         """The whole state of one tenant, as a snapshot holds it."""
         service = cloud.services.get(vendor)
         found = service.find_tenant(tenant) if service else None
         if found is None:
-            return jsonify(error=f"no {vendor} tenant {tenant!r}"), 404  # type: ignore
+            return jsonify(error=f"no {vendor} tenant {tenant!r}"), 404
         return jsonify(found.backend.snapshot())
 
     return bp

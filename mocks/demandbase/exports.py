@@ -151,7 +151,7 @@ class ExportsAndActivityTypes:
             return made
 
     def activity_type(self, type_id: object) -> ActivityType:
-        found = self.activity_types.get(whole_number(type_id))  # type: ignore[arg-type]
+        found = self.activity_types.get(whole_number(type_id))  # type: ignore[arg-type]  # None finds none
         if found is None:
             raise problem(404, f"Activity type {str(type_id)[:20]} not found")
         return found

@@ -168,7 +168,7 @@ class DemandbaseClient(ExportsAndActivityTypes):
                 raise problem(400, "dataflowId is a string")
             created = AccountList(list_id, body["name"][:500],
                                   str(body.get("description") or "")[:2000],
-                                  dataflow, now, now)
+                                  None if dataflow is None else str(dataflow), now, now)
             self.lists[created.id] = created
             return created
 
@@ -326,9 +326,11 @@ class DemandbaseClient(ExportsAndActivityTypes):
             raise ValueError("Demandbase state must be an object")
         self.seed(data)
         for account in data.get("accounts") or []:
-            if not isinstance(account, dict) or normalise_domain(account.get("domain")) is None:
+            domain = normalise_domain(account.get("domain")) if isinstance(account, dict) \
+                else None
+            if domain is None:
                 raise ValueError("each account is an object with a valid 'domain'")
-            self.accounts[normalise_domain(account["domain"])] = dict(account)
+            self.accounts[domain] = dict(account)
         jobs = data.get("jobs") or []
         if not isinstance(jobs, list):
             raise ValueError("jobs is a list")

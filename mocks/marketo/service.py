@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from typing import cast
 
 from flask import Flask, Request, Response, request
 from werkzeug.exceptions import BadHost, MethodNotAllowed, NotFound
@@ -51,7 +52,7 @@ class MarketoService(VendorService):
     def make_token_value(self, tenant_id: str) -> str:
         """`<uuid>:<pod>`, like Marketo's `cdf01657-110d-4155-99a7-f986b2ff13a0:ab`."""
         tenant = self.find_tenant(tenant_id)
-        return f"{uuid.uuid4()}:{tenant.backend.settings.pod if tenant else 'ab'}"
+        return f"{uuid.uuid4()}:{instance_of(tenant).settings.pod if tenant else 'ab'}"
 
     def wrap_wsgi(self, app: Callable) -> Callable:
         return http.MethodOverride(app)
@@ -132,7 +133,7 @@ class MarketoService(VendorService):
         tenant = self.find_tenant(tenant_id)  # only a token call creates an instance
         if tenant is None:
             return http.failure("601", message("601"))
-        if from_query and tenant.backend.settings.reject_query_token:
+        if from_query and instance_of(tenant).settings.reject_query_token:
             return http.failure("601", message("601"))
         status, token = self.tokens.check(value)
         if status == "unknown" or (token is not None and token.tenant != tenant.id):
@@ -146,14 +147,13 @@ class MarketoService(VendorService):
             state.ticket = tenant.limiter.admit()
         except LimitExceeded as exc:
             return self.render_limit(exc, tenant)
-        tenant.backend.run_due_jobs()
+        instance_of(tenant).run_due_jobs()
         return None
 
     def after_call(self, state: Call) -> None:
         """Calls an instance answered for an API user count in its daily usage stats."""
         if state.tenant is not None and state.credential is not None:
-            instance: MarketoInstance = state.tenant.backend  # type: ignore[assignment]  # Marketo's
-            instance.usage.count(state.now, state.credential.user, state.codes)
+            instance_of(state.tenant).usage.count(state.now, state.credential.user, state.codes)
 
     def _marketo_error(self, exc: MarketoError) -> Response:
         return http.failure(exc.code, exc.text)
@@ -199,3 +199,7 @@ class MarketoService(VendorService):
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
+
+def instance_of(tenant: Tenant) -> MarketoInstance:
+    """A Marketo tenant's model (the service makes only MarketoInstance backends)."""
+    return cast(MarketoInstance, tenant.backend)

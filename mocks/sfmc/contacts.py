@@ -9,6 +9,7 @@ contact write), the choices are in the README.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -136,7 +137,7 @@ def search_by_email(account: SfmcAccount, body: object) -> dict:
             "hasErrors": False, "resultMessages": [], "serviceMessageID": str(uuid.uuid4())}
 
 
-def register_contacts(app: Flask, service: SfmcService, body_json: object) -> None:
+def register_contacts(app: Flask, service: SfmcService, body_json: Callable[[], object]) -> None:
     from .service import require_scope
 
     def account() -> SfmcAccount:
@@ -148,7 +149,7 @@ def register_contacts(app: Flask, service: SfmcService, body_json: object) -> No
     def create_contact() -> Response:
         """Create or update a contact: its attribute sets' values become rows."""
         require_scope("list_and_subscribers_write")
-        return json_response(upsert_contact(account(), body_json()))  # type: ignore[operator]
+        return json_response(upsert_contact(account(), body_json()))
 
     @app.get("/contacts/v1/attributeSetDefinitions")
     @doc(query=())
@@ -162,4 +163,4 @@ def register_contacts(app: Flask, service: SfmcService, body_json: object) -> No
     def contact_keys_by_email() -> Response:
         """The contact keys that hold these email addresses."""
         require_scope("list_and_subscribers_read")
-        return json_response(search_by_email(account(), body_json()))  # type: ignore[operator]
+        return json_response(search_by_email(account(), body_json()))

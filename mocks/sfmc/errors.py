@@ -22,6 +22,7 @@ class SfmcError(ApiError):
     def __init__(self, status: int, message: str, errorcode: int,
                  additional: list[dict] | None = None, documentation: str = "",
                  headers: dict[str, str] | None = None) -> None:
+        self.message = message
         body: dict = {"message": message, "errorcode": errorcode, "documentation": documentation}
         if additional is not None:
             body["additionalErrors"] = additional

@@ -69,7 +69,7 @@ class Field:
         for key, flag in flags.items():
             if not isinstance(flag, bool):
                 raise ValueError(f"field {name}: {key} is true or false")
-        primary = flags["isPrimaryKey"]
+        primary = flags["isPrimaryKey"] is True  # checked: true or false
         return cls(name=name.strip(), type=kind, length=length, scale=scale,
                    primary_key=primary, required=primary or not flags["isNullable"])
 
@@ -95,13 +95,13 @@ class Field:
             return number, None
         if kind == "Decimal":  # decimal(18, scale): finite, 18 digits at most
             try:
-                number = Decimal(str(value)) if not isinstance(value, bool | dict | list) \
+                decimal = Decimal(str(value)) if not isinstance(value, bool | dict | list) \
                     else None
             except InvalidOperation:
-                number = None
-            if number is None or not number.is_finite() or abs(number.adjusted()) > 18:
+                decimal = None
+            if decimal is None or not decimal.is_finite() or abs(decimal.adjusted()) > 18:
                 return None, f"{col}: The value for column [{col}] is not a valid decimal."
-            return number, None
+            return decimal, None
         if kind == "Boolean":
             text = str(value).lower()
             if text in ("true", "1", "yes", "y"):
@@ -346,7 +346,7 @@ class SfmcAccount:
             try:
                 de = self.create(spec)
             except SfmcError as exc:
-                raise ValueError(exc.body["message"]) from None
+                raise ValueError(exc.message) from None
             for row in spec.get("rows") or []:
                 checked, problems = de.check_row({}, row)
                 if problems:

@@ -117,12 +117,13 @@ def register(app: Flask, service: SfmcService) -> None:
         acct = account()
         with acct.lock:
             queued = acct.async_request(request_id)
-            done = queued.done is not None
+            finished = queued.done
+            done = finished is not None
             return json_response({"status": {
                 "callDateTime": sfmc_time(queued.received),
-                "completionDateTime": sfmc_time(queued.done) if done else None,
+                "completionDateTime": sfmc_time(finished) if finished is not None else None,
                 "hasErrors": bool(queued.errors),
-                "pickupDateTime": sfmc_time(queued.done) if done else None,
+                "pickupDateTime": sfmc_time(finished) if finished is not None else None,
                 "requestStatus": "Complete" if done else "Pending",
                 "resultStatus": ("Error" if queued.errors else "OK") if done else None,
                 "requestId": queued.id}, "requestId": str(uuid.uuid4())})

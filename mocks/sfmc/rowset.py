@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from .errors import SfmcError
 from .facts import INVALID_REQUEST as BAD
@@ -25,7 +27,7 @@ def _literal(raw: str) -> str:
     return raw[1:-1] if raw.startswith("'") and raw.endswith("'") else raw
 
 
-def parse_filter(de: DataExtension, text: str | None):  # noqa: ANN201 - returns a predicate
+def parse_filter(de: DataExtension, text: str | None) -> Callable[[dict], bool]:
     """A predicate for `Field eq 'x'`, `Field between 'a' and 'b'` (and ne/gt/lt/ge/le/like)."""
     if not text:
         return lambda row: True
@@ -46,7 +48,7 @@ def parse_filter(de: DataExtension, text: str | None):  # noqa: ANN201 - returns
             raise SfmcError(400, f"Invalid $filter: compare {column.name} with a value", BAD)
         return value
 
-    def key(value: object) -> object:
+    def key(value: object) -> Any:  # compared with <, <= as the column's type allows
         return value.lower() if isinstance(value, str) else value
 
     if m.group("op"):
@@ -77,12 +79,18 @@ def order_rows(de: DataExtension, rows: list[dict], text: str | None) -> list[di
         column = de.field(name)
         if column is None:
             raise SfmcError(400, f"Invalid $orderBy: unknown column {name}", BAD)
-        rows = sorted(rows, key=lambda r, c=column.name: (r.get(c) is None, _sortable(r.get(c))),
-                      reverse=direction.strip().lower() == "desc")
+        rows = sorted(rows, key=_sort_key(column.name), reverse=direction.strip().lower() == "desc")
     return rows
 
 
-def _sortable(value: object) -> object:
+def _sort_key(name: str) -> Callable[[dict], tuple[bool, Any]]:
+    """Rows by one column: empty values last, text without case."""
+    def key(row: dict) -> tuple[bool, Any]:
+        return row.get(name) is None, _sortable(row.get(name))
+    return key
+
+
+def _sortable(value: object) -> Any:
     if isinstance(value, str):
         return value.lower()
     if isinstance(value, Decimal | bool):

@@ -42,7 +42,7 @@ def describe(exc: BaseException) -> str:
 
 def with_timeout(session: requests.Session, read: float | None) -> requests.Session:
     """Give a session the read timeout its calls use (`vendorsim run --timeout`)."""
-    session.call_timeout = (min(CONNECT_TIMEOUT, read or CONNECT_TIMEOUT),  # type: ignore[attr-defined]
+    session.call_timeout = (min(CONNECT_TIMEOUT, read or CONNECT_TIMEOUT),  # type: ignore[attr-defined]  # vendorsim's own attribute on the session
                             read or READ_TIMEOUT)
     return session
 

@@ -10,6 +10,7 @@ another dataflow (B-BOM-06, B-DB-05). Each audience becomes one vendor list, nam
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import requests
 
@@ -93,7 +94,7 @@ class AccountConnector(ReceivesExports):
         """Path and JSON body that add these partner records to the list."""
         raise NotImplementedError
 
-    def remove_accounts(self, list_id: object, domains: list[str]) -> tuple[str, object]:
+    def remove_accounts(self, list_id: object, domains: list[Any]) -> tuple[str, object]:
         """Path and JSON body that take these domains off the list."""
         raise NotImplementedError
 

@@ -3,6 +3,8 @@ Manual account lists built from website domains (B-BOM-05), on the Account List 
 
 from __future__ import annotations
 
+from typing import Any
+
 import requests
 
 from vendorsim.simulator.clients.http import send
@@ -31,5 +33,5 @@ class BomboraConnector(AccountConnector):
         return f"{LISTS}/{list_id}/accounts", [{"domain": r.get(self.domain_field)}
                                                for r in records]
 
-    def remove_accounts(self, list_id: object, domains: list[str]) -> tuple[str, object]:
+    def remove_accounts(self, list_id: object, domains: list[Any]) -> tuple[str, object]:
         return f"{LISTS}/{list_id}/accounts", domains

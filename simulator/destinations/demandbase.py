@@ -4,6 +4,8 @@ accounts' email domain, each list tagged with the dataflow that made it (B-DB-05
 
 from __future__ import annotations
 
+from typing import Any
+
 import requests
 
 from vendorsim.simulator.clients.http import send
@@ -37,5 +39,5 @@ class DemandbaseConnector(AccountConnector):
     def add_accounts(self, list_id: object, records: list[dict]) -> tuple[str, object]:
         return f"{LISTS}/{list_id}/accounts", {"accounts": records}
 
-    def remove_accounts(self, list_id: object, domains: list[str]) -> tuple[str, object]:
+    def remove_accounts(self, list_id: object, domains: list[Any]) -> tuple[str, object]:
         return f"{LISTS}/{list_id}/accounts", {"domains": domains}

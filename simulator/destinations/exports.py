@@ -28,7 +28,7 @@ def status_of(exported: dict, audience_id: str) -> str:
 class ReceivesExports:
     """Mixin: split an export batch into entries and exits for `deliver`."""
 
-    def deliver_exports(self, audience, exports: list[dict]):  # type: ignore[no-untyped-def]
+    def deliver_exports(self, audience, exports: list[dict]):  # type: ignore[no-untyped-def]  # each connector's own audience type
         entering = [p for p in exports if status_of(p, audience.id) in MEMBER]
         exiting = [p for p in exports if status_of(p, audience.id) == "exited"]
-        return self.deliver(audience, entering, exiting)  # type: ignore[attr-defined]
+        return self.deliver(audience, entering, exiting)  # type: ignore[attr-defined]  # the mixing class has deliver()

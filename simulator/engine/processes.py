@@ -41,7 +41,7 @@ class Process:
     def __init__(self, scheduler: Scheduler, name: str) -> None:
         self.scheduler = scheduler
         self.name = name
-        self.jobs: deque[Callable[[], None]] = deque()
+        self.jobs: deque[Callable[[], object]] = deque()
         self._turn = threading.Event()
         self.parked = True  # waiting for a job (not for time)
         self.finished = False
@@ -87,7 +87,7 @@ class Scheduler:
         self.progress: Callable[[float], None] | None = None
 
     # -- scheduling ----------------------------------------------------------------------
-    def at(self, when: float, action: Callable[[], None]) -> None:
+    def at(self, when: float, action: Callable[[], object]) -> None:
         """Run `action` (on the scheduler's thread) at virtual time `when`."""
         if when < self.now - EPSILON:
             raise ClockWentBackwards(f"an event at {when} is before the clock ({self.now})")
@@ -99,7 +99,7 @@ class Scheduler:
             found = self.processes[name] = Process(self, name)
         return found
 
-    def give(self, name: str, job: Callable[[], None], when: float | None = None) -> None:
+    def give(self, name: str, job: Callable[[], object], when: float | None = None) -> None:
         """Queue a job for the named process at `when` (default now). A parked process takes
         it at once: handed the turn right there, so what a step starts runs at that step, in
         timeline order; a busy one (waiting) works it off after what it is doing."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 
 from vendorsim.mocks import Cloud
 from vendorsim.mocks.core.clock import iso_utc
@@ -73,7 +74,7 @@ class Engine:
     @property
     def cloud(self) -> Cloud:
         """The embedded mocks (in-process runs only), to inspect from Python."""
-        return self.vendors.cloud  # type: ignore[attr-defined]
+        return self.vendors.cloud  # type: ignore[attr-defined]  # only in-process vendors have one
 
     # -- set-up ----------------------------------------------------------------------
     def _faults(self) -> None:
@@ -100,7 +101,7 @@ class Engine:
                 for token in client.api_tokens:
                     target.add_api_token(client.client_id, token)
         if self.data.generated_leads:  # generate: with duplicates, invalid records, partitions
-            partitions = [p for p in self.s.data.generate.partitions  # type: ignore[union-attr]
+            partitions = [p for p in self.s.data.generate.partitions  # type: ignore[union-attr]  # generated_leads: there is a generate block
                           if p != "Default"]
             for munchkin in dict.fromkeys(d.munchkin_id.upper() for d in self.s.destinations
                                           if isinstance(d, MarketoDestination)):
@@ -140,29 +141,29 @@ class Engine:
             times = [self._at(step) for step in self.s.timeline]
             for when, step in sorted(zip(times, self.s.timeline, strict=True),
                                      key=lambda pair: pair[0]):
-                plan.at(when, lambda step=step: self._step(step))
+                plan.at(when, partial(self._step, step))
             end = max(times, default=self.start)
             for source_id, connector in self.sources.items():  # B-SFMC-05, B-B2B-07
                 for when in ingestion_times(connector, self.start, end):
-                    plan.give(f"source {source_id}", lambda s=source_id: self._ingest(s), when)
+                    plan.give(f"source {source_id}", partial(self._ingest, source_id), when)
             # B-B2B-05: the daily batch, through the day after the timeline (virtual clocks;
             # on a real clock only the batches within the timeline are waited for)
             days = int((end - self.start) // DAY) + (1 if self.vendors.virtual else 0)
             for day in range(1, days + 1):
                 plan.at(self.start + day * DAY, lambda: self._evaluate(batch=True))
             if self.progress:
-                plan.progress = lambda now: self.progress(  # type: ignore[misc]
+                plan.progress = lambda now: self.progress(  # type: ignore[misc]  # self.progress is set
                     now - self.start, max(end, now) - self.start)
             clock = getattr(getattr(self.vendors, "cloud", None), "clock", None)
-            hooked = clock is not None and hasattr(clock, "sleeper")
-            if hooked:  # a latency inside a mock's request is a wait of the calling process
-                clock.sleeper = plan.sleep
+            hooked = clock if hasattr(clock, "sleeper") else None
+            if hooked is not None:  # a latency inside a mock's request: a wait of the process
+                hooked.sleeper = plan.sleep
             try:
                 plan.run()
             finally:
                 plan.stop()
-                if hooked:
-                    clock.sleeper = None
+                if hooked is not None:
+                    hooked.sleeper = None
             verdicts = check(self)
             journal = self.vendors.journal()
             held = holdings(self.vendors, journal, self._seeded())
@@ -273,7 +274,7 @@ class Engine:
                 if not key or (events and person is None):
                     report.skipped_rows += 1  # no identity, or an event of nobody known
                     continue
-                if events:
+                if events and person is not None:
                     fields = {k: v for k, v in attrs.items() if k != identity}
                     self.data.add_event({"personId": person["personId"], "timestamp": stamp,
                                      **fields})
@@ -335,9 +336,9 @@ class Engine:
             status = "existing" if only else "realized"  # members before the activation
             exports = [export(pool[i], audience_id, status, stamp) for i in entering] + \
                 [export(pool[i], audience_id, "exited", stamp) for i in exiting]
-            self.scheduler.give(f"{dest_id}/{audience_id}", lambda d=dest_id, a=audience,
-                                e=entering, x=exiting, p=exports: self._deliver(d, a, e, x, p),
-                                self.facts.now + delay)
+            self.scheduler.give(f"{dest_id}/{audience_id}", partial(
+                self._deliver, dest_id, audience, entering, exiting, exports),
+                self.facts.now + delay)
 
     def _deliver(self, dest_id: str, audience: Audience, entering: list[str],
                  exiting: list[str], exports: list[dict]) -> None:
@@ -348,7 +349,7 @@ class Engine:
         sent_at, before = self.scheduler.now, connector.tally.mine()
         outcome = connector.deliver_exports(audience, exports)
         flow.calls = after = connector.tally.mine()
-        why = skip_reason(connector.config) if isinstance(  # type: ignore[arg-type]
+        why = skip_reason(connector.config) if isinstance(
             connector, MarketoConnector) else "nothing to write"
         fates = outcome.fates([*entering, *exiting], why)
         counted = {k: 0 for k in FATES}

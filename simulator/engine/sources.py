@@ -69,5 +69,6 @@ def absorb_b2b(connector: SourceConnector, accounts: dict[str, dict],
         return
     for account_id, account in connector.accounts_read.items():
         accounts.setdefault(account_id, {"accountId": account_id}).update(account)
-    for account_id, found in connector.opportunities_read.items():
-        opportunities[account_id] = found
+    for owner, found in connector.opportunities_read.items():
+        if owner is not None:  # an opportunity of no account belongs to no CDP account
+            opportunities[owner] = found

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from faker import Faker
@@ -91,7 +92,7 @@ def build_pools(locale: str, seed: int) -> Pools:
                  titles, weights)
 
 
-def _distinct(make, n: int, attempts: int | None = None) -> list[str]:  # noqa: ANN001
+def _distinct(make: Callable[[], str], n: int, attempts: int | None = None) -> list[str]:
     """Up to n distinct values (in first-seen order, so the pool is deterministic)."""
     seen: dict[str, None] = {}
     for _ in range(attempts or n * 4):

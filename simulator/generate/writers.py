@@ -233,7 +233,7 @@ def _result(item: object, generator: ProfileGenerator,
             fmt: str) -> tuple[dict[str, tuple[bytes, int]], int]:
     if isinstance(item, Chunk):
         return render(fmt, generator.chunk_blocks(item))
-    return item.get()  # type: ignore[attr-defined]
+    return item.get()  # type: ignore[attr-defined]  # a queue item
 
 
 def _deliver(result: tuple[dict[str, tuple[bytes, int]], int], sink: _Sink,

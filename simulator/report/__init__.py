@@ -23,6 +23,10 @@ STATUSES = ("realized", "existing", "exited")
 
 
 def zeros(names: tuple[str, ...]) -> dict[str, float]:
+    return dict.fromkeys(names, 0.0)
+
+
+def counts(names: tuple[str, ...]) -> dict[str, int]:
     return dict.fromkeys(names, 0)
 
 
@@ -35,10 +39,10 @@ class FlowReport:
     audience: str
     entries: int = 0  # profiles entering, summed over deliveries
     exits: int = 0  # profiles exiting
-    fates: dict[str, int] = field(default_factory=lambda: zeros(FATES))  # type: ignore[arg-type]
-    records: dict[str, int] = field(default_factory=lambda: zeros(RECORDS))  # type: ignore[arg-type]
+    fates: dict[str, int] = field(default_factory=lambda: counts(FATES))
+    records: dict[str, int] = field(default_factory=lambda: counts(RECORDS))
     calls: dict[str, float] = field(default_factory=lambda: zeros(CALLS))
-    statuses: dict[str, int] = field(default_factory=lambda: zeros(STATUSES))  # type: ignore[arg-type]
+    statuses: dict[str, int] = field(default_factory=lambda: counts(STATUSES))
     batches: list[dict] = field(default_factory=list)  # one per delivery, with its times
 
     @property

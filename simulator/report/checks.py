@@ -48,8 +48,8 @@ def check(engine: Engine) -> list[Verdict]:
                 if on != sorted(exp.lists):
                     problems.append(f"on lists {on}, expected {sorted(exp.lists)}")
         verdicts.append(Verdict(label, not problems, "; ".join(problems) or "as expected"))
-    for exp in engine.s.expectations.list_members:
-        verdicts.append(_check_list(engine, exp))
+    for wanted in engine.s.expectations.list_members:
+        verdicts.append(_check_list(engine, wanted))
     verdicts += [_check_refused(engine, exp) for exp in engine.s.expectations.refused]
     verdicts += _unexpected_refusals(engine)
     verdicts += [_check_profiles(engine, exp) for exp in engine.s.expectations.profiles]
@@ -100,14 +100,14 @@ def _reconcile(engine: Engine) -> list[Verdict]:
     verdicts += reconcile_marketo(engine)
     expected = {d.destination for d in engine.s.expectations.drops}
     for want in engine.s.expectations.drops:  # one verdict each
-        report = engine.reports.get(want.destination)
-        if report is None:
+        found = engine.reports.get(want.destination)
+        if found is None:
             verdicts.append(Verdict(f"{want.destination}: drops", False, "no such destination"))
             continue
-        lost = len(report.dropped) + len(report.unaccounted)
+        lost = len(found.dropped) + len(found.unaccounted)
         ok = want.min <= lost <= (want.max if want.max is not None else lost)
-        verdicts.append(Verdict(f"{report.id}: drops", ok,
-                                f"{len(report.dropped)} dropped, {len(report.unaccounted)} lost "
+        verdicts.append(Verdict(f"{found.id}: drops", ok,
+                                f"{len(found.dropped)} dropped, {len(found.unaccounted)} lost "
                                 f"silently (expected {want.min} to "
                                 f"{'any' if want.max is None else want.max})"))
     for report in engine.reports.values():

@@ -77,7 +77,7 @@ def calls_svg(journal: list[dict]) -> str:
         parts.append(f'<text x="4" y="{y + 20}" font-size="12">'
                      f'{escape(lane[0])} {escape(lane[1][:24])}</text>')
         for n, cell in sorted(counts[lane].items()):
-            x, bottom = LEFT + n * bin_width, y + 28
+            x, bottom = LEFT + n * bin_width, float(y + 28)
             total = sum(cell.values())
             left_at = start + n * span / BINS
             title = escape(f"{_label(left_at, span)}: {total} calls "

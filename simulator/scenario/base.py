@@ -14,7 +14,7 @@ UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
 MAX_SPAN = 400 * 86400.0  # a scenario replays at most 400 days of virtual time
 
 
-def parse_offset(value: str | int | float) -> float:
+def parse_offset(value: object) -> float:
     """`+90s`, `5m`, `2h`, `1d`, `1h30m` (or a number of seconds) -> seconds, at most 400 days."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         seconds = float(value)

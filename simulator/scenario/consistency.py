@@ -154,7 +154,7 @@ def _fault_targets(s: Scenario) -> Found:
         if isinstance(tenant, str):
             vendors = [vendor] if isinstance(vendor, str) and vendor in VENDORS else VENDORS
             known = {t for v in vendors for t in used[v]}
-            if not any(classes[v].normalise_tenant(classes[v], tenant)  # type: ignore[arg-type]
+            if not any(classes[v].normalise_tenant(classes[v], tenant)  # type: ignore[arg-type]  # a tenant id from the scenario
                        in used[v] for v in vendors):
                 yield (("faults", i, "tenant"),
                        f"no tenant '{tenant}' in this scenario{suggest(tenant, known)}: the "
@@ -163,7 +163,7 @@ def _fault_targets(s: Scenario) -> Found:
         if isinstance(code, str | int) and not isinstance(code, bool) and in_use:
             vendors = [vendor] if vendor in VENDORS else [
                 v for v in in_use if not isinstance(tenant, str) or
-                classes[v].normalise_tenant(classes[v], tenant) in used[v]] or in_use  # type: ignore[arg-type]
+                classes[v].normalise_tenant(classes[v], tenant) in used[v]] or in_use  # type: ignore[arg-type]  # a tenant id from the scenario
             if not any(known_code(v, str(code)) for v in vendors):
                 yield (("faults", i, "error_code"),
                        f"'{code}' is not an error code {' or '.join(vendors)} answers with")
@@ -224,11 +224,11 @@ def _expectations(s: Scenario) -> Found:
             yield (("expectations", "list_members", i),
                    f"count {exp.count} but {len(set(exp.members))} members listed: keep one")
     activated = {step.destination for step in s.timeline if step.action == "activate"}
-    for i, exp in enumerate(s.expectations.refused):
-        if exp.destination and exp.destination not in activated and \
-                any(d.id == exp.destination for d in s.destinations):
+    for i, refusal in enumerate(s.expectations.refused):
+        if refusal.destination and refusal.destination not in activated and \
+                any(d.id == refusal.destination for d in s.destinations):
             yield (("expectations", "refused", i, "destination"),
-                   f"'{exp.destination}' is never activated, so it can never be refused: "
+                   f"'{refusal.destination}' is never activated, so it can never be refused: "
                    "add an activate step")
 
 
@@ -260,7 +260,7 @@ def _credentials(s: Scenario) -> Found:
     for vendor in VENDORS:
         for item in getattr(s.vendors, vendor):
             tenant = getattr(item, "munchkin_id", None) or getattr(item, "subdomain", None) \
-                or item.client_id  # type: ignore[union-attr]
+                or getattr(item, "client_id", None)
             seeded[(vendor, str(tenant).upper())] = {
                 str(c.get("client_id")): str(c.get("client_secret"))
                 for c in item.credentials if isinstance(c, dict)}
@@ -275,9 +275,9 @@ def _credentials(s: Scenario) -> Found:
         flows.append(("sources", i, src.type, tenant, src))
     for part, i, vendor, tenant, flow in flows:
         secrets = seeded.get((vendor, tenant.upper()), {})
-        client, secret = flow.client_id, flow.client_secret  # type: ignore[attr-defined]
+        client, secret = flow.client_id, flow.client_secret  # type: ignore[attr-defined]  # a Marketo dataflow has a client
         if client in secrets and secrets[client] != secret and \
-                flow.id not in refused:  # type: ignore[attr-defined]
+                flow.id not in refused:  # type: ignore[attr-defined]  # a Marketo dataflow has an id
             yield ((part, i, "client_secret"),
                    f"{vendor} {tenant} holds client '{client}' with another secret: the "
                    "connection would be refused (expect it under expectations.refused if "

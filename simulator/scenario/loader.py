@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,8 +126,9 @@ def parse_with_notes(text: str, name: str = "<scenario>",
     validated = validate_what_can_be(data)
     scenario = validated.scenario
 
-    def located(items: list[tuple[tuple, str]], to_file: object = None) -> list[Problem]:
-        return [_locate(name, root, to_file(loc) if to_file and loc[:1] != ("@file",)  # type: ignore[operator]
+    def located(items: list[tuple[tuple, str]],
+                to_file: Callable[[tuple], tuple] | None = None) -> list[Problem]:
+        return [_locate(name, root, to_file(loc) if to_file and loc[:1] != ("@file",)
                         else loc, message) for loc, message in items]
 
     problems = located(validated.problems)

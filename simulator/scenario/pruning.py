@@ -50,9 +50,10 @@ def validate_what_can_be(data: dict) -> Validated:
         units = {_unit(loc) for loc, _ in found}
         if None in units:  # a problem of the whole file: nothing to set aside
             return Validated(None, problems, set_aside)
-        for unit in sorted(units, key=lambda u: (len(u), u), reverse=True):  # type: ignore
-            set_aside |= _names(_get(data, unit), data)  # type: ignore[arg-type]
-            _remove(work, unit, origin)  # type: ignore[arg-type]
+        for unit in sorted((u for u in units if u is not None), key=lambda u: (len(u), u),
+                           reverse=True):
+            set_aside |= _names(_get(data, unit), data)
+            _remove(work, unit, origin)
         try:
             return Validated(Scenario.model_validate(work), problems, set_aside, work, to_file)
         except ValidationError as exc:

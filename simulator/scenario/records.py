@@ -103,7 +103,8 @@ def check_records(s: Scenario, data: DataRecords) -> Found:
     yield from data.problems
     ids: dict[str, set[str]] = {}
     for scope in ("person", "account", "opportunity"):
-        key, seen = ID_KEY[scope], {}
+        key = ID_KEY[scope]
+        seen: dict[str, tuple] = {}
         required = scope != "opportunity"
         for record, origin in data.records[scope]:
             value = record.get(key)
@@ -212,8 +213,8 @@ def known_fields(s: Scenario, records: dict[str, list[dict]]) -> dict[str, set[s
         if account_mapping:  # a Marketo source's companies become accounts (B-B2B-01)
             fields["person"].add("accountId")
             fields["account"].update({"accountId", *account_mapping.values()})
-            fields["opportunity"].update({"opportunityId", "accountId", "roles",
-                                          *source.opportunity_mapping.values()})
+            fields["opportunity"].update({"opportunityId", "accountId", "roles", *getattr(
+                source, "opportunity_mapping", {}).values()})
     return fields
 
 

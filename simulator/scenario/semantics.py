@@ -155,21 +155,22 @@ def _expectations(s: Scenario, fields: dict[str, set[str]]) -> Found:
         if exp.members is None and exp.count is None:
             yield (("expectations", "list_members", i),
                    "say what the list must hold: members (domains) or count")
-    for i, exp in enumerate(s.expectations.drops):
-        if exp.destination not in flows:
+    for i, drop in enumerate(s.expectations.drops):
+        if drop.destination not in flows:
             yield (("expectations", "drops", i, "destination"),
-                   f"unknown destination '{exp.destination}'{suggest(exp.destination, flows)}")
-        if exp.max is not None and exp.max < exp.min:
+                   f"unknown destination '{drop.destination}'{suggest(drop.destination, flows)}")
+        if drop.max is not None and drop.max < drop.min:
             yield ("expectations", "drops", i, "max"), "max is below min"
-    for i, exp in enumerate(s.expectations.refused):
-        if exp.destination is not None and exp.destination not in flows:
+    for i, refusal in enumerate(s.expectations.refused):
+        if refusal.destination is not None and refusal.destination not in flows:
             yield (("expectations", "refused", i, "destination"),
-                   f"unknown destination '{exp.destination}'{suggest(exp.destination, flows)}")
-        if exp.source is not None and exp.source not in sources:
+                   f"unknown destination '{refusal.destination}'"
+                   f"{suggest(refusal.destination, flows)}")
+        if refusal.source is not None and refusal.source not in sources:
             yield (("expectations", "refused", i, "source"),
-                   f"unknown source '{exp.source}'{suggest(exp.source, sources)}")
-    for i, exp in enumerate(s.expectations.profiles):
-        for name in [*exp.match, *exp.attributes]:
+                   f"unknown source '{refusal.source}'{suggest(refusal.source, sources)}")
+    for i, wanted in enumerate(s.expectations.profiles):
+        for name in [*wanted.match, *wanted.attributes]:
             if fields["person"] and name not in fields["person"]:
                 yield (("expectations", "profiles", i),
                        f"profiles have no attribute '{name}'"
@@ -200,8 +201,8 @@ def _seeds(s: Scenario) -> Found:
     scratch = Cloud("virtual")
     for vendor in ("marketo", "sfmc", "bombora", "demandbase"):
         for i, item in enumerate(getattr(s.vendors, vendor)):
-            tenant = getattr(item, "munchkin_id", None) or getattr(item, "subdomain", None) \
-                or item.client_id  # type: ignore[attr-defined]
+            tenant = str(getattr(item, "munchkin_id", None) or getattr(item, "subdomain", None)
+                         or getattr(item, "client_id", ""))
             state = item.model_dump(exclude={"munchkin_id", "subdomain", "client_id",
                                              "credentials", "limits", "api_tokens"})
             service = scratch.service(vendor)

@@ -3,6 +3,7 @@ vendors and the CDP must hold at the end)."""
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -90,7 +91,7 @@ class ExpectedList(Strict):
     """The client id."""
     list: str
     """The list's name."""
-    members: list[str] | None = None
+    members: builtins.list[str] | None = None  # `list` is a field here
     """The domains it must hold, exactly."""
     count: Annotated[int, Field(ge=0)] | None = None
     """Or how many."""

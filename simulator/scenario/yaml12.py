@@ -101,13 +101,14 @@ class Constructor12(yaml.constructor.SafeConstructor):
                               "a number or an ISO time") from None
 
 
-Constructor12.add_constructor("tag:yaml.org,2002:int", Constructor12.construct_yaml_int)
+Constructor12.add_constructor(  # type: ignore[type-var]  # the stub's bound misses subclasses
+    "tag:yaml.org,2002:int", Constructor12.construct_yaml_int)
 
 
 def _reader_class() -> type:
     """libyaml's parser with the 1.2 constructor and resolver, or PyYAML's own."""
     try:
-        from yaml.cyaml import CParser
+        from yaml.cyaml import CParser  # type: ignore[attr-defined]  # libyaml's, unlisted in the stub
     except ImportError:  # no libyaml: the pure-Python parser, same semantics
         from yaml.composer import Composer
         from yaml.parser import Parser
@@ -119,11 +120,11 @@ def _reader_class() -> type:
         bases = (CParser,)
 
     def __init__(self: object, stream: str) -> None:  # noqa: N807 - a class body function
-        bases[0].__init__(self, stream)  # type: ignore[call-arg]
+        bases[0].__init__(self, stream)  # type: ignore[misc]  # one of the parser's bases
         for base in bases[1:]:
-            base.__init__(self)  # type: ignore[call-arg]
-        Constructor12.__init__(self)  # type: ignore[arg-type]
-        Resolver12.__init__(self)  # type: ignore[arg-type]
+            base.__init__(self)  # type: ignore[misc]  # one of the parser's bases
+        Constructor12.__init__(self)  # type: ignore[arg-type]  # `self` mixes it in
+        Resolver12.__init__(self)  # type: ignore[arg-type]  # `self` mixes it in
 
     return type("Reader12", (*bases, Constructor12, Resolver12), {"__init__": __init__})
 

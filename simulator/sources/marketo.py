@@ -45,7 +45,7 @@ class MarketoSourceConnector:
         self.rows_read = 0
         self.exports = 0
         self.accounts_read: dict[str, dict] = {}  # this run's companies, as accounts
-        self.opportunities_read: dict[str, list[dict]] = {}  # by account id
+        self.opportunities_read: dict[str | None, list[dict]] = {}  # by account id
         self.tally = self.client.tally  # calls made (for the report's reconciliation)
 
     # -- calls -----------------------------------------------------------------------

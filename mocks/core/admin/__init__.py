@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from ..bodies import BadBody, parse_json
@@ -135,17 +136,17 @@ def _changed(response: Response) -> Response:
 
 
 @bp.errorhandler(AdminError)
-def _admin_error(exc: AdminError):
+def _admin_error(exc: AdminError) -> ResponseReturnValue:
     return jsonify(error=exc.message), exc.status
 
 
 @bp.errorhandler(HTTPException)
-def _http_error(exc: HTTPException):
+def _http_error(exc: HTTPException) -> ResponseReturnValue:
     return jsonify(error=exc.description), exc.code or 400
 
 
 @bp.errorhandler(Exception)
-def _unexpected(exc: Exception):
+def _unexpected(exc: Exception) -> ResponseReturnValue:
     log.exception("vendorsim admin: unexpected error")
     return jsonify(error=f"internal error in the admin API: {type(exc).__name__}"), 500
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from flask import current_app, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from ..bodies import whole_number
 from ..faults import FaultSpecError
@@ -26,9 +27,13 @@ from . import (
 
 
 @bp.get("/openapi.json")
-def openapi():
+def openapi() -> ResponseReturnValue:
     """This host's API (the vendor's, then the admin API) as OpenAPI 3."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return jsonify(_document())
+
+
+def _document() -> dict:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app, not its proxy
     if id(app) not in _described:
         service = _service()
         who = f"vendorsim {service.name} mock" if service else "vendorsim admin API"
@@ -36,13 +41,13 @@ def openapi():
             app, title=who, tags={"/__admin": "admin"}, bearer=service is not None,
             description="Generated from the mock's route table. Vendor errors come back "
                         "in the vendor's own envelope; admin errors as {\"error\": ...}.")
-    return jsonify(_described[id(app)])
+    return _described[id(app)]
 
 
 @bp.get("/docs")
-def docs():
+def docs() -> ResponseReturnValue:
     """A readable list of this host's operations (no scripts, no CDN)."""
-    spec = openapi().get_json()
+    spec = _document()
     rows = "".join(
         f"<tr><td>{escape(m.upper())}</td><td><code>{escape(p)}</code></td>"
         f"<td>{escape(', '.join(q['name'] for q in op['parameters'] if q['in'] == 'query'))}"
@@ -56,7 +61,7 @@ def docs():
 
 
 @bp.get("/health")
-def health():
+def health() -> ResponseReturnValue:
     saver = _cloud().saver
     persisted = None if saver is None else {
         "file": str(saver.path), "saved_at": saver.saved_at,
@@ -69,7 +74,7 @@ def health():
 
 @bp.post("/reset")
 @doc(query=("tenant",))
-def reset():
+def reset() -> ResponseReturnValue:
     tenant = request.args.get("tenant")
     if tenant:
         tenant_of(tenant)
@@ -81,7 +86,7 @@ def reset():
 
 @bp.get("/state")
 @doc(query=("tenant",))
-def get_state():
+def get_state() -> ResponseReturnValue:
     tenant = request.args.get("tenant") or None  # an empty value: every tenant
     if tenant:
         tenant_of(tenant)
@@ -92,17 +97,18 @@ def get_state():
 
 
 @bp.put("/state")
-def put_state():
+def put_state() -> ResponseReturnValue:
     """All or nothing across vendors and tenants: every part is checked and built aside
     before any is swapped in."""
     data = _body()
     service = _service()
     if service is not None:
-        parts = {service.name: data}
+        parts: dict = {service.name: data}
     else:
-        parts = data.get("vendors")
-        if not isinstance(parts, dict):
+        vendors = data.get("vendors")
+        if not isinstance(vendors, dict):
             raise AdminError(400, "expected {'vendors': {name: snapshot}}")
+        parts = vendors
         unknown = sorted(set(parts) - set(_cloud().services))
         if unknown:
             raise AdminError(400, f"state not restored: unknown vendor(s) {unknown}")
@@ -119,7 +125,7 @@ def put_state():
             "until", "limit", "unmatched"))
 
 
-def journal():
+def journal() -> ResponseReturnValue:
     args = request.args
     numbers = {}
     for name, low, high in (("status", 100, 599), ("limit", 1, 10**7)):
@@ -145,7 +151,7 @@ def journal():
 
 @bp.get("/verdicts")
 @doc(query=("tenant", "client", "rule", "injected"))
-def client_verdicts():
+def client_verdicts() -> ResponseReturnValue:
     """How the clients treated the vendor: verdicts with their journal evidence
     (`injected=judge`: judge answers fault rules injected too)."""
     cloud = _cloud()
@@ -155,7 +161,7 @@ def client_verdicts():
 
 
 @bp.get("/journal/<int:seq>")
-def journal_entry(seq: int):
+def journal_entry(seq: int) -> ResponseReturnValue:
     """One call with its query, request and response bodies (secrets masked)."""
     found = _cloud().journal.detail(seq)
     if found is None or (_vendor() and found["vendor"] != _vendor()):
@@ -164,7 +170,7 @@ def journal_entry(seq: int):
 
 
 @bp.delete("/journal")
-def clear_journal():
+def clear_journal() -> ResponseReturnValue:
     _cloud().journal.clear(_vendor())
     return jsonify(cleared=True)
 
@@ -176,7 +182,7 @@ def clear_journal():
                {"connection": "reset", "times": 1}, {"chaos": "mixed", "seed": 3}])
 
 
-def add_fault():
+def add_fault() -> ResponseReturnValue:
     """Add a fault rule: an error code, a status, latency, a connection failure, chaos."""
     spec = _body()
     if _vendor():
@@ -189,19 +195,19 @@ def add_fault():
 
 
 @bp.get("/faults")
-def list_faults():
+def list_faults() -> ResponseReturnValue:
     rules = [r for r in _cloud().faults.list() if _vendor() in (None, r["vendor"])]
     return jsonify(faults=rules)
 
 
 @bp.delete("/faults")
-def clear_faults():
+def clear_faults() -> ResponseReturnValue:
     _cloud().faults.clear(_vendor())
     return jsonify(cleared=True)
 
 
 @bp.delete("/faults/<int:rule_id>")
-def delete_fault(rule_id: int):
+def delete_fault(rule_id: int) -> ResponseReturnValue:
     if not _cloud().faults.remove(rule_id):
         raise AdminError(404, f"no fault {rule_id}")
     return jsonify(deleted=rule_id)

@@ -4,10 +4,11 @@ tokens, limits, expired tokens, an exhausted quota."""
 from __future__ import annotations
 
 from flask import jsonify
+from flask.typing import ResponseReturnValue
 
 from ..clock import parse_time
 from ..openapi import doc
-from ..service import VendorService, seed_checked
+from ..service import Tenant, VendorService, seed_checked
 from . import (
     AdminError,
     _body,
@@ -21,20 +22,20 @@ from . import (
 
 
 @bp.get("/clock")
-def clock():
+def clock() -> ResponseReturnValue:
     return jsonify(_cloud().clock.describe())
 
 
 @bp.post("/clock/advance")
 @doc(examples=[{"seconds": 30}])
-def advance():
+def advance() -> ResponseReturnValue:
     if not _cloud().clock.virtual:
         raise AdminError(409, "the clock is real; start with a virtual clock to move it")
     seconds = _body().get("seconds", 0)
     if isinstance(seconds, bool) or not isinstance(seconds, int | float):
         raise AdminError(400, "expected {'seconds': a number of seconds}")
     try:
-        _cloud().clock.advance(float(seconds))  # type: ignore[attr-defined]
+        _cloud().clock.advance(float(seconds))
     except ValueError as exc:
         raise AdminError(400, f"clock not moved: {exc}") from None
     return jsonify(_cloud().clock.describe())
@@ -42,7 +43,7 @@ def advance():
 
 @bp.post("/clock/set")
 @doc(examples=[{"time": "2026-02-01T00:00:00Z"}, {"time": 1767600000, "forward": True}])
-def set_clock():
+def set_clock() -> ResponseReturnValue:
     if not _cloud().clock.virtual:
         raise AdminError(409, "the clock is real; start with a virtual clock to set it")
     body = _body()
@@ -52,14 +53,14 @@ def set_clock():
     try:
         when = parse_time(body["time"])
         if not (forward and when < _cloud().clock.now()):  # forward: never back in time
-            _cloud().clock.set(when)  # type: ignore[attr-defined]
+            _cloud().clock.set(when)
     except (KeyError, TypeError, ValueError) as exc:
         raise AdminError(400, f"expected {{'time': ISO-8601}}: {exc}") from None
     return jsonify(_cloud().clock.describe())
 
 
 @bp.get("/tenants")
-def tenants():
+def tenants() -> ResponseReturnValue:
     return jsonify(tenants={s.name: [describe_tenant(s, t) for t in s.tenants()]
                             for s in _services()})
 
@@ -72,7 +73,7 @@ def tenants():
                                                               "updatedAt": 1700000000}]}}])
 
 
-def create_tenant():
+def create_tenant() -> ResponseReturnValue:
     service = _service()
     if service is None:
         raise AdminError(404, "create tenants on a vendor host")
@@ -91,7 +92,7 @@ def create_tenant():
 
 
 @bp.get("/tenants/<tenant_id>")
-def get_tenant(tenant_id: str):
+def get_tenant(tenant_id: str) -> ResponseReturnValue:
     return jsonify(describe_tenant(_vendor_service(), tenant_of(tenant_id)))
 
 
@@ -103,7 +104,7 @@ def get_tenant(tenant_id: str):
                 "account_lists": [{"name": "A", "domains": ["acme.com"]}]}])
 
 
-def seed(tenant_id: str):
+def seed(tenant_id: str) -> ResponseReturnValue:
     tenant = tenant_of(tenant_id)
     try:
         seed_checked(tenant.backend, _body())
@@ -114,7 +115,7 @@ def seed(tenant_id: str):
 
 @bp.post("/tenants/<tenant_id>/credentials")
 @doc(examples=[{"client_id": "c2", "client_secret": "s", "scopes": ["data_extensions_read"]}])
-def add_credentials(tenant_id: str):
+def add_credentials(tenant_id: str) -> ResponseReturnValue:
     tenant_of(tenant_id)
     try:
         _vendor_service().seed_tenant(tenant_id, credentials=[_body()])
@@ -124,7 +125,7 @@ def add_credentials(tenant_id: str):
 
 
 @bp.post("/tenants/<tenant_id>/api-tokens")
-def add_api_token(tenant_id: str):
+def add_api_token(tenant_id: str) -> ResponseReturnValue:
     """Vendors whose users hold personal API tokens (Demandbase, B-DB-03)."""
     adder = getattr(_service(), "add_api_token", None)
     if adder is None:
@@ -141,7 +142,7 @@ def add_api_token(tenant_id: str):
 
 @bp.put("/tenants/<tenant_id>/limits")
 @doc(examples=[{"window_calls": 50, "daily_quota": 10, "concurrent": None}])
-def put_limits(tenant_id: str):
+def put_limits(tenant_id: str) -> ResponseReturnValue:
     tenant_of(tenant_id)
     try:
         config = _vendor_service().set_limits(tenant_id, _body())
@@ -151,19 +152,19 @@ def put_limits(tenant_id: str):
 
 
 @bp.post("/tenants/<tenant_id>/expire-tokens")
-def expire_tokens(tenant_id: str):
+def expire_tokens(tenant_id: str) -> ResponseReturnValue:
     tenant = tenant_of(tenant_id)
     return jsonify(expired=_vendor_service().tokens.expire(tenant.id))
 
 
 @bp.post("/tenants/<tenant_id>/exhaust-quota")
-def exhaust_quota(tenant_id: str):
+def exhaust_quota(tenant_id: str) -> ResponseReturnValue:
     tenant = tenant_of(tenant_id)
     tenant.limiter.exhaust_quota()
     return jsonify(tenant.limiter.snapshot())
 
 
-def describe_tenant(service: VendorService, tenant) -> dict:
+def describe_tenant(service: VendorService, tenant: Tenant) -> dict:
     return {"vendor": service.name, "id": tenant.id, "seeded": tenant.seeded,
             "credentials": [c.client_id for c in tenant.credentials.values()],
             "limits": tenant.limiter.snapshot()}

@@ -64,7 +64,7 @@ def trigger(campaign_id: int) -> Response:
 def schedule(campaign_id: int) -> Response:
     """Schedule a batch campaign to run (now, or at runAt)."""
     http.require("edit_person")
-    body = http.json_body(required=False) or {}
+    body = http.optional_json_body() or {}
     spec = body.get("input") or {}
     if not isinstance(spec, dict):
         raise MarketoError("1003", "input is an object {runAt, tokens}")

@@ -13,13 +13,14 @@ import binascii
 import io
 import json
 from collections.abc import Callable, Iterable
+from typing import cast
 from urllib.parse import parse_qsl
 
 from flask import Response, request
 
 from vendorsim.mocks.core.auth import Credential
 from vendorsim.mocks.core.bodies import BadBody, parse_json, whole_number
-from vendorsim.mocks.core.context import call
+from vendorsim.mocks.core.context import call, tenant_backend
 
 from ..facts import JSON_TYPE, MAX_BODY, NGINX_PAGE, NO_ASSETS_WARNING, TOKEN_HEADERS
 from ..model.errors import MarketoError, request_id
@@ -29,10 +30,7 @@ from ..model.instance import MarketoInstance
 # -- the call's instance and API user -------------------------------------------------------
 def instance() -> MarketoInstance:
     """The instance the call's access token belongs to."""
-    tenant = call().tenant
-    assert tenant is not None  # the service's pipeline admitted the call with a token
-    backend: MarketoInstance = tenant.backend  # type: ignore[assignment]  # Marketo's backend
-    return backend
+    return cast(MarketoInstance, tenant_backend())  # Marketo's tenants hold instances
 
 
 def credential() -> Credential | None:
@@ -163,12 +161,19 @@ def csv_param(name: str) -> list[str]:
     return out
 
 
-def json_body(required: bool = True) -> dict | None:
-    """The JSON object in the body: 612 for another content type, 609 when it does not parse."""
+def json_body() -> dict:
+    """The JSON object in the body: 612 for another content type, 609 when it does not parse
+    or there is none."""
+    body = optional_json_body()
+    if body is None:
+        raise MarketoError("609")
+    return body
+
+
+def optional_json_body() -> dict | None:
+    """The JSON object in the body, or None for an empty body (612, 609 as above)."""
     data = request.get_data(cache=True)
     if not data:
-        if required:
-            raise MarketoError("609")
         return None
     if request.mimetype != "application/json":
         raise MarketoError("612")
@@ -195,7 +200,7 @@ def input_list(body: dict, limit: int) -> list:
 
 def lead_ids(limit: int) -> list[int]:
     """Lead ids from `{"input":[{"id":N}]}` or from `?id=1&id=2` / `?id=1,2`."""
-    body = json_body(required=False)
+    body = optional_json_body()
     if body is not None:
         raw: list = [item.get("id") if isinstance(item, dict) else None
                      for item in input_list(body, limit)]
@@ -348,7 +353,7 @@ def object_query() -> tuple[str, list, list[str], int, int]:
     JSON body with `filterType`, `fields` and `input` objects for compound keys. Returns
     (filter type, values, fields, offset, batch size)."""
     has_json = request.mimetype == "application/json" and request.get_data(cache=True)
-    body = json_body(required=False) if has_json else None  # else query or form
+    body = optional_json_body() if has_json else None  # else query or form
     limit = max_batch()
     if body is not None:
         filter_type = body_text(body, "filterType")

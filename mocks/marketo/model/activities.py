@@ -101,7 +101,7 @@ class Activities:
     @locked
     def add_custom(self, items: list) -> list[dict]:
         """Add Custom Activities (of approved custom types) to leads."""
-        results = []
+        results: list[dict] = []
         for item in items:
             try:
                 lead_id, type_id, at, primary, attrs = \

@@ -4,7 +4,7 @@ file built from the lead database when the job starts processing."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.clock import iso_utc, parse_time
@@ -114,7 +114,7 @@ def _filter_value(database: MarketoInstance, key: str, value: object) -> object:
             raise MarketoError("1003", f"{key} holds positive whole numbers")
         if key == "programIds":
             for number in numbers:
-                database.programs.get(number)  # type: ignore[arg-type]
+                database.programs.get(number)  # type: ignore[arg-type]  # None: 1013 like any unknown id
         return set(numbers)
     if not all(isinstance(v, str) for v in value):
         raise MarketoError("1003", f"{key} holds strings")
@@ -132,7 +132,7 @@ def _columns(database: MarketoInstance, entity: str) -> set[str]:
 
 
 def _in(rng: object, epoch: float) -> bool:
-    start, end = rng  # type: ignore[misc]
+    start, end = cast(tuple[float, float], rng)  # a checked filter's (start, end)
     return start <= epoch <= end
 
 
@@ -175,9 +175,9 @@ def build(database: MarketoInstance, job: ExportJob) -> tuple[int, bytes]:
                 if (statuses and member.status.lower() not in statuses) or \
                         ("updatedAt" in f and not _in(f["updatedAt"], member.updated)):
                     continue
-                lead = database.leads.get(member.lead_id)
+                person = database.leads.get(member.lead_id)
                 rows.append([member.get(n) if n in {m.name for m in MEMBER_FIELDS}
-                             else (lead.get(n) if lead else None) for n in job.fields])
+                             else (person.get(n) if person else None) for n in job.fields])
     else:
         store = database.custom.store(job.entity)
         for record in store.records.values():

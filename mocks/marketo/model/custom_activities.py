@@ -35,7 +35,7 @@ class ActivityTypeVersion:
 
 
 @dataclass
-class CustomActivityType(Versioned):
+class CustomActivityType(Versioned[ActivityTypeVersion]):
     id: int
     api_name: str
     created_at: float
@@ -77,7 +77,7 @@ class CustomActivityTypes:
     @locked
     def listed(self) -> list[dict]:
         """Every type, drafts included (its draft where it has one)."""
-        return [t.render(t.draft or t.approved)  # type: ignore[arg-type]  # one is set
+        return [t.render(t.latest())
                 for t in self.types.values()]
 
     @locked
@@ -89,9 +89,7 @@ class CustomActivityTypes:
     def describe(self, api_name: str, draft: bool) -> list[dict]:
         """A type, its approved version or (draft) its draft."""
         found = self.get(api_name)
-        want_draft = draft or found.approved is None
-        version = found.draft if want_draft and found.draft else found.approved
-        return [found.render(version)]  # type: ignore[arg-type]  # one of them is set
+        return [found.render(found.version(draft))]
 
     @locked
     def act(self, api_name: str, verb: str) -> dict:
@@ -175,12 +173,12 @@ class CustomActivityTypes:
         found = self.get(api_name)
         found.promote()
         found.updated_at = self.clock.now()
-        return found.render(found.approved)
+        return found.render(found.version())
 
     def discard(self, api_name: str) -> dict:
         found = self.get(api_name)
         found.discard_draft()
-        return found.render(found.approved)
+        return found.render(found.version())
 
     def delete(self, api_name: str) -> dict:
         found = self.get(api_name)
@@ -198,7 +196,7 @@ class CustomActivityTypes:
         if found is None or found.approved is None:
             raise RecordError("1013", "Activity type not found or not approved")
         try:
-            at = parse_time(item.get("activityDate"))  # type: ignore[arg-type]
+            at = parse_time(item.get("activityDate"))  # type: ignore[arg-type]  # bad types are caught below
         except (ValueError, TypeError, OverflowError):
             raise RecordError("1003", "activityDate is an ISO-8601 date-time") from None
         primary = item.get("primaryAttributeValue")
@@ -214,7 +212,7 @@ class CustomActivityTypes:
         return lead_id, found.id, at, primary, tuple(pairs)
 
     def snapshot(self) -> list[dict]:
-        return [{"apiName": t.api_name, **{k: v for k, v in t.render(t.approved).items()
+        return [{"apiName": t.api_name, **{k: v for k, v in t.render(t.version()).items()
                                            if k in ("name", "triggerName", "filterName",
                                                     "description", "primaryAttribute",
                                                     "attributes")}}

@@ -34,7 +34,7 @@ class TypeVersion:
 
 
 @dataclass
-class CustomObjectType(Versioned):
+class CustomObjectType(Versioned[TypeVersion]):
     api_name: str
     created_at: float
     updated_at: float
@@ -204,13 +204,13 @@ class CustomObjects:
             self.stores[api_name] = ObjectStore(kind, self.clock, self.lock)
         else:
             store.kind = kind
-        return object_type.render(object_type.approved, "approved")
+        return object_type.render(object_type.version(), "approved")
 
     @locked
     def discard(self, api_name: str) -> dict:
         object_type = self.get(api_name)
         object_type.discard_draft()
-        return object_type.render(object_type.approved, "approved")
+        return object_type.render(object_type.version(), "approved")
 
     @locked
     def delete_type(self, api_name: str) -> dict:
@@ -225,7 +225,7 @@ class CustomObjects:
     @locked
     def approved_types(self, names: set[str]) -> list[dict]:
         """List Custom Objects: the approved types (all, or those named)."""
-        found = [t.render(t.approved, "approved") for t in self.types.values()
+        found = [t.render(t.version(), "approved") for t in self.types.values()
                  if t.approved is not None and (not names or t.api_name in names)]
         for item in found:
             item["name"] = item.pop("apiName")
@@ -239,7 +239,7 @@ class CustomObjects:
             raise MarketoError("1003", "state is 'draft' or 'approved'")
         out = []
         for t in self.types.values():
-            version = t.draft if state == "draft" and t.draft else t.approved or t.draft
+            version = t.version(state == "draft")
             if not names or t.api_name in names:
                 out.append(t.render(version, "draft" if version is t.draft else "approved"))
         return out
@@ -248,7 +248,7 @@ class CustomObjects:
     def describe_type(self, api_name: str, draft: bool) -> list[dict]:
         """A type, its draft or its approved version."""
         t = self.get(api_name)
-        version = t.draft if (draft or t.approved is None) and t.draft else t.approved
+        version = t.version(draft)
         return [t.render(version, "draft" if version is t.draft else "approved")]
 
     @locked

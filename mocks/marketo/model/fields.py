@@ -86,7 +86,7 @@ class FieldDef:
 def _f(name: str, display: str, data_type: str = "string", **kw: object) -> FieldDef:
     if data_type in {"string", "email", "phone", "url"} and "length" not in kw:
         kw["length"] = 255
-    return FieldDef(name, display, data_type, **kw)  # type: ignore[arg-type]
+    return FieldDef(name, display, data_type, **kw)  # type: ignore[arg-type]  # the keywords FieldDef takes
 
 
 STANDARD_FIELDS: tuple[FieldDef, ...] = (
@@ -257,14 +257,14 @@ def check_value(field: FieldDef, value: object) -> object:
             raise invalid(field, value)
         return number
     if t in {"float", "currency", "percent"}:
-        number = None
+        real: float | None = None
         if isinstance(value, int | float) and not isinstance(value, bool):
-            number = float(value) if abs(value) < 1e308 else None
+            real = float(value) if abs(value) < 1e308 else None
         elif isinstance(value, str) and len(value) < 64 and _NUM.fullmatch(value.strip()):
-            number = float(value)
-        if number is None or not math.isfinite(number):
+            real = float(value)
+        if real is None or not math.isfinite(real):
             raise invalid(field, value)
-        return value if isinstance(value, int | float) else number
+        return value if isinstance(value, int | float) else real
     if t == "boolean":
         if isinstance(value, bool):
             return value

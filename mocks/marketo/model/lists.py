@@ -220,7 +220,7 @@ class StaticListStore:
     def remove_members(self, list_id: int, ids: list[int]) -> list[dict]:
         with self.lock:
             lst = self.get(list_id)
-            out = []
+            out: list[dict] = []
             for lead_id in ids:
                 if lead_id not in self.leads:
                     out.append({"id": lead_id, "status": "skipped",

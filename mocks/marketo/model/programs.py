@@ -168,7 +168,7 @@ class ProgramStore:
             if lead_id not in members:
                 results.append({"seq": seq, "status": "skipped", "reasons": [_NOT_A_MEMBER]})
                 continue
-            del members[lead_id]  # type: ignore[arg-type]  # `in` above: an int
+            del members[lead_id]
             results.append({"seq": seq, "leadId": lead_id, "status": "deleted"})
         return results
 
@@ -301,7 +301,7 @@ class ProgramStore:
             self.programs[pid] = program
             for member in spec.get("members") or []:
                 lead_id = member.get("leadId") if isinstance(member, dict) else None
-                if lead_id not in self.leads:
+                if type(lead_id) is not int or lead_id not in self.leads:
                     raise ValueError(f"program {pid}: member lead {lead_id!r} is not seeded")
                 try:
                     self.set_status(program, lead_id, member.get("status", "Member"),

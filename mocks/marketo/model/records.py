@@ -31,7 +31,7 @@ class Lead:
         return self.values.get(name)
 
     def render(self, fields: tuple[str, ...] | list[str]) -> dict:
-        out = {"id": self.id}
+        out: dict[str, object] = {"id": self.id}
         for name in fields:
             if name != "id":
                 out[name] = self.get(name)
