@@ -21,6 +21,7 @@ from .backend import Backend, atomic, seed_checked  # noqa: F401 - re-exported
 from .context import Call, call, current_call
 from .faults import FaultRule
 from .limits import LimitConfig, LimitExceeded, TenantLimiter, seconds_to_midnight
+from .routing import DotSegments
 from .verdicts import Throttle
 
 if TYPE_CHECKING:
@@ -94,8 +95,8 @@ class VendorService:
 
     @property
     def wsgi(self) -> Callable:
-        if self._wsgi is None:
-            self._wsgi = self.wrap_wsgi(self.app.wsgi_app)
+        if self._wsgi is None:  # the vendor's front resolves dot segments first
+            self._wsgi = DotSegments(self.wrap_wsgi(self.app.wsgi_app))
         return self._wsgi
 
     def wrap_wsgi(self, app: Callable) -> Callable:
