@@ -83,7 +83,9 @@ def test_third_job_at_a_time_is_429(cloud: Cloud, db: requests.Session) -> None:
     third = db.post(f"{API}/import/v1/job", json={"entityType": "account",
                                                   "dataImportName": "j3"})
     assert third.status_code == 429
-    assert third.json() == {"errorMessage": "Max 2 jobs are allowed at a time"}
+    refused = third.json()
+    assert refused["errorMessage"] == "Max 2 jobs are allowed at a time"
+    assert refused["errorCode"] == "429-000" and len(refused["diagnosticCode"]) == 32
 
 
 @pytest.mark.parametrize("body", [{"entityType": "Accounts", "dataImportName": "x"},

@@ -111,3 +111,24 @@ def test_export_fields_of_any_type_are_a_400(db: requests.Session) -> None:
         answer = db.post(f"{API}/data/export/v1/job", json={
             "entityType": "account", "jobName": "x", "fields": fields})
         assert answer.status_code == 400 and answer.json()["errorCode"] == "400-104", fields
+
+
+@pytest.mark.parametrize(("method", "path", "status"), [
+    ("GET", "/accountlists/v1/lists/999999", 404),  # an unknown list
+    ("POST", "/accountlists/v1/lists", 400),  # no name
+    ("GET", "/no/such/route", 404),
+    ("POST", "/import/v1/job", 400),  # no dataImportName
+])
+def test_every_error_is_the_documented_envelope(db: requests.Session, method: str, path: str,
+                                                status: int) -> None:
+    """vendor-apis.md §7.4: {errorCode, errorMessage, diagnosticCode}, the code's first three
+    digits the HTTP status, on every Demandbase error (the SDK reads errorMessage)."""
+    answer = db.request(method, f"{API}{path}", json={})
+    body = answer.json()
+    assert answer.status_code == status
+    assert set(body) == {"errorCode", "errorMessage", "diagnosticCode"}
+    assert body["errorCode"].startswith(f"{status}-") and body["errorMessage"]
+    unauthorised = requests.get(f"{API}/accountlists/v1/lists",
+                                headers={"Authorization": "Bearer nope"})
+    assert unauthorised.status_code == 401
+    assert unauthorised.json()["errorCode"] == "401-000"

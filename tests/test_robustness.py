@@ -221,5 +221,7 @@ def test_bodies_over_each_vendors_limit_are_413(cloud: Cloud, url: str, limit: i
     answer = session.post(url, data=b" " * (limit * 1024 * 1024 + 1),
                           headers={"Content-Type": "application/json"})
     assert answer.status_code == 413
-    assert set(answer.json()) == ({"errorMessage"} if "demandbase" in url else {"message"})
+    assert set(answer.json()) == ({"errorCode", "errorMessage", "diagnosticCode"}
+                                  if "demandbase" in url else {"message"})
+    assert "demandbase" not in url or answer.json()["errorCode"].startswith("413-")
     state_is_readable(cloud)

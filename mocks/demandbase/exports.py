@@ -16,7 +16,6 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from vendorsim.mocks.core.bearer import ApiError
 from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.clock import iso_utc, parse_time
 from vendorsim.mocks.core.retention import REQUESTS_KEPT, keep_newest
@@ -114,17 +113,17 @@ def activity_type_from(body: object, type_id: int) -> ActivityType:
     spec = body.get("activityType") if isinstance(body, dict) else None
     if not isinstance(spec, dict) or not isinstance(spec.get("label"), str) \
             or not spec["label"].strip():
-        raise ApiError(400, {"errorMessage": "activityType.label is required"})
+        raise problem(400, "activityType.label is required")
     name = spec.get("name", spec["label"])
     description = spec.get("description", "")
     if not isinstance(name, str) or not isinstance(description, str):
-        raise ApiError(400, {"errorMessage": "activityType.name and description are text"})
+        raise problem(400, "activityType.name and description are text")
     fields = body.get("fields", []) if isinstance(body, dict) else []
     if not isinstance(fields, list) or not all(
             isinstance(f, dict) and isinstance(f.get("fieldName"), str) and f["fieldName"]
             for f in fields):
-        raise ApiError(400, {"errorMessage": "fields is a list of {fieldName, fieldDataType, "
-                                             "defaultField, isRequiredForCsvImport}"})
+        raise problem(400, "fields is a list of {fieldName, fieldDataType, "
+                                             "defaultField, isRequiredForCsvImport}")
     clean = [{"fieldName": f["fieldName"][:200],
               "fieldDataType": str(f.get("fieldDataType", "string"))[:50],
               "defaultField": bool(f.get("defaultField", False)),

@@ -2,8 +2,8 @@
 
 `POST /auth/v1/token` takes a form body and answers camelCase (`accessToken`, `tokenType`,
 `expiresIn` 28,800 s), as Demandbase's own SDK reads it; a UI-issued API token can be
-registered too (B-DB-03). Errors carry `errorMessage`. Limits: 1,000 calls a minute (429,
-no Retry-After), two import jobs at a time.
+registered too (B-DB-03). Errors carry `{errorCode, errorMessage, diagnosticCode}`. Limits:
+1,000 calls a minute (429, no Retry-After), two import jobs at a time.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class DemandbaseService(BearerService):
         return problem(429, "Rate limit exceeded")
 
     def fault_error(self, rule: FaultRule) -> ApiError:
-        """Injected statuses in Demandbase's own error shape ({errorMessage})."""
+        """Injected statuses in Demandbase's own error shape (errors.py)."""
         if rule.error_code is None and rule.status is not None:
             text = "Rate limit exceeded" if rule.status == 429 else \
                 rule.message or f"Injected fault {rule.status}"
