@@ -72,7 +72,7 @@ def test_bulk_lead_export_and_import(cloud: Cloud, client: object, tmp_path: Pat
         "createdAt": {"startAt": "2026-11-01T00:00:00Z", "endAt": "2026-11-30T00:00:00Z"}})
     export_id = job[0]["exportId"]
     run(method="enqueue_leads_export_job", job_id=export_id)
-    cloud.clock.advance(10)
+    cloud.clock.advance(60)  # status refreshes every 60 s (bulk extract docs)
     assert run(method="get_leads_export_job_status", job_id=export_id)[0]["status"] == \
         "Completed"
     data = run(method="get_leads_export_job_file", job_id=export_id)

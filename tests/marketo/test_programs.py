@@ -147,6 +147,36 @@ def test_asset_program_and_folder_reads(mkto: MarketoCaller, program: MarketoIns
     assert mkto.get("/rest/asset/v1/smartLists.json")["warnings"]
 
 
+def test_get_programs_filters_are_honoured_or_refused(cloud: Cloud, mkto: MarketoCaller,
+                                                     program: MarketoInstance) -> None:
+    """vendor-apis.md §7.3: programs.json's filterType/filterValues and update dates are
+    applied, and a filter the API does not have is refused, not silently ignored."""
+    cloud.clock.advance(3600)
+    program.seed({"programs": [{"id": 8, "name": "Trade show", "type": "event",
+                                "folderId": 40}]})
+    mkto.login()  # the first token expired with the hour
+
+    def names(**params: object) -> list[str]:
+        return [p["name"] for p in mkto.get("/rest/asset/v1/programs.json",
+                                            **params).get("result", [])]
+
+    assert names() == ["Webinar", "Trade show"]
+    assert names(filterType="id", filterValues="8") == ["Trade show"]
+    assert names(filterType="programId", filterValues="7,8") == ["Webinar", "Trade show"]
+    assert names(filterType="folderId", filterValues="40") == ["Trade show"]
+    assert names(filterType="workspace", filterValues="Default") == ["Webinar", "Trade show"]
+    later = mkto.get("/rest/asset/v1/program/8.json")["result"][0]["updatedAt"][:20]
+    assert names(earliestUpdatedAt=later) == ["Trade show"]
+    assert names(latestUpdatedAt=later) == ["Webinar", "Trade show"]
+    first = mkto.get("/rest/asset/v1/program/7.json")["result"][0]["updatedAt"][:20]
+    assert names(latestUpdatedAt=first) == ["Webinar"]
+    assert codes(mkto.get("/rest/asset/v1/programs.json", filterType="tag",
+                          filterValues="x")) == ["1003"]
+    assert codes(mkto.get("/rest/asset/v1/programs.json", filterType="id")) == ["701"]
+    assert codes(mkto.get("/rest/asset/v1/programs.json",
+                          earliestUpdatedAt="yesterday")) == ["704"]
+
+
 def test_programs_and_members_survive_a_snapshot(cloud: Cloud, mkto: MarketoCaller,
                                                  program: MarketoInstance) -> None:
     mkto.post("/rest/v1/programs/7/members/status.json",

@@ -136,11 +136,15 @@ def _asset_page() -> tuple[int, int]:
 
 
 @bp.get("/rest/asset/v1/programs.json")
-@doc(query=("maxReturn", "offset", "filterType", "filterValues"))
+@doc(query=("maxReturn", "offset", "filterType", "filterValues", "earliestUpdatedAt",
+            "latestUpdatedAt"))
 def browse() -> Response:
-    """Browse programs (asset API)."""
+    """Get Programs (asset API), filtered by filterType/filterValues and update dates."""
     http.require("read")
-    return http.assets(http.instance().programs.browse(*_asset_page()))
+    offset, limit = _asset_page()
+    return http.assets(http.instance().programs.browse(
+        offset, limit, http.param("filterType") or None, tuple(http.csv_param("filterValues")),
+        http.param("earliestUpdatedAt"), http.param("latestUpdatedAt")))
 
 
 @bp.get("/rest/asset/v1/program/<int:program_id>.json")

@@ -56,7 +56,8 @@ class BulkArea:
         """Export jobs of the last 7 days."""
         self._entity(entity)
         self.run_due_jobs()
-        jobs = [j.render() for j in self.exports.listed(entity, self.clock.now(), statuses)]
+        now = self.clock.now()
+        jobs = [j.render(now) for j in self.exports.listed(entity, now, statuses)]
         return jobs[offset:offset + batch], offset + batch < len(jobs)
 
     @locked
@@ -64,8 +65,8 @@ class BulkArea:
         """Create an export job (status Created)."""
         self._entity(entity)
         fmt, fields, headers, filter_ = check_request(self.owner, entity, body)
-        return [self.exports.create(entity, fmt, fields, headers, filter_,
-                                    self.clock.now()).render()]
+        now = self.clock.now()
+        return [self.exports.create(entity, fmt, fields, headers, filter_, now).render(now)]
 
     @locked
     def export_job(self, entity: str, job_id: str, action: str) -> list[dict]:
@@ -78,7 +79,7 @@ class BulkArea:
             self.run_due_jobs()
         elif action == "cancel":
             self.exports.cancel(job, self.clock.now())
-        return [job.render()]
+        return [job.render(self.clock.now())]
 
     @locked
     def export_file(self, entity: str, job_id: str) -> bytes:

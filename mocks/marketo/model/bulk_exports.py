@@ -50,18 +50,36 @@ class ExportJob:
     file: bytes | None = None
     error: str | None = None
 
-    def render(self) -> dict:
-        out: dict = {"exportId": self.id, "format": self.format, "status": self.status,
+    def shown(self, now: float) -> str:
+        """The status a call sees: as it was at the last 60-s refresh since the client's last
+        action on the job (create, enqueue), as Marketo documents; a cancel shows at once."""
+        if self.status in ("Created", "Canceled"):
+            return self.status
+        since = self.queued_at if self.queued_at is not None else self.created_at
+        seen = since + max(0.0, now - since) // facts.EXPORT_STATUS_INTERVAL * \
+            facts.EXPORT_STATUS_INTERVAL
+        if self.finished_at is not None and seen >= self.finished_at:
+            return self.status  # Completed or Failed
+        if self.started_at is not None and seen >= self.started_at:
+            return "Processing"
+        return "Queued"
+
+    def render(self, now: float) -> dict:
+        status = self.shown(now)
+        out: dict = {"exportId": self.id, "format": self.format, "status": status,
                      "createdAt": iso_utc(self.created_at)}
-        for key, value in (("queuedAt", self.queued_at), ("startedAt", self.started_at),
-                           ("finishedAt", self.finished_at)):
-            if value is not None:
+        shown = {"Queued": 1, "Processing": 2, "Completed": 3, "Failed": 3, "Canceled": 3}.get(
+            status, 0)
+        for key, value, needs in (("queuedAt", self.queued_at, 1),
+                                  ("startedAt", self.started_at, 2),
+                                  ("finishedAt", self.finished_at, 3)):
+            if value is not None and shown >= needs:
                 out[key] = iso_utc(value)
-        if self.status == "Completed" and self.file is not None:
+        if status == "Completed" and self.file is not None:
             out["numberOfRecords"] = self.rows
             out["fileSize"] = len(self.file)
             out["fileChecksum"] = "sha256:" + hashlib.sha256(self.file).hexdigest()
-        if self.error:
+        if self.error and status == "Failed":
             out["errorMsg"] = self.error
         return out
 
@@ -148,8 +166,9 @@ class ExportQueue:
             break
 
     def file(self, job: ExportJob, now: float) -> bytes:
-        if job.status != "Completed" or job.file is None:
-            raise MarketoError("1003", f"Export job is '{job.status}': no file yet")
+        shown = job.shown(now)
+        if shown != "Completed" or job.file is None:
+            raise MarketoError("1003", f"Export job is '{shown}': no file yet")
         if now - (job.finished_at or now) > facts.EXPORT_FILE_RETENTION:
             raise MarketoError("1003", "The export file has expired (files are kept 7 days)")
         return job.file
@@ -158,7 +177,7 @@ class ExportQueue:
         """The jobs of the last 7 days, as the list calls show them."""
         return [j for j in self.jobs.values() if j.entity == entity
                 and now - j.created_at <= facts.EXPORT_FILE_RETENTION
-                and (not statuses or j.status in statuses)]
+                and (not statuses or j.shown(now) in statuses)]
 
 
 def _day(epoch: float) -> str:

@@ -2,9 +2,8 @@
 lead schema's fields, cookies. Every rule is the REST API's, including the surprising ones
 (vendor-apis.md §1.7-1.8): several leads matching a lookup value skip the record with 1007,
 and dedupe by email is instance-wide unless the instance makes the partition part of the
-dedupe key. Each operation takes the instance's lock.
-
-`LeadStore` reads as a mapping of lead id to `Lead` (`len`, `in`, `get`, `values()`)."""
+dedupe key. Each operation takes the instance's lock; `LeadStore` reads as a mapping of id
+to `Lead`."""
 
 from __future__ import annotations
 
@@ -157,22 +156,24 @@ class LeadStore(Mapping[int, Lead]):
         self.activities.add(lead.id, NEW_LEAD, now, None, None, _API_SOURCE)
         return lead
 
+    @locked
     def update(self, lead: Lead, values: dict, now: float | None = None) -> None:
-        """Write values (logging a Change Data Value per changed field); only the indexed
-        fields whose value changes touch the index."""
-        with self.lock:
-            current = lead.values
-            now = self.clock.now() if now is None else now
-            fields, log = self.schema.fields, self.activities
-            for name, value in values.items():
-                old = current.get(name)
-                if old != value:
-                    if name in self._index:
-                        index_drop(self._index[name], old, lead.id)
-                        index_put(self._index[name], value, lead.id)
-                    log.change(lead.id, name, fields[name].display_name, old, value, now)
-                    current[name] = shared(value)
-            lead.updated_at = now
+        """Write values (logging a Change Data Value per changed field)."""
+        self._write(lead, values, self.clock.now() if now is None else now)
+
+    def _write(self, lead: Lead, values: dict, now: float) -> None:
+        """`update` under the held lock (Sync Leads); changed indexed fields touch the index."""
+        current = lead.values
+        fields, log = self.schema.fields, self.activities
+        for name, value in values.items():
+            old = current.get(name)
+            if old != value:
+                if name in self._index:
+                    index_drop(self._index[name], old, lead.id)
+                    index_put(self._index[name], value, lead.id)
+                log.change(lead.id, name, fields[name].display_name, old, value, now)
+                current[name] = shared(value)
+        lead.updated_at = now
 
     def sync(self, records: list, *, action: str = "createOrUpdate",
              lookup_field: str = "email", partition_name: str | None = None,
@@ -256,7 +257,7 @@ class LeadStore(Mapping[int, Lead]):
             raise RecordError("1008", partition=self.partitions[lead.partition_id].name)
         if plan.partition_name and target is not None and lead.partition_id != target.id:  # type: ignore[union-attr]  # a Partition when set
             raise RecordError("1010")
-        self.update(lead, values, plan.now)
+        self._write(lead, values, plan.now)
         return {"id": lead.id, "status": "updated"}
 
     def delete(self, ids: list[int], credential: Credential | None = None

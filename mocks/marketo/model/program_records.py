@@ -83,6 +83,18 @@ MEMBER_DESCRIBE = {"name": "Program Member", "description": "Program member obje
                    "searchableFields": [["leadId"], ["programId"], ["progressionStatus"]]}
 
 
+PROGRAM_FILTERS = ("id", "programId", "folderId", "workspace")  # Get Programs' filterType
+
+
+def program_value(program: Program, filter_type: str) -> object:
+    """What a Get Programs filter compares: the id, the folder's id, the workspace."""
+    if filter_type == "folderId":
+        return program.folder_id
+    if filter_type == "workspace":
+        return program.workspace
+    return program.id
+
+
 def ids_in(records: list, key: str) -> list[int | None]:
     """The ids a list of input records names under `key` (None where one names none)."""
     return [whole_number(r.get(key), 1) if isinstance(r, dict) else None for r in records]

@@ -19,10 +19,12 @@ from .program_records import (
     DEFAULT_MEMBER_GET,
     DEFAULT_STATUSES,
     MEMBER_FIELDS_BY_NAME,
+    PROGRAM_FILTERS,
     PROGRAM_TYPES,
     Member,
     Program,
     ids_in,
+    program_value,
 )
 
 if TYPE_CHECKING:
@@ -252,8 +254,28 @@ class ProgramStore:
 
     # -- the asset API ---------------------------------------------------------------
     @locked
-    def browse(self, offset: int, limit: int) -> list[dict]:
-        return [p.render() for p in list(self.programs.values())[offset:offset + limit]]
+    def browse(self, offset: int, limit: int, filter_type: str | None = None,
+               values: tuple[str, ...] = (), earliest: str | None = None,
+               latest: str | None = None) -> list[dict]:
+        """Get Programs: filtered by id, programId, folderId or workspace, and by when they
+        were last updated; a filter the API does not know is refused, never ignored."""
+        found = list(self.programs.values())
+        if filter_type is not None:
+            if filter_type not in PROGRAM_FILTERS:
+                raise MarketoError("1003", f"Invalid filterType '{filter_type[:40]}': one of "
+                                           f"{', '.join(PROGRAM_FILTERS)}")
+            if not values:
+                raise MarketoError("701", what="filterValues")
+            wanted = {v.strip().lower() for v in values}
+            found = [p for p in found if str(program_value(p, filter_type)).lower() in wanted]
+        for raw, keep in ((earliest, lambda at, t: at >= t), (latest, lambda at, t: at <= t)):
+            if raw:
+                try:
+                    when = parse_time(raw)
+                except (ValueError, TypeError, OverflowError):
+                    raise MarketoError("704", f"Invalid date format '{raw[:40]}'") from None
+                found = [p for p in found if keep(p.created_at, when)]
+        return [p.render() for p in found[offset:offset + limit]]
 
     @locked
     def asset(self, program_id: int) -> list[dict]:
