@@ -15,6 +15,7 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 
 from vendorsim.mocks.core.admin import install_admin
+from vendorsim.mocks.core.calendar import CalendarPin
 from vendorsim.mocks.core.clock import Clock, make_clock
 from vendorsim.mocks.core.faults import FaultPlan, FaultRule
 from vendorsim.mocks.core.journal import Journal
@@ -69,8 +70,10 @@ class Cloud:
     """All mock vendors sharing a clock; `wsgi` routes by Host, `vendor_wsgi` by path."""
 
     def __init__(self, clock: str | Clock | None = "real", *, strict: bool = False,
-                 vendors: Iterable[str] | None = None, journal_size: int = 100_000) -> None:
+                 vendors: Iterable[str] | None = None, journal_size: int = 100_000,
+                 as_of: str | float | None = None, opt_out: Iterable[str] = ()) -> None:
         self.clock = make_clock(clock)
+        self.calendar = CalendarPin()  # the server's pin of the vendors' calendars
         self.strict = strict
         self.journal = Journal(journal_size)
         self.faults = FaultPlan(self.clock)
@@ -90,6 +93,7 @@ class Cloud:
         self.wsgi: Callable = HostRouter(list(self.services.values()), self._cloud_admin)
         hosts = "|".join(f"(?:{s.host_pattern.pattern})" for s in self.services.values())
         self._hosts = re.compile(hosts.replace("?P<tenant>", "?:"), re.I)
+        self.pin_calendar(as_of, opt_out)
 
     def log_error(self, message: str) -> None:
         """Log an error of vendorsim's own (with its traceback) without stopping anything."""
@@ -142,6 +146,23 @@ class Cloud:
                 service.reset()
         self.journal.clear(vendor)
         self.faults.clear(vendor)
+
+    def dated_rules(self) -> list[str]:
+        """The names of every running vendor's dated changes (README "Vendor calendar")."""
+        return [name for s in self.services.values() for name in s.calendar.changes]
+
+    def pin_calendar(self, as_of: str | float | None = None, opt_out: Iterable[str] = (), *,
+                     vendor: str | None = None, tenant: str | None = None) -> CalendarPin:
+        """Judge the vendors' dated changes as of a date instead of the clock, and leave
+        out rules by name: for the whole cloud, or for one tenant of one vendor (whose own
+        date wins). ValueError for a bad date or an unknown rule."""
+        if tenant is None:
+            self.calendar = CalendarPin.parse(as_of, list(opt_out), self.dated_rules())
+            return self.calendar
+        service = self.service(vendor or "")
+        pin = CalendarPin.parse(as_of, list(opt_out), service.calendar.changes)
+        service.tenant(tenant).calendar = pin
+        return pin
 
     def add_fault(
         self,

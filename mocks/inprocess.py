@@ -105,9 +105,11 @@ class mock_vendors(ContextDecorator):  # noqa: N801 - named like moto's mock_aws
     """
 
     def __init__(self, clock: str | Clock | None = "real", *, strict: bool = False,
-                 vendors: Iterable[str] | None = None, cloud: Cloud | None = None) -> None:
+                 vendors: Iterable[str] | None = None, cloud: Cloud | None = None,
+                 as_of: str | float | None = None, opt_out: Iterable[str] = ()) -> None:
         self._given = cloud
-        self._options = {"clock": clock, "strict": strict, "vendors": vendors}
+        self._options = {"clock": clock, "strict": strict, "vendors": vendors,
+                         "as_of": as_of, "opt_out": opt_out}
         self.cloud: Cloud | None = None
         self._stack: list[Cloud] = []
 

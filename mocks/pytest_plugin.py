@@ -6,6 +6,9 @@
   virtual clock), reset before each test that uses it.
 - `vendorsim_target`: the same tests against in-process mocks, that server, or a container,
   chosen with `--vendorsim-target=inprocess|server|docker` (virtual clock in all three).
+- `--vendorsim-as-of=DATE` (and `--vendorsim-opt-out=RULE`): every fixture's vendors as of
+  that date (README "Vendor calendar"): replay a suite against an announced change before it
+  ships. A test's marker `@pytest.mark.vendorsim(as_of=..., opt_out=[...])` wins.
 """
 
 from __future__ import annotations
@@ -29,21 +32,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     choices=("inprocess", "server", "docker"),
                     help="where vendorsim_target points: in-process mocks, a local server, or "
                          "a container (image from VENDORSIM_IMAGE, default vendorsim:latest)")
+    group.addoption("--vendorsim-as-of", default=None, metavar="DATE",
+                    help="judge the vendors' dated changes as of DATE (e.g. 2027-01-01) in "
+                         "every vendorsim fixture, instead of the clock")
+    group.addoption("--vendorsim-opt-out", action="append", default=[], metavar="RULE",
+                    help="leave a dated change out in every vendorsim fixture (repeat)")
+
+
+def _calendar(config: pytest.Config) -> dict:
+    """The suite's calendar pin from the command line (empty: judge on the clock)."""
+    as_of, opt_out = config.getoption("--vendorsim-as-of"), config.getoption("--vendorsim-opt-out")
+    return {"as_of": as_of, "opt_out": list(opt_out)} if as_of or opt_out else {}
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "vendorsim(clock='real'|'virtual', strict=False, vendors=None, "
-                   "strict_client=False, judge_injected=False): options of the in-process "
-                   "vendorsim fixture; strict_client fails the test when its client broke a "
-                   "vendor rule (judge_injected: answers injected by faults are judged too)")
+                   "strict_client=False, judge_injected=False, as_of=None, opt_out=()): "
+                   "options of the in-process vendorsim fixture; strict_client fails the test "
+                   "when its client broke a vendor rule (judge_injected: answers injected by "
+                   "faults are judged too); as_of/opt_out: the vendor calendar's pin")
 
 
 @pytest.fixture
 def vendorsim(request: pytest.FixtureRequest) -> Iterator[Cloud]:
     """A fresh in-process mock cloud; requests/httpx calls to vendor hosts reach it."""
     marker = request.node.get_closest_marker("vendorsim")
-    options = dict(marker.kwargs) if marker else {}
+    options = {**_calendar(request.config), **(marker.kwargs if marker else {})}
     options.pop("strict_client", None)
     options.pop("judge_injected", None)
     with mock_vendors(**options) as cloud:
@@ -69,8 +84,8 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def _vendorsim_session_server() -> Iterator[ServerRunner]:
-    runner = ServerRunner(Cloud("virtual"), port=0).start()
+def _vendorsim_session_server(pytestconfig: pytest.Config) -> Iterator[ServerRunner]:
+    runner = ServerRunner(Cloud("virtual", **_calendar(pytestconfig)), port=0).start()
     yield runner
     runner.stop()
 
@@ -138,7 +153,9 @@ def vendorsim_target(request: pytest.FixtureRequest) -> Iterator[Target]:
     elif mode == "docker":
         urls = request.getfixturevalue("_vendorsim_container")
         requests.post(f"{urls['cloud']}/__admin/reset").raise_for_status()
+        requests.put(f"{urls['cloud']}/__admin/calendar",
+                     json=_calendar(request.config)).raise_for_status()
         yield Target("docker", None, dict(urls))
     else:
-        with mock_vendors(clock="virtual") as cloud:
+        with mock_vendors(clock="virtual", **_calendar(request.config)) as cloud:
             yield Target("inprocess", cloud)

@@ -30,11 +30,32 @@ def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").lower() in ("1", "true", "yes", "on")
 
 
+def _calendar_options(parser: argparse.ArgumentParser, default: str | None) -> None:
+    parser.add_argument("--as-of", default=default, metavar="DATE",
+                        help="judge the vendors' dated changes (README \"Vendor calendar\") as "
+                             "of DATE, e.g. 2027-01-01, instead of the clock")
+    parser.add_argument("--opt-out", action="append", default=[], metavar="RULE",
+                        help="leave one dated change out, e.g. marketo.query_token (repeat)")
+
+
+def _check_calendar(as_of: str | None, opt_out: list[str]) -> None:
+    """A bad date or an unknown rule name, before anything runs (ValueError)."""
+    from vendorsim.mocks.cloud import _vendor_classes
+    from vendorsim.mocks.core.calendar import CalendarPin
+
+    known = [c.name for cls in _vendor_classes().values() for c in cls.changes]
+    CalendarPin.parse(as_of, opt_out, known)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from vendorsim.mocks.cloud import Cloud
     from vendorsim.mocks.server import ServerRunner, describe_urls, exposure_warning
 
-    cloud = Cloud(args.clock, strict=args.strict)
+    try:
+        cloud = Cloud(args.clock, strict=args.strict, as_of=args.as_of, opt_out=args.opt_out)
+    except ValueError as exc:  # a bad --as-of or --opt-out
+        print(f"vendorsim serve: {exc}", file=sys.stderr)
+        return 2
     cloud.journal.keep_bodies = not args.no_journal_bodies
     for pair in args.default_tenant:
         vendor, _, tenant = pair.partition("=")
@@ -66,7 +87,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"vendorsim serve: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 2
     mode = f"{'virtual' if cloud.clock.virtual else 'real'} clock, " \
-           f"{'strict' if args.strict else 'lenient'} auth"
+           f"{'strict' if args.strict else 'lenient'} auth" + \
+           (f", vendors as of {args.as_of}" if args.as_of else "")
     warning = exposure_warning(args.host, int(runner.urls["cloud"].rsplit(":", 1)[1]))
     if warning:
         print(warning, file=sys.stderr, flush=True)
@@ -158,6 +180,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     console = Console()
     try:
+        _check_calendar(args.as_of, args.opt_out)
+    except ValueError as exc:
+        print(f"vendorsim run: {exc}", file=sys.stderr)
+        return 2
+    try:
         loaded = load_scenario(args.scenario)
         vendors = RemoteVendors.discover(args.target) if args.target else None
         with Progress(TextColumn("virtual time"), BarColumn(),
@@ -169,7 +196,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                 bar.update(task, completed=done / total if total else 1.0,
                            at=f"{done / 3600:.1f} h of {total / 3600:.1f} h")
 
-            report = run_scenario(loaded, vendors, show, args.timeout, args.judge_injected)
+            report = run_scenario(loaded, vendors, show, args.timeout, args.judge_injected,
+                                  args.as_of, tuple(args.opt_out))
     except ScenarioError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -246,7 +274,10 @@ def build_parser() -> argparse.ArgumentParser:
                        default=float(os.environ.get("VENDORSIM_SAVE_EVERY", "1")),
                        help="persistent mode: the longest a change waits to be saved (default "
                             "1 s; a SIGKILL loses at most this much)")
-    serve.add_argument("--threads", type=int, default=8, help="worker threads per port")
+    serve.add_argument("--threads", type=int, default=8,
+                       help="worker threads a port starts with (it grows to 256 when calls "
+                            "wait, so in-flight limits such as Marketo's 615 still apply)")
+    _calendar_options(serve, os.environ.get("VENDORSIM_AS_OF"))
     serve.add_argument("--no-journal-bodies", action="store_true",
                        default=_env_flag("VENDORSIM_NO_JOURNAL_BODIES"),
                        help="keep no request/response bodies in the journal (load runs)")
@@ -320,6 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "virtual seconds against the embedded mocks)")
     run.add_argument("--debug", action="store_true",
                      help="show the Python traceback of an internal error")
+    _calendar_options(run, None)
     run.set_defaults(func=cmd_run)
 
     check = sub.add_parser(

@@ -125,3 +125,58 @@ def test_issue_16_routes_wherever_the_mocks_run(vendorsim_target: Target) -> Non
     assert state["jobStatus"] == "finished"
     csv_text = requests.get(state["resultsUrl"], headers=auth).text
     assert "acme.com" in csv_text
+
+
+def test_vendor_calendar_both_sides_of_each_date(vendorsim_target: Target) -> None:
+    """Issue 25: each dated rule before and from its date (a tenant's `as_of` pin over the
+    server's clock) and on the clock (an SFMC secret 180 days old), wherever the mocks run."""
+    admin = vendorsim_target.admin_url("marketo")
+    leads = [{"id": n, "email": f"p{n}@big.example"} for n in range(1, 10_001)]
+    requests.post(f"{admin}/tenants", json={"id": MUNCHKIN, "state": {"leads": leads, "lists": [
+        {"id": 7, "name": "Big", "members": list(range(1, 10_001))}]}}).raise_for_status()
+    caller = MarketoCaller(vendorsim_target.base_url("marketo", MUNCHKIN)).login()
+    token = caller.token().json()["access_token"]
+    partitions = f"{vendorsim_target.base_url('marketo', MUNCHKIN)}/rest/v1/leads/partitions.json"
+    paging = caller.get("/rest/v1/activities/pagingtoken.json",
+                        sinceDatetime="2020-01-01T00:00:00Z")["nextPageToken"]
+
+    def pin(day: str) -> None:
+        requests.put(f"{admin}/tenants/{MUNCHKIN}/calendar",
+                     json={"as_of": day}).raise_for_status()
+
+    def query_token_ok() -> bool:
+        return bool(requests.get(partitions, params={"access_token": token}).json()["success"])
+
+    def big_list_code() -> str | None:
+        body = caller.get("/rest/v1/activities.json", nextPageToken=paging, listId=7,
+                          activityTypeIds="12")
+        return None if body["success"] else body["errors"][0]["code"]
+
+    pin("2026-08-30")
+    assert (query_token_ok(), big_list_code()) == (True, None)
+    pin("2026-08-31")
+    assert (query_token_ok(), big_list_code()) == (False, None)
+    pin("2026-09-29")
+    assert big_list_code() is None
+    pin("2026-09-30")
+    assert big_list_code() == "1003"
+    rules = requests.get(f"{admin}/calendar", params={"tenant": MUNCHKIN}).json()
+    assert {r["name"]: r["in_force"] for r in rules["vendors"]["marketo"]["rules"]} == {
+        "marketo.query_token": True, "marketo.activities_big_list": True}
+
+    sfmc = vendorsim_target.admin_url("sfmc")
+    requests.post(f"{sfmc}/tenants", json={"id": SUB, "credentials": [
+        {"client_id": "pkg", "client_secret": "old"}]}).raise_for_status()
+    base = vendorsim_target.base_url("sfmc", SUB)
+
+    def sfmc_status(secret: str) -> int:
+        return requests.post(f"{base}/v2/token", json={
+            "grant_type": "client_credentials", "client_id": "pkg",
+            "client_secret": secret}).status_code
+
+    vendorsim_target.advance(180 * 86400 - 60)
+    assert sfmc_status("old") == 200
+    requests.post(f"{sfmc}/tenants/{SUB}/credentials/pkg/secret/stage",
+                  json={"secret": "new"}).raise_for_status()
+    vendorsim_target.advance(60)
+    assert (sfmc_status("old"), sfmc_status("new")) == (401, 200)

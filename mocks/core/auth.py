@@ -11,8 +11,9 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from .clock import Clock
+from .clock import Clock, iso_utc, parse_time
 
 ALL_PERMISSIONS = frozenset({"read", "edit_person", "edit_assets"})
 
@@ -27,6 +28,18 @@ class Credential:
     permissions: frozenset[str] = ALL_PERMISSIONS
     partitions: frozenset[str] | None = None  # None: every partition (Marketo)
     scopes: frozenset[str] | None = None  # OAuth scopes where the vendor has them
+    # when the secret was generated (None: never ages), and a staged successor (SFMC's
+    # secret rotation: both work until the staged one is activated)
+    issued_at: float | None = None
+    staged_secret: str | None = None
+    staged_at: float | None = None
+
+    def accepts(self, secret: str) -> bool:
+        return secret in (self.client_secret, self.staged_secret)
+
+    def issued(self, secret: str) -> float | None:
+        """When the secret a client sent was generated."""
+        return self.staged_at if secret == self.staged_secret else self.issued_at
 
     @classmethod
     def from_dict(cls, data: object) -> Credential:
@@ -34,7 +47,8 @@ class Credential:
         if not isinstance(data, dict):
             raise ValueError("a credential is an object {client_id, client_secret, ...}")
         unknown = set(data) - {"client_id", "client_secret", "user", "permissions",
-                               "partitions", "scopes"}
+                               "partitions", "scopes", "issued_at", "staged_secret",
+                               "staged_at"}
         if unknown:
             raise ValueError(f"unknown credential field(s): {', '.join(sorted(unknown))}")
         client_id, client_secret = data.get("client_id"), data.get("client_secret")
@@ -50,6 +64,9 @@ class Credential:
             raise ValueError(f"unknown permission(s) {sorted(unknown_permissions)}: choose "
                              f"from {sorted(ALL_PERMISSIONS)}")
         partitions, scopes = data.get("partitions"), data.get("scopes")
+        staged = data.get("staged_secret")
+        if staged is not None and (not isinstance(staged, str) or not 0 < len(staged) <= 500):
+            raise ValueError("credential staged_secret is a string of 1-500 characters")
         return cls(
             client_id=client_id,  # type: ignore[arg-type]  # checked just above
             client_secret=client_secret,  # type: ignore[arg-type]  # checked just above
@@ -57,6 +74,9 @@ class Credential:
             permissions=permissions,
             partitions=None if partitions is None else _names(partitions, "partitions"),
             scopes=None if scopes is None else _names(scopes, "scopes"),
+            issued_at=_time(data.get("issued_at"), "issued_at"),
+            staged_secret=staged,
+            staged_at=_time(data.get("staged_at"), "staged_at") if staged else None,
         )
 
     def to_dict(self) -> dict:
@@ -67,7 +87,22 @@ class Credential:
             "permissions": sorted(self.permissions),
             "partitions": None if self.partitions is None else sorted(self.partitions),
             "scopes": None if self.scopes is None else sorted(self.scopes),
+            **{name: iso_utc(value) for name, value in (("issued_at", self.issued_at),
+                                                        ("staged_at", self.staged_at))
+               if value is not None},
+            **({"staged_secret": self.staged_secret} if self.staged_secret else {}),
         }
+
+
+def _time(value: object, what: str) -> float | None:
+    if value is None:
+        return None
+    if not isinstance(value, str | int | float | datetime) or isinstance(value, bool):
+        raise ValueError(f"credential {what} is an ISO time or epoch seconds")
+    try:
+        return parse_time(value)
+    except ValueError as exc:
+        raise ValueError(f"credential {what}: {exc}") from None
 
 
 def _names(value: object, what: str) -> frozenset[str]:

@@ -7,6 +7,7 @@ and supplies the backend class, the host pattern and the renderings of its own e
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from collections.abc import Callable
@@ -18,10 +19,12 @@ from flask import Flask, Response, has_request_context, request
 from . import connection
 from .auth import Credential, TokenStore
 from .backend import Backend, atomic, seed_checked  # noqa: F401 - re-exported
+from .calendar import CalendarPin, Change, VendorCalendar
 from .context import Call, call, current_call
 from .faults import FaultRule
 from .limits import LimitConfig, LimitExceeded, TenantLimiter, seconds_to_midnight
 from .routing import DotSegments
+from .tenant_state import prepare_restore
 from .verdicts import Throttle
 
 if TYPE_CHECKING:
@@ -35,6 +38,7 @@ class Tenant:
     limiter: TenantLimiter
     credentials: dict[str, Credential] = field(default_factory=dict)
     seeded: bool = False  # created explicitly (strict mode knows only these)
+    calendar: CalendarPin = field(default_factory=CalendarPin)  # its own as_of, opt-outs
 
 
 TENANT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}")
@@ -71,6 +75,7 @@ class VendorService:
     verdict_sources: ClassVar[dict[str, str]] = {}  # rule -> the vendor's document behind it
     # what a chaos fault answers when it throttles: the vendor's own throttling answer
     chaos_throttle: ClassVar[FaultRule] = FaultRule(id=0, status=429)
+    changes: ClassVar[tuple[Change, ...]] = ()  # the vendor's dated changes (its calendar)
 
     def __init__(self, cloud: Cloud) -> None:
         self.cloud = cloud
@@ -82,6 +87,9 @@ class VendorService:
         self.limit_overrides: dict[str, dict] = {}
         self._app: Flask | None = None
         self._wsgi: Callable | None = None
+        self.calendar = VendorCalendar(
+            self.changes, self.clock.now, lambda: cloud.calendar,
+            lambda tenant_id: getattr(self.find_tenant(tenant_id), "calendar", None))
 
     @property
     def app(self) -> Flask:
@@ -281,7 +289,9 @@ class VendorService:
             tenant = existing or Tenant(tenant_id, backend, TenantLimiter(config, self.clock))
             self._tenants[tenant_id] = tenant
             tenant.seeded = True
-            tenant.credentials.update({c.client_id: c for c in creds})
+            now = self.clock.now()  # a secret seeded without a date was generated now
+            tenant.credentials.update({c.client_id: c if c.issued_at is not None else
+                                       dataclasses.replace(c, issued_at=now) for c in creds})
             if limits:
                 self.limit_overrides.setdefault(tenant_id, {}).update(limits)
                 tenant.limiter.config = config
@@ -316,7 +326,7 @@ class VendorService:
                                                        client_secret=secret)
         known = tenant.credentials.get(client_id)
         if known is not None:
-            return known if known.client_secret == secret else None
+            return known if known.accepts(secret) else None
         if self.strict:
             return None
         return Credential(client_id=client_id, client_secret=secret)
@@ -347,6 +357,7 @@ class VendorService:
                     "limits": self.limit_overrides.get(t.id, {}),
                     "seeded": t.seeded,
                     "state": t.backend.snapshot(),
+                    **({"calendar": t.calendar.to_dict()} if not t.calendar.empty else {}),
                 }
                 for t in tenants
             },
@@ -359,41 +370,5 @@ class VendorService:
 
     def prepare_restore(self, data: object) -> Callable[[], list[str]]:
         """Check a snapshot whole, building every tenant's new backend aside; return the
-        commit that swaps them in. The admin API prepares every vendor before committing
-        any, so a bad second vendor or tenant leaves the first untouched."""
-        tenants = data.get("tenants") if isinstance(data, dict) else None
-        if not isinstance(tenants, dict):
-            raise ValueError("a snapshot needs a 'tenants' object keyed by tenant id")
-        prepared = []
-        for raw_id, body in tenants.items():
-            tenant_id = self.check_tenant_id(raw_id)
-            if not isinstance(body, dict):
-                raise ValueError(f"tenant {raw_id!r}: expected an object")
-            backend = self.new_backend(tenant_id)
-            try:
-                seed_checked(backend, body.get("state") or {}, restore=True)
-                creds = [Credential.from_dict(c) for c in body.get("credentials") or []]
-                limits = body.get("limits") or {}
-                if not isinstance(limits, dict):
-                    raise ValueError("limits is an object")
-                config = self.default_limits.updated(**limits)
-            except (ValueError, TypeError, KeyError, AttributeError) as exc:
-                raise ValueError(f"tenant {raw_id!r}: {exc}") from None
-            prepared.append((tenant_id, backend, creds, limits, config,
-                             bool(body.get("seeded", True))))
-
-        def commit() -> list[str]:
-            with self._lock:
-                for tenant_id, backend, creds, limits, config, seeded in prepared:
-                    tenant = self.tenant(tenant_id, create=True)
-                    tenant.backend = backend
-                    tenant.credentials = {c.client_id: c for c in creds}
-                    tenant.seeded = seeded
-                    self.limit_overrides.pop(tenant_id, None)
-                    if limits:
-                        self.limit_overrides[tenant_id] = dict(limits)
-                    tenant.limiter.config = config
-                    self.tokens.clear(tenant_id)
-            return [p[0] for p in prepared]
-
-        return commit
+        commit that swaps them in (see `tenant_state.prepare_restore`)."""
+        return prepare_restore(self, data)

@@ -4,6 +4,7 @@ mock's model, API, service and the simulator's Marketo client all read them from
 
 from __future__ import annotations
 
+from vendorsim.mocks.core.calendar import Change
 from vendorsim.mocks.core.limits import LimitConfig
 from vendorsim.mocks.core.verdicts import Throttle
 
@@ -124,3 +125,23 @@ EXPORT_FILE_RETENTION = 7 * 86400.0
 EXPORT_STATUS_INTERVAL = 60.0
 EXPORT_MAX_RANGE_DAYS = 31
 IMPORT_MAX_ACTIVE = 10
+
+# Marketo's calendar (vendor-apis.md §7.3): dated changes, applied by each instance's clock
+QUERY_TOKEN_RULE = "marketo.query_token"
+BIG_LIST_RULE = "marketo.activities_big_list"
+BIG_LIST_LEADS = 10_000  # a listId filter on a list this big is refused once the rule holds
+QUERY_TOKEN_CODE = "600"  # unpublished: the parameter is no longer read, so no token came
+CHANGES = (
+    Change(QUERY_TOKEN_RULE, "2026-08-31",
+           "access_token as a query or form parameter is refused; the Authorization: Bearer "
+           "header keeps working",
+           f"{QUERY_TOKEN_CODE} {MESSAGES[QUERY_TOKEN_CODE]} (Adobe does not publish the "
+           "code; vendorsim's choice)",
+           "Adobe developer docs, Marketo REST API Authentication (removal date moved six "
+           "times; 2026-08-31 is the page's last)"),
+    Change(BIG_LIST_RULE, "2026-09-30",
+           "Get Lead Activities and Get Lead Changes with listId of a static list holding "
+           f"{BIG_LIST_LEADS:,} leads or more are refused",
+           "1003 (request-level error)",
+           "Adobe developer docs, Marketo REST API migration notes (help/rest-api/migration.md)"),
+)

@@ -41,13 +41,14 @@ class MarketoService(VendorService):
     refusal_codes = facts.REFUSAL_CODES
     token_refusal_codes = facts.TOKEN_REFUSAL_CODES
     verdict_sources = facts.VERDICT_SOURCES
+    changes = facts.CHANGES
     chaos_throttle = FaultRule(id=0, error_code=facts.LIMIT_CODES["window"])
 
     def normalise_tenant(self, raw: str) -> str:
         return raw.upper()
 
     def new_backend(self, tenant_id: str) -> MarketoInstance:
-        return MarketoInstance(tenant_id, self.clock)
+        return MarketoInstance(tenant_id, self.clock, self.calendar.view(tenant_id))
 
     def make_token_value(self, tenant_id: str) -> str:
         """`<uuid>:<pod>`, like Marketo's `cdf01657-110d-4155-99a7-f986b2ff13a0:ab`."""
@@ -133,8 +134,9 @@ class MarketoService(VendorService):
         tenant = self.find_tenant(tenant_id)  # only a token call creates an instance
         if tenant is None:
             return http.failure("601", message("601"))
-        if from_query and instance_of(tenant).settings.reject_query_token:
-            return http.failure("601", message("601"))
+        if from_query and (instance_of(tenant).settings.reject_query_token or
+                           self.calendar.in_force(tenant.id, facts.QUERY_TOKEN_RULE)):
+            return http.failure(facts.QUERY_TOKEN_CODE, message(facts.QUERY_TOKEN_CODE))
         status, token = self.tokens.check(value)
         if status == "unknown" or (token is not None and token.tenant != tenant.id):
             return http.failure("601", message("601"))

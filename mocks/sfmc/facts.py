@@ -3,6 +3,7 @@ limits, error codes, sizes, scopes. The model, routes and service read them from
 
 from __future__ import annotations
 
+from vendorsim.mocks.core.calendar import Change
 from vendorsim.mocks.core.limits import LimitConfig
 
 DOCS = "https://developer.salesforce.com/docs/atlas.en-us.mc-apis.meta/mc-apis/error-handling.htm"
@@ -24,3 +25,16 @@ DEFAULT_SCOPES = frozenset({
     "data_extensions_read", "data_extensions_write", "email_read", "journeys_read",
     "list_and_subscribers_write",
 })
+
+# client secrets age (vendor-apis.md §7.2, "Rotate an OAuth 2.0 Secret")
+SECRET_RULE = "sfmc.secret_expiry"
+SECRET_LIFETIME = 180 * 86400.0  # a secret expires 180 days after it is generated
+STAGE_INTERVAL = 300.0  # a new secret can be staged once in 5 minutes
+CHANGES = (
+    Change(SECRET_RULE, "2026-09-30",
+           "client secrets expire 180 days after they are generated (rotate: stage a new "
+           "secret, move the integration to it, activate it)",
+           "401 invalid_client on POST /v2/token",
+           "Salesforce developer docs, Rotate an OAuth 2.0 Secret; existing secrets had to "
+           "be rotated before 2026-09-30"),
+)

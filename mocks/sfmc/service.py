@@ -16,8 +16,10 @@ import uuid
 
 from flask import Flask, Response, request
 
+from vendorsim.mocks.core.auth import Credential
 from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
 from vendorsim.mocks.core.bodies import BadBody, parse_json
+from vendorsim.mocks.core.clock import iso_utc
 from vendorsim.mocks.core.context import call_scopes
 from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitExceeded
@@ -51,12 +53,60 @@ class SfmcService(BearerService):
     refusal_codes = facts.REFUSAL_CODES
     unprefixed_roots = frozenset({"v2", "data", "hub", "contacts"})
     max_body = facts.MAX_BODY
+    changes = facts.CHANGES
 
     def normalise_tenant(self, raw: str) -> str:
         return raw.lower()
 
     def new_backend(self, tenant_id: str) -> SfmcAccount:
         return SfmcAccount(tenant_id, self.clock)
+
+    def authenticate(self, tenant_id: str, client_id: str, secret: str) -> Credential | None:
+        """Besides a wrong pair: a secret 180 days old, once that rule is in force."""
+        cred = super().authenticate(tenant_id, client_id, secret)
+        issued = cred.issued(secret) if cred is not None else None
+        if issued is not None and self.clock.now() - issued >= facts.SECRET_LIFETIME and \
+                self.calendar.in_force(tenant_id, facts.SECRET_RULE):
+            return None
+        return cred
+
+    def stage_secret(self, tenant: Tenant, client_id: str, secret: str | None) -> dict:
+        """Generate and stage a new secret: it works beside the current one until it is
+        activated; a second staging replaces it, at most once in 5 minutes."""
+        with self._lock:
+            cred = self._credential(tenant, client_id)
+            now = self.clock.now()
+            if cred.staged_at is not None and now - cred.staged_at < facts.STAGE_INTERVAL:
+                raise ValueError("a new secret can be generated once in a 5-minute period")
+            staged = dataclasses.replace(cred, staged_secret=secret or uuid.uuid4().hex,
+                                         staged_at=now)
+            tenant.credentials[client_id] = staged
+            return self.describe_secret(staged)
+
+    def activate_secret(self, tenant: Tenant, client_id: str) -> dict:
+        """Activate the staged secret: the current one stops working."""
+        with self._lock:
+            cred = self._credential(tenant, client_id)
+            if cred.staged_secret is None:
+                raise ValueError(f"client {client_id!r} has no staged secret to activate")
+            active = dataclasses.replace(cred, client_secret=cred.staged_secret,
+                                         issued_at=cred.staged_at, staged_secret=None,
+                                         staged_at=None)
+            tenant.credentials[client_id] = active
+            return self.describe_secret(active)
+
+    def describe_secret(self, cred: Credential) -> dict:
+        def expiry(issued: float | None) -> str | None:
+            return None if issued is None else iso_utc(issued + facts.SECRET_LIFETIME)
+        return {"client_id": cred.client_id, "expires_at": expiry(cred.issued_at),
+                "staged_secret": cred.staged_secret, "staged_expires_at": expiry(cred.staged_at)}
+
+    @staticmethod
+    def _credential(tenant: Tenant, client_id: str) -> Credential:
+        cred = tenant.credentials.get(client_id)
+        if cred is None:
+            raise LookupError(f"no credential {client_id[:100]!r} in tenant {tenant.id!r}")
+        return cred
 
     def make_token_value(self, tenant_id: str) -> str:
         head = base64.urlsafe_b64encode(b'{"alg":"HS256","kid":"4","ver":"1","typ":"JWT"}')

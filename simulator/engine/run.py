@@ -70,6 +70,7 @@ class Engine:
         self.active: dict[tuple[str, str], set[str]] = {}  # (dest, audience) -> members sent
         self.matched: set[str] = set()  # audiences that held a profile at some evaluation
         self.judge_injected = False  # client verdicts on answers faults injected, too
+        self.as_of: tuple[str | None, tuple[str, ...]] = (None, ())  # calendar pin, opt-outs
 
     @property
     def cloud(self) -> Cloud:
@@ -134,6 +135,8 @@ class Engine:
     def run(self) -> Report:
         ran_at = datetime.now(UTC)
         with self.vendors:
+            if self.as_of != (None, ()):  # the vendors as of a date (README "Vendor calendar")
+                self.vendors.pin_calendar(*self.as_of)
             self.vendors.set_clock(self.start)
             self._seed()
             self._faults()
@@ -193,7 +196,10 @@ class Engine:
                 "seed": str(spec.seed) if spec is not None else "no generated data",
                 "ran at": ran_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
                 "virtual time": f"{iso_utc(self.start)} to {iso_utc(self.scheduler.now)}",
-                "vendors": target or "embedded (in-process) mocks"}
+                "vendors": target or "embedded (in-process) mocks",
+                "vendor calendar": f"as of {self.as_of[0]}" if self.as_of[0] else
+                "on the virtual clock", **({"opted out": ", ".join(self.as_of[1])}
+                                           if self.as_of[1] else {})}
 
     def _seeded(self) -> list[tuple[str, str]]:
         v = self.s.vendors
@@ -372,12 +378,14 @@ class Engine:
 
 def run_scenario(loaded: LoadedScenario, vendors: Vendors | None = None,
                  progress: Callable[[float, float], None] | None = None,
-                 read_timeout: float | None = None, judge_injected: bool = False) -> Report:
+                 read_timeout: float | None = None, judge_injected: bool = False,
+                 as_of: str | None = None, opt_out: tuple[str, ...] = ()) -> Report:
     """Replay a loaded scenario on the embedded mocks, or on `vendors` when given;
     `read_timeout`: seconds a vendor call may take before it counts as unanswered;
-    `judge_injected`: client verdicts judge answers the scenario's faults injected too."""
+    `judge_injected`: client verdicts judge answers the scenario's faults injected too;
+    `as_of`, `opt_out`: the vendors' dated changes judged as of that date, minus those."""
     vendors = vendors or InProcessVendors()
     vendors.read_timeout = read_timeout
     engine = Engine(loaded, vendors, progress)
-    engine.judge_injected = judge_injected
+    engine.judge_injected, engine.as_of = judge_injected, (as_of, tuple(opt_out))
     return engine.run()

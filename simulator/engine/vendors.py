@@ -10,6 +10,7 @@ on), state snapshots for the checks and the journal for the report.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import Callable
@@ -70,6 +71,10 @@ class Vendors:
     def add_fault(self, spec: dict) -> None:
         raise NotImplementedError
 
+    def pin_calendar(self, as_of: str | None, opt_out: tuple[str, ...]) -> None:
+        """Judge every vendor's dated changes as of a date, minus rules opted out of."""
+        raise NotImplementedError
+
     def add_api_token(self, client_id: str, token: str) -> None:
         """Demandbase: an API bearer token for a client (B-DB-03)."""
         raise NotImplementedError
@@ -127,6 +132,9 @@ class InProcessVendors(Vendors):
 
     def add_fault(self, spec: dict) -> None:
         self.cloud.faults.add(spec)
+
+    def pin_calendar(self, as_of: str | None, opt_out: tuple[str, ...]) -> None:
+        self.cloud.pin_calendar(as_of, opt_out)
 
     def add_api_token(self, client_id: str, token: str) -> None:
         self.cloud.demandbase_service().add_api_token(client_id, token)
@@ -191,6 +199,7 @@ class RemoteVendors(Vendors):
         self.urls = {k: v.rstrip("/") for k, v in urls.items()}
         self.http = new_session()
         self.virtual = True
+        self._pin_before: dict | None = None  # the server's calendar pin before this run
         self._shift: float | None = None  # real clocks: wall time minus scenario time
 
     @classmethod
@@ -230,6 +239,12 @@ class RemoteVendors(Vendors):
         except requests.RequestException as exc:
             raise TargetError(f"{self.urls['cloud']} stopped answering: "
                               f"{short_error(exc)}") from None
+
+    def __exit__(self, *exc: object) -> None:
+        pin, self._pin_before = self._pin_before, None
+        if pin is not None:
+            with contextlib.suppress(TargetError):  # gone: the replay's own error says so
+                self._admin("PUT", "/calendar", json=pin)
 
     def __enter__(self) -> RemoteVendors:
         self._admin("POST", "/reset")
@@ -280,6 +295,12 @@ class RemoteVendors(Vendors):
 
     def add_fault(self, spec: dict) -> None:
         self._admin("POST", "/faults", json=spec)
+
+    def pin_calendar(self, as_of: str | None, opt_out: tuple[str, ...]) -> None:
+        """The server's pin for this run; the one it had comes back when the run ends."""
+        if self._pin_before is None:
+            self._pin_before = self._admin("GET", "/calendar")["pin"]
+        self._admin("PUT", "/calendar", json={"as_of": as_of, "opt_out": list(opt_out)})
 
     def add_api_token(self, client_id: str, token: str) -> None:
         self._admin("POST", f"/tenants/{client_id}/api-tokens", "demandbase",

@@ -87,15 +87,6 @@ def test_token_of_one_instance_is_invalid_on_another(cloud: Cloud) -> None:
     assert codes(other.get("/rest/v1/leads/partitions.json")) == ["601"]
 
 
-def test_access_token_query_parameter_and_the_switch_to_refuse_it(cloud: Cloud) -> None:
-    token = MarketoCaller().token().json()["access_token"]
-    url = f"{BASE}/rest/v1/leads/partitions.json"
-    assert requests.get(url, params={"access_token": token}).json()["success"] is True
-    cloud.marketo(MUNCHKIN).seed({"settings": {"reject_query_token": True}})
-    assert codes(requests.get(url, params={"access_token": token}).json()) == ["601"]
-    assert requests.get(url, headers={"Authorization": f"Bearer {token}"}).json()["success"]
-
-
 def test_user_without_edit_person_cannot_write_leads(cloud: Cloud) -> None:
     """B-MKT-15: the API user needs Edit Person; without it writes are refused (603)."""
     cloud.service("marketo").seed_tenant(MUNCHKIN, credentials=[

@@ -7,8 +7,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from vendorsim.mocks.core.calendar import NEVER, RuleView
 from vendorsim.mocks.core.locking import locked
 
+from ..facts import BIG_LIST_LEADS, BIG_LIST_RULE
 from .activity_log import (
     CHANGE_DATA_VALUE,
     DELETE_LEAD,
@@ -32,8 +34,10 @@ class Activities:
     """Reads of one instance's activity log; every operation takes the instance's lock."""
 
     def __init__(self, lock: threading.RLock, log: ActivityLog, leads: LeadStore,
-                 lists: StaticListStore, types: CustomActivityTypes) -> None:
+                 lists: StaticListStore, types: CustomActivityTypes,
+                 in_force: RuleView = NEVER) -> None:
         self.lock = lock
+        self.in_force = in_force  # the instance's calendar (README "Vendor calendar")
         self.log = log
         self.leads = leads
         self.lists = lists
@@ -92,6 +96,9 @@ class Activities:
         leads: set[int] | None = set(lead_ids) or None
         if list_id is not None:
             members = self.lists.member_ids(list_id)
+            if len(members) >= BIG_LIST_LEADS and self.in_force(BIG_LIST_RULE):
+                raise MarketoError("1003", f"listId {list_id}: lists of {BIG_LIST_LEADS} or "
+                                           "more leads cannot filter activities")
             leads = members & leads if leads else members
         found, position = self.log.page(start, batch, types, leads)
         if keep is not None:

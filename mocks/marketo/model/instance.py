@@ -10,6 +10,7 @@ import threading
 
 from vendorsim.mocks.core.auth import Credential
 from vendorsim.mocks.core.bodies import whole_number
+from vendorsim.mocks.core.calendar import NEVER, RuleView
 from vendorsim.mocks.core.clock import Clock
 from vendorsim.mocks.core.locking import locked
 from vendorsim.mocks.core.service import atomic
@@ -44,9 +45,10 @@ class MarketoInstance:
 
     seed_shape = MarketoSeed
 
-    def __init__(self, munchkin_id: str, clock: Clock) -> None:
+    def __init__(self, munchkin_id: str, clock: Clock, in_force: RuleView = NEVER) -> None:
         self.munchkin_id = munchkin_id
         self.clock = clock
+        self.in_force = in_force  # which of Marketo's dated changes hold (its calendar)
         self.lock = lock = threading.RLock()
         self.settings = Settings()
         self.schema = Schema()
@@ -61,7 +63,8 @@ class MarketoInstance:
                                                self.objects["namedaccounts"])
         self.custom = CustomObjects(lock, clock)
         self.activity_types = CustomActivityTypes(lock, clock)
-        self.activities = Activities(lock, log, self.leads, self.lists, self.activity_types)
+        self.activities = Activities(lock, log, self.leads, self.lists, self.activity_types,
+                                     in_force)
         self.bulk = BulkArea(lock, clock, self)
         self.usage = Usage()
 

@@ -1,0 +1,58 @@
+"""Restoring a vendor's tenants from a snapshot (`PUT /__admin/state`, `--state`): all or
+nothing, every tenant checked and built aside before any is swapped in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .auth import Credential
+from .backend import seed_checked
+from .calendar import CalendarPin
+
+if TYPE_CHECKING:
+    from .service import VendorService
+
+
+def prepare_restore(service: VendorService, data: object) -> Callable[[], list[str]]:
+    """Check a snapshot whole, building every tenant's new backend aside; return the
+    commit that swaps them in. The admin API prepares every vendor before committing
+    any, so a bad second vendor or tenant leaves the first untouched."""
+    tenants = data.get("tenants") if isinstance(data, dict) else None
+    if not isinstance(tenants, dict):
+        raise ValueError("a snapshot needs a 'tenants' object keyed by tenant id")
+    prepared = []
+    for raw_id, body in tenants.items():
+        tenant_id = service.check_tenant_id(raw_id)
+        if not isinstance(body, dict):
+            raise ValueError(f"tenant {raw_id!r}: expected an object")
+        backend = service.new_backend(tenant_id)
+        try:
+            seed_checked(backend, body.get("state") or {}, restore=True)
+            creds = [Credential.from_dict(c) for c in body.get("credentials") or []]
+            limits = body.get("limits") or {}
+            if not isinstance(limits, dict):
+                raise ValueError("limits is an object")
+            config = service.default_limits.updated(**limits)
+            pin = CalendarPin.from_dict(body.get("calendar") or {},
+                                        service.calendar.changes)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise ValueError(f"tenant {raw_id!r}: {exc}") from None
+        prepared.append((tenant_id, backend, creds, limits, config,
+                         bool(body.get("seeded", True)), pin))
+
+    def commit() -> list[str]:
+        with service._lock:
+            for tenant_id, backend, creds, limits, config, seeded, pin in prepared:
+                tenant = service.tenant(tenant_id, create=True)
+                tenant.backend = backend
+                tenant.credentials = {c.client_id: c for c in creds}
+                tenant.seeded, tenant.calendar = seeded, pin
+                service.limit_overrides.pop(tenant_id, None)
+                if limits:
+                    service.limit_overrides[tenant_id] = dict(limits)
+                tenant.limiter.config = config
+                service.tokens.clear(tenant_id)
+        return [p[0] for p in prepared]
+
+    return commit
