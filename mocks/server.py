@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 
 from waitress.server import create_server
+from waitress.task import ThreadedTaskDispatcher
 
 from vendorsim.mocks.cloud import Cloud
 from vendorsim.mocks.core.connection import ConnectionFaults
@@ -21,6 +22,23 @@ from vendorsim.mocks.core.connection import ConnectionFaults
 # waitress warns "Task queue depth is N" whenever requests wait for a worker thread; under a
 # load test that is the expected state, not news
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+
+MAX_THREADS = 256  # workers a port may grow to: calls in flight at once, per port
+
+
+class GrowingDispatcher(ThreadedTaskDispatcher):
+    """Waitress's worker pool, grown whenever a call would wait for a worker (up to
+    MAX_THREADS): a vendor's in-flight limit (Marketo's 615 beyond 10 calls) is judged on the
+    calls clients send, never on the size of the pool."""
+
+    def add_task(self, task: object) -> None:
+        super().add_task(task)
+        with self.lock:
+            running = len(self.threads) - self.stop_count
+            waiting = len(self.queue) - (running - self.active_count)
+        if waiting > 0 and running < MAX_THREADS:
+            self.set_thread_count(min(MAX_THREADS, running + waiting))
 
 
 class ServerRunner:
@@ -41,9 +59,11 @@ class ServerRunner:
         # waitress takes the loop timeout in whole seconds (0.05 became 0: a busy loop on
         # select(timeout=0), 130% CPU while idle); stop() wakes the loop with its trigger
         app = ConnectionFaults(app, self.cloud.faults)  # they act on the real socket
+        dispatcher = GrowingDispatcher()
+        dispatcher.set_thread_count(self.threads)
         server = create_server(app, host=self.host, port=port, threads=self.threads,
                                ident="nginx", asyncore_loop_timeout=1,
-                               clear_untrusted_proxy_headers=False)
+                               clear_untrusted_proxy_headers=False, _dispatcher=dispatcher)
         self._servers.append(server)
         thread = threading.Thread(target=_serve, args=(server,), daemon=True,
                                   name=f"vendorsim-{server.effective_port}")
