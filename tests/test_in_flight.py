@@ -32,7 +32,7 @@ def urls() -> Iterator[dict[str, str]]:
         health = requests.get(f"{given}/__admin/health", timeout=10).json()
         assert health["clock"]["virtual"] is False, "VENDORSIM_REAL_CLOCK_URL: a real clock"
         requests.post(f"{given}/__admin/reset", timeout=10).raise_for_status()
-        yield {"cloud": given, **{k: v for k, v in health["urls"].items() if k != "cloud"}}
+        yield {"cloud": given}  # its vendor ports may be published elsewhere: /marketo/...
         return
     with ServerRunner(Cloud("real")) as server:
         yield dict(server.urls)

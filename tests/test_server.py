@@ -17,7 +17,7 @@ from tests.helpers import MUNCHKIN, MarketoCaller
 from vendorsim import Cloud
 from vendorsim.mocks.server import ServerRunner
 
-THREADS = 8  # fewer than Marketo's 10 concurrent calls, so 615 never fires here
+THREADS = 8  # client threads: below Marketo's 10 in flight, so no 615 (test_in_flight.py)
 
 
 def test_per_vendor_port_and_host_routing_serve_the_same_state(
