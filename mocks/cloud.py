@@ -188,6 +188,7 @@ class Cloud:
         connection: str | None = None,
         hang: float | None = None,
         chaos: str | None = None,
+        additive: bool = False,
     ) -> FaultRule:
         """Force a failure on matching calls (the Python twin of `POST /__admin/faults`).
 
@@ -207,6 +208,10 @@ class Cloud:
                 library raises what it raises for that failure.
             chaos: "throttle", "5xx" or "mixed": the vendor's own throttling answer or a
                 503 (with `probability` and `seed`, a share of calls).
+            additive: the vendor's own answer, reshaped as its change policy allows without
+                notice (new attributes, attribute order, new in-progress states, longer
+                tokens, reworded errors): the client verdict `intolerant_reader` names a
+                client that breaks on it.
         Which calls (all optional, all must match):
             vendor, tenant: one vendor, one tenant id (Munchkin ID, subdomain, client id).
             method: HTTP method; path: a regular expression searched in the path.
@@ -223,7 +228,7 @@ class Cloud:
             "probability": probability, "seed": seed, "message": message,
             "latency_max": latency_max, "latency_sigma": latency_sigma,
             "slow_body": slow_body, "connection": connection, "hang": hang,
-            "chaos": chaos}.items()
+            "chaos": chaos, "additive": additive or None}.items()
             if v is not None}
         return self.faults.add(spec)
 

@@ -162,6 +162,13 @@ class TokenStore:
                 self._sweep(now)
             return token
 
+    def alias(self, value: str, other: str) -> None:
+        """Another value for the same token (an `additive` fault's longer token)."""
+        with self._lock:
+            token = self._by_value.get(value)
+            if token is not None:
+                self._by_value[other] = token
+
     def __len__(self) -> int:
         return len(self._by_value)
 

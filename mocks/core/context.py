@@ -36,6 +36,8 @@ class Call:
     dropped: int | None = None  # how many records that fault lost
     latency: float = 0.0  # an injected delay, taken once the call is admitted
     slow_body: float = 0.0  # seconds over which a `slow_body` fault trickles the answer
+    additive: bool = False  # an `additive` fault reshapes the answer (core/additive.py)
+    reshaped: str | None = None  # how it was reshaped: "answer", or "state" (a new enum)
 
     def fail(self, code: str | None = None) -> None:
         """An error answer, with the vendor's code for the journal."""

@@ -1,4 +1,5 @@
-"""Fault plan: force a vendor error, an HTTP status or latency on matching calls.
+"""Fault plan: force a vendor error, an HTTP status or latency on matching calls, or reshape
+their answers as the vendor may without notice (`additive`).
 
 A rule matches by vendor, tenant, method and a path regex, and fires for the next N calls,
 inside a time window on the clock, or both, optionally with a seeded probability so that a
@@ -20,6 +21,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StrictInt,
     StrictStr,
     ValidationError,
@@ -60,6 +62,7 @@ class FaultSpec(BaseModel):
     hang: Annotated[Seconds, Field(le=600.0)] = 30.0
     chaos: Literal["throttle", "5xx", "mixed"] | None = None
     drop: Share = 0.0
+    additive: StrictBool = False
     message: Annotated[StrictStr, Field(max_length=2000)] | None = None
     times: Annotated[StrictInt, Field(ge=1, le=10**9)] | None = None
     start: Time | None = None
@@ -97,6 +100,7 @@ class FaultRule:
     hang: float = 30.0  # how long a `hang` holds the connection before closing it
     chaos: str | None = None  # answer the vendor's own throttling or 5xx (or either) instead
     drop: float = 0.0  # share of a batch's records accepted but silently lost (B-DB-06)
+    additive: bool = False  # reshape the answer as the vendor may without notice (additive.py)
     message: str | None = None
     times: int | None = None  # fire for the next N matching calls
     start: float | None = None  # or inside [start, end) on the clock
@@ -110,9 +114,12 @@ class FaultRule:
     def __post_init__(self) -> None:
         if self.error_code is None and self.status is None and not self.latency \
                 and not self.drop and not self.connection and not self.chaos \
-                and not self.slow_body:
+                and not self.slow_body and not self.additive:
             raise FaultSpecError("a fault needs error_code, status, latency, drop, "
-                                 "connection, chaos or slow_body")
+                                 "connection, chaos, slow_body or additive")
+        if self.additive and (self.error_code or self.status or self.chaos or self.connection):
+            raise FaultSpecError("additive reshapes the vendor's own answer: it does not go "
+                                 "with error_code, status, chaos or connection")
         if self.latency_max is not None and self.latency_max < self.latency:
             raise FaultSpecError("latency_max is at least latency (uniform between them)")
         if self.latency_max is not None and self.latency_sigma is not None:

@@ -39,6 +39,7 @@ class JournalEntry:
     retry_after: float | None = None  # seconds the answer asked the client to wait
     refused: bool = False  # the call as a whole was refused (an error answer)
     token_call: bool = False  # a call that asks for an access token
+    additive: str | None = None  # an `additive` fault reshaped the answer: "answer"/"state"
 
     def to_dict(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in FIELDS}  # flat: cheaper than asdict

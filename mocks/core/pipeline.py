@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from flask import Flask, Request, Response, request
 from werkzeug.exceptions import HTTPException
 
+from .additive import Reshaper
 from .auth import bearer_value
 from .context import call, current_call, open_call
 from .service import VendorService
@@ -45,7 +46,7 @@ def install_journal(app: Flask, service: VendorService) -> None:
             ticket.release()
 
     @app.after_request
-    def _journal(response: Response) -> Response:
+    def _journal(response: Response) -> Response:  # runs after `_reshape` (Flask: reversed)
         req: Request = request._get_current_object()  # type: ignore[attr-defined]  # once, not per use
         state = call()
         path = req.path
@@ -78,11 +79,25 @@ def install_journal(app: Flask, service: VendorService) -> None:
                 records=state.records,
                 fault=state.fault,
                 dropped=state.dropped,
+                additive=state.reshaped,
             )
         service.after_call(state)  # the vendor's own bookkeeping (Marketo: usage stats)
         service.cloud.changes += 1  # after the call: persistent mode saves what it did
         if state.slow_body and not response.is_streamed:
             trickle(response, state.slow_body, clock)
+        return response
+
+    @app.after_request
+    def _reshape(response: Response) -> Response:
+        """An `additive` fault: the answer as the vendor's change policy allows."""
+        state = current_call()
+        if state is not None and state.additive and not response.is_streamed and \
+                (response.mimetype or "").endswith("json"):
+            reshaper = Reshaper(service.additive_states, service.tokens.alias)
+            body = reshaper.body(response.get_data(), response.status_code)
+            if body is not None:
+                response.set_data(body)
+                state.reshaped = "state" if reshaper.new_enum else "answer"
         return response
 
 

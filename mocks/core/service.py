@@ -76,6 +76,8 @@ class VendorService:
     # what a chaos fault answers when it throttles: the vendor's own throttling answer
     chaos_throttle: ClassVar[FaultRule] = FaultRule(id=0, status=429)
     changes: ClassVar[tuple[Change, ...]] = ()  # the vendor's dated changes (its calendar)
+    # in-progress states the vendor may add to without notice: attribute -> {shown: new}
+    additive_states: ClassVar[dict[str, dict[str, str]]] = {}
 
     def __init__(self, cloud: Cloud) -> None:
         self.cloud = cloud
@@ -163,6 +165,7 @@ class VendorService:
             return None
         state = call()
         state.fault = rule.id
+        state.additive = rule.additive
         if rule.drop:
             state.drop_rule = rule
         if rule.connection:

@@ -17,6 +17,9 @@ The rules (README "Client verdicts" explains each with its source):
 - `oversized`: a batch over the vendor's limit, a body over its size limit (413), or a GET
   whose URI went over 8 KB (414) instead of `POST` with `_method=GET`.
 - `unmatched_route`: called a route the vendor does not have (with the nearest one).
+- `intolerant_reader`: broke on an answer an `additive` fault reshaped as the vendor's change
+  policy allows (core/additive.py): asked again for what it had just been given, asked for
+  another token instead of using the longer one it got, or sent back a token it had cut.
 
 Injected answers (a fault rule's error code, status or chaos) are not evidence of how the
 vendor behaves, so by default no verdict rests on them. `judge_injected=True` judges them
@@ -47,7 +50,11 @@ SOURCES = {
                    "expires",
     "oversized": "the vendor's batch, body and URI limits (its facts)",
     "unmatched_route": "the vendor's published routes",
+    "intolerant_reader": "the vendor's change policy: new attributes, enum values, attribute "
+                         "order, token lengths and error texts may appear without notice "
+                         "(Bombora's API change policy; rely on codes, not text)",
 }
+DISTRUST_WINDOW = 10.0  # seconds: the same call again this soon re-asks, later it polls
 CHURN_MIN = 3  # premature token calls before it is a pattern, not an accident
 CHURN_SHARE = 0.8  # token calls per API call that count as "on (nearly) every call"
 
@@ -100,12 +107,12 @@ def _judge(entries: list[JournalEntry], services: Mapping[str, VendorService],
         service = services.get(calls[0].vendor)
         mine = _too_soon(calls, service, injected) + _repeated(calls, service, injected) + \
             _duplicates(calls) + _churn(calls, service, renewals) + \
-            _oversized(calls, service, injected) + _unmatched(calls)
+            _oversized(calls, service, injected) + _unmatched(calls) + _intolerant(calls)
         sources = service.verdict_sources if service is not None else {}
         for verdict in mine:  # the vendor's own document for the rule, where it names one
             verdict["source"] = sources.get(verdict["rule"], verdict["source"])
         found += mine
-    return found
+    return found + _cut_tokens(entries, services)
 
 
 def _renewals(entries: list[JournalEntry], services: Mapping[str, VendorService]) -> set[int]:
@@ -131,8 +138,64 @@ def _renewals(entries: list[JournalEntry], services: Mapping[str, VendorService]
 
 def _injected_answer(entry: JournalEntry) -> bool:
     """An answer a fault rule made (its code, status or chaos), not the vendor's own; a
-    latency, slow-body or drop rule leaves the answer the vendor's."""
-    return entry.fault is not None and (entry.refused or bool(entry.codes))
+    latency, slow-body, drop or additive rule leaves the answer the vendor's."""
+    return entry.fault is not None and entry.additive is None and \
+        (entry.refused or bool(entry.codes))
+
+
+def _intolerant(calls: list[JournalEntry]) -> list[dict]:
+    """After a reshaped answer the client could not have needed to ask again: the same call
+    next within DISTRUST_WINDOW (where the answer was final, not a new in-progress state to
+    poll on; a scheduled poll comes later), or a token call right after a token it never
+    used."""
+    evidence: list[int] = []
+    faults: list[int] = []
+    why = ""
+    for before, after in zip(calls, calls[1:], strict=False):
+        if before.additive is None or before.refused:
+            continue
+        if before.token_call and after.token_call:
+            why = why or ("asked for another token right after getting one it never used "
+                          "(the answer was reshaped: a longer token, a new attribute)")
+        elif before.additive == "answer" and not before.token_call and \
+                after.time - before.time < DISTRUST_WINDOW and \
+                (after.method, after.path, after.request_hash) == \
+                (before.method, before.path, before.request_hash):
+            why = why or (f"sent {after.method} {after.path} again unchanged right after an "
+                          f"answer with a new attribute and another attribute order")
+        else:
+            continue
+        evidence += [before.seq, after.seq]
+        faults += [before.fault] if before.fault else []
+    return [_verdict("intolerant_reader", calls[0], evidence, why, faults)] \
+        if evidence else []
+
+
+def _cut_tokens(entries: list[JournalEntry], services: Mapping[str, VendorService]
+                ) -> list[dict]:
+    """A tenant's first API call after a reshaped (longer) token refused for its token:
+    the client kept only part of the token (a fixed-length column, a pattern)."""
+    issued: dict[tuple, JournalEntry] = {}  # (vendor, tenant) -> a longer token not yet used
+    found: dict[tuple, dict] = {}
+    for entry in entries:
+        key = (entry.vendor, entry.tenant)
+        if entry.token_call:
+            if entry.additive is not None and not entry.refused:
+                issued[key] = entry
+            continue
+        token = issued.pop(key, None)
+        service = services.get(entry.vendor)
+        refusals = service.token_refusal_codes if service is not None else frozenset()
+        if token is not None and (refusals.intersection(entry.codes) or entry.status == 401):
+            verdict = found.get((*key, token.client))
+            if verdict is None:
+                found[(*key, token.client)] = _verdict(
+                    "intolerant_reader", token, [token.seq, entry.seq],
+                    "the first call after a longer access token was refused for its token: "
+                    "the client did not send the token whole", [token.fault or 0])
+            else:
+                verdict["evidence"] = sorted({*verdict["evidence"], token.seq, entry.seq})
+    return list(found.values())
 
 
 def _unmatched(calls: list[JournalEntry]) -> list[dict]:

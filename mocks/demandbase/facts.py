@@ -10,3 +10,7 @@ DEFAULT_LIMITS = LimitConfig(window_calls=1000, window_seconds=60.0, concurrent=
                              daily_quota=None, max_batch=10_000)
 MAX_BODY = 50 * 1024 * 1024  # import CSV files; the real cap is undocumented
 MAX_ACTIVE_JOBS = 2  # export jobs running at once ("Max 2 jobs are allowed at a time")
+
+# in-progress job states Demandbase may add to without notice (the additive fault shows them)
+ADDITIVE_STATES = {"state": {"new": "queued", "processing": "validating"},
+                   "jobStatus": {"accepted": "queued", "processing": "validating"}}

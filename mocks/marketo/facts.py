@@ -145,3 +145,7 @@ CHANGES = (
            "1003 (request-level error)",
            "Adobe developer docs, Marketo REST API migration notes (help/rest-api/migration.md)"),
 )
+
+# in-progress states Marketo may add to without notice (the additive fault shows new ones)
+ADDITIVE_STATES = {"status": {"Queued": "Pending", "Processing": "Running",
+                              "Importing": "Validating"}}

@@ -38,3 +38,6 @@ CHANGES = (
            "Salesforce developer docs, Rotate an OAuth 2.0 Secret; existing secrets had to "
            "be rotated before 2026-09-30"),
 )
+
+# in-progress states SFMC may add to without notice (the additive fault shows new ones)
+ADDITIVE_STATES = {"requestStatus": {"Pending": "Validating"}}

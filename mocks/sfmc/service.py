@@ -54,6 +54,7 @@ class SfmcService(BearerService):
     unprefixed_roots = frozenset({"v2", "data", "hub", "contacts"})
     max_body = facts.MAX_BODY
     changes = facts.CHANGES
+    additive_states = facts.ADDITIVE_STATES
 
     def normalise_tenant(self, raw: str) -> str:
         return raw.lower()
