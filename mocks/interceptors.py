@@ -20,9 +20,13 @@ registered a vendor URL is a conflict and is reported at once with the fix.
 
 from __future__ import annotations
 
+import http.client
 import importlib
 import io
 import threading
+import urllib.error
+import urllib.request
+import urllib.response
 from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -317,12 +321,43 @@ def _hook_respx() -> list[Any]:
             mock.patch.object(lib.Mocker, "async_handler", classmethod(async_handler))]
 
 
+def _floor_urllib() -> list[Any]:
+    """`urllib.request` (suds, the Fuel SDK's SOAP client, and anything on the standard
+    library): vendor hosts answered at the HTTP(S) handlers' `*_open`, every other host as
+    before; errors still pass through urllib's own processing (HTTPError for a 4xx/5xx)."""
+
+    def answering(original: Callable) -> Callable:
+        def open_url(handler: Any, req: urllib.request.Request) -> Any:
+            cloud = cloud_for(req.full_url)
+            if cloud is None:
+                return original(handler, req)
+            status, headers, data = call_wsgi(
+                cloud.wsgi, req.get_method(), req.full_url, dict(req.header_items()),
+                _body_bytes(req.data), read_timeout(req.timeout))
+            if connection.read_marker(status, headers) is not None:
+                raise urllib.error.URLError("connection fault (vendorsim)")
+            message = http.client.HTTPMessage()
+            for name, value in headers:
+                message[name] = value
+            answer = urllib.response.addinfourl(io.BytesIO(data), message, req.full_url,
+                                                status)
+            answer.msg = _reason(status)  # type: ignore[attr-defined]  # what http.client sets
+            return answer
+
+        return open_url
+
+    return [mock.patch.object(urllib.request.HTTPHandler, "http_open",
+                              answering(urllib.request.HTTPHandler.http_open)),
+            mock.patch.object(urllib.request.HTTPSHandler, "https_open",
+                              answering(urllib.request.HTTPSHandler.https_open))]
+
+
 HOOKS: tuple[Callable[[], list[Any]], ...] = (
     _hook_responses, _hook_requests_mock, _hook_pytest_httpx, _hook_respx)
 
 
 def _install() -> None:
-    patches = [_floor_requests(), *_floor_httpx()]
+    patches = [_floor_requests(), *_floor_httpx(), *_floor_urllib()]
     for hook in HOOKS:
         patches += hook()
     for patch in patches:

@@ -53,6 +53,8 @@ class BearerService(VendorService):
     """A vendor whose calls carry `Authorization: Bearer <token>`."""
 
     max_body: ClassVar[int] = 10 * 1024 * 1024  # 413 above this (each vendor may differ)
+    # views that check credentials themselves (SFMC's SOAP header token) or need none (WSDL)
+    own_auth_endpoints: ClassVar[frozenset[str]] = frozenset()
 
     # -- vendor renderings (override) ----------------------------------------------------
     def unauthorized(self) -> ApiError:
@@ -131,7 +133,8 @@ class BearerService(VendorService):
         forced = self.apply_fault(tenant_id, req.method, req.path)
         if forced is not None:
             return forced
-        if req.routing_exception is not None or req.endpoint in self.token_endpoints:
+        if req.routing_exception is not None or req.endpoint in self.token_endpoints or \
+                req.endpoint in self.own_auth_endpoints:
             self.take_latency()
             return None
         value = bearer_value(req.headers.get("Authorization", ""))

@@ -19,6 +19,7 @@ BODY_KINDS: dict[str, dict[str, dict[str, Any]]] = {
     "json": {"application/json": {"schema": {}}},
     "form": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}},
     "csv": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    "xml": {"text/xml": {"schema": {"type": "string"}}},  # SOAP: the WSDL is its contract
     "multipart": {"multipart/form-data": {"schema": {
         "type": "object", "properties": {"file": {"type": "string", "format": "binary"},
                                          "format": {"type": "string"}}}}},

@@ -19,6 +19,7 @@ from vendorsim.mocks.core.bearer import ApiError, json_response
 from vendorsim.mocks.core.context import tenant_backend
 from vendorsim.mocks.core.openapi import doc
 
+from .fields import EMAIL
 from .models import DataExtension
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from .service import SfmcService
 
 KEY_COLUMNS = ("contactkey", "contact key", "subscriberkey", "subscriber key")
+EMAIL_SET = "Email Addresses"  # SFMC's system attribute set: Email Address, HTML Enabled
 
 
 def _now_iso(epoch: float) -> str:
@@ -64,11 +66,15 @@ def upsert_contact(account: SfmcAccount, body: object) -> dict:
     if not isinstance(sets, list) or not sets:
         raise refused(now, "attributeSets is a non-empty list of {name, items}")
     rows: list[tuple[DataExtension, dict]] = []
+    email: dict = {}
     with account.lock:
         for attribute_set in sets:
             if not isinstance(attribute_set, dict):
                 raise refused(now, "each attribute set is {name, items: [{values}]}")
             de = _attribute_set(account, attribute_set.get("name"))
+            if de is None and str(attribute_set.get("name")).lower() == EMAIL_SET.lower():
+                email = _email_set(attribute_set, now)
+                continue
             if de is None:
                 named = str(attribute_set.get("name"))[:80]
                 raise refused(now, f"no attribute set named {named!r}")
@@ -92,11 +98,31 @@ def upsert_contact(account: SfmcAccount, body: object) -> dict:
         if known is None:
             known = account.contacts[key] = {"contactID": len(account.contacts) + 1,
                                              "created": now}
-    return {"operationStatus": "OK", "rowsAffected": len(rows), "contactKey": key,
+        known.update(email)
+    return {"operationStatus": "OK", "rowsAffected": len(rows) + bool(email),
+            "contactKey": key,
             "contactID": known["contactID"], "contactTypeID": 0,
             "isNewContactKey": known["created"] == now, "hasErrors": False,
             "requestServiceMessageID": str(uuid.uuid4()), "serviceMessageID": str(uuid.uuid4()),
             "responseDateTime": _now_iso(now), "resultMessages": []}
+
+
+def _email_set(attribute_set: dict, now: float) -> dict:
+    """The system Email Addresses set: `Email Address` (an address) and `HTML Enabled`."""
+    items = attribute_set.get("items") or [{"values": attribute_set.get("values")}]
+    values = items[0].get("values") if isinstance(items, list) and items and \
+        isinstance(items[0], dict) else None
+    if not isinstance(values, list) or not all(isinstance(v, dict) for v in values):
+        raise refused(now, "values is a list of {name, value}")
+    given = {str(v.get("name")).lower(): v.get("value") for v in values}
+    address = given.get("email address")
+    if not isinstance(address, str) or not EMAIL.fullmatch(address) or len(address) > 254:
+        raise refused(now, "Email Addresses: Email Address must be a valid email address")
+    html = given.get("html enabled", True)
+    if not isinstance(html, bool) and str(html).lower() not in ("true", "false"):
+        raise refused(now, "Email Addresses: HTML Enabled is true or false")
+    return {"email": address, "html": html if isinstance(html, bool) else
+            str(html).lower() == "true"}
 
 
 def definitions(account: SfmcAccount) -> dict:
@@ -107,6 +133,13 @@ def definitions(account: SfmcAccount) -> dict:
                                     "dataType": f.type, "isPrimaryKey": f.primary_key,
                                     "isNullable": not f.required} for f in de.fields]}
              for de in account.extensions.values()]
+    items.append({"definitionID": "email-addresses", "definitionKey": "EmailAddresses",
+                  "definitionName": {"value": EMAIL_SET}, "isSystemDefined": True,
+                  "valueDefinitions": [
+                      {"definitionKey": "EmailAddress", "name": {"value": "Email Address"},
+                       "dataType": "EmailAddress", "isPrimaryKey": False, "isNullable": False},
+                      {"definitionKey": "HTMLEnabled", "name": {"value": "HTML Enabled"},
+                       "dataType": "Boolean", "isPrimaryKey": False, "isNullable": True}]})
     return {"count": len(items), "page": 1, "pageSize": len(items), "items": items}
 
 
@@ -129,6 +162,8 @@ def search_by_email(account: SfmcAccount, body: object) -> dict:
                     if key_column and any(str(row.get(e) or "").lower() == address.lower()
                                           for e in emails):
                         keys.append(str(row.get(key_column)))
+            keys += [k for k, c in account.contacts.items()
+                     if str(c.get("email") or "").lower() == address.lower()]
             found.append({"channelAddress": address, "contactKeyDetails": [
                 {"contactKey": k, "createDate": _now_iso(account.contacts.get(k, {}).get(
                     "created", now))} for k in list(dict.fromkeys(keys))[:max(1, limit)]]})

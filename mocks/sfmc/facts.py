@@ -23,7 +23,8 @@ MAX_FILTER = 2000  # characters; longer filters are refused before they are pars
 DEFAULT_SCOPES = frozenset({
     "offline", "documents_and_images_read", "saved_content_read", "list_and_subscribers_read",
     "data_extensions_read", "data_extensions_write", "email_read", "journeys_read",
-    "list_and_subscribers_write",
+    "list_and_subscribers_write", "journeys_execute", "email_send", "campaign_read",
+    "campaign_write",
 })
 
 # client secrets age (vendor-apis.md §7.2, "Rotate an OAuth 2.0 Secret")
@@ -41,3 +42,27 @@ CHANGES = (
 
 # in-progress states SFMC may add to without notice (the additive fault shows new ones)
 ADDITIVE_STATES = {"requestStatus": {"Pending": "Validating"}}
+
+# the SOAP API (vendor-apis.md §7.1)
+SOAP_NS = "http://exacttarget.com/wsdl/partnerAPI"
+FAULT_NS = "urn:fault.partner.exacttarget.com"
+OAUTH_HEADER_NS = "http://exacttarget.com"  # <fueloauth>, legacy <oAuth><oAuthToken>
+SOAP_PAGE = 2500  # results a Retrieve page holds (MoreDataAvailable beyond)
+SOAP_CURSORS_KEPT = 100  # unfinished Retrieves a tenant keeps for ContinueRequest
+TOKEN_EXPIRED = "Token Expired"  # the faultstring SDKs refresh and retry on
+NO_SECURITY_HEADER = ("Security requirements are not satisfied because the security header "
+                      "is not present in the incoming message.")
+LOGIN_FAILED = "Login failed"  # a token SFMC never issued (chosen)
+SOAP_THROTTLED = "Server.TooManyRequests: the API call limit was exceeded"  # (chosen text)
+DUPLICATE_SUBSCRIBER = 12014  # Create of a subscriber whose key exists
+DUPLICATE_ROW = 2  # Create of a data extension row whose primary key exists (chosen code)
+SUBSCRIBER_STATUSES = ("Active", "Bounced", "Held", "Unsubscribed", "Deleted")
+LIST_TYPES = ("Public", "Private", "SalesForce", "GlobalUnsubscribe", "Master")
+MAX_XML_DEPTH = 64  # deeper SOAP bodies are refused with a fault
+MAX_XML_ELEMENTS = 500_000
+
+# journeys, triggered sends, campaigns (vendor-apis.md §7.2)
+EVENTS_KEPT = 1000  # entry events and triggered sends an account keeps (the newest)
+UNKNOWN_EVENT_DEFINITION = 30000  # an EventDefinitionKey the account has not (chosen code)
+UNKNOWN_SEND_DEFINITION = 30001  # a triggered send key the account has not (chosen code)
+CAMPAIGN_FIELDS = ("name", "description", "campaignCode", "color", "favorite")

@@ -20,8 +20,10 @@ from vendorsim.mocks.core.retention import REQUESTS_KEPT, keep_newest
 from vendorsim.mocks.core.seeds import Loose, Records, Shape
 from vendorsim.mocks.core.service import atomic
 
+from .engagement import Engagement
 from .errors import SfmcError, row_error
 from .fields import Field, render
+from .subscribers import SubscriberStore
 
 ASYNC_DELAY = 2.0  # seconds on the clock before an async write is applied
 
@@ -34,6 +36,10 @@ class DataExtension:
     fields: list[Field]
     rows: dict[tuple, dict] = field(default_factory=dict)
     _serial: int = 0
+    created: float = 0.0
+    modified: float = 0.0
+    description: str = ""
+    sendable: bool = False
 
     @property
     def primary(self) -> list[Field]:
@@ -75,6 +81,37 @@ class DataExtension:
             self._serial += 1
             self.rows[(self._serial,)] = row
 
+    def row_key(self, row: dict) -> tuple | None:
+        """The primary key of a row (matched without case), None without a primary key."""
+        if not self.primary:
+            return None
+        return tuple(str(row.get(f.name)).lower() for f in self.primary)
+
+    def insert(self, row: dict) -> bool:
+        """Add a row; False (nothing written) when its primary key is taken."""
+        key = self.row_key(row)
+        if key is not None and key in self.rows:
+            return False
+        self.put(row)
+        return True
+
+    def update_row(self, row: dict) -> bool:
+        """Change an existing row (by primary key); False when there is none."""
+        key = self.row_key(row)
+        if key is None or key not in self.rows:
+            return False
+        self.put(row)
+        return True
+
+    def delete_row(self, keys: dict) -> bool:
+        """Delete the row with these primary-key values; False when there is none."""
+        named = {}
+        for name, value in keys.items():
+            column = self.field(str(name))
+            named[column.name if column is not None else str(name)] = value
+        key = self.row_key(named)
+        return key is not None and self.rows.pop(key, None) is not None
+
     def describe(self) -> dict:
         return {"id": self.id, "key": self.key, "name": self.name,
                 "fields": [f.to_dict(i) for i, f in enumerate(self.fields, start=1)]}
@@ -99,6 +136,13 @@ class DataExtensionSeed(Loose):
 class SfmcSeed(Shape):
     data_extensions: list[DataExtensionSeed] | None = None
     contacts: Records | None = None
+    lists: Records | None = None
+    subscribers: Records | None = None
+    event_definitions: list[str] | None = None
+    triggered_sends: list[str] | None = None
+    campaigns: Records | None = None
+    entry_events: Records | None = None
+    sends: Records | None = None
 
 
 class SfmcAccount:
@@ -114,6 +158,9 @@ class SfmcAccount:
         self.queries: dict[str, dict] = {}
         self.async_requests: dict[str, AsyncRequest] = {}
         self.contacts: dict[str, dict] = {}  # contact key -> {contactID, created} (contacts.py)
+        self.audience = SubscriberStore(self.lock, clock)  # subscribers and lists (SOAP)
+        self.soap_cursors: dict[str, list] = {}  # Retrieve RequestID -> the results still due
+        self.engagement = Engagement(self.lock, clock)  # entry events, sends, campaigns
 
     # -- data extensions ---------------------------------------------------------------
     def create(self, spec: dict) -> DataExtension:
@@ -139,9 +186,18 @@ class SfmcAccount:
         with self.lock:
             if key.lower() in self.extensions:
                 raise SfmcError(400, f"A data extension with key '{key}' already exists.", 10001)
-            de = DataExtension(str(spec.get("id") or uuid.uuid4()), key, name, fields)
+            now = self.clock.now()
+            de = DataExtension(str(spec.get("id") or uuid.uuid4()), key, name, fields,
+                               created=now, modified=now,
+                               description=str(spec.get("description") or ""),
+                               sendable=spec.get("isSendable") is True)
             self.extensions[key.lower()] = de
             return de
+
+    def delete_extension(self, key: str) -> None:
+        with self.lock:
+            self.get(key)
+            del self.extensions[key.lower()]
 
     def get(self, key: str) -> DataExtension:
         self.apply_due()
@@ -222,6 +278,8 @@ class SfmcAccount:
                 if problems:
                     raise ValueError(f"data extension {de.key}: {'; '.join(problems)}")
                 de.put(checked)
+        self.audience.seed(data.get("lists") or [], data.get("subscribers") or [])
+        self.engagement.seed(data)
 
     def snapshot(self) -> dict:
         with self.lock:
@@ -236,8 +294,11 @@ class SfmcAccount:
                           for r in de.rows.values()]}
                 for de in self.extensions.values()],
                 "contacts": [{"contactKey": k, "contactID": c["contactID"],
-                              "createdAt": iso_utc(c["created"])}
-                             for k, c in self.contacts.items()]}
+                              "createdAt": iso_utc(c["created"]),
+                              **({"email": c["email"], "html": c["html"]}
+                                 if "email" in c else {})}
+                             for k, c in self.contacts.items()],
+                **self.audience.snapshot(), **self.engagement.snapshot()}
 
     def restore(self, data: dict) -> None:
         if not isinstance(data, dict):
@@ -249,4 +310,6 @@ class SfmcAccount:
                 raise ValueError("contacts are {contactKey, contactID, createdAt}")
             self.contacts[contact["contactKey"]] = {
                 "contactID": whole_number(contact["contactID"]),
-                "created": parse_time(contact.get("createdAt") or 0)}
+                "created": parse_time(contact.get("createdAt") or 0),
+                **({"email": str(contact["email"]), "html": contact.get("html") is not False}
+                   if contact.get("email") else {})}

@@ -13,6 +13,8 @@ import json
 import math
 import re
 import uuid
+from collections.abc import Callable
+from typing import cast
 
 from flask import Flask, Response, request
 
@@ -20,7 +22,7 @@ from vendorsim.mocks.core.auth import Credential
 from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
 from vendorsim.mocks.core.bodies import BadBody, parse_json
 from vendorsim.mocks.core.clock import iso_utc
-from vendorsim.mocks.core.context import call_scopes
+from vendorsim.mocks.core.context import call, call_scopes
 from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitExceeded
 from vendorsim.mocks.core.openapi import doc
@@ -29,6 +31,8 @@ from vendorsim.mocks.core.service import OAUTH_CODES, Tenant
 from . import facts
 from .errors import BAD_CLIENT, DOCS, NOT_AUTHORIZED, SfmcError
 from .models import SfmcAccount
+from .soap.api import fault_answer, is_soap, soap_paths
+from .soap.xml import SoapFault
 
 
 def rate_limited(wait: int) -> ApiError:
@@ -51,9 +55,12 @@ class SfmcService(BearerService):
     example_tenant = "mc563885gzs27c5t9-63k636ttgm"
     token_endpoints = frozenset({"sfmc_token"})
     refusal_codes = facts.REFUSAL_CODES
-    unprefixed_roots = frozenset({"v2", "data", "hub", "contacts"})
+    unprefixed_roots = frozenset({"v2", "data", "hub", "contacts", "interaction", "messaging",
+                                  "platform"})
     max_body = facts.MAX_BODY
     changes = facts.CHANGES
+    own_auth_endpoints = frozenset({"sfmc_soap.service_asmx", "sfmc_soap.wsdl_document",
+                                    "sfmc_soap.fault_xsd"})
     additive_states = facts.ADDITIVE_STATES
 
     def normalise_tenant(self, raw: str) -> str:
@@ -121,7 +128,45 @@ class SfmcService(BearerService):
 
     # -- renderings --------------------------------------------------------------------
     def unauthorized(self) -> ApiError:
-        return ApiError(401, NOT_AUTHORIZED, code="0")
+        """fuel-rest refreshes its token only on this header (vendor-apis.md §7.2)."""
+        return ApiError(401, NOT_AUTHORIZED, {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                        code="0")
+
+    def wrap_wsgi(self, app: Callable) -> Callable:
+        return soap_paths(app)
+
+    def soap_account(self, value: str | None, has_security: bool) -> SfmcAccount:
+        """The account a SOAP call's header token opens, its call admitted to the tenant's
+        limits; SoapFault as SFMC answers (`Token Expired`, throttling as HTTP 500)."""
+        if not value:
+            raise SoapFault(facts.TOKEN_EXPIRED if has_security else facts.NO_SECURITY_HEADER,
+                            "q0:Security")
+        status, token = self.tokens.check(value)
+        tenant_id = request.environ.get("vendorsim.tenant")
+        if status == "expired":
+            raise SoapFault(facts.TOKEN_EXPIRED, "q0:Security")
+        if token is None or (tenant_id and token.tenant != tenant_id):
+            raise SoapFault(facts.LOGIN_FAILED, "q0:Security")
+        tenant = self.tenant(token.tenant, create=True)
+        state = call()
+        state.tenant, state.credential = tenant, token.credential
+        try:
+            state.ticket = tenant.limiter.admit()
+        except LimitExceeded:
+            raise SoapFault(facts.SOAP_THROTTLED, "soap:Server",
+                            code=str(facts.THROTTLED)) from None
+        self.take_latency()
+        return cast(SfmcAccount, tenant.backend)
+
+    def render_fault(self, rule: FaultRule) -> Response:
+        if not is_soap(request.path):
+            return super().render_fault(rule)
+        throttle = rule.status == 429 or rule.error_code == str(facts.THROTTLED)
+        return fault_answer(SoapFault(
+            rule.message or (facts.SOAP_THROTTLED if throttle else
+                             f"Injected fault {rule.error_code or rule.status}"),
+            "soap:Server", 500 if throttle else rule.status or 500,
+            code=rule.error_code or str(rule.status or 500)))
 
     def throttled(self, exc: LimitExceeded, tenant: Tenant) -> ApiError:
         return rate_limited(max(1, math.ceil(tenant.limiter.seconds_until_window_frees())))
@@ -150,6 +195,11 @@ class SfmcService(BearerService):
         app.add_url_rule("/v2/token", "sfmc_token", self._token, methods=["POST"])
         register(app, self)
         register_contacts(app, self, body_json)
+        from .engagement_api import bp as engagement
+        from .soap.api import bp as soap
+
+        app.register_blueprint(soap)
+        app.register_blueprint(engagement)
 
     @doc(body="json", auth=False)
     def _token(self) -> Response:
