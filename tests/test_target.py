@@ -180,3 +180,25 @@ def test_vendor_calendar_both_sides_of_each_date(vendorsim_target: Target) -> No
                   json={"secret": "new"}).raise_for_status()
     vendorsim_target.advance(60)
     assert (sfmc_status("old"), sfmc_status("new")) == (401, 200)
+
+
+def test_sfmc_soap_wherever_the_mocks_run(vendorsim_target: Target) -> None:
+    """Issue 26: the token's soap_instance_url serves Service.asmx and the WSDL; a row written
+    over SOAP is read over REST."""
+    from tests.soap_helpers import SoapCaller, row_object, simple
+
+    admin = vendorsim_target.admin_url("sfmc")
+    requests.post(f"{admin}/tenants", json={"id": SUB, "state": {"data_extensions": [
+        {"name": "People", "key": "people", "fields": [
+            {"name": "Email", "type": "EmailAddress", "isPrimaryKey": True},
+            {"name": "Age", "type": "Number"}]}]}}).raise_for_status()
+    soap = SoapCaller(vendorsim_target.base_url("sfmc", SUB))
+    wsdl = requests.get(soap.url.rsplit("/", 1)[0] + "/etframework.wsdl")
+    assert wsdl.status_code == 200 and soap.url in wsdl.text
+    assert soap.write("Create", row_object("people", Email="s@x.example", Age=3))[0] == "OK"
+    status, _, found = soap.retrieve("DataExtensionObject[people]", ["Age"],
+                                     simple("Email", "equals", "s@x.example"))
+    assert (status, found[0]["Properties"]) == ("OK", {"Age": "3"})
+    rows = requests.get(f"{soap.rest}data/v1/customobjectdata/key/people/rowset",
+                        headers={"Authorization": f"Bearer {soap.token}"}).json()
+    assert rows["items"][0]["values"] == {"age": "3"}
