@@ -96,7 +96,7 @@ class ServerRunner:
         """Close every channel (the loop thread then ends) and the worker threads."""
         for server in self._servers:
             server.task_dispatcher.shutdown(timeout=2)  # let answers in flight finish
-            server.trigger.pull_trigger(lambda server=server: _close_in_loop(server))
+            server.trigger.pull_trigger(lambda server=server: close_in_loop(server))
         for thread in self._threads:
             thread.join(timeout=2)
         self._servers.clear()
@@ -109,7 +109,7 @@ class ServerRunner:
         self.stop()
 
 
-def _close_in_loop(server: object) -> None:
+def close_in_loop(server: object) -> None:
     """Runs inside the server's loop thread: close every socket; the empty map ends the loop."""
     socket_map = server._map  # type: ignore[attr-defined]  # waitress's internal socket map
     for channel in list(socket_map.values()):
