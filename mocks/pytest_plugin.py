@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 import requests
@@ -29,9 +30,10 @@ from vendorsim.mocks.server import ServerRunner
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("vendorsim")
     group.addoption("--vendorsim-target", default="inprocess",
-                    choices=("inprocess", "server", "docker"),
-                    help="where vendorsim_target points: in-process mocks, a local server, or "
-                         "a container (image from VENDORSIM_IMAGE, default vendorsim:latest)")
+                    choices=("inprocess", "server", "docker", "live"),
+                    help="where vendorsim_target points: in-process mocks, a local server, "
+                         "a container (image from VENDORSIM_IMAGE, default vendorsim:latest), "
+                         "or real vendor sandboxes named by VENDORSIM_LIVE_* (opt in)")
     group.addoption("--vendorsim-as-of", default=None, metavar="DATE",
                     help="judge the vendors' dated changes as of DATE (e.g. 2027-01-01) in "
                          "every vendorsim fixture, instead of the clock")
@@ -112,6 +114,9 @@ def _vendorsim_container() -> Iterator[dict[str, str]]:
     container.down(name)
 
 
+PACER = pytest.StashKey[Any]()  # one pacing of live calls per session
+
+
 @dataclass
 class Target:
     """Where tests send vendor traffic, whichever way the mocks run."""
@@ -121,12 +126,27 @@ class Target:
     urls: dict[str, str] = field(default_factory=dict)  # server and docker modes
 
     def base_url(self, vendor: str, tenant: str = "") -> str:
+        if self.mode == "live":
+            if vendor not in self.urls:
+                pytest.skip(f"--vendorsim-target=live: VENDORSIM_LIVE_{vendor.upper()} is not "
+                            "set")
+            return self.urls[vendor]
         if self.mode == "inprocess":
             return VENDOR_HOSTS[vendor].format(tenant=tenant)
         return served_url(self.urls, vendor, tenant)
 
+    def credentials(self, vendor: str, default: tuple[str, str] = ("cdp", "s3cret")
+                    ) -> tuple[str, str]:
+        """The client id and secret to log in with (a live sandbox's from the environment)."""
+        from vendorsim.mocks.live import credentials
+
+        return credentials(vendor, default) if self.mode == "live" else default
+
     def admin_url(self, vendor: str | None = None) -> str:
         """The admin API of one vendor, or (vendor None, not in-process) of the whole cloud."""
+        if self.mode == "live":
+            pytest.skip("needs vendorsim's admin API (seeding, clock, faults): a live vendor "
+                        "has none")
         if self.mode == "inprocess":
             example = _vendor_classes()[vendor or "marketo"].example_tenant
             return f"{VENDOR_HOSTS[vendor or 'marketo'].format(tenant=example)}/__admin"
@@ -134,6 +154,8 @@ class Target:
 
     def advance(self, seconds: float) -> None:
         """Move the (virtual) clock the mocks read."""
+        if self.mode == "live":
+            pytest.skip("a live vendor's clock cannot be moved")
         if self.cloud is not None:
             self.cloud.clock.advance(seconds)  # RealClockError in one line on a real clock
             return
@@ -147,6 +169,18 @@ class Target:
 def vendorsim_target(request: pytest.FixtureRequest) -> Iterator[Target]:
     """In-process, server or container mocks, per `--vendorsim-target`; virtual clock."""
     mode = request.config.getoption("--vendorsim-target")
+    if mode == "live":
+        from vendorsim.mocks.live import Pacer, configured
+
+        urls = configured()
+        if not urls:
+            pytest.skip("--vendorsim-target=live: no sandbox configured (set "
+                        "VENDORSIM_LIVE_MARKETO and its _CLIENT_ID/_CLIENT_SECRET, or another "
+                        "vendor's)")
+        pacer = request.config.stash.setdefault(PACER, Pacer())
+        with pacer.patch:
+            yield Target("live", None, urls)
+        return
     if mode == "server":
         server = request.getfixturevalue("vendorsim_server")
         yield Target("server", server.cloud, dict(server.urls))

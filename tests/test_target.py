@@ -13,9 +13,10 @@ SUB = "mc-target-test"
 
 
 def test_marketo_sync_state_and_token_expiry(vendorsim_target: Target) -> None:
+    admin = vendorsim_target.admin_url("marketo")  # first: a live vendor skips before a call
     caller = MarketoCaller(vendorsim_target.base_url("marketo", MUNCHKIN)).login()
     assert caller.sync([{"email": "t@x.example"}])["result"][0]["status"] == "created"
-    state = requests.get(f"{vendorsim_target.admin_url('marketo')}/state").json()
+    state = requests.get(f"{admin}/state").json()
     assert [lead["email"] for lead in state["tenants"][MUNCHKIN]["state"]["leads"]] == [
         "t@x.example"]
     vendorsim_target.advance(3600)
@@ -202,3 +203,16 @@ def test_sfmc_soap_wherever_the_mocks_run(vendorsim_target: Target) -> None:
     rows = requests.get(f"{soap.rest}data/v1/customobjectdata/key/people/rowset",
                         headers={"Authorization": f"Bearer {soap.token}"}).json()
     assert rows["items"][0]["values"] == {"age": "3"}
+
+
+def test_marketo_read_only_round_that_runs_against_a_live_sandbox_too(
+        vendorsim_target: Target) -> None:
+    """No admin API, no clock: this one also runs with --vendorsim-target=live (issue 27)."""
+    client_id, secret = vendorsim_target.credentials("marketo")
+    caller = MarketoCaller(vendorsim_target.base_url("marketo", MUNCHKIN)).login(client_id,
+                                                                                  secret)
+    described = caller.get("/rest/v1/leads/describe.json")
+    assert described["success"] is True
+    assert any(f["rest"]["name"] == "email" for f in described["result"])
+    partitions = caller.get("/rest/v1/leads/partitions.json")
+    assert partitions["success"] is True and partitions["result"][0]["name"]

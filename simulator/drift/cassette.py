@@ -22,9 +22,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import yaml
 
 MASK = "***"
-SECRET_KEYS = re.compile(r"(client_?secret|clientSecret|access_?token|accessToken|refresh_?token"
-                         r"|refreshToken|legacyToken|password|api_?key|token|fueloauth"
-                         r"|oAuthToken)$", re.I)
+SECRET_KEYS = re.compile(r"^(client_?secret|access_?token|refresh_?token|legacy_?token|"
+                         r"password|api_?key|token|fueloauth|oAuthToken)$", re.I)  # exact names:
+# a paging token (nextPageToken) is no secret, and replaying needs it
 SECRET_HEADERS = {"authorization", "cookie", "set-cookie", "x-api-key", "proxy-authorization"}
 JSON_SECRET = re.compile(r'("(?:client_?secret|clientSecret|access_?token|accessToken|'
                          r'refresh_?token|refreshToken|legacyToken|password|api_?key)"\s*:\s*")'
@@ -59,7 +59,7 @@ class Interaction:
 
 def masked_uri(uri: str) -> str:
     parts = urlsplit(uri)
-    query = [(k, MASK if SECRET_KEYS.search(k) else v)
+    query = [(k, MASK if SECRET_KEYS.match(k) else v)
              for k, v in parse_qsl(parts.query, keep_blank_values=True)]
     return urlunsplit(parts._replace(query=urlencode(query, safe="*")))
 
@@ -72,7 +72,7 @@ def masked_body(text: str) -> str:
     if "=" in text and not text.lstrip().startswith(("{", "[", "<")):  # a form body
         pairs = parse_qsl(text, keep_blank_values=True)
         if pairs:
-            text = urlencode([(k, MASK if SECRET_KEYS.search(k) else v) for k, v in pairs],
+            text = urlencode([(k, MASK if SECRET_KEYS.match(k) else v) for k, v in pairs],
                              safe="*")
     return text
 
