@@ -17,7 +17,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                     "vendor at --upstream; every exchange is written, secrets masked, to a "
                     "cassette in --out (VCR.py's format). Stop with Ctrl-C.")
     record.add_argument("--vendor", required=True,
-                        choices=("marketo", "sfmc", "bombora", "demandbase"))
+                        choices=("marketo", "sfmc", "bombora", "demandbase"),
+                        help="which vendor the upstream is (names the cassette)")
     record.add_argument("--upstream", required=True, metavar="URL",
                         help="the vendor's base URL, e.g. https://123-ABC-456.mktorest.com")
     record.add_argument("--out", default="cassettes", metavar="DIR",

@@ -107,7 +107,12 @@ def operation_of(method: str, uri: str, vendor: str, tenant: str | None) -> str:
     segments = [s for s in urlsplit(uri).path.split("/") if s]
     if tenant is None and segments and _vendor_classes()[vendor].tenant_in_path:
         segments = segments[1:]  # recorded through a server port: /{tenant}/...
-    shown = ["{id}" if ID_SEGMENT.match(s) or s.startswith("key:") else s for s in segments]
+    shown = []
+    for segment in segments:
+        stem, dot, suffix = segment.partition(".")
+        if ID_SEGMENT.match(stem) or stem.startswith("key:"):
+            segment = "{id}" + dot + suffix
+        shown.append(segment)
     return f"{method} /{'/'.join(shown)}"
 
 
