@@ -19,6 +19,7 @@ from vendorsim.mocks.core.calendar import CalendarPin
 from vendorsim.mocks.core.clock import Clock, make_clock
 from vendorsim.mocks.core.faults import FaultPlan, FaultRule
 from vendorsim.mocks.core.journal import Journal
+from vendorsim.mocks.core.metrics import CloudMetrics
 from vendorsim.mocks.core.routing import HostRouter, PrefixRouter
 from vendorsim.mocks.core.service import VendorService
 
@@ -76,6 +77,7 @@ class Cloud:
         self.calendar = CalendarPin()  # the server's pin of the vendors' calendars
         self.strict = strict
         self.journal = Journal(journal_size)
+        self.metrics = CloudMetrics(self)  # GET /__admin/metrics
         self.faults = FaultPlan(self.clock)
         classes = _vendor_classes()
         names = list(vendors) if vendors is not None else list(classes)

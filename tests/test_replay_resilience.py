@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 import yaml
 
 from vendorsim.mocks.server import ServerRunner
@@ -99,6 +100,14 @@ def served() -> Iterator[tuple[subprocess.Popen, dict]]:
     process.wait(timeout=10)
 
 
+def _faults(cloud_url: str) -> list[dict]:
+    try:
+        answer = requests.get(f"{cloud_url}/__admin/faults", timeout=5).json()
+    except (requests.RequestException, ValueError):
+        return []
+    return answer if isinstance(answer, list) else answer.get("faults", [])
+
+
 def test_a_target_that_hangs_mid_replay_ends_the_run_in_bounded_time(
         tmp_path: Path, served: tuple[subprocess.Popen, dict]) -> None:
     process, urls = served
@@ -108,7 +117,10 @@ def test_a_target_that_hangs_mid_replay_ends_the_run_in_bounded_time(
     run = subprocess.Popen([sys.executable, "-m", "vendorsim.simulator.cli", "run", str(path),
                             "--target", urls["cloud"], "--timeout", "2"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)  # (wall time of a test harness, not of the system under test)
+    deadline = time.monotonic() + 60  # until the server is holding the hung call
+    while not any(rule.get("fired") for rule in _faults(urls["cloud"])):
+        assert time.monotonic() < deadline and run.poll() is None, run.communicate()
+        time.sleep(0.05)  # (polling the harness's own server, not a wait in the system)
     process.send_signal(signal.SIGSTOP)
     started = time.monotonic()
     out, err = run.communicate(timeout=60)
@@ -127,7 +139,10 @@ def test_a_target_that_is_gone_ends_the_run_at_once(
     run = subprocess.Popen([sys.executable, "-m", "vendorsim.simulator.cli", "run", str(path),
                             "--target", urls["cloud"], "--timeout", "2"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)
+    deadline = time.monotonic() + 60  # until the server is holding the hung call
+    while not any(rule.get("fired") for rule in _faults(urls["cloud"])):
+        assert time.monotonic() < deadline and run.poll() is None, run.communicate()
+        time.sleep(0.05)  # (polling the harness's own server, not a wait in the system)
     process.kill()
     out, err = run.communicate(timeout=60)
     assert run.returncode == 2 and "stopped answering" in err and "Traceback" not in err, err

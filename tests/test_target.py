@@ -216,3 +216,17 @@ def test_marketo_read_only_round_that_runs_against_a_live_sandbox_too(
     assert any(f["rest"]["name"] == "email" for f in described["result"])
     partitions = caller.get("/rest/v1/leads/partitions.json")
     assert partitions["success"] is True and partitions["result"][0]["name"]
+
+
+def test_prometheus_metrics_wherever_the_mocks_run(vendorsim_target: Target) -> None:
+    """Issue 28: /__admin/metrics counts the calls the journal holds."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    admin = vendorsim_target.admin_url()
+    caller = MarketoCaller(vendorsim_target.base_url("marketo", MUNCHKIN)).login()
+    caller.get("/rest/v1/leads/partitions.json")
+    text = requests.get(f"{admin}/metrics").text
+    families = {f.name: f.samples for f in text_string_to_metric_families(text)}
+    routes = {s.labels["route"]: s.value for s in families["vendorsim_requests"]
+              if s.name == "vendorsim_requests_total" and s.labels["vendor"] == "marketo"}
+    assert routes["/rest/v1/leads/partitions.json"] >= 1

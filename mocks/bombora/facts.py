@@ -9,3 +9,12 @@ TOKEN_TTL = 86400.0  # a day
 DEFAULT_LIMITS = LimitConfig(window_calls=600, window_seconds=60.0, concurrent=None,
                              daily_quota=None, max_batch=10_000)
 THROTTLED_MESSAGE = "Too many requests. Try again later."  # with 429 and Retry-After
+
+# the answers its OpenAPI document describes: JSON; errors {message} (OAuth's {error} on
+# the token endpoint)
+OPENAPI_ANSWERS: dict[str, dict[str, dict]] = {
+    "2XX": {"application/json": {}},
+    "4XX": {"application/json": {"anyOf": [{"type": "object", "required": ["message"]},
+                                           {"type": "object", "required": ["error"]}]}},
+    "5XX": {"application/json": {"type": "object", "required": ["message"]}},
+}

@@ -40,6 +40,7 @@ class BomboraService(BearerService):
     name = "bombora"
     host_pattern = re.compile(r"api\.bombora\.com", re.I)
     token_ttl = facts.TOKEN_TTL
+    openapi_answers = facts.OPENAPI_ANSWERS
     default_limits = facts.DEFAULT_LIMITS
     tenant_in_path = False
     example_tenant = ""

@@ -38,6 +38,7 @@ class Call:
     slow_body: float = 0.0  # seconds over which a `slow_body` fault trickles the answer
     additive: bool = False  # an `additive` fault reshapes the answer (core/additive.py)
     reshaped: str | None = None  # how it was reshaped: "answer", or "state" (a new enum)
+    span: Any = None  # its OpenTelemetry span, when tracing is on (core/tracing.py)
 
     def fail(self, code: str | None = None) -> None:
         """An error answer, with the vendor's code for the journal."""

@@ -55,10 +55,26 @@ def _path(rule: str) -> tuple[str, list[dict]]:
     return CONVERTER.sub(lambda m: "{" + m.group("name") + "}", rule), params
 
 
+TEXT = {"type": "string"}
+ADMIN_ANSWERS: dict[str, dict[str, dict]] = {  # vendorsim's own API
+    "2XX": {"application/json": {}, "text/html": TEXT, "text/plain": TEXT, "text/xml": TEXT},
+    "4XX": {"application/json": {"type": "object", "required": ["error"],
+                                 "properties": {"error": {"type": "string"}}}},
+}
+
+
+def responses(answers: dict[str, dict[str, dict]], what: str) -> dict:
+    """OpenAPI responses from a table of status ranges -> content type -> schema."""
+    return {status: {"description": f"{what}: {status}",
+                     "content": {kind: {"schema": schema} for kind, schema in media.items()}}
+            for status, media in answers.items()}
+
+
 def describe(app: Flask, *, title: str, description: str, tags: dict[str, str],
-             bearer: bool = True) -> dict:
+             bearer: bool = True, answers: dict[str, dict[str, dict]] | None = None) -> dict:
     """The OpenAPI 3.0 document of a Flask app's routes. `tags` maps a path prefix to the tag
-    its operations get (e.g. "/__admin" -> "admin")."""
+    its operations get (e.g. "/__admin" -> "admin"); `answers`, the vendor's answers by status
+    range and content type (its envelope, success and error shapes), the admin API's its own."""
     paths: dict[str, dict] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if rule.endpoint == "static":
@@ -75,8 +91,9 @@ def describe(app: Flask, *, title: str, description: str, tags: dict[str, str],
                 "parameters": params + [{"name": q, "in": "query", "required": False,
                                          "schema": {"type": "string"}}
                                         for q in note.get("query", ())],
-                "responses": {"default": {"description": "the vendor's answer, errors in its "
-                                                         "own envelope"}}}
+                "responses": responses(ADMIN_ANSWERS, "the admin API's answer")
+                if tag == "admin" or answers is None else
+                responses(answers, "the vendor's answer, in its own envelope")}
             body = note.get("body") or ("json" if method in ("POST", "PUT", "PATCH") else None)
             if body:
                 content = {kind: dict(media) for kind, media in BODY_KINDS[body].items()}

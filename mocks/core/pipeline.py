@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from flask import Flask, Request, Response, request
 from werkzeug.exceptions import HTTPException
 
+from . import tracing
 from .additive import Reshaper
 from .auth import bearer_value
 from .context import call, current_call, open_call
@@ -26,7 +27,10 @@ def install_journal(app: Flask, service: VendorService) -> None:
 
     @app.before_request
     def _open() -> None:
-        open_call(clock.now())
+        state = open_call(clock.now())
+        if not request.path.startswith("/__admin"):
+            rule = request.url_rule.rule if request.url_rule is not None else "unmatched"
+            state.span = tracing.start(service.name, request.method, rule, request.headers)
 
     @app.after_request
     def _settle(response: Response) -> Response:
@@ -40,6 +44,9 @@ def install_journal(app: Flask, service: VendorService) -> None:
     @app.teardown_request
     def _settle_on_error(exc: BaseException | None) -> None:
         state = current_call()
+        if state is not None and state.span is not None:  # a call that ended in an exception
+            tracing.finish(state.span, {"vendorsim.vendor": service.name}, True)
+            state.span = None
         ticket = state.ticket if state is not None else None
         if ticket is not None and not ticket.released:
             ticket.refund()
@@ -50,6 +57,22 @@ def install_journal(app: Flask, service: VendorService) -> None:
         req: Request = request._get_current_object()  # type: ignore[attr-defined]  # once, not per use
         state = call()
         path = req.path
+        if not path.startswith("/__admin"):  # metrics count every call, kept or not
+            status = response.status_code
+            tracing.finish(state.span, {
+                "vendorsim.vendor": service.name,
+                "vendorsim.tenant": req.environ.get("vendorsim.tenant"),
+                "http.route": req.url_rule.rule if req.url_rule is not None else "unmatched",
+                "http.request.method": req.method, "http.response.status_code": status,
+                "vendorsim.code": ",".join(state.codes) or None,
+                "vendorsim.fault": state.fault}, status >= 500)
+            state.span = None
+            throttled = set(service.throttles) | ({str(status)} if status == 429 else set())
+            service.cloud.metrics.observe(
+                service.name, req.environ.get("vendorsim.tenant"),
+                req.url_rule.rule if req.url_rule is not None else "unmatched", status,
+                list(state.codes) or ([str(status)] if status == 429 else []),
+                time.perf_counter() - state.started, state.fault, throttled)
         if journal.enabled and not path.startswith("/__admin"):
             environ = req.environ
             unmatched = req.url_rule is None

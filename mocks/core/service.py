@@ -76,6 +76,8 @@ class VendorService:
     # what a chaos fault answers when it throttles: the vendor's own throttling answer
     chaos_throttle: ClassVar[FaultRule] = FaultRule(id=0, status=429)
     changes: ClassVar[tuple[Change, ...]] = ()  # the vendor's dated changes (its calendar)
+    # the vendor's answers for its OpenAPI document: status range -> content type -> schema
+    openapi_answers: ClassVar[dict[str, dict[str, dict]]] = {}
     # in-progress states the vendor may add to without notice: attribute -> {shown: new}
     additive_states: ClassVar[dict[str, dict[str, str]]] = {}
 

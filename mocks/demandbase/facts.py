@@ -14,3 +14,15 @@ MAX_ACTIVE_JOBS = 2  # export jobs running at once ("Max 2 jobs are allowed at a
 # in-progress job states Demandbase may add to without notice (the additive fault shows them)
 ADDITIVE_STATES = {"state": {"new": "queued", "processing": "validating"},
                    "jobStatus": {"accepted": "queued", "processing": "validating"}}
+
+# the answers its OpenAPI document describes: JSON or CSV; errors the ErrorDto (OAuth's
+# {error} on the token endpoint)
+_ERROR = {"anyOf": [{"type": "object", "required": ["errorCode", "errorMessage"],
+                     "properties": {"errorCode": {"type": "string"},
+                                    "errorMessage": {"type": "string"}}},
+                    {"type": "object", "required": ["error"]}]}
+OPENAPI_ANSWERS: dict[str, dict[str, dict]] = {
+    "2XX": {"application/json": {}, "text/csv": {"type": "string"}},
+    "4XX": {"application/json": _ERROR},
+    "5XX": {"application/json": _ERROR},
+}

@@ -41,6 +41,7 @@ class DemandbaseService(BearerService):
     example_tenant = ""
     token_endpoints = frozenset({"demandbase_token"})
     max_body = facts.MAX_BODY
+    openapi_answers = facts.OPENAPI_ANSWERS
     additive_states = facts.ADDITIVE_STATES
 
     def new_backend(self, tenant_id: str) -> DemandbaseClient:

@@ -149,3 +149,26 @@ CHANGES = (
 # in-progress states Marketo may add to without notice (the additive fault shows new ones)
 ADDITIVE_STATES = {"status": {"Queued": "Pending", "Processing": "Running",
                               "Importing": "Validating"}}
+
+# the answers its OpenAPI document describes (README "Admin API"): the REST envelope (errors in
+# HTTP 200 answers too), the identity endpoint's token and OAuth errors, nginx's own pages
+_ENVELOPE = {"type": "object", "required": ["success"], "properties": {
+    "requestId": {"type": "string"}, "success": {"type": "boolean"},
+    "result": {"type": "array"}, "warnings": {"type": "array"},
+    "nextPageToken": {"type": "string"}, "moreResult": {"type": "boolean"},
+    "errors": {"type": "array", "items": {"type": "object", "required": ["code", "message"],
+                                          "properties": {"code": {"type": "string"},
+                                                         "message": {"type": "string"}}}}}}
+_TOKEN = {"type": "object", "required": ["access_token", "token_type", "expires_in"],
+          "properties": {"access_token": {"type": "string"}, "token_type": {"type": "string"},
+                         "expires_in": {"type": "integer"}, "scope": {"type": "string"}}}
+_OAUTH_ERROR = {"type": "object", "required": ["error"], "properties": {
+    "error": {"type": "string"}, "error_description": {"type": "string"}}}
+_TEXT = {"type": "string"}
+OPENAPI_ANSWERS: dict[str, dict[str, dict]] = {
+    "2XX": {"application/json": {"anyOf": [_ENVELOPE, _TOKEN]}, "text/csv": _TEXT,
+            "text/plain": _TEXT, "application/octet-stream": _TEXT,
+            "text/tab-separated-values": _TEXT},
+    "4XX": {"application/json": {"anyOf": [_ENVELOPE, _OAUTH_ERROR]}, "text/html": _TEXT},
+    "5XX": {"text/html": _TEXT, "application/json": _ENVELOPE},
+}

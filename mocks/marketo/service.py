@@ -42,6 +42,7 @@ class MarketoService(VendorService):
     token_refusal_codes = facts.TOKEN_REFUSAL_CODES
     verdict_sources = facts.VERDICT_SOURCES
     changes = facts.CHANGES
+    openapi_answers = facts.OPENAPI_ANSWERS
     additive_states = facts.ADDITIVE_STATES
     chaos_throttle = FaultRule(id=0, error_code=facts.LIMIT_CODES["window"])
 

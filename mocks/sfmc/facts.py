@@ -66,3 +66,17 @@ EVENTS_KEPT = 1000  # entry events and triggered sends an account keeps (the new
 UNKNOWN_EVENT_DEFINITION = 30000  # an EventDefinitionKey the account has not (chosen code)
 UNKNOWN_SEND_DEFINITION = 30001  # a triggered send key the account has not (chosen code)
 CAMPAIGN_FIELDS = ("name", "description", "campaignCode", "color", "favorite")
+
+# the answers its OpenAPI document describes: JSON objects or arrays; errors as SFMC's
+# {message, errorcode}, OAuth's {error}, the Contacts API's FAIL envelope; SOAP as text/xml
+_ERROR = {"anyOf": [
+    {"type": "object", "required": ["message", "errorcode"]},
+    {"type": "object", "required": ["error"]},
+    {"type": "object", "required": ["operationStatus", "hasErrors"]}]}
+_XML = {"type": "string"}
+OPENAPI_ANSWERS: dict[str, dict[str, dict]] = {
+    "2XX": {"application/json": {"anyOf": [{"type": "object"}, {"type": "array"}]},
+            "text/xml": _XML},
+    "4XX": {"application/json": _ERROR},
+    "5XX": {"application/json": _ERROR, "text/xml": _XML},
+}

@@ -59,6 +59,7 @@ class SfmcService(BearerService):
                                   "platform"})
     max_body = facts.MAX_BODY
     changes = facts.CHANGES
+    openapi_answers = facts.OPENAPI_ANSWERS
     own_auth_endpoints = frozenset({"sfmc_soap.service_asmx", "sfmc_soap.wsdl_document",
                                     "sfmc_soap.fault_xsd"})
     additive_states = facts.ADDITIVE_STATES

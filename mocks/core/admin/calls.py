@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from flask import current_app, jsonify, request
+from flask import Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from ..bodies import whole_number
@@ -39,6 +39,7 @@ def _document() -> dict:
         who = f"vendorsim {service.name} mock" if service else "vendorsim admin API"
         _described[id(app)] = describe(
             app, title=who, tags={"/__admin": "admin"}, bearer=service is not None,
+            answers=service.openapi_answers if service is not None else None,
             description="Generated from the mock's route table. Vendor errors come back "
                         "in the vendor's own envelope; admin errors as {\"error\": ...}.")
     return _described[id(app)]
@@ -70,6 +71,14 @@ def health() -> ResponseReturnValue:
                    tenants={s.name: [t.id for t in s.tenants()] for s in _services()},
                    strict=_cloud().strict, clock=_cloud().clock.describe(), urls=_cloud().urls,
                    persistence=persisted)
+
+
+@bp.get("/metrics")
+def metrics() -> ResponseReturnValue:
+    """Prometheus metrics of the whole cloud (text format 0.0.4)."""
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    return Response(_cloud().metrics.render(), content_type=CONTENT_TYPE_LATEST)
 
 
 @bp.post("/reset")

@@ -1,0 +1,90 @@
+"""Optional OpenTelemetry tracing (`pip install vendorsim[otel]`): one SERVER span per vendor
+call, named `{vendor} {METHOD} {route template}`, with the vendor, tenant, route, status, vendor
+code and fault as attributes, continuing the caller's `traceparent`, so a user's trace of
+their integration shows the vendor calls inside it.
+
+Off unless configured: a tracer provider the application set up itself (its own code, or
+`opentelemetry-instrument`), the standard environment variables (`OTEL_TRACES_EXPORTER`,
+`OTEL_EXPORTER_OTLP_ENDPOINT`, ...; with the SDK installed), or `configure(provider)`.
+Without the package nothing is imported and nothing is spent.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+ENVIRONMENT = ("OTEL_TRACES_EXPORTER", "OTEL_EXPORTER_OTLP_ENDPOINT",
+               "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+_tracer: Any = None
+_checked = False
+
+
+def configure(provider: Any = None) -> bool:
+    """Trace with this provider (tests: an in-memory exporter), or as the environment says;
+    False when OpenTelemetry is not installed or not configured."""
+    global _tracer, _checked
+    _checked = True
+    try:
+        from opentelemetry import trace
+    except ImportError:
+        return False
+    if provider is None:
+        from opentelemetry.trace import ProxyTracerProvider
+
+        provider = trace.get_tracer_provider()
+        if isinstance(provider, ProxyTracerProvider):  # the application set none up
+            if not any(os.environ.get(name) for name in ENVIRONMENT):
+                _tracer = None
+                return False
+            provider = _from_environment()
+            if provider is None:
+                return False
+    _tracer = provider.get_tracer("vendorsim")
+    return True
+
+
+def _from_environment() -> Any:
+    try:
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
+    except ImportError:
+        return None
+    provider = TracerProvider()
+    kind = os.environ.get("OTEL_TRACES_EXPORTER", "otlp")
+    exporter: Any = ConsoleSpanExporter()
+    if kind == "otlp":
+        try:
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import (  # type: ignore[import-not-found]  # an optional exporter
+                OTLPSpanExporter,
+            )
+        except ImportError:
+            return None
+        exporter = OTLPSpanExporter()
+    provider.add_span_processor(BatchSpanProcessor(exporter))
+    return provider
+
+
+def start(vendor: str, method: str, route: str, headers: Any) -> Any:
+    """A span for a call (None when tracing is off)."""
+    if not _checked:
+        configure()
+    if _tracer is None:
+        return None
+    from opentelemetry import propagate
+    from opentelemetry.trace import SpanKind
+
+    context = propagate.extract({str(k).lower(): v for k, v in dict(headers).items()})
+    return _tracer.start_span(f"{vendor} {method} {route}", context=context,
+                              kind=SpanKind.SERVER)
+
+
+def finish(span: Any, attributes: dict[str, Any], error: bool) -> None:
+    if span is None:
+        return
+    from opentelemetry.trace import Status, StatusCode
+
+    span.set_attributes({k: v for k, v in attributes.items() if v is not None})
+    if error:
+        span.set_status(Status(StatusCode.ERROR))
+    span.end()
