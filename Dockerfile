@@ -12,7 +12,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
 
 COPY wheels/ /tmp/wheels/
 RUN python3 -m venv /opt/vendorsim \
- && /opt/vendorsim/bin/pip install --no-index --find-links /tmp/wheels --no-cache-dir vendorsim \
+ && /opt/vendorsim/bin/pip install --no-index --find-links /tmp/wheels --no-cache-dir 'vendorsim[otel]' \
  && rm -rf /tmp/wheels \
  && useradd --system --uid 10001 --no-create-home vendorsim \
  && mkdir /data && chown vendorsim /data

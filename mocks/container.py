@@ -148,7 +148,8 @@ def build(tag: str = DEFAULT_IMAGE, base_image: str = DEFAULT_BASE,
         shutil.copy(root / "Dockerfile", context / "Dockerfile")
         wheels = subprocess.run(
             [sys.executable, "-m", "pip", "wheel", "--quiet", "--wheel-dir",
-             str(context / "wheels"), str(root)], capture_output=True, text=True)
+             str(context / "wheels"), f"{root}[otel]"],  # tracing in the image, off by default
+            capture_output=True, text=True)
         if wheels.returncode != 0:
             raise ContainerError(f"pip wheel failed:\n{wheels.stderr[-2000:]}")
         try:

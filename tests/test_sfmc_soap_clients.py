@@ -116,3 +116,21 @@ def test_the_fuel_sdk_reads_rows_and_manages_subscribers(
     listed = members.get()
     assert [(m.ListID, m.SubscriberKey) for m in listed.results] == [(7, "k1")]
     assert cloud.sfmc(SUB).audience.get("k1") is not None
+
+
+def test_urllib_is_answered_in_process_and_other_hosts_go_out() -> None:
+    """Issue 26 item 7: `urllib.request` calls to vendor hosts reach the mocks in-process (a
+    4xx is urllib's HTTPError as usual); other hosts still reach the network layer."""
+    import urllib.error
+    import urllib.request
+
+    with ServerRunner(Cloud("virtual")) as other, mock_vendors(clock="virtual") as cloud:
+        cloud.service("sfmc").seed_tenant(SUB, state=STATE)
+        wsdl = urllib.request.urlopen(f"https://{SUB}.soap.marketingcloudapis.com/etframework.wsdl")
+        assert wsdl.status == 200 and b"PartnerAPI" in wsdl.read()
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"https://{SUB}.rest.marketingcloudapis.com/hub/v1/campaigns")
+        assert refused.value.code == 401
+        assert cloud.journal.entries()[-1].path == "/hub/v1/campaigns"
+        health = urllib.request.urlopen(f"{other.urls['cloud']}/__admin/health")  # a real socket
+        assert health.status == 200 and other.cloud is not cloud

@@ -76,3 +76,28 @@ def test_strict_mode_and_a_state_file(engine: None, tmp_path: Path) -> None:
         refused = requests.get(f"{base}/identity/oauth/token", params={
             "grant_type": "client_credentials", "client_id": "nobody", "client_secret": "x"})
         assert refused.status_code == 401
+
+
+def test_traces_from_the_container(engine: None) -> None:
+    """OpenTelemetry in container mode: the image carries the otel extra, off until the
+    standard variables switch it on (here the console exporter: spans in the logs)."""
+    import time
+
+    from vendorsim.testcontainers import VendorsimContainer
+
+    container = VendorsimContainer(IMAGE)
+    container.with_env("OTEL_TRACES_EXPORTER", "console")
+    container.with_env("OTEL_BSP_SCHEDULE_DELAY", "100")  # milliseconds between exports
+    with container:
+        caller = MarketoCaller(container.base_url("marketo", MUNCHKIN)).login()
+        caller.session.get(f"{caller.base}/rest/v1/leads/partitions.json", headers={
+            "traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"})
+        deadline = time.monotonic() + 30
+        logs = ""
+        while "leads/partitions.json" not in logs:  # polling the container's output
+            assert time.monotonic() < deadline, logs[-2000:]
+            time.sleep(0.2)
+            out, err = container.get_logs()
+            logs = (out + err).decode("utf-8", "replace")
+    assert '"name": "marketo GET /rest/v1/leads/partitions.json"' in logs
+    assert "4bf92f3577b34da6a3ce929d0e0e4736" in logs  # the caller's trace
