@@ -240,34 +240,9 @@ def test_each_vendor_round_trips_clean(upstream: ServerRunner, tmp_path: Path, v
     assert summary["drift"] is False, summary["operations"]
 
 
-def test_a_users_own_vcr_cassette_of_the_real_hosts(tmp_path: Path) -> None:
+def test_a_users_own_vcr_cassette_of_the_real_hosts() -> None:
     """Bring your own cassettes: recorded by a user's suite (VCR.py: bodies as {string},
     headers as lists, the vendor's own hosts); the host says vendor and tenant."""
-    cassette = tmp_path / "suite.yaml"
-    cassette.write_text(f"""interactions:
-- request:
-    body: null
-    headers:
-      Accept: [application/json]
-    method: GET
-    uri: https://{MKTO}.mktorest.com/identity/oauth/token?grant_type=client_credentials&client_id=cdp&client_secret=REAL
-  response:
-    body: {{string: '{{"access_token":"cdf01657-110d-4155-99a7-f986b2ff13a0:ab","token_type":"bearer","expires_in":3599,"scope":"api@example.com"}}'}}
-    headers:
-      Content-Type: [application/json;charset=UTF-8]
-    status: {{code: 200, message: OK}}
-- request:
-    body: null
-    headers:
-      Authorization: [Bearer cdf01657-110d-4155-99a7-f986b2ff13a0:ab]
-    method: GET
-    uri: https://{MKTO}.mktorest.com/rest/v1/leads/partitions.json
-  response:
-    body: {{string: '{{"requestId":"e42b#14272d07d78","result":[{{"id":1,"name":"Default","description":"Initial Lead Partition"}}],"success":true}}'}}
-    headers:
-      Content-Type: [application/json;charset=UTF-8]
-    status: {{code: 200, message: OK}}
-version: 1
-""")
+    cassette = Path(__file__).parent / "drift" / "own_suite.yaml"
     summary = summarize(verify(read_cassette(cassette)), [cassette.name])
     assert summary["calls"] == 2 and summary["drift"] is False, summary["operations"]
