@@ -12,6 +12,7 @@ import logging
 import socket
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from waitress.server import create_server
 from waitress.task import ThreadedTaskDispatcher
@@ -65,7 +66,7 @@ class ServerRunner:
                                ident="nginx", asyncore_loop_timeout=1,
                                clear_untrusted_proxy_headers=False, _dispatcher=dispatcher)
         self._servers.append(server)
-        thread = threading.Thread(target=_serve, args=(server,), daemon=True,
+        thread = threading.Thread(target=run_loop, args=(server,), daemon=True,
                                   name=f"vendorsim-{server.effective_port}")
         self._threads.append(thread)
         return int(server.effective_port)
@@ -95,8 +96,7 @@ class ServerRunner:
     def stop(self) -> None:
         """Close every channel (the loop thread then ends) and the worker threads."""
         for server in self._servers:
-            server.task_dispatcher.shutdown(timeout=2)  # let answers in flight finish
-            server.trigger.pull_trigger(lambda server=server: close_in_loop(server))
+            begin_stop(server)
         for thread in self._threads:
             thread.join(timeout=2)
         self._servers.clear()
@@ -109,6 +109,13 @@ class ServerRunner:
         self.stop()
 
 
+def begin_stop(server: Any) -> None:
+    """Stop a waitress server from outside its loop: answers in flight finish, then its loop
+    thread closes every channel and ends (join that thread to wait for it)."""
+    server.task_dispatcher.shutdown(timeout=2)
+    server.trigger.pull_trigger(lambda: close_in_loop(server))
+
+
 def close_in_loop(server: object) -> None:
     """Runs inside the server's loop thread: close every socket; the empty map ends the loop."""
     socket_map = server._map  # type: ignore[attr-defined]  # waitress's internal socket map
@@ -119,7 +126,8 @@ def close_in_loop(server: object) -> None:
     socket_map.clear()
 
 
-def _serve(server: object) -> None:
+def run_loop(server: object) -> None:
+    """A waitress server's loop, for its thread (it ends when `begin_stop` closes it)."""
     with contextlib.suppress(OSError, ValueError):  # sockets closed under the loop by stop()
         server.run()  # type: ignore[attr-defined]  # waitress's MultiSocketServer has run()
 

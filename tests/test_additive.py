@@ -52,13 +52,18 @@ def test_a_longer_token_works_and_error_texts_change_but_not_codes(cloud: Cloud)
     assert "Access token invalid" in refused["errors"][0]["message"]
 
 
-def test_a_job_in_progress_shows_a_new_state_until_it_is_done(cloud: Cloud) -> None:
+def export_job() -> tuple[MarketoCaller, str]:
+    """A logged-in caller and a lead export job created (not yet enqueued)."""
     mkto = MarketoCaller().login()
     mkto.sync([{"email": "a@x.example"}])
     job = mkto.post("/bulk/v1/leads/export/create.json", json={
         "fields": ["email"], "format": "CSV", "filter": {"createdAt": {
             "startAt": "2026-11-01T00:00:00Z", "endAt": "2026-11-30T00:00:00Z"}}})
-    export_id = job["result"][0]["exportId"]
+    return mkto, job["result"][0]["exportId"]
+
+
+def test_a_job_in_progress_shows_a_new_state_until_it_is_done(cloud: Cloud) -> None:
+    mkto, export_id = export_job()
     cloud.add_fault(additive=True)
     mkto.post(f"/bulk/v1/leads/export/{export_id}/enqueue.json")
     status = mkto.get(f"/bulk/v1/leads/export/{export_id}/status.json")["result"][0]
@@ -137,12 +142,7 @@ def test_a_client_with_a_closed_schema_is_told(cloud: Cloud) -> None:
 
 
 def test_no_verdict_for_a_client_polling_a_new_state(cloud: Cloud) -> None:
-    mkto = MarketoCaller().login()
-    mkto.sync([{"email": "a@x.example"}])
-    job = mkto.post("/bulk/v1/leads/export/create.json", json={
-        "fields": ["email"], "format": "CSV", "filter": {"createdAt": {
-            "startAt": "2026-11-01T00:00:00Z", "endAt": "2026-11-30T00:00:00Z"}}})
-    export_id = job["result"][0]["exportId"]
+    mkto, export_id = export_job()
     mkto.post(f"/bulk/v1/leads/export/{export_id}/enqueue.json")
     cloud.add_fault(additive=True)
     for _ in range(3):  # the same status call again: polling a state, not distrust

@@ -17,7 +17,7 @@ from waitress.server import create_server
 
 from tests.soap_helpers import SoapCaller, simple
 from vendorsim import Cloud
-from vendorsim.mocks.server import ServerRunner, close_in_loop
+from vendorsim.mocks.server import ServerRunner, begin_stop, run_loop
 from vendorsim.simulator.cli import main as vendorsim
 from vendorsim.simulator.drift.cassette import read_cassette
 from vendorsim.simulator.drift.recorder import Recorder
@@ -71,11 +71,10 @@ def planted() -> Iterator[str]:
     cloud = Cloud("virtual")
     server = create_server(Planted(cloud.vendor_wsgi("marketo")), host="127.0.0.1", port=0,
                            threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=run_loop, args=(server,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
-    server.task_dispatcher.shutdown(timeout=2)
-    server.trigger.pull_trigger(lambda: close_in_loop(server))
+    begin_stop(server)
     thread.join(timeout=2)
 
 

@@ -385,3 +385,18 @@ def test_the_dashboard_shows_subscribers_and_lists(cloud: Cloud, soap: SoapCalle
     (tenant,) = summary.json()["vendors"]["sfmc"]
     counts = {c["name"]: c["count"] for c in tenant["state"]}
     assert counts["subscribers"] == 1 and counts["lists"] == 1
+
+
+def test_a_data_extension_is_named_by_its_key_or_else_its_name(cloud: Cloud,
+                                                              soap: SoapCaller) -> None:
+    cloud.service("sfmc").seed_tenant(SUB, state={"data_extensions": [
+        {"name": "Leads", "key": "k-leads", "fields": [
+            {"name": "Id", "type": "Text", "isPrimaryKey": True}], "rows": [{"Id": "L1"}]}]})
+    for name in ("k-leads", "Leads"):
+        status, _, found = soap.retrieve(f"DataExtensionObject[{name}]", ["Id"])
+        assert (status, [r["Properties"] for r in found]) == ("OK", [{"Id": "L1"}])
+    named = ('<et:Objects xsi:type="et:DataExtensionObject"><et:Name>Leads</et:Name>'
+             "<et:Properties><et:Property><et:Name>Id</et:Name><et:Value>L2</et:Value>"
+             "</et:Property></et:Properties></et:Objects>")
+    assert soap.write("Create", named)[0] == "OK"
+    assert len(cloud.sfmc(SUB).get("k-leads").rows) == 2

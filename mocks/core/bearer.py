@@ -15,7 +15,7 @@ from flask import Flask, Request, Response, request
 from werkzeug.exceptions import HTTPException
 
 from .admin import admin_http_error, install_admin
-from .auth import bearer_value
+from .auth import Token, bearer_value
 from .context import call
 from .faults import FaultRule
 from .limits import LimitExceeded
@@ -141,12 +141,19 @@ class BearerService(VendorService):
         status, token = self.tokens.check(value) if value else ("unknown", None)
         if status != "ok" or token is None or (tenant_id and token.tenant != tenant_id):
             return self._answer(self.unauthorized())
+        try:
+            self.admit(token)
+        except LimitExceeded as exc:
+            return self.render_limit(exc, call().tenant)  # type: ignore[arg-type]  # set by admit
+        return None
+
+    def admit(self, token: Token) -> Tenant:
+        """Open a valid token's tenant for this call: the tenant and credential on the call,
+        a slot in the tenant's limits (LimitExceeded when there is none), then the injected
+        latency. The header's token (REST) and SFMC's SOAP header token both come here."""
         tenant = self.tenant(token.tenant, create=True)
         state = call()
         state.tenant, state.credential = tenant, token.credential
-        try:
-            state.ticket = tenant.limiter.admit()
-        except LimitExceeded as exc:
-            return self.render_limit(exc, tenant)
+        state.ticket = tenant.limiter.admit()
         self.take_latency()
-        return None
+        return tenant

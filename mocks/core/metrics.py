@@ -56,8 +56,8 @@ class CloudMetrics:
         return "other"
 
     def observe(self, vendor: str, tenant: str | None, route: str, status: int,
-                codes: list[str], seconds: float, fault: int | None, throttles: set[str]
-                ) -> None:
+                codes: list[str], seconds: float, fault: int | None,
+                throttles: frozenset[str]) -> None:
         who = self.tenant_label(tenant)
         self.requests.labels(vendor, who, route, str(status), codes[0] if codes else "").inc()
         self.latency.labels(vendor, route).observe(seconds)

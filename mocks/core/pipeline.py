@@ -24,6 +24,9 @@ def install_journal(app: Flask, service: VendorService) -> None:
     rule used."""
     journal = service.cloud.journal
     clock = service.clock
+    # the codes a call's metrics count as throttling: the vendor's, and a 429's own status
+    throttles = frozenset(service.throttles)
+    throttles_429 = throttles | {"429"}
 
     @app.before_request
     def _open() -> None:
@@ -59,20 +62,20 @@ def install_journal(app: Flask, service: VendorService) -> None:
         path = req.path
         if not path.startswith("/__admin"):  # metrics count every call, kept or not
             status = response.status_code
+            tenant = req.environ.get("vendorsim.tenant")
+            route = req.url_rule.rule if req.url_rule is not None else "unmatched"
             tracing.finish(state.span, {
-                "vendorsim.vendor": service.name,
-                "vendorsim.tenant": req.environ.get("vendorsim.tenant"),
-                "http.route": req.url_rule.rule if req.url_rule is not None else "unmatched",
-                "http.request.method": req.method, "http.response.status_code": status,
+                "vendorsim.vendor": service.name, "vendorsim.tenant": tenant,
+                "http.route": route, "http.request.method": req.method,
+                "http.response.status_code": status,
                 "vendorsim.code": ",".join(state.codes) or None,
                 "vendorsim.fault": state.fault}, status >= 500)
             state.span = None
-            throttled = set(service.throttles) | ({str(status)} if status == 429 else set())
             service.cloud.metrics.observe(
-                service.name, req.environ.get("vendorsim.tenant"),
-                req.url_rule.rule if req.url_rule is not None else "unmatched", status,
-                list(state.codes) or ([str(status)] if status == 429 else []),
-                time.perf_counter() - state.started, state.fault, throttled)
+                service.name, tenant, route, status,
+                list(state.codes) or (["429"] if status == 429 else []),
+                time.perf_counter() - state.started, state.fault,
+                throttles_429 if status == 429 else throttles)
         if journal.enabled and not path.startswith("/__admin"):
             environ = req.environ
             unmatched = req.url_rule is None

@@ -206,6 +206,13 @@ class SfmcAccount:
             raise SfmcError(404, f"Data extension with key '{key}' was not found.", 10002)
         return de
 
+    def find(self, key_or_name: str) -> DataExtension | None:
+        """The data extension with this external key, else with this name (as the SOAP API
+        names one in `DataExtensionObject[X]` and in row writes); None when there is none."""
+        wanted = key_or_name.lower()
+        return self.extensions.get(wanted) or next(
+            (d for d in self.extensions.values() if d.name.lower() == wanted), None)
+
     def by_id(self, de_id: str) -> DataExtension:
         if de_id.lower().startswith("key:"):
             return self.get(de_id[4:])

@@ -22,7 +22,7 @@ from vendorsim.mocks.core.auth import Credential
 from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
 from vendorsim.mocks.core.bodies import BadBody, parse_json
 from vendorsim.mocks.core.clock import iso_utc
-from vendorsim.mocks.core.context import call, call_scopes
+from vendorsim.mocks.core.context import call_scopes
 from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitExceeded
 from vendorsim.mocks.core.openapi import doc
@@ -148,16 +148,11 @@ class SfmcService(BearerService):
             raise SoapFault(facts.TOKEN_EXPIRED, "q0:Security")
         if token is None or (tenant_id and token.tenant != tenant_id):
             raise SoapFault(facts.LOGIN_FAILED, "q0:Security")
-        tenant = self.tenant(token.tenant, create=True)
-        state = call()
-        state.tenant, state.credential = tenant, token.credential
         try:
-            state.ticket = tenant.limiter.admit()
+            return cast(SfmcAccount, self.admit(token).backend)
         except LimitExceeded:
             raise SoapFault(facts.SOAP_THROTTLED, "soap:Server",
                             code=str(facts.THROTTLED)) from None
-        self.take_latency()
-        return cast(SfmcAccount, tenant.backend)
 
     def render_fault(self, rule: FaultRule) -> Response:
         if not is_soap(request.path):

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import requests
 from waitress.server import create_server
 
-from vendorsim.mocks.server import close_in_loop
+from vendorsim.mocks.server import begin_stop, run_loop
 
 from .cassette import Interaction, write_cassette
 
@@ -103,20 +103,15 @@ class Recorder:
         self.server = create_server(self.proxy, host="127.0.0.1", port=port, threads=8,
                                     ident="vendorsim-record")
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
-        self.thread = threading.Thread(target=self._serve, daemon=True, name="vendorsim-record")
-
-    def _serve(self) -> None:
-        with contextlib.suppress(OSError, ValueError):
-            self.server.run()
+        self.thread = threading.Thread(target=run_loop, args=(self.server,), daemon=True,
+                                       name="vendorsim-record")
 
     def start(self) -> Recorder:
         self.thread.start()
         return self
 
     def stop(self) -> None:
-        server = self.server
-        server.task_dispatcher.shutdown(timeout=2)
-        server.trigger.pull_trigger(lambda: close_in_loop(server))
+        begin_stop(self.server)
         self.thread.join(timeout=2)
 
     def __enter__(self) -> Recorder:

@@ -33,13 +33,12 @@ def calendar() -> ResponseReturnValue:
 @doc(examples=[{"as_of": "2027-01-01", "opt_out": ["marketo.query_token"]}])
 def pin_calendar() -> ResponseReturnValue:
     """The server's pin, for every vendor (on a vendor host too: it is the server's)."""
-    body = _body()
+    cloud = _cloud()
     try:
-        CalendarPin.from_dict(body, _cloud().dated_rules())  # every field checked first
-        pin = _cloud().pin_calendar(body.get("as_of"), body.get("opt_out") or ())
+        cloud.calendar = CalendarPin.from_dict(_body(), cloud.dated_rules())
     except ValueError as exc:
         raise AdminError(400, f"calendar not pinned: {exc}") from None
-    return jsonify(pin.to_dict())
+    return jsonify(cloud.calendar.to_dict())
 
 
 @bp.put("/tenants/<tenant_id>/calendar")

@@ -21,7 +21,18 @@ from .. import facts
 from .retrieve import RetrieveError, retrieve
 from .writes import ObjectError, describe, perform, write
 from .wsdl import fault_schema, wsdl
-from .xml import Envelope, Node, SoapFault, envelope, fault_envelope, kid, node, parse
+from .xml import (
+    Envelope,
+    Node,
+    SoapFault,
+    envelope,
+    fault_envelope,
+    kid,
+    node,
+    parse,
+    text,
+    xsi_type,
+)
 
 if TYPE_CHECKING:
     from ..models import SfmcAccount
@@ -101,8 +112,7 @@ def _dispatch(account: SfmcAccount, parsed: Envelope) -> Node:
     try:
         if operation == "RetrieveRequestMsg":
             retrieve_request = kid(body, "RetrieveRequest")
-            _require("read", (kid(retrieve_request, "ObjectType").text or "")  # type: ignore[union-attr]  # checked by retrieve
-                     if kid(retrieve_request, "ObjectType") is not None else "")
+            _require("read", text(retrieve_request, "ObjectType") or "")
             try:
                 overall, rid, results = retrieve(account, retrieve_request)
             except RetrieveError as exc:
@@ -115,8 +125,7 @@ def _dispatch(account: SfmcAccount, parsed: Envelope) -> Node:
         if operation in writes:
             action, answer = writes[operation]
             for element in body:
-                _require("write", element.get(
-                    "{http://www.w3.org/2001/XMLSchema-instance}type") or "")
+                _require("write", xsi_type(element) or "")
             overall, results = write(account, action, body)
             return node(answer, None, *results, node("RequestID", rid),
                         node("OverallStatus", overall))
@@ -134,9 +143,8 @@ def _dispatch(account: SfmcAccount, parsed: Envelope) -> Node:
 
 def _require(kind: str, object_type: str) -> None:
     """The package's scopes, as REST checks them (`data_extensions_read`, ...)."""
-    name = object_type.rsplit(":", 1)[-1]
-    area = "DataExtension" if name.startswith("DataExtension") else "List" \
-        if name in ("Subscriber", "List", "ListSubscriber") else None
+    area = "DataExtension" if object_type.startswith("DataExtension") else "List" \
+        if object_type in ("Subscriber", "List", "ListSubscriber") else None
     scopes = call_scopes()
     needed = SCOPES.get((kind, area)) if area else None
     if needed and scopes is not None and needed not in scopes:

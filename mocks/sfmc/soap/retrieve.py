@@ -104,8 +104,7 @@ def _source(account: SfmcAccount, kind: ObjectType, name: str) -> tuple[
 def _extension(account: SfmcAccount, name: str) -> DataExtension:
     """`DataExtensionObject[X]`: the data extension whose key, else name, is X."""
     inner = name[len(ROW_TYPE) + 1:-1] if name.endswith("]") else ""
-    found = account.extensions.get(inner.lower()) or next(
-        (d for d in account.extensions.values() if d.name.lower() == inner.lower()), None)
+    found = account.find(inner)
     if found is None:
         raise RetrieveError(f"Data extension '{inner[:100]}' does not exist: retrieve "
                             f"{ROW_TYPE}[customer key or name]")

@@ -55,8 +55,12 @@ def write(account: SfmcAccount, action: str, request: Element) -> tuple[str, lis
                 if action == "Create":
                     children.append(node("NewID", 0))
             results.append(Node("Results", children=children))
-    overall = "OK" if not failures else "Error" if failures == len(objects) else "Has Errors"
-    return overall, results
+    return overall(failures, len(objects)), results
+
+
+def overall(failures: int, total: int) -> str:
+    """`OverallStatus` of a request whose objects each got a result."""
+    return "OK" if not failures else "Error" if failures == total else "Has Errors"
 
 
 def _done(action: str, kind: str) -> str:
@@ -122,8 +126,7 @@ def _properties(element: Element, holder: str, item: str) -> dict[str, str]:
 
 def _row(account: SfmcAccount, action: str, element: Element, upsert: bool) -> int:
     name = text(element, "CustomerKey") or text(element, "Name") or ""
-    de = account.extensions.get(name.lower()) or next(
-        (d for d in account.extensions.values() if d.name.lower() == name.lower()), None)
+    de = account.find(name)
     if de is None:
         raise ObjectError(f"Data extension '{name[:100]}' does not exist")
     keys = _properties(element, "Keys", "Key")
@@ -216,9 +219,7 @@ def perform(account: SfmcAccount, request: Element) -> tuple[str, list[Node]]:
             de.rows.clear()
             results.append(Node("Result", children=[
                 node("StatusCode", "OK"), node("StatusMessage", "Data cleared")]))
-    overall = "OK" if not failures else "Error" if failures == len(definitions) else \
-        "Has Errors"
-    return overall, results
+    return overall(failures, len(definitions)), results
 
 
 def describe(request: Element) -> list[Node]:
