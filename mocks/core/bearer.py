@@ -11,15 +11,15 @@ from __future__ import annotations
 import json
 from typing import ClassVar
 
-from flask import Flask, Request, Response, request
+from flask import Flask, Request, Response
 from werkzeug.exceptions import HTTPException
 
 from .admin import admin_http_error, install_admin
-from .auth import Token, bearer_value
+from .auth import Token
 from .context import call
 from .faults import FaultRule
 from .limits import LimitExceeded
-from .pipeline import install_journal
+from .pipeline import bearer_token, install_pipeline
 from .service import OAUTH_CODES, Tenant, VendorService
 
 
@@ -53,8 +53,6 @@ class BearerService(VendorService):
     """A vendor whose calls carry `Authorization: Bearer <token>`."""
 
     max_body: ClassVar[int] = 10 * 1024 * 1024  # 413 above this (each vendor may differ)
-    # views that check credentials themselves (SFMC's SOAP header token) or need none (WSDL)
-    own_auth_endpoints: ClassVar[frozenset[str]] = frozenset()
 
     # -- vendor renderings (override) ----------------------------------------------------
     def unauthorized(self) -> ApiError:
@@ -95,8 +93,8 @@ class BearerService(VendorService):
     def create_app(self) -> Flask:
         app = Flask(f"vendorsim.{self.name}", static_folder=None)
         app.config["MAX_CONTENT_LENGTH"] = self.max_body  # chunked bodies too
-        install_journal(app, self)
-        app.before_request(self._before)
+        app.config["vendorsim.service"] = self
+        install_pipeline(app, self)
         app.register_error_handler(ApiError, self._answer)
         app.register_error_handler(HTTPException, self._http_exception)
         app.register_error_handler(Exception, self._unexpected)
@@ -123,37 +121,31 @@ class BearerService(VendorService):
         self.app.logger.exception("vendorsim %s: unexpected error", self.name)
         return self._answer(ApiError(500, {"message": "Internal Server Error"}))
 
-    def _before(self) -> Response | None:
-        req: Request = request._get_current_object()  # type: ignore[attr-defined]  # once, not per use
-        if req.path.startswith("/__admin"):
-            return None
+    # -- the pipeline's questions (core/pipeline.py) --------------------------------------
+    def refuse_early(self, req: Request) -> Response | None:
         if (req.content_length or 0) > self.max_body:
             return self._answer(self.too_large())
-        tenant_id = req.environ.get("vendorsim.tenant")
-        forced = self.apply_fault(tenant_id, req.method, req.path)
-        if forced is not None:
-            return forced
-        if req.routing_exception is not None or req.endpoint in self.token_endpoints or \
-                req.endpoint in self.own_auth_endpoints:
-            self.take_latency()
-            return None
-        value = bearer_value(req.headers.get("Authorization", ""))
-        status, token = self.tokens.check(value) if value else ("unknown", None)
-        if status != "ok" or token is None or (tenant_id and token.tenant != tenant_id):
-            return self._answer(self.unauthorized())
-        try:
-            self.admit(token)
-        except LimitExceeded as exc:
-            return self.render_limit(exc, call().tenant)  # type: ignore[arg-type]  # set by admit
         return None
 
-    def admit(self, token: Token) -> Tenant:
-        """Open a valid token's tenant for this call: the tenant and credential on the call,
-        a slot in the tenant's limits (LimitExceeded when there is none), then the injected
-        latency. The header's token (REST) and SFMC's SOAP header token both come here."""
-        tenant = self.tenant(token.tenant, create=True)
-        state = call()
-        state.tenant, state.credential = tenant, token.credential
-        state.ticket = tenant.limiter.admit()
-        self.take_latency()
-        return tenant
+    def identify_tenant(self, req: Request) -> str | None:
+        """The host's tenant; else (Bombora, Demandbase: one host for every client) the
+        client whose token the call carries, or whose credentials a token call sends."""
+        named = super().identify_tenant(req)
+        if named is not None:
+            return named
+        if req.endpoint in self.token_endpoints:
+            client = self.token_client(req)
+            return self.normalise_tenant(client) if client else None
+        _, token = bearer_token(self, req)
+        return token.tenant if token is not None else None
+
+    def token_client(self, req: Request) -> str | None:
+        """The client id a token call names (vendors whose tenant is the client id)."""
+        return None
+
+    def check_token(self, req: Request) -> Token | Response:
+        status, token = bearer_token(self, req)
+        tenant_id = req.environ.get("vendorsim.tenant")
+        if status != "ok" or token is None or (tenant_id and token.tenant != tenant_id):
+            return self._answer(self.unauthorized())
+        return token

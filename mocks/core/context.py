@@ -22,6 +22,10 @@ class Call:
     """What a mock knows about the request it is answering."""
 
     now: float  # the clock when it arrived (moved on by an injected delay)
+    admin: bool = False  # an admin API call: not a vendor call (no journal, no limits)
+    tenant_id: str | None = None  # the tenant it is for, as the pipeline identified it
+    token_check: tuple[str, Any] | None = None  # the token store's verdict on its bearer
+    payload: Any = None  # a transport's parsed request (SFMC SOAP: its envelope)
     started: float = field(default_factory=time.perf_counter)  # for its duration
     tenant: Tenant | None = None  # once its token is checked
     credential: Credential | None = None  # the API client the token belongs to

@@ -14,13 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from flask import Flask, Response, has_request_context, request
+from flask import Flask, Request, Response, has_request_context
 
-from . import connection
-from .auth import Credential, TokenStore
+from .auth import Credential, Token, TokenStore
 from .backend import Backend, atomic, seed_checked  # noqa: F401 - re-exported
 from .calendar import CalendarPin, Change, VendorCalendar
-from .context import Call, call, current_call
+from .context import Call, current_call
 from .faults import FaultRule
 from .limits import LimitConfig, LimitExceeded, TenantLimiter, seconds_to_midnight
 from .routing import DotSegments
@@ -58,6 +57,7 @@ class VendorService:
 
     name: ClassVar[str]
     host_pattern: ClassVar[re.Pattern]  # must have a named group 'tenant' or none
+    base_url: ClassVar[str]  # where clients call it, `{tenant}` in it when hosts name tenants
     token_ttl: ClassVar[float]
     default_limits: ClassVar[LimitConfig]
     tenant_in_path: ClassVar[bool] = True  # per-vendor port: /{tenant}/... carries the tenant
@@ -66,6 +66,8 @@ class VendorService:
     unprefixed_roots: ClassVar[frozenset[str]] = frozenset()
     example_tenant: ClassVar[str] = "tenant"
     token_endpoints: ClassVar[frozenset[str]] = frozenset()  # Flask endpoints issuing tokens
+    # endpoints served without an API token: the token endpoints, documents (SFMC's WSDL)
+    open_endpoints: ClassVar[frozenset[str]] = frozenset()
     # vendor facts the shared rules read: codes that mean "not now" (client verdicts judge
     # the retries after them) and codes of refusals that no retry fixes
     throttles: ClassVar[dict[str, Throttle]] = {}
@@ -86,6 +88,8 @@ class VendorService:
         self.clock = cloud.clock
         self.strict = cloud.strict
         self.tokens = TokenStore(self.clock, self.token_ttl, self.make_token_value)
+        self._throttles = frozenset(self.throttles)
+        self._throttles_429 = self._throttles | {"429"}
         self._lock = threading.RLock()
         self._tenants: dict[str, Tenant] = {}
         self.limit_overrides: dict[str, dict] = {}
@@ -150,65 +154,43 @@ class VendorService:
             return self.code_reaches(rule.error_code, token_call, path)
         return not (token_call and rule.chaos in ("throttle", "mixed"))
 
-    def seconds_until_quota_resets(self, tenant_id: str | None, when: float) -> float:
-        """From `when` to the reset of the tenant's daily quota (its time zone's midnight)."""
-        tenant = self.find_tenant(tenant_id) if tenant_id else None
-        config = tenant.limiter.config if tenant is not None else self.default_limits
-        return seconds_to_midnight(when, config.quota_timezone)
-
-    def apply_fault(self, tenant_id: str | None, method: str, path: str) -> Response | None:
-        """The fault plan's say on this call: journal the rule, sleep its latency on the
-        clock, keep a `drop` rule for the handler, and answer its forced error (rendered
-        by the vendor) — or None to go on."""
-        token_call = request.endpoint in self.token_endpoints
-        rule = self.cloud.faults.pick(self.name, tenant_id, method, path,
-                                      lambda r: self.fault_reaches(r, token_call, path))
-        if rule is None:
-            return None
-        state = call()
-        state.fault = rule.id
-        state.additive = rule.additive
-        if rule.drop:
-            state.drop_rule = rule
-        if rule.connection:
-            state.codes.append(f"connection:{rule.connection}")
-            state.failed = True
-            hang = rule.hang  # in-process, a client's read timeout ends the wait first
-            waits = request.environ.get("vendorsim.read_timeout")
-            if rule.connection == "hang" and waits:
-                hang = min(hang, waits)
-            if rule.connection == "hang" and self.clock.virtual:
-                self.clock.sleep(hang)  # the client waited that long on the clock
-            status, headers = connection.marker(rule.connection, hang)
-            return Response(b"", status=status, headers=headers)
-        if rule.chaos:
-            return self.render_chaos(rule.chaos_kind())
-        if rule.slow_body:
-            state.slow_body = rule.slow_body
-        if rule.error_code or rule.status:
-            return self.render_fault(rule)
-        state.latency = rule.delay()  # taken once the call is admitted: see `take_latency`
-        return None
-
     def render_chaos(self, kind: str) -> Response:
         """A chaos answer: the vendor's own throttling answer, or its answer to a 503."""
         if kind == "5xx":
             return self.render_fault(FaultRule(id=0, status=503))
         return self.render_fault(self.chaos_throttle)
 
+    # -- the pipeline's questions (core/pipeline.py); vendors override what differs -----
+    def identify_tenant(self, req: Request) -> str | None:
+        """The tenant a call is for, before its token is checked (faults aimed at a tenant
+        and the journal need it): the one its host or path names."""
+        tenant: str | None = req.environ.get("vendorsim.tenant")
+        return tenant
+
+    def refuse_early(self, req: Request) -> Response | None:
+        """An answer the vendor's front gives before anything else (sizes, hosts)."""
+        return None
+
+    def check_token(self, req: Request) -> Token | Response:
+        """The call's valid token, or the vendor's refusal."""
+        raise NotImplementedError
+
+    def admitted(self, tenant: Tenant) -> None:
+        """Work the vendor does once a call is admitted (Marketo: due bulk jobs)."""
+
+    def throttle_codes(self, status: int) -> frozenset[str]:
+        """The codes a call's metrics count as throttling: the vendor's, and a 429's own."""
+        return self._throttles_429 if status == 429 else self._throttles
+
     def after_call(self, state: Call) -> None:
         """Called once a call is answered, with its request state; vendors keep their own
         counts here."""
 
-    def take_latency(self) -> None:
-        """A latency fault's delay, taken after the call was admitted (it holds its slot
-        with the concurrency gate meanwhile, as a slow vendor's calls do); on a virtual clock
-        the time just passes, or is a wait of the simulator's calling dataflow."""
-        state = call()
-        if state.latency:
-            latency, state.latency = state.latency, 0.0
-            self.clock.sleep(latency)
-            state.now = self.clock.now()
+    def seconds_until_quota_resets(self, tenant_id: str | None, when: float) -> float:
+        """From `when` to the reset of the tenant's daily quota (its time zone's midnight)."""
+        tenant = self.find_tenant(tenant_id) if tenant_id else None
+        config = tenant.limiter.config if tenant is not None else self.default_limits
+        return seconds_to_midnight(when, config.quota_timezone)
 
     # -- tenants ---------------------------------------------------------------------
     def default_tenant(self) -> str | None:

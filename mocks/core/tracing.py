@@ -65,6 +65,13 @@ def _from_environment() -> Any:
     return provider
 
 
+def enabled() -> bool:
+    """Whether calls are traced (configured on first use, as `start` does)."""
+    if not _checked:
+        configure()
+    return _tracer is not None
+
+
 def start(vendor: str, method: str, route: str, headers: Any) -> Any:
     """A span for a call (None when tracing is off)."""
     if not _checked:
