@@ -90,7 +90,7 @@ def test_the_email_addresses_attribute_set(cloud: Cloud, rest: tuple[str, dict])
     bad = requests.post(f"{base}contacts/v1/contacts", headers=auth, json={
         "contactKey": "C8", "attributeSets": [{"name": "Email Addresses", "items": [
             {"values": [{"name": "Email Address", "value": "nope"}]}]}]})
-    assert bad.status_code == 400 and "C8" not in cloud.sfmc(SUB).contacts
+    assert bad.status_code == 400 and "C8" not in cloud.sfmc(SUB).contacts.contacts
     sets = requests.get(f"{base}contacts/v1/attributeSetDefinitions", headers=auth).json()
     assert any(s["definitionName"]["value"] == "Email Addresses" and s["isSystemDefined"]
                for s in sets["items"])

@@ -12,6 +12,7 @@ import requests
 from tests.soap_helpers import UPSERT, SoapCaller, envelope, row_object, simple
 from vendorsim import Cloud
 from vendorsim.mocks.sfmc import facts
+from vendorsim.mocks.sfmc.model.scopes import SYSTEM
 
 SUB = "mc-soap"
 AUTH = f"https://{SUB}.auth.marketingcloudapis.com"
@@ -194,8 +195,8 @@ def test_a_bad_retrieve_answers_error_in_overall_status(soap: SoapCaller, object
 
 def test_retrieve_pages_at_2500_with_continue_request(cloud: Cloud, soap: SoapCaller) -> None:
     account = cloud.sfmc(SUB)
-    account.upsert("people", [{"keys": {"Email": f"p{n}@bulk.example"}, "values": {"Age": n}}
-                              for n in range(5001)])
+    account.data.upsert_rows(SYSTEM, "people", [
+        {"keys": {"Email": f"p{n}@bulk.example"}, "values": {"Age": n}} for n in range(5001)])
     status, request_id, first = soap.retrieve("DataExtensionObject[people]", ["Email"],
                                               simple("Email", "like", "%@bulk.example"))
     assert (status, len(first)) == ("MoreDataAvailable", 2500)

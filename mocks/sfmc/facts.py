@@ -7,11 +7,17 @@ from vendorsim.mocks.core.calendar import Change
 from vendorsim.mocks.core.limits import LimitConfig
 
 DOCS = "https://developer.salesforce.com/docs/atlas.en-us.mc-apis.meta/mc-apis/error-handling.htm"
+# the account's hosts: `{sub}.auth.` issues tokens, `{sub}.rest.` and `{sub}.soap.` serve the APIs
+HOST_PATTERN = r"(?P<tenant>[a-z0-9-]+)\.(?:auth|rest|soap)\.marketingcloudapis\.com"
+HOST = "{tenant}.{kind}.marketingcloudapis.com"
+BASE_URL = "https://{tenant}.auth.marketingcloudapis.com"  # where a client starts: the auth host
+EXAMPLE_SUBDOMAIN = "mc563885gzs27c5t9-63k636ttgm"
 TOKEN_TTL = 1080.0  # 18 minutes: the first answer says expires_in 1079
 # 2,500 calls a minute per installed package (chosen from the REST guide's throttling page)
 DEFAULT_LIMITS = LimitConfig(window_calls=2500, window_seconds=60.0, concurrent=None,
                              daily_quota=None, max_batch=32_000)
 THROTTLED = 50100  # errorcode of a 429: "Rate limit exceeded"
+BLOCKED = 50200  # "temporarily blocked": no Retry-After, retrying does not clear it
 INVALID_REQUEST = 10001  # a malformed filter, page or body
 ROWS_REFUSED = 10006  # "Unable to save rows for data extension"
 NO_PRIVILEGE = 20002  # a scope the token lacks
@@ -20,6 +26,18 @@ ASYNC_MAX_ITEMS = 32_000  # items per async upsert request
 MAX_BODY = 32 * 1024 * 1024  # room for 32,000 async rows; the real cap is undocumented
 MAX_PAGE_SIZE = 2500  # rowset pages
 MAX_FILTER = 2000  # characters; longer filters are refused before they are parsed
+# the scope each area's reads and writes need (B-SFMC-03), REST and SOAP alike: the model's
+# operations check them, so no transport can do what the installed package may not
+SCOPES = {
+    "data_extensions.read": "data_extensions_read",
+    "data_extensions.write": "data_extensions_write",
+    "subscribers.read": "list_and_subscribers_read",
+    "subscribers.write": "list_and_subscribers_write",
+    "journeys.execute": "journeys_execute",
+    "email.send": "email_send",
+    "campaigns.read": "campaign_read",
+    "campaigns.write": "campaign_write",
+}
 DEFAULT_SCOPES = frozenset({
     "offline", "documents_and_images_read", "saved_content_read", "list_and_subscribers_read",
     "data_extensions_read", "data_extensions_write", "email_read", "journeys_read",
@@ -48,7 +66,15 @@ SOAP_NS = "http://exacttarget.com/wsdl/partnerAPI"
 FAULT_NS = "urn:fault.partner.exacttarget.com"
 OAUTH_HEADER_NS = "http://exacttarget.com"  # <fueloauth>, legacy <oAuth><oAuthToken>
 SOAP_PAGE = 2500  # results a Retrieve page holds (MoreDataAvailable beyond)
-SOAP_CURSORS_KEPT = 100  # unfinished Retrieves a tenant keeps for ContinueRequest
+# limits of vendorsim's SOAP front where SFMC publishes none (chosen; README "SFMC SOAP"):
+# each answers a SOAP fault before any work is done
+SOAP_CURSORS_KEPT = 100  # unfinished Retrieves a tenant keeps for ContinueRequest (oldest go)
+MAX_SOAP_BODY = 16 * 1024 * 1024  # bytes of one SOAP request
+MAX_FIELDS = 4000  # columns of one data extension
+MAX_RETRIEVE_PROPERTIES = MAX_FIELDS  # distinct Properties one Retrieve may name
+# objects one Create/Update/Delete may carry: SFMC's guidance for sync SOAP batches is ~50
+# objects; it does not publish a hard cap, so vendorsim takes its Retrieve page size
+MAX_WRITE_OBJECTS = 2500
 TOKEN_EXPIRED = "Token Expired"  # the faultstring SDKs refresh and retry on
 NO_SECURITY_HEADER = ("Security requirements are not satisfied because the security header "
                       "is not present in the incoming message.")
@@ -58,8 +84,17 @@ DUPLICATE_SUBSCRIBER = 12014  # Create of a subscriber whose key exists
 DUPLICATE_ROW = 2  # Create of a data extension row whose primary key exists (chosen code)
 SUBSCRIBER_STATUSES = ("Active", "Bounced", "Held", "Unsubscribed", "Deleted")
 LIST_TYPES = ("Public", "Private", "SalesForce", "GlobalUnsubscribe", "Master")
-MAX_XML_DEPTH = 64  # deeper SOAP bodies are refused with a fault
-MAX_XML_ELEMENTS = 500_000
+MAX_XML_DEPTH = 64  # deeper SOAP bodies are refused with a fault (counted while parsing)
+MAX_XML_ELEMENTS = 250_000  # elements of one SOAP request (counted while parsing)
+
+# the answers of the auth host and of a refused token
+NOT_AUTHORIZED = {"documentation": DOCS, "errorcode": 0, "message": "Not Authorized"}
+BAD_CLIENT = {
+    "error": "invalid_client",
+    "error_description": "Client authentication failed. Make sure that the client ID and client "
+                         "secret are valid and that the package is installed and enabled.",
+    "error_uri": "https://developer.salesforce.com/docs",
+}
 
 # journeys, triggered sends, campaigns (vendor-apis.md §7.2)
 EVENTS_KEPT = 1000  # entry events and triggered sends an account keeps (the newest)

@@ -1,8 +1,10 @@
 """Salesforce Marketing Cloud as a vendor of the mock cloud: tenants are subdomains.
 
 `{sub}.auth.marketingcloudapis.com` issues tokens (`POST /v2/token`) whose
-`rest_instance_url` points at `{sub}.rest.marketingcloudapis.com` (or, on a per-vendor port,
-at `/{sub}/` of that port); the REST host serves data extensions.
+`rest_instance_url` and `soap_instance_url` point at `{sub}.rest.` and `{sub}.soap.` (or, on a
+per-vendor port, at `/{sub}/` of that port). This module wires the vendor into the core: its
+tenants and credentials, how the pipeline checks a REST bearer or a SOAP header token, and
+SFMC's renderings of refusals. The rules are the model's (model/), the views the api's (api/).
 """
 
 from __future__ import annotations
@@ -14,54 +16,54 @@ import math
 import re
 import uuid
 from collections.abc import Callable
-from typing import cast
 
-from flask import Flask, Response, request
+from flask import Flask, Request, Response, request
 
-from vendorsim.mocks.core.auth import Credential
-from vendorsim.mocks.core.bearer import ApiError, BearerService, json_response
-from vendorsim.mocks.core.bodies import BadBody, parse_json
+from vendorsim.mocks.core.auth import Credential, Token
+from vendorsim.mocks.core.bearer import ApiError, BearerService
 from vendorsim.mocks.core.clock import iso_utc
-from vendorsim.mocks.core.context import call_scopes
+from vendorsim.mocks.core.context import call
 from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitExceeded
-from vendorsim.mocks.core.openapi import doc
 from vendorsim.mocks.core.service import OAUTH_CODES, Tenant
 
 from . import facts
-from .errors import BAD_CLIENT, DOCS, NOT_AUTHORIZED, SfmcError
-from .models import SfmcAccount
-from .soap.api import fault_answer, is_soap, soap_paths
-from .soap.xml import SoapFault
+from .api import BLUEPRINTS
+from .api.soap.views import SoapPaths, fault_answer, is_soap
+from .api.soap.xml import SoapFault, parse
+from .model.account import SfmcAccount
+from .model.errors import SfmcError
+
+SOAP_ENDPOINT = "sfmc_soap.service_asmx"
 
 
 def rate_limited(wait: int) -> ApiError:
     """SFMC's throttling answer: 429, errorcode 50100, retryAfter and Retry-After."""
     return ApiError(429, {"message": "Rate limit exceeded", "errorcode": facts.THROTTLED,
-                          "retryAfter": wait, "documentation": DOCS}, {"Retry-After": str(wait)})
+                          "retryAfter": wait, "documentation": facts.DOCS},
+                    {"Retry-After": str(wait)})
 
 
 def oauth_error(status: int, error: str, description: str) -> ApiError:
     return ApiError(status, {"error": error, "error_description": description,
-                             "error_uri": "https://developer.salesforce.com/docs"})
+                             "error_uri": "https://developer.salesforce.com/docs"}, code=error)
 
 
 class SfmcService(BearerService):
     name = "sfmc"
-    host_pattern = re.compile(
-        r"(?P<tenant>[a-z0-9-]+)\.(?:auth|rest|soap)\.marketingcloudapis\.com", re.I)
+    host_pattern = re.compile(facts.HOST_PATTERN, re.I)
+    base_url = facts.BASE_URL
     token_ttl = facts.TOKEN_TTL
     default_limits = facts.DEFAULT_LIMITS
-    example_tenant = "mc563885gzs27c5t9-63k636ttgm"
-    token_endpoints = frozenset({"sfmc_token"})
+    example_tenant = facts.EXAMPLE_SUBDOMAIN
+    token_endpoints = frozenset({"sfmc_auth.token"})
+    open_endpoints = frozenset({"sfmc_soap.wsdl_document", "sfmc_soap.fault_xsd"})
     refusal_codes = facts.REFUSAL_CODES
     unprefixed_roots = frozenset({"v2", "data", "hub", "contacts", "interaction", "messaging",
-                                  "platform"})
+                                  "platform", "asset"})
     max_body = facts.MAX_BODY
     changes = facts.CHANGES
     openapi_answers = facts.OPENAPI_ANSWERS
-    own_auth_endpoints = frozenset({"sfmc_soap.service_asmx", "sfmc_soap.wsdl_document",
-                                    "sfmc_soap.fault_xsd"})
     additive_states = facts.ADDITIVE_STATES
 
     def normalise_tenant(self, raw: str) -> str:
@@ -70,6 +72,14 @@ class SfmcService(BearerService):
     def new_backend(self, tenant_id: str) -> SfmcAccount:
         return SfmcAccount(tenant_id, self.clock)
 
+    def register_routes(self, app: Flask) -> None:
+        for blueprint in BLUEPRINTS:
+            app.register_blueprint(blueprint)
+
+    def wrap_wsgi(self, app: Callable) -> Callable:
+        return SoapPaths(app)
+
+    # -- credentials and tokens ------------------------------------------------------
     def authenticate(self, tenant_id: str, client_id: str, secret: str) -> Credential | None:
         """Besides a wrong pair: a secret 180 days old, once that rule is in force."""
         cred = super().authenticate(tenant_id, client_id, secret)
@@ -78,6 +88,29 @@ class SfmcService(BearerService):
                 self.calendar.in_force(tenant_id, facts.SECRET_RULE):
             return None
         return cred
+
+    def issue_token(self, tenant_id: str, client_id: str, secret: str, scope: str
+                    ) -> tuple[Token, float]:
+        """A token for the package's credentials with the scopes asked (all it has when
+        none are asked), and its seconds to live; the auth host's OAuth error otherwise."""
+        cred = self.authenticate(tenant_id, client_id, secret)
+        if cred is None:
+            raise ApiError(401, facts.BAD_CLIENT, code="invalid_client")
+        granted = cred.scopes if cred.scopes is not None else facts.DEFAULT_SCOPES
+        asked = frozenset(scope.split()[:100]) or granted
+        if not asked <= granted:
+            missing = " ".join(sorted(asked - granted))[:500]
+            raise oauth_error(400, "invalid_scope",
+                              f"The requested scope is not granted to the package: {missing}")
+        token = self.tokens.issue(self.tenant(tenant_id).id,
+                                  dataclasses.replace(cred, scopes=asked), reuse=False)
+        return token, self.tokens.remaining(token)
+
+    def make_token_value(self, tenant_id: str) -> str:
+        head = base64.urlsafe_b64encode(b'{"alg":"HS256","kid":"4","ver":"1","typ":"JWT"}')
+        body = base64.urlsafe_b64encode(json.dumps({"sub": tenant_id, "jti": str(uuid.uuid4())})
+                                        .encode())
+        return f"{head.decode().rstrip('=')}.{body.decode().rstrip('=')}.{uuid.uuid4().hex}"
 
     def stage_secret(self, tenant: Tenant, client_id: str, secret: str | None) -> dict:
         """Generate and stage a new secret: it works beside the current one until it is
@@ -117,12 +150,6 @@ class SfmcService(BearerService):
             raise LookupError(f"no credential {client_id[:100]!r} in tenant {tenant.id!r}")
         return cred
 
-    def make_token_value(self, tenant_id: str) -> str:
-        head = base64.urlsafe_b64encode(b'{"alg":"HS256","kid":"4","ver":"1","typ":"JWT"}')
-        body = base64.urlsafe_b64encode(json.dumps({"sub": tenant_id, "jti": str(uuid.uuid4())})
-                                        .encode())
-        return f"{head.decode().rstrip('=')}.{body.decode().rstrip('=')}.{uuid.uuid4().hex}"
-
     def account(self, subdomain: str) -> SfmcAccount:
         """The account's data extensions (created if new), for Python-side seeding."""
         return self.backend(subdomain)
@@ -130,29 +157,39 @@ class SfmcService(BearerService):
     # -- renderings --------------------------------------------------------------------
     def unauthorized(self) -> ApiError:
         """fuel-rest refreshes its token only on this header (vendor-apis.md §7.2)."""
-        return ApiError(401, NOT_AUTHORIZED, {"WWW-Authenticate": 'Bearer error="invalid_token"'},
-                        code="0")
+        return ApiError(401, facts.NOT_AUTHORIZED,
+                        {"WWW-Authenticate": 'Bearer error="invalid_token"'}, code="0")
 
-    def wrap_wsgi(self, app: Callable) -> Callable:
-        return soap_paths(app)
-
-    def soap_account(self, value: str | None, has_security: bool) -> SfmcAccount:
-        """The account a SOAP call's header token opens, its call admitted to the tenant's
-        limits; SoapFault as SFMC answers (`Token Expired`, throttling as HTTP 500)."""
-        if not value:
-            raise SoapFault(facts.TOKEN_EXPIRED if has_security else facts.NO_SECURITY_HEADER,
-                            "q0:Security")
-        status, token = self.tokens.check(value)
-        tenant_id = request.environ.get("vendorsim.tenant")
-        if status == "expired":
-            raise SoapFault(facts.TOKEN_EXPIRED, "q0:Security")
-        if token is None or (tenant_id and token.tenant != tenant_id):
-            raise SoapFault(facts.LOGIN_FAILED, "q0:Security")
+    # -- the pipeline's questions (core/pipeline.py) ---------------------------------
+    def check_token(self, req: Request) -> Token | Response:
+        """A REST call's bearer; a SOAP call's envelope (parsed here, bounded, for its
+        view) and the token in its header, refused as SFMC refuses it: a fault."""
+        if req.endpoint != SOAP_ENDPOINT:
+            return super().check_token(req)
         try:
-            return cast(SfmcAccount, self.admit(token).backend)
-        except LimitExceeded:
-            raise SoapFault(facts.SOAP_THROTTLED, "soap:Server",
-                            code=str(facts.THROTTLED)) from None
+            if (req.content_length or 0) > facts.MAX_SOAP_BODY:
+                raise SoapFault(f"The request is refused: over "
+                                f"{facts.MAX_SOAP_BODY // 1048576} MB")
+            parsed = call().payload = parse(req.get_data())
+            if not parsed.token:
+                raise SoapFault(facts.TOKEN_EXPIRED if parsed.has_security else
+                                facts.NO_SECURITY_HEADER, "q0:Security")
+            status, token = self.tokens.check(parsed.token)
+            tenant_id = req.environ.get("vendorsim.tenant")
+            if status == "expired":
+                raise SoapFault(facts.TOKEN_EXPIRED, "q0:Security")
+            if token is None or (tenant_id and token.tenant != tenant_id):
+                raise SoapFault(facts.LOGIN_FAILED, "q0:Security")
+        except SoapFault as fault:
+            return fault_answer(fault)
+        return token
+
+    def render_limit(self, exc: LimitExceeded, tenant: Tenant) -> Response:
+        """SOAP throttles with HTTP 500 faults (vendor-apis.md §7.1), REST with a 429."""
+        if is_soap(request.path):
+            return fault_answer(SoapFault(facts.SOAP_THROTTLED, "soap:Server",
+                                          code=str(facts.THROTTLED)))
+        return super().render_limit(exc, tenant)
 
     def render_fault(self, rule: FaultRule) -> Response:
         if not is_soap(request.path):
@@ -168,78 +205,17 @@ class SfmcService(BearerService):
         return rate_limited(max(1, math.ceil(tenant.limiter.seconds_until_window_frees())))
 
     def not_found(self) -> ApiError:
-        return SfmcError(404, "Resource not found", 404, documentation=DOCS)
+        return SfmcError(404, "Resource not found", 404, documentation=facts.DOCS)
 
     def fault_error(self, rule: FaultRule) -> ApiError:
         if rule.error_code in OAUTH_CODES:
             return super().fault_error(rule)
         if rule.error_code == str(facts.THROTTLED) or rule.status == 429:
             return rate_limited(5)
-        if rule.error_code == "50200":
-            return SfmcError(429, "Your requests are temporarily blocked.", 50200,
-                             documentation=DOCS)
+        if rule.error_code == str(facts.BLOCKED):
+            return SfmcError(429, "Your requests are temporarily blocked.", facts.BLOCKED,
+                             documentation=facts.DOCS)
         status = rule.status or 500
         return SfmcError(status, rule.message or "An error occurred.",
                          int(rule.error_code or 0) if (rule.error_code or "0").isdigit() else 0,
-                         documentation=DOCS)
-
-    # -- routes ------------------------------------------------------------------------
-    def register_routes(self, app: Flask) -> None:
-        from .contacts import register_contacts
-        from .routes import body_json, register
-
-        app.add_url_rule("/v2/token", "sfmc_token", self._token, methods=["POST"])
-        register(app, self)
-        register_contacts(app, self, body_json)
-        from .engagement_api import bp as engagement
-        from .soap.api import bp as soap
-
-        app.register_blueprint(soap)
-        app.register_blueprint(engagement)
-
-    @doc(body="json", auth=False)
-    def _token(self) -> Response:
-        tenant_id = request.environ.get("vendorsim.tenant") or ""
-        try:
-            body = parse_json(request.get_data()) if request.is_json else None
-        except BadBody:
-            body = None
-        if not isinstance(body, dict):
-            raise oauth_error(400, "invalid_request",
-                              "The request body must be JSON with client credentials.")
-        if body.get("grant_type") != "client_credentials":
-            raise oauth_error(400, "unsupported_grant_type",
-                              'Use "client_credentials" as the value for "grant_type".')
-        cred = self.authenticate(tenant_id, str(body.get("client_id") or ""),
-                                 str(body.get("client_secret") or ""))
-        if cred is None:
-            raise ApiError(401, BAD_CLIENT, code="invalid_client")
-        granted = cred.scopes if cred.scopes is not None else facts.DEFAULT_SCOPES
-        asked = frozenset(str(body.get("scope") or "").split()) or granted
-        if not asked <= granted:
-            missing = " ".join(sorted(asked - granted))
-            raise oauth_error(400, "invalid_scope",
-                              f"The requested scope is not granted to the package: {missing}")
-        token = self.tokens.issue(self.tenant(tenant_id).id,
-                                  dataclasses.replace(cred, scopes=asked), reuse=False)
-        base = self._instance_base(tenant_id)
-        return json_response({
-            "access_token": token.value, "token_type": "Bearer",
-            "expires_in": max(0, math.ceil(self.tokens.remaining(token)) - 1),
-            "scope": " ".join(sorted(asked)),
-            "soap_instance_url": base.format(kind="soap"),
-            "rest_instance_url": base.format(kind="rest")})
-
-    def _instance_base(self, tenant_id: str) -> str:
-        """Where this client's REST calls go: the vendor host, or this port's tenant prefix."""
-        host = request.host.split(":")[0]
-        if self.host_pattern.fullmatch(host):
-            return f"https://{tenant_id}.{{kind}}.marketingcloudapis.com/"
-        return f"{request.host_url.rstrip('/')}{request.script_root}/"  # .../{sub}/
-
-
-def require_scope(scope: str) -> None:
-    """B-SFMC-03: reading data extensions needs `data_extensions_read` (writing, `_write`)."""
-    scopes = call_scopes()
-    if scopes is not None and scope not in scopes:
-        raise SfmcError(403, "Insufficient privileges", facts.NO_PRIVILEGE, documentation=DOCS)
+                         documentation=facts.DOCS)

@@ -1,26 +1,17 @@
 """REST routes besides data extensions (vendor-apis.md §7.2): journey entry events,
 triggered sends, campaigns, and the legacy SOAP endpoint discovery FuelSDK calls. Each view
-checks the package's scope, calls one operation of the account's `Engagement` and answers."""
+calls one operation of the account's `Engagement` (which checks the package's scope)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from vendorsim.mocks.core.bearer import json_response
-from vendorsim.mocks.core.context import tenant_backend
 from vendorsim.mocks.core.openapi import doc
 
-from .engagement import Engagement
-from .errors import SfmcError
-from .routes import body_json
-from .service import require_scope
+from ..facts import HOST
+from . import http
 
 bp = Blueprint("sfmc_engagement", __name__)
-
-
-def _engagement() -> Engagement:
-    found: Engagement = tenant_backend().engagement
-    return found
 
 
 @bp.get("/platform/v1/endpoints/soap")
@@ -28,11 +19,11 @@ def _engagement() -> Engagement:
 def soap_endpoint() -> Response:
     """Where this account's SOAP API is (legacy discovery, FuelSDK's fallback)."""
     host = request.host.split(":")[0]
-    if host.endswith(".marketingcloudapis.com"):
-        url = f"https://{host.split('.')[0]}.soap.marketingcloudapis.com/Service.asmx"
+    if http.service().host_pattern.fullmatch(host):
+        url = "https://" + HOST.format(tenant=host.split(".")[0], kind="soap") + "/Service.asmx"
     else:
         url = f"{request.host_url.rstrip('/')}{request.script_root}/Service.asmx"
-    return json_response({"url": url})
+    return http.json_response({"url": url})
 
 
 @bp.post("/interaction/v1/events")
@@ -40,51 +31,45 @@ def soap_endpoint() -> Response:
                              "Data": {"Email": "c1@x.example"}}])
 def entry_event() -> Response:
     """Fire a journey entry event for a contact (201 with its eventInstanceId)."""
-    require_scope("journeys_execute")
-    return json_response(_engagement().fire_event(body_json()), 201)
+    return http.json_response(http.account().engagement.fire_event(http.caller(),
+                                                                    http.body_json()), 201)
 
 
 @bp.post("/messaging/v1/messageDefinitionSends/key:<key>/send")
 @doc(body="json", examples=[{"To": {"Address": "c1@x.example", "SubscriberKey": "C1"}}])
 def triggered_send(key: str) -> Response:
     """Queue a triggered send to one recipient (202 with requestId and messageKey)."""
-    require_scope("email_send")
-    return json_response(_engagement().send(key, body_json()), 202)
+    return http.json_response(http.account().engagement.send(http.caller(), key,
+                                                              http.body_json()), 202)
 
 
 @bp.get("/hub/v1/campaigns")
 @doc(query=("$page", "$pageSize"))
 def campaigns() -> Response:
     """The account's campaigns, a page at a time."""
-    require_scope("campaign_read")
-    try:
-        page = max(1, int(request.args.get("$page") or 1))
-        size = min(500, max(1, int(request.args.get("$pageSize") or 50)))
-    except ValueError:
-        raise SfmcError(400, "$page and $pageSize are whole numbers", 10001) from None
-    return json_response(_engagement().list_campaigns(page, size))
+    page, size = http.page_args(50, 500, clamp=True)
+    return http.json_response(http.account().engagement.list_campaigns(http.caller(), page,
+                                                                        size))
 
 
 @bp.post("/hub/v1/campaigns")
 @doc(body="json", examples=[{"name": "Spring launch", "campaignCode": "SPR26"}])
 def create_campaign() -> Response:
     """Create a campaign."""
-    require_scope("campaign_write")
-    return json_response(_engagement().create_campaign(body_json()))
+    return http.json_response(http.account().engagement.create_campaign(http.caller(),
+                                                                         http.body_json()))
 
 
 @bp.get("/hub/v1/campaigns/<campaign_id>")
 @doc()
 def campaign(campaign_id: str) -> Response:
     """One campaign."""
-    require_scope("campaign_read")
-    return json_response(_engagement().campaign(campaign_id))
+    return http.json_response(http.account().engagement.campaign(http.caller(), campaign_id))
 
 
 @bp.delete("/hub/v1/campaigns/<campaign_id>")
 @doc()
 def delete_campaign(campaign_id: str) -> Response:
     """Delete a campaign."""
-    require_scope("campaign_write")
-    _engagement().delete_campaign(campaign_id)
-    return json_response({"id": campaign_id, "deleted": True})
+    http.account().engagement.delete_campaign(http.caller(), campaign_id)
+    return http.json_response({"id": campaign_id, "deleted": True})

@@ -8,23 +8,16 @@ contact write), the choices are in the README.
 
 from __future__ import annotations
 
+import threading
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
-from flask import Flask, Response
+from vendorsim.mocks.core.bearer import ApiError
+from vendorsim.mocks.core.clock import Clock
 
-from vendorsim.mocks.core.bearer import ApiError, json_response
-from vendorsim.mocks.core.context import tenant_backend
-from vendorsim.mocks.core.openapi import doc
-
+from .extensions import DataExtension, DataExtensionStore
 from .fields import EMAIL
-from .models import DataExtension
-
-if TYPE_CHECKING:
-    from .models import SfmcAccount
-    from .service import SfmcService
+from .scopes import Caller, operation
 
 KEY_COLUMNS = ("contactkey", "contact key", "subscriberkey", "subscriber key")
 EMAIL_SET = "Email Addresses"  # SFMC's system attribute set: Email Address, HTML Enabled
@@ -44,10 +37,8 @@ def refused(epoch: float, message: str) -> ApiError:
                     code="ContactValidation")
 
 
-def _attribute_set(account: SfmcAccount, name: object) -> DataExtension | None:
-    wanted = str(name).lower()
-    return next((d for d in account.extensions.values()
-                 if d.name.lower() == wanted or d.key.lower() == wanted), None)
+def _attribute_set(store: DataExtensionStore, name: object) -> DataExtension | None:
+    return store.find(str(name)[:300])
 
 
 def _key_column(de: DataExtension) -> str | None:
@@ -55,7 +46,30 @@ def _key_column(de: DataExtension) -> str | None:
     return next((f.name for f in de.fields if f.name.lower() in KEY_COLUMNS), None)
 
 
-def upsert_contact(account: SfmcAccount, body: object) -> dict:
+class ContactStore:
+    """The account's contacts (contact key -> {contactID, created, email, html}); their
+    attribute values live in the data extensions."""
+
+    def __init__(self, lock: threading.RLock, clock: Clock, store: DataExtensionStore) -> None:
+        self.lock = lock
+        self.clock = clock
+        self.store = store
+        self.contacts: dict[str, dict] = {}
+
+    @operation("subscribers.write")
+    def upsert(self, caller: Caller, body: object) -> dict:
+        return upsert_contact(self, body)
+
+    @operation("subscribers.read")
+    def definitions(self, caller: Caller) -> dict:
+        return definitions(self.store)
+
+    @operation("subscribers.read")
+    def search_by_email(self, caller: Caller, body: object) -> dict:
+        return search_by_email(self, body)
+
+
+def upsert_contact(account: ContactStore, body: object) -> dict:
     """`{contactKey, attributeSets: [{name, items: [{values: [{name, value}]}]}]}`: every row
     checked first, then written (all or nothing, as SFMC's sync writes)."""
     now = account.clock.now()
@@ -67,11 +81,13 @@ def upsert_contact(account: SfmcAccount, body: object) -> dict:
         raise refused(now, "attributeSets is a non-empty list of {name, items}")
     rows: list[tuple[DataExtension, dict]] = []
     email: dict = {}
+    if len(sets) > 100:
+        raise refused(now, "at most 100 attribute sets in one request")
     with account.lock:
         for attribute_set in sets:
             if not isinstance(attribute_set, dict):
                 raise refused(now, "each attribute set is {name, items: [{values}]}")
-            de = _attribute_set(account, attribute_set.get("name"))
+            de = _attribute_set(account.store, attribute_set.get("name"))
             if de is None and str(attribute_set.get("name")).lower() == EMAIL_SET.lower():
                 email = _email_set(attribute_set, now)
                 continue
@@ -125,14 +141,14 @@ def _email_set(attribute_set: dict, now: float) -> dict:
             str(html).lower() == "true"}
 
 
-def definitions(account: SfmcAccount) -> dict:
+def definitions(store: DataExtensionStore) -> dict:
     """Every data extension as an attribute set definition."""
     items = [{"definitionID": de.id, "definitionKey": de.key,
               "definitionName": {"value": de.name}, "isSystemDefined": False,
               "valueDefinitions": [{"definitionKey": f.name, "name": {"value": f.name},
                                     "dataType": f.type, "isPrimaryKey": f.primary_key,
                                     "isNullable": not f.required} for f in de.fields]}
-             for de in account.extensions.values()]
+             for de in store.extensions.values()]
     items.append({"definitionID": "email-addresses", "definitionKey": "EmailAddresses",
                   "definitionName": {"value": EMAIL_SET}, "isSystemDefined": True,
                   "valueDefinitions": [
@@ -143,7 +159,7 @@ def definitions(account: SfmcAccount) -> dict:
     return {"count": len(items), "page": 1, "pageSize": len(items), "items": items}
 
 
-def search_by_email(account: SfmcAccount, body: object) -> dict:
+def search_by_email(account: ContactStore, body: object) -> dict:
     """Contact keys of the rows whose EmailAddress column holds one of the addresses."""
     addresses = body.get("channelAddressList") if isinstance(body, dict) else None
     limit = body.get("maximumCount", 5) if isinstance(body, dict) else 5
@@ -155,7 +171,7 @@ def search_by_email(account: SfmcAccount, body: object) -> dict:
     with account.lock:
         for address in addresses:
             keys = []
-            for de in account.extensions.values():
+            for de in account.store.extensions.values():
                 key_column = _key_column(de)
                 emails = [f.name for f in de.fields if f.type == "EmailAddress"]
                 for row in de.rows.values():
@@ -170,32 +186,3 @@ def search_by_email(account: SfmcAccount, body: object) -> dict:
     return {"channelAddressResponseEntities": found, "operationStatus": "OK",
             "requestServiceMessageID": str(uuid.uuid4()), "responseDateTime": _now_iso(now),
             "hasErrors": False, "resultMessages": [], "serviceMessageID": str(uuid.uuid4())}
-
-
-def register_contacts(app: Flask, service: SfmcService, body_json: Callable[[], object]) -> None:
-    from .service import require_scope
-
-    def account() -> SfmcAccount:
-        return tenant_backend()
-
-    @app.post("/contacts/v1/contacts")
-    @doc(body="json", examples=[{"contactKey": "C9", "attributeSets": [
-        {"name": "People", "items": [{"values": [{"name": "Email", "value": "c@x.example"}]}]}]}])
-    def create_contact() -> Response:
-        """Create or update a contact: its attribute sets' values become rows."""
-        require_scope("list_and_subscribers_write")
-        return json_response(upsert_contact(account(), body_json()))
-
-    @app.get("/contacts/v1/attributeSetDefinitions")
-    @doc(query=())
-    def attribute_set_definitions() -> Response:
-        """The attribute sets (the account's data extensions) and their attributes."""
-        require_scope("list_and_subscribers_read")
-        return json_response(definitions(account()))
-
-    @app.post("/contacts/v1/addresses/email/search")
-    @doc(body="json", examples=[{"channelAddressList": ["a@x.example"], "maximumCount": 5}])
-    def contact_keys_by_email() -> Response:
-        """The contact keys that hold these email addresses."""
-        require_scope("list_and_subscribers_read")
-        return json_response(search_by_email(account(), body_json()))

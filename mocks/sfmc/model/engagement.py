@@ -15,17 +15,17 @@ import uuid
 from dataclasses import dataclass, field
 
 from vendorsim.mocks.core.clock import Clock, iso_utc
-from vendorsim.mocks.core.locking import locked
 
-from .errors import SfmcError
-from .facts import (
+from ..facts import (
     CAMPAIGN_FIELDS,
     EVENTS_KEPT,
     INVALID_REQUEST,
     UNKNOWN_EVENT_DEFINITION,
     UNKNOWN_SEND_DEFINITION,
 )
+from .errors import SfmcError
 from .fields import EMAIL
+from .scopes import SYSTEM, Caller, operation
 
 
 @dataclass
@@ -41,8 +41,8 @@ class Engagement:
     campaigns: dict[int, dict] = field(default_factory=dict)
     _next_campaign: int = 1
 
-    @locked
-    def fire_event(self, body: object) -> dict:
+    @operation("journeys.execute")
+    def fire_event(self, caller: Caller, body: object) -> dict:
         """POST /interaction/v1/events: a contact enters the journeys listening for a key."""
         if not isinstance(body, dict):
             raise SfmcError(400, "The body must be a JSON object.", INVALID_REQUEST)
@@ -63,8 +63,8 @@ class Engagement:
                                  "at": iso_utc(self.clock.now())})
         return {"eventInstanceId": instance}
 
-    @locked
-    def send(self, definition: str, body: object) -> dict:
+    @operation("email.send")
+    def send(self, caller: Caller, definition: str, body: object) -> dict:
         """POST /messaging/v1/messageDefinitionSends/key:{key}/send: queue one message."""
         if self.send_definitions and definition not in self.send_definitions:
             raise SfmcError(404, f"MessageDefinition with key '{definition}' was not found.",
@@ -88,8 +88,8 @@ class Engagement:
         log.append(entry)
         del log[:-EVENTS_KEPT]
 
-    @locked
-    def create_campaign(self, body: object) -> dict:
+    @operation("campaigns.write")
+    def create_campaign(self, caller: Caller, body: object) -> dict:
         """POST /hub/v1/campaigns."""
         if not isinstance(body, dict) or not isinstance(body.get("name"), str) or \
                 not body["name"].strip() or len(body["name"]) > 128:
@@ -107,20 +107,20 @@ class Engagement:
         self._next_campaign += 1
         return made
 
-    @locked
-    def campaign(self, campaign_id: str) -> dict:
-        found = self.campaigns.get(int(campaign_id)) if campaign_id.isdigit() and \
-            len(campaign_id) < 10 else None
+    @operation("campaigns.read")
+    def campaign(self, caller: Caller, campaign_id: str) -> dict:
+        found = self.campaigns.get(int(campaign_id)) if campaign_id.isascii() and \
+            campaign_id.isdigit() and len(campaign_id) < 10 else None
         if found is None:
             raise SfmcError(404, f"Campaign {campaign_id[:40]} was not found.", 10002)
         return found
 
-    @locked
-    def delete_campaign(self, campaign_id: str) -> None:
-        self.campaigns.pop(int(self.campaign(campaign_id)["id"]))
+    @operation("campaigns.write")
+    def delete_campaign(self, caller: Caller, campaign_id: str) -> None:
+        self.campaigns.pop(int(self.campaign(SYSTEM, campaign_id)["id"]))
 
-    @locked
-    def list_campaigns(self, page: int, size: int) -> dict:
+    @operation("campaigns.read")
+    def list_campaigns(self, caller: Caller, page: int, size: int) -> dict:
         items = list(self.campaigns.values())
         return {"count": len(items), "page": page, "pageSize": size,
                 "items": items[(page - 1) * size:page * size]}
@@ -140,7 +140,7 @@ class Engagement:
             log.extend(entries[-EVENTS_KEPT:])
         for spec in data.get("campaigns") or []:
             try:
-                made = self.create_campaign(spec)
+                made = self.create_campaign(SYSTEM, spec)
             except SfmcError as exc:
                 raise ValueError(f"campaign: {exc.message}") from None
             if isinstance(spec, dict) and spec.get("createdDate"):

@@ -1,63 +1,71 @@
-"""Retrieve filters: `SimpleFilterPart` (Property, SimpleOperator, Value[] or DateValue[]) and
-`ComplexFilterPart` (LeftOperand, LogicalOperator AND|OR, RightOperand, AdditionalOperands),
-turned into a predicate over a record (property name -> typed value).
+"""Retrieve filters as the model reads them: a tree of `Simple` parts (property, operator,
+values) and `Complex` parts (AND/OR over operands), which the SOAP views build from
+`SimpleFilterPart` and `ComplexFilterPart`, turned here into a predicate over a record
+(property name -> typed value).
 
-Values compare by the property's type: a data extension column's (Number, Decimal, Date,
-Boolean through the column's own check), an object property's (ID numbers, dates); text
-without case, as SFMC's SQL collation does. A filter on a property the object type does not
-have, or a value its type cannot hold, is an error of the whole Retrieve.
+Values compare by the property's type, which the object table (or a data extension's
+column) gives: numbers, dates, booleans, text without case as SFMC's SQL collation does. A
+filter on a property the object does not have, or a value its type cannot hold, is an error
+of the whole Retrieve.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
-from xml.etree.ElementTree import Element
-
-from .xml import kid, kids, local, text, texts, xsi_type
 
 Record = dict[str, Any]
 Predicate = Callable[[Record], bool]
-# turns a filter's text value into the property's type; ValueError when it cannot
+# a property's type for a filter's text value: the typed value, ValueError when it cannot be
 Coerce = Callable[[str, str], Any]
 OPERATORS = ("equals", "notEquals", "greaterThan", "lessThan", "greaterThanOrEqual",
              "lessThanOrEqual", "isNull", "isNotNull", "IN", "like", "between",
              "beginsWith", "endsWith", "contains", "notContains")
+MAX_DEPTH = 20  # nested ComplexFilterParts
 
 
 class FilterError(ValueError):
     """A filter SFMC would refuse; the Retrieve answers `Error: <message>`."""
 
 
-def predicate(part: Element | None, known: Callable[[str], bool], coerce: Coerce) -> Predicate:
-    """The predicate of a Filter element (None: every record)."""
+@dataclass(frozen=True)
+class Simple:
+    prop: str
+    operator: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Complex:
+    operator: str  # AND | OR
+    parts: tuple[Simple | Complex, ...]
+
+
+Filter = Simple | Complex
+
+
+def predicate(part: Filter | None, known: Callable[[str], bool], coerce: Coerce) -> Predicate:
+    """The predicate of a filter (None: every record)."""
     if part is None:
         return lambda record: True
     return _part(part, known, coerce, 0)
 
 
-def _part(part: Element, known: Callable[[str], bool], coerce: Coerce, depth: int) -> Predicate:
-    if depth > 20:
+def _part(part: Filter, known: Callable[[str], bool], coerce: Coerce, depth: int) -> Predicate:
+    if depth > MAX_DEPTH:
         raise FilterError("The filter is nested too deeply")
-    kind = xsi_type(part) or ("ComplexFilterPart" if kid(part, "LeftOperand") is not None
-                              else "SimpleFilterPart")
-    if kind == "ComplexFilterPart":
+    if isinstance(part, Complex):
         return _complex(part, known, coerce, depth)
-    if kind != "SimpleFilterPart":
-        raise FilterError(f"Unsupported filter part type {kind}")
     return _simple(part, known, coerce)
 
 
-def _complex(part: Element, known: Callable[[str], bool], coerce: Coerce,
+def _complex(part: Complex, known: Callable[[str], bool], coerce: Coerce,
              depth: int) -> Predicate:
-    operator = (text(part, "LogicalOperator") or "").upper()
+    operator = part.operator.upper()
     if operator not in ("AND", "OR"):
         raise FilterError("LogicalOperator must be AND or OR")
-    operands = [kid(part, "LeftOperand"), kid(part, "RightOperand")]
-    extra = kid(part, "AdditionalOperands")
-    if extra is not None:
-        operands += list(kids(extra, "Operand"))
-    parts = [_part(o, known, coerce, depth + 1) for o in operands if o is not None]
+    parts = [_part(o, known, coerce, depth + 1) for o in part.parts]
     if len(parts) < 2:
         raise FilterError("A ComplexFilterPart needs a LeftOperand and a RightOperand")
     if operator == "AND":
@@ -65,15 +73,13 @@ def _complex(part: Element, known: Callable[[str], bool], coerce: Coerce,
     return lambda record: any(p(record) for p in parts)
 
 
-def _simple(part: Element, known: Callable[[str], bool], coerce: Coerce) -> Predicate:
-    name = text(part, "Property") or ""
-    operator = text(part, "SimpleOperator") or ""
+def _simple(part: Simple, known: Callable[[str], bool], coerce: Coerce) -> Predicate:
+    name, operator, raw = part.prop, part.operator, list(part.values)
     if not name or not known(name):
         raise FilterError(f"The filter property '{name[:100]}' is not a property of this "
                           f"object")
     if operator not in OPERATORS:
         raise FilterError(f"Unsupported SimpleOperator '{operator[:40]}'")
-    raw = texts(kids(part, "Value")) + texts(kids(part, "DateValue"))
     if operator in ("isNull", "isNotNull"):
         wanted_null = operator == "isNull"
         return lambda record: _empty(record.get(name)) == wanted_null
@@ -159,6 +165,3 @@ def like(value: str, pattern: str) -> bool:
         position = found + len(seg)
     return len(value) - position >= len(last) and at(len(value) - len(last), last)
 
-
-def element_name(element: Element) -> str:
-    return local(element.tag) if isinstance(element.tag, str) else ""

@@ -1,6 +1,7 @@
-"""The SOAP object types vendorsim implements, with their properties in the WSDL's order: one
-table read by Retrieve (which properties exist, which filter), Describe, the answers' element
-order and the generated WSDL, so the four never disagree.
+"""The SOAP object types vendorsim implements, with their properties in the WSDL's order and
+their types: one table read by Retrieve (which properties exist, how a filter value is typed),
+the writers (what may be created or updated), Describe, the answers' element order and the
+generated WSDL, so none of them can disagree with another.
 
 Property order follows SFMC's schema (an object's APIObject properties first, then its own),
 which WSDL-driven clients (zeep, suds) expect.
@@ -9,6 +10,8 @@ which WSDL-driven clients (zeep, suds) expect.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,30 @@ class Prop:
     def simple(self) -> bool:
         return self.xsd.startswith("xsd:")
 
+    def coerce(self, raw: str) -> Any:
+        """A filter's text value as this property's type; ValueError when it cannot be."""
+        return coerce(self.xsd, raw)
+
+
+def coerce(xsd: str, raw: str) -> Any:
+    """Text as an XML Schema type's value: whole numbers, dates (epoch seconds, UTC when no
+    zone is given), booleans, else the text."""
+    if xsd == "xsd:int":
+        if not raw.lstrip("-").isascii() or not raw.lstrip("-").isdigit() or len(raw) > 12:
+            raise ValueError(f"'{raw[:40]}' is not a whole number")
+        return int(raw)
+    if xsd == "xsd:dateTime":
+        try:
+            when = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"'{raw[:40]}' is not a date and time") from None
+        return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+    if xsd == "xsd:boolean":
+        if raw.lower() not in ("true", "false", "1", "0"):
+            raise ValueError(f"'{raw[:40]}' is not true or false")
+        return raw.lower() in ("true", "1")
+    return raw
+
 
 @dataclass(frozen=True)
 class ObjectType:
@@ -34,6 +61,7 @@ class ObjectType:
     update: bool = True
     delete: bool = True
     summary: str = ""
+    area: str = "data_extensions"  # whose scopes read and write it (facts.SCOPES)
 
     def props(self) -> tuple[Prop, ...]:
         return (*API_OBJECT, *(EXTENSION if self.base == "ObjectExtension" else ()),
@@ -43,7 +71,16 @@ class ObjectType:
         return next((p for p in self.props() if p.name == name), None)
 
     def retrievable(self) -> list[str]:
-        return [p.name for p in self.props() if p.retrieve and p.simple]
+        """What Retrieve may name, and Describe calls retrievable: the same list."""
+        return [p.name for p in self.props() if p.retrieve]
+
+    def typed(self) -> dict[str, Prop]:
+        """Retrievable properties by name, with their dotted paths (`DataExtension.CustomerKey`)
+        for filters on a property of a complex one."""
+        out = {p.name: p for p in self.props() if p.retrieve}
+        for path, xsd in FILTER_PATHS.get(self.name, ()):
+            out[path] = Prop(path, xsd, create=False, update=False)
+        return out
 
 
 def _fixed(name: str, xsd: str = "xsd:string") -> Prop:
@@ -61,13 +98,14 @@ TYPES: dict[str, ObjectType] = {t.name: t for t in (
     ObjectType("DataExtension", (
         Prop("Name"), Prop("Description"), Prop("IsSendable", "xsd:boolean"),
         Prop("IsTestable", "xsd:boolean"), Prop("Fields", "tns:Fields", retrieve=False),
-        _fixed("Status")), update=False,
+        _fixed("Status"), Prop("CategoryID", "xsd:int")), update=False,
         summary="data extensions: Create with Fields, Retrieve, Delete"),
     ObjectType("DataExtensionField", (
         Prop("Name"), Prop("Scale", "xsd:int"), Prop("DefaultValue"),
         Prop("MaxLength", "xsd:int"), Prop("IsRequired", "xsd:boolean"),
         Prop("Ordinal", "xsd:int"), Prop("IsPrimaryKey", "xsd:boolean"),
-        Prop("FieldType"), Prop("DataExtension", "tns:DataExtension")),
+        Prop("FieldType"), Prop("DataExtension", "tns:DataExtension", create=False,
+                                update=False)),
         create=False, update=False, delete=False,
         summary="columns of a data extension: Retrieve, filtered on DataExtension.CustomerKey"),
     ObjectType("DataExtensionObject", (Prop("Name"), Prop("Keys", "tns:Keys", retrieve=False)),
@@ -79,15 +117,16 @@ TYPES: dict[str, ObjectType] = {t.name: t for t in (
         Prop("SubscriberKey"), _fixed("UnsubscribedDate", "xsd:dateTime"), Prop("Status"),
         Prop("Lists", "tns:SubscriberList", many=True, retrieve=False)),
         summary="subscribers: Create (12014 on a taken key), Retrieve, Update, Delete, "
-                "upsert; Lists joins lists"),
+                "upsert; Lists joins lists", area="subscribers"),
     ObjectType("List", (
         Prop("ListName"), Prop("Category", "xsd:int"), Prop("Type"), Prop("Description"),
         Prop("ListClassification")),
-        summary="lists: Create, Retrieve, Update, Delete"),
+        summary="lists: Create, Retrieve, Update, Delete", area="subscribers"),
     ObjectType("ListSubscriber", (
         Prop("Status"), Prop("ListID", "xsd:int"), Prop("SubscriberKey")),
         create=False, update=False, delete=False,
-        summary="list memberships: Retrieve, filtered on ListID or SubscriberKey"),
+        summary="list memberships: Retrieve, filtered on ListID or SubscriberKey",
+        area="subscribers"),
 )}
 # Subscriber.Lists items (SubscriberList) and DataExtension.Fields items: written, not listed
 SUBSCRIBER_LIST = (Prop("ID", "xsd:int"), Prop("Status"), Prop("Action"))
@@ -96,7 +135,8 @@ FIELD_DEFINITION = (Prop("Name"), Prop("Scale", "xsd:int"), Prop("DefaultValue")
                     Prop("Ordinal", "xsd:int"), Prop("IsPrimaryKey", "xsd:boolean"),
                     Prop("FieldType"))
 ROW_TYPE = "DataExtensionObject"
-FILTER_PATHS = {"DataExtensionField": ("DataExtension.CustomerKey",)}  # dotted filters
+# dotted paths into a complex property that Retrieve filters on and may name
+FILTER_PATHS = {"DataExtensionField": (("DataExtension.CustomerKey", "xsd:string"),)}
 
 
 def object_type(name: str) -> ObjectType | None:
@@ -106,3 +146,19 @@ def object_type(name: str) -> ObjectType | None:
 
 def implemented() -> str:
     return ", ".join(TYPES)
+
+
+class UnknownType(LookupError):
+    """Describe of a type vendorsim does not implement (SFMC: "Unable to describe ...")."""
+
+
+def describe(names: list[str]) -> list[ObjectType]:
+    """The object types a Describe asks about, in its order."""
+    found = []
+    for name in names:
+        kind = TYPES.get(name)
+        if kind is None:
+            raise UnknownType(f"Unable to describe ObjectType '{name[:100]}': vendorsim "
+                              f"describes {implemented()}")
+        found.append(kind)
+    return found

@@ -1,127 +1,68 @@
 """Retrieve: the account's data extensions, their columns and rows, subscribers, lists and
-memberships as SOAP objects, filtered, projected on the requested Properties and paged at
-2,500 (`MoreDataAvailable`, then a Retrieve with `ContinueRequest` = the RequestID).
+memberships as SOAP objects, filtered and paged at 2,500 (`MoreDataAvailable`, then a
+Retrieve with `ContinueRequest` = the RequestID).
 
-Every record is a flat map of property name to a typed value; the answer renders them as
-SFMC does (dates ISO 8601, booleans `true`/`false`, a row's values as the REST API reads them).
+Every record is a flat map of property name to a typed value (dates as epoch seconds); the
+views render them. An unfinished Retrieve keeps a cursor: the keys of the records it matched
+and how far it has read, never the records or their renderings, so a cursor costs a pointer
+a record; a tenant keeps at most SOAP_CURSORS_KEPT of them (the oldest go first).
 """
 
 from __future__ import annotations
 
+import threading
 import uuid
-from collections.abc import Iterator
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
-from xml.etree.ElementTree import Element
 
 from .. import facts
-from ..fields import render
-from ..models import DataExtension, SfmcAccount
-from .catalog import ROW_TYPE, ObjectType, object_type
-from .filters import FilterError, predicate
-from .xml import Node, kid, kids, node, text, texts
+from .extensions import DataExtension, DataExtensionStore
+from .filters import Filter, FilterError, predicate
+from .objects import ROW_TYPE, TYPES, ObjectType, object_type
+from .scopes import Caller, operation
+from .subscribers import SubscriberStore
 
+BATCH = 100  # records a page reads at a time under the lock
 Record = dict[str, Any]
+Source = Callable[[], Iterator[tuple[Any, Record]]]  # (key, record) of every object
+Lookup = Callable[[Any], "Record | None"]  # one object by its key, None once it is gone
 
 
 class RetrieveError(ValueError):
     """A Retrieve SFMC answers with `OverallStatus` "Error: ..." and no results."""
 
 
-def retrieve(account: SfmcAccount, request: Element | None) -> tuple[str, str, list[Node]]:
-    """(OverallStatus, RequestID, Results) of a RetrieveRequest."""
-    if request is None:
-        raise RetrieveError("The RetrieveRequest is missing")
-    with account.lock:
-        account.apply_due()
-        cursor = text(request, "ContinueRequest")
-        if cursor:
-            due = account.soap_cursors.pop(cursor, None)
-            if due is None:
-                raise RetrieveError(f"ContinueRequest {cursor[:60]} is unknown or finished")
-            return _page(account, cursor, due)
-        name = text(request, "ObjectType") or ""
-        kind = object_type(name)
-        if kind is None:
-            raise RetrieveError(f"Unable to retrieve ObjectType '{name[:100]}': vendorsim "
-                                f"implements {', '.join(sorted(_names()))}")
-        wanted = [p for p in texts(kids(request, "Properties")) if p]
-        if not wanted:
-            raise RetrieveError("The Request Properties(s) are required")
-        records, known, coerce = _source(account, kind, name)
-        unknown = [p for p in wanted if not known(p)]
-        if unknown:
-            raise RetrieveError(f"The Request Property(s) {', '.join(unknown)[:200]} do not "
-                                f"match with the fields of {name} retrieve")
-        try:
-            keep = predicate(kid(request, "Filter"), known, coerce)
-        except FilterError as exc:
-            raise RetrieveError(str(exc)) from None
-        found = [_result(kind, name, r, wanted) for r in records if keep(r)]
-        return _page(account, str(uuid.uuid4()), found)
+@dataclass(frozen=True)
+class RetrieveRequest:
+    object_type: str = ""
+    properties: tuple[str, ...] = ()
+    filter: Filter | None = None
+    continue_id: str | None = None
 
 
-def _names() -> list[str]:
-    from .catalog import TYPES
+@dataclass
+class RetrievePage:
+    """One page of results, for the views to render in the object table's order. Its
+    records are read as they are rendered, a batch at a time under the account's lock, so a
+    page of wide rows is never held whole."""
 
-    return [f"{ROW_TYPE}[key]" if t == ROW_TYPE else t for t in TYPES]
-
-
-def _page(account: SfmcAccount, request_id: str, found: list[Node]
-          ) -> tuple[str, str, list[Node]]:
-    page, rest = found[:facts.SOAP_PAGE], found[facts.SOAP_PAGE:]
-    if not rest:
-        return "OK", request_id, page
-    account.soap_cursors[request_id] = rest
-    while len(account.soap_cursors) > facts.SOAP_CURSORS_KEPT:  # the oldest goes first
-        account.soap_cursors.pop(next(iter(account.soap_cursors)))
-    return "MoreDataAvailable", request_id, page
+    status: str  # OK | MoreDataAvailable
+    request_id: str
+    kind: ObjectType
+    properties: tuple[str, ...]
+    records: Iterator[Record]
 
 
-def _source(account: SfmcAccount, kind: ObjectType, name: str) -> tuple[
-        Iterator[Record], Any, Any]:
-    """The records of a type, which property names it knows, and how a filter value is
-    typed for each."""
-    if kind.name == ROW_TYPE:
-        de = _extension(account, name)
-        columns = {f.name.lower(): f for f in de.fields}
-
-        def coerce_row(prop: str, raw: str) -> Any:
-            stored, problem = columns[prop.lower()].check(raw)
-            if problem:
-                raise ValueError(problem)
-            return stored
-
-        return (_row(de, r) for r in list(de.rows.values())), \
-            lambda p: p.lower() in columns, coerce_row
-    readers = {"DataExtension": _extensions, "DataExtensionField": _columns,
-               "Subscriber": _subscribers, "List": _lists, "ListSubscriber": _memberships}
-    known = set(kind.retrievable()) | ({"DataExtension.CustomerKey"}
-                                       if kind.name == "DataExtensionField" else set())
-    return readers[kind.name](account), lambda p: p in known, _coerce
-
-
-def _extension(account: SfmcAccount, name: str) -> DataExtension:
-    """`DataExtensionObject[X]`: the data extension whose key, else name, is X."""
-    inner = name[len(ROW_TYPE) + 1:-1] if name.endswith("]") else ""
-    found = account.find(inner)
-    if found is None:
-        raise RetrieveError(f"Data extension '{inner[:100]}' does not exist: retrieve "
-                            f"{ROW_TYPE}[customer key or name]")
-    return found
-
-
-def _coerce(prop: str, raw: str) -> Any:
-    if prop in ("ID", "ListID", "Ordinal", "MaxLength", "Scale", "Category"):
-        if not raw.lstrip("-").isdigit() or len(raw) > 12:
-            raise ValueError(f"'{raw[:40]}' is not a whole number")
-        return int(raw)
-    if prop.endswith("Date"):
-        when = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-        return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
-    if prop.startswith("Is"):
-        return raw.lower() == "true"
-    return raw
+@dataclass
+class Cursor:
+    kind: ObjectType
+    name: str  # the ObjectType as asked (DataExtensionObject[key])
+    properties: tuple[str, ...]
+    keys: list[Any]
+    lookup: Lookup
+    position: int = 0
+    extension: DataExtension | None = field(default=None, repr=False)
 
 
 class Row(dict):
@@ -131,76 +72,195 @@ class Row(dict):
         return super().get(str(key).lower(), default)
 
 
-def _row(de: DataExtension, row: dict) -> Record:
-    return Row({name.lower(): value for name, value in row.items()} | {"_row": row})
+class Retriever:
+    """Retrieve over one account's stores, with its open cursors."""
+
+    def __init__(self, lock: threading.RLock, data: DataExtensionStore,
+                 audience: SubscriberStore) -> None:
+        self.lock = lock
+        self.data = data
+        self.audience = audience
+        self.cursors: dict[str, Cursor] = {}
+
+    def retrieve(self, caller: Caller, ask: RetrieveRequest) -> RetrievePage:
+        """A page of a new Retrieve, or the next page of an unfinished one."""
+        with self.lock:
+            self.data.apply_due()
+            if ask.continue_id:
+                cursor = self.cursors.pop(ask.continue_id, None)
+                if cursor is None:
+                    raise RetrieveError(f"ContinueRequest {ask.continue_id[:60]} is unknown or "
+                                        "finished")
+                operation.require(caller, f"{cursor.kind.area}.read")
+                return self._page(ask.continue_id, cursor)
+            kind = object_type(ask.object_type)
+            if kind is None:
+                raise RetrieveError(f"Unable to retrieve ObjectType '{ask.object_type[:100]}': "
+                                    f"vendorsim implements {', '.join(_names())}")
+            operation.require(caller, f"{kind.area}.read")
+            if not ask.properties:
+                raise RetrieveError("The Request Properties(s) are required")
+            source, lookup, props, de = self._source(kind, ask.object_type)
+            unknown = [p for p in ask.properties if not props(p)]
+            if unknown:
+                raise RetrieveError(f"The Request Property(s) {', '.join(unknown)[:200]} do not "
+                                    f"match with the fields of {ask.object_type[:100]} retrieve")
+            try:
+                keep = predicate(ask.filter, props, self._coerce(kind, de))
+            except FilterError as exc:
+                raise RetrieveError(str(exc)) from None
+            keys = [key for key, record in source() if keep(record)]
+            cursor = Cursor(kind, ask.object_type, ask.properties, keys, lookup, extension=de)
+            return self._page(str(uuid.uuid4()), cursor)
+
+    def _page(self, request_id: str, cursor: Cursor) -> RetrievePage:
+        start = cursor.position
+        cursor.position = min(start + facts.SOAP_PAGE, len(cursor.keys))
+        more = cursor.position < len(cursor.keys)
+        if more:
+            self.cursors[request_id] = cursor
+            while len(self.cursors) > facts.SOAP_CURSORS_KEPT:  # the oldest go first
+                self.cursors.pop(next(iter(self.cursors)))
+        return RetrievePage("MoreDataAvailable" if more else "OK", request_id, cursor.kind,
+                            cursor.properties,
+                            self._records(cursor.lookup, cursor.keys[start:cursor.position]))
+
+    def _records(self, lookup: Lookup, keys: list[Any]) -> Iterator[Record]:
+        """The records of a page's keys, read BATCH at a time under the lock; one deleted
+        since the Retrieve began is gone from its pages."""
+        for start in range(0, len(keys), BATCH):
+            with self.lock:
+                batch = [lookup(key) for key in keys[start:start + BATCH]]
+            yield from (record for record in batch if record is not None)
+
+    # -- the records of each object type ------------------------------------------------
+    def _source(self, kind: ObjectType, name: str) -> tuple[
+            Source, Lookup, Callable[[str], bool], DataExtension | None]:
+        """Every record of a type, one by its key, and which property names it has."""
+        if kind.name == ROW_TYPE:
+            de = self._extension(name)
+            rows = de.rows
+            return (lambda: ((k, _row(r)) for k, r in list(rows.items())),
+                    lambda k: _row(rows[k]) if k in rows else None,
+                    lambda p: de.field(p) is not None, de)
+        typed = kind.typed()
+        known: Callable[[str], bool] = typed.__contains__
+        readers: dict[str, tuple[Source, Lookup]] = {
+            "DataExtension": (self._extensions, self._extension_by_key),
+            "DataExtensionField": (self._columns, self._column_by_key),
+            "Subscriber": (self._subscribers, self._subscriber_by_key),
+            "List": (self._lists, self._list_by_key),
+            "ListSubscriber": (self._memberships, self._membership_by_key)}
+        source, lookup = readers[kind.name]
+        return source, lookup, known, None
+
+    @staticmethod
+    def _coerce(kind: ObjectType, de: DataExtension | None) -> Callable[[str, str], Any]:
+        """How a filter's text value is typed: by the column (rows) or the property's type
+        in the object table."""
+        if de is not None:
+            def column_value(prop: str, raw: str) -> Any:
+                column = de.field(prop)
+                stored, problem = column.check(raw) if column else (None, "no such column")
+                if problem:
+                    raise ValueError(problem)
+                return stored
+            return column_value
+        typed = kind.typed()
+        return lambda prop, raw: typed[prop].coerce(raw)
+
+    def _extension(self, name: str) -> DataExtension:
+        """`DataExtensionObject[X]`: the data extension whose key, else name, is X."""
+        inner = name[len(ROW_TYPE) + 1:-1] if name.endswith("]") else ""
+        found = self.data.find(inner)
+        if found is None:
+            raise RetrieveError(f"Data extension '{inner[:100]}' does not exist: retrieve "
+                                f"{ROW_TYPE}[customer key or name]")
+        return found
+
+    def _extensions(self) -> Iterator[tuple[Any, Record]]:
+        for key, de in list(self.data.extensions.items()):
+            yield key, _extension(de)
+
+    def _extension_by_key(self, key: Any) -> Record | None:
+        de = self.data.extensions.get(key)
+        return _extension(de) if de is not None else None
+
+    def _columns(self) -> Iterator[tuple[Any, Record]]:
+        for key, de in list(self.data.extensions.items()):
+            for ordinal, _ in enumerate(de.fields):
+                yield (key, ordinal), _column(de, ordinal)
+
+    def _column_by_key(self, key: Any) -> Record | None:
+        de = self.data.extensions.get(key[0])
+        return _column(de, key[1]) if de is not None and key[1] < len(de.fields) else None
+
+    def _subscribers(self) -> Iterator[tuple[Any, Record]]:
+        for key, s in list(self.audience.subscribers.items()):
+            yield key, _subscriber(s)
+
+    def _subscriber_by_key(self, key: Any) -> Record | None:
+        found = self.audience.subscribers.get(key)
+        return _subscriber(found) if found is not None else None
+
+    def _lists(self) -> Iterator[tuple[Any, Record]]:
+        for list_id, m in list(self.audience.lists.items()):
+            yield list_id, _list(m)
+
+    def _list_by_key(self, key: Any) -> Record | None:
+        found = self.audience.lists.get(key)
+        return _list(found) if found is not None else None
+
+    def _memberships(self) -> Iterator[tuple[Any, Record]]:
+        for key, s in list(self.audience.subscribers.items()):
+            for list_id in list(s.lists):
+                yield (key, list_id), _membership(s, list_id)
+
+    def _membership_by_key(self, key: Any) -> Record | None:
+        found = self.audience.subscribers.get(key[0])
+        return _membership(found, key[1]) if found is not None and key[1] in found.lists \
+            else None
 
 
-def _extensions(account: SfmcAccount) -> Iterator[Record]:
-    for de in list(account.extensions.values()):
-        yield {"CreatedDate": de.created, "ModifiedDate": de.modified, "ObjectID": de.id,
-               "CustomerKey": de.key, "Name": de.name, "Description": de.description,
-               "IsSendable": de.sendable, "IsTestable": False, "Status": "Active"}
+def _names() -> list[str]:
+    return [f"{ROW_TYPE}[key]" if t == ROW_TYPE else t for t in TYPES]
 
 
-def _columns(account: SfmcAccount) -> Iterator[Record]:
-    for de in list(account.extensions.values()):
-        for ordinal, f in enumerate(de.fields):
-            yield {"ObjectID": f"{de.id}:{ordinal}", "CustomerKey": f"[{de.key}].[{f.name}]",
-                   "Name": f.name, "Scale": f.scale or 0, "DefaultValue": "",
-                   "MaxLength": f.length or 0, "IsRequired": f.required,
-                   "Ordinal": ordinal, "IsPrimaryKey": f.primary_key, "FieldType": f.type,
-                   "DataExtension.CustomerKey": de.key}
+def _row(row: dict) -> Record:
+    return Row({name.lower(): value for name, value in row.items()} | {"_row": dict(row)})
 
 
-def _subscribers(account: SfmcAccount) -> Iterator[Record]:
-    for s in list(account.audience.subscribers.values()):
-        yield {"CreatedDate": s.created, "ModifiedDate": s.modified, "ID": s.id,
-               "EmailAddress": s.email, "SubscriberKey": s.key, "Status": s.status,
-               "UnsubscribedDate": s.unsubscribed}
+def _extension(de: DataExtension) -> Record:
+    return {"CreatedDate": de.created, "ModifiedDate": de.modified, "ObjectID": de.id,
+            "CustomerKey": de.key, "Name": de.name, "Description": de.description,
+            "IsSendable": de.sendable, "IsTestable": False, "Status": "Active",
+            "CategoryID": de.folder}
 
 
-def _lists(account: SfmcAccount) -> Iterator[Record]:
-    for m in list(account.audience.lists.values()):
-        yield {"CreatedDate": m.created, "ModifiedDate": m.modified, "ID": m.id,
-               "CustomerKey": m.key or None, "ListName": m.name, "Category": 0,
-               "Type": m.type, "Description": m.description,
-               "ListClassification": "ExactTargetList"}
+def _column(de: DataExtension, ordinal: int) -> Record:
+    f = de.fields[ordinal]
+    return {"ObjectID": f"{de.id}:{ordinal}", "CustomerKey": f"[{de.key}].[{f.name}]",
+            "Name": f.name, "Scale": f.scale or 0, "DefaultValue": "",
+            "MaxLength": f.length or 0, "IsRequired": f.required, "Ordinal": ordinal,
+            "IsPrimaryKey": f.primary_key, "FieldType": f.type,
+            "DataExtension": {"CustomerKey": de.key}, "DataExtension.CustomerKey": de.key}
 
 
-def _memberships(account: SfmcAccount) -> Iterator[Record]:
-    for s in list(account.audience.subscribers.values()):
-        for list_id, held in list(s.lists.items()):
-            yield {"CreatedDate": held.created, "ModifiedDate": held.modified,
-                   "ObjectID": f"{list_id}:{s.id}", "Status": held.status,
-                   "ListID": list_id, "SubscriberKey": s.key}
+def _subscriber(s: Any) -> Record:
+    return {"CreatedDate": s.created, "ModifiedDate": s.modified, "ID": s.id,
+            "EmailAddress": s.email, "SubscriberKey": s.key, "Status": s.status,
+            "UnsubscribedDate": s.unsubscribed}
 
 
-def _result(kind: ObjectType, name: str, record: Record, wanted: list[str]) -> Node:
-    if kind.name == ROW_TYPE:
-        row = record["_row"]
-        by_name = {k.lower(): k for k in row}
-        properties = [node("Property", None, node("Name", by_name.get(p.lower(), p)),
-                           node("Value", _row_value(row.get(by_name.get(p.lower(), p)))))
-                      for p in wanted]
-        return Node("Results", kind=ROW_TYPE, children=[
-            Node("PartnerKey", nil=True), Node("ObjectID", nil=True), node("Type", ROW_TYPE),
-            node("Properties", None, *properties)])
-    asked = set(wanted)
-    children = [Node("PartnerKey", nil=True)]
-    for prop in kind.props():
-        if prop.name == "DataExtension" and "DataExtension.CustomerKey" in asked:
-            children.append(node("DataExtension", None, node(
-                "CustomerKey", record["DataExtension.CustomerKey"])))
-        elif prop.name in asked and record.get(prop.name) is not None:
-            children.append(node(prop.name, _shown(prop.xsd, record[prop.name])))
-    return Node("Results", kind=kind.name, children=children)
+def _list(m: Any) -> Record:
+    return {"CreatedDate": m.created, "ModifiedDate": m.modified, "ID": m.id,
+            "CustomerKey": m.key or None, "ListName": m.name, "Category": 0,
+            "Type": m.type, "Description": m.description,
+            "ListClassification": "ExactTargetList"}
 
 
-def _row_value(value: object) -> str:
-    return "" if value is None else str(render(value))
-
-
-def _shown(xsd: str, value: Any) -> object:
-    if xsd == "xsd:dateTime" and isinstance(value, int | float):
-        return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
-    return value
+def _membership(s: Any, list_id: int) -> Record:
+    held = s.lists[list_id]
+    return {"CreatedDate": held.created, "ModifiedDate": held.modified,
+            "ObjectID": f"{list_id}:{s.id}", "Status": held.status, "ListID": list_id,
+            "SubscriberKey": s.key}

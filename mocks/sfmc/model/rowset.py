@@ -1,26 +1,101 @@
-"""The rowset read API: `$filter`, `$orderBy`, `$page`/`$pageSize`, and request tokens that
-the `links.next` of each page points back to (vendor-apis.md §2.2)."""
+"""The rowset read API's queries: `$filter`, `$orderBy`, `$page`/`$pageSize`, and request
+tokens that each page's `links.next` points back to (vendor-apis.md §2.2). A token holds its
+query, never its rows: each page is read from the data extension as it is then."""
 
 from __future__ import annotations
 
 import re
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ..facts import INVALID_REQUEST as BAD
+from ..facts import MAX_FILTER, MAX_PAGE_SIZE
 from .errors import SfmcError
-from .facts import INVALID_REQUEST as BAD
-from .facts import MAX_FILTER, MAX_PAGE_SIZE
-from .models import DataExtension, SfmcAccount, render
+from .extensions import DataExtension, DataExtensionStore
+from .fields import render
+from .scopes import Caller, operation
 
 TOKEN_TTL = 20 * 60
+TOKENS_KEPT = 1000  # live request tokens an account keeps (the oldest go first)
 # a column name is words separated by single spaces: no ambiguity, no backtracking
 CONDITION = re.compile(
     r"\s*(?P<field>\w+(?: \w+)*?)\s+(?:(?P<op>eq|ne|gt|lt|ge|le|gte|lte|like)\s+"
     r"(?P<value>'[^']*'|\S+)|between\s+(?P<low>'[^']*'|\S+)\s+and\s+(?P<high>'[^']*'|\S+))"
     r"\s*", re.I)
+
+
+@dataclass(frozen=True)
+class Query:
+    key: str
+    filter: str | None
+    order_by: str | None
+    page_size: int
+    expires: float
+
+
+@dataclass(frozen=True)
+class RowPage:
+    """One page of a query, for the view to render."""
+
+    token: str
+    query: Query
+    extension: DataExtension
+    page: int
+    count: int
+    rows: list[dict]
+
+
+class RowQueries:
+    """Request tokens of one account's rowset reads."""
+
+    def __init__(self, store: DataExtensionStore) -> None:
+        self.store = store
+        self.lock = store.lock
+        self.clock = store.clock
+        self.tokens: dict[str, Query] = {}
+
+    @operation("data_extensions.read")
+    def start(self, caller: Caller, key: str, filter_text: str | None, order_by: str | None,
+              page_size: int, page: int) -> RowPage:
+        """A new request token for this key, filter, order and page size, and its page."""
+        de = self.store.get(key)
+        parse_filter(de, filter_text)  # refuse a bad filter before handing out a token
+        order_rows(de, [], order_by)
+        if page_size < 1 or page < 1:
+            raise _bad("$page and $pageSize must be at least 1")
+        now = self.clock.now()
+        for token in [t for t, q in self.tokens.items() if q.expires <= now]:
+            del self.tokens[token]
+        while len(self.tokens) >= TOKENS_KEPT:
+            del self.tokens[next(iter(self.tokens))]
+        token = str(uuid.uuid4())
+        self.tokens[token] = Query(de.key, filter_text, order_by,
+                                   min(page_size, MAX_PAGE_SIZE), now + TOKEN_TTL)
+        return self._page(token, page)
+
+    @operation("data_extensions.read")
+    def page(self, caller: Caller, token: str, page: int) -> RowPage:
+        """Another page of a request token's query."""
+        return self._page(token, page)
+
+    def _page(self, token: str, page: int) -> RowPage:
+        query = self.tokens.get(token)
+        if query is None or query.expires <= self.clock.now():
+            raise SfmcError(404, f"Request token '{token[:100]}' is invalid or has expired.",
+                            10003)
+        de = self.store.get(query.key)
+        predicate = parse_filter(de, query.filter)
+        rows = order_rows(de, [r for r in de.rows.values() if predicate(r)], query.order_by)
+        size = query.page_size
+        chunk = [dict(r) for r in rows[(page - 1) * size: page * size]]
+        return RowPage(token, query, de, page, len(rows), chunk)
+
+
+def _bad(message: str) -> Exception:
+    return SfmcError(400, message, BAD)
 
 
 def _literal(raw: str) -> str:
@@ -32,20 +107,20 @@ def parse_filter(de: DataExtension, text: str | None) -> Callable[[dict], bool]:
     if not text:
         return lambda row: True
     if len(text) > MAX_FILTER:
-        raise SfmcError(400, f"Invalid $filter: longer than {MAX_FILTER} characters", BAD)
+        raise _bad(f"Invalid $filter: longer than {MAX_FILTER} characters")
     m = CONDITION.fullmatch(text)
     if not m:
-        raise SfmcError(400, f"Invalid $filter: {text}", BAD)
+        raise _bad(f"Invalid $filter: {text[:200]}")
     column = de.field(m.group("field").strip())
     if column is None:
-        raise SfmcError(400, f"Invalid $filter: unknown column {m.group('field').strip()}", BAD)
+        raise _bad(f"Invalid $filter: unknown column {m.group('field').strip()[:100]}")
 
     def typed(raw: str) -> object:
         value, problem = column.check(_literal(raw))
         if problem:
-            raise SfmcError(400, f"Invalid $filter value: {problem}", BAD)
+            raise _bad(f"Invalid $filter value: {problem}")
         if value is None:
-            raise SfmcError(400, f"Invalid $filter: compare {column.name} with a value", BAD)
+            raise _bad(f"Invalid $filter: compare {column.name} with a value")
         return value
 
     def key(value: object) -> Any:  # compared with <, <= as the column's type allows
@@ -74,11 +149,11 @@ def parse_filter(de: DataExtension, text: str | None) -> Callable[[dict], bool]:
 
 
 def order_rows(de: DataExtension, rows: list[dict], text: str | None) -> list[dict]:
-    for part in reversed([p.strip() for p in (text or "").split(",") if p.strip()]):
+    for part in reversed([p.strip() for p in (text or "").split(",") if p.strip()][:20]):
         name, _, direction = part.partition(" ")
         column = de.field(name)
         if column is None:
-            raise SfmcError(400, f"Invalid $orderBy: unknown column {name}", BAD)
+            raise _bad(f"Invalid $orderBy: unknown column {name[:100]}")
         rows = sorted(rows, key=_sort_key(column.name), reverse=direction.strip().lower() == "desc")
     return rows
 
@@ -96,53 +171,3 @@ def _sortable(value: object) -> Any:
     if isinstance(value, Decimal | bool):
         return float(value)
     return value if value is not None else ""
-
-
-def start_query(account: SfmcAccount, key: str, args: dict) -> dict:
-    """A new request token for this key, filter, order and page size."""
-    de = account.get(key)
-    parse_filter(de, args.get("$filter"))  # refuse a bad filter before handing out a token
-    order_rows(de, [], args.get("$orderBy"))
-    try:
-        size = int(args.get("$pageSize") or MAX_PAGE_SIZE)
-        page = int(args.get("$page") or 1)
-    except ValueError:
-        raise SfmcError(400, "$page and $pageSize must be whole numbers", BAD) from None
-    if size < 1 or page < 1:
-        raise SfmcError(400, "$page and $pageSize must be at least 1", BAD)
-    token = str(uuid.uuid4())
-    query = {"key": de.key, "filter": args.get("$filter"), "orderBy": args.get("$orderBy"),
-             "pageSize": min(size, MAX_PAGE_SIZE), "expires": account.clock.now() + TOKEN_TTL}
-    account.queries[token] = query
-    return {"token": token, "page": page, **query}
-
-
-def page_of(account: SfmcAccount, token: str, page: int | None = None) -> dict:
-    query = account.queries.get(token)
-    if query is None or query["expires"] <= account.clock.now():
-        raise SfmcError(404, f"Request token '{token}' is invalid or has expired.", 10003)
-    with account.lock:
-        de = account.get(query["key"])
-        predicate = parse_filter(de, query["filter"])
-        rows = order_rows(de, [r for r in de.rows.values() if predicate(r)], query["orderBy"])
-    size = query["pageSize"]
-    page = page or 1
-    chunk = rows[(page - 1) * size: page * size]
-    keys = [f.name for f in de.primary]
-    others = [f.name for f in de.fields if not f.primary_key]
-    links = {"self": f"/v1/customobjectdata/token/{token}/rowset?$page={page}"}
-    if page * size < len(rows):
-        links["next"] = f"/v1/customobjectdata/token/{token}/rowset?$page={page + 1}"
-    if page > 1:
-        links["previous"] = f"/v1/customobjectdata/token/{token}/rowset?$page={page - 1}"
-    body = {"links": links, "requestToken": token,
-            "tokenExpireDateUtc": datetime.fromtimestamp(query["expires"], UTC)
-            .strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3],
-            "customObjectId": de.id, "customObjectKey": de.key, "pageSize": size,
-            "page": page, "count": len(rows), "top": 0}
-    if rows:
-        # every column of the data extension, unset ones as "" (as SFMC answers)
-        body["items"] = [{"keys": {k.lower(): render(r.get(k)) for k in keys},
-                          "values": {k.lower(): render(r.get(k)) for k in others}}
-                         for r in chunk]
-    return body

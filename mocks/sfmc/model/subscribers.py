@@ -4,7 +4,8 @@
 A subscriber is keyed by its SubscriberKey (matched without case), has an email address and an
 account-wide status; its list memberships each have their own status. Creating a subscriber
 whose key exists fails with 12014, as SFMC answers (FuelSDK's AddSubscriberToList then
-updates). Every operation takes the account's lock.
+updates). Every operation takes the account's lock and checks the caller's scope; list names
+are indexed (a write of thousands of lists checks each name once, not against every list).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
-from vendorsim.mocks.core.locking import locked
 
-from .facts import DUPLICATE_SUBSCRIBER, LIST_TYPES, SUBSCRIBER_STATUSES
+from ..facts import DUPLICATE_SUBSCRIBER, LIST_TYPES, SUBSCRIBER_STATUSES
 from .fields import EMAIL
+from .scopes import SYSTEM, Caller, operation
 
 
 class SubscriberError(ValueError):
@@ -68,43 +69,51 @@ class SubscriberStore:
         self.clock = clock
         self.subscribers: dict[str, Subscriber] = {}
         self.lists: dict[int, MailingList] = {}
+        self._list_names: dict[str, int] = {}  # lower-cased name -> list id
         self._next_subscriber = 1
         self._next_list = 1
 
     # -- lists --------------------------------------------------------------------
-    @locked
-    def create_list(self, name: object, description: object = "", kind: object = "Private",
-                    key: object = "") -> MailingList:
+    @operation("subscribers.write")
+    def create_list(self, caller: Caller, name: object, description: object = "",
+                    kind: object = "Private", key: object = "") -> MailingList:
         if not isinstance(name, str) or not name.strip() or len(name) > 100:
             raise SubscriberError(2, "ListName is required (at most 100 characters)")
         if kind not in LIST_TYPES:
             raise SubscriberError(2, f"Type must be one of {', '.join(LIST_TYPES)}")
-        if any(existing.name.lower() == name.lower() for existing in self.lists.values()):
+        if name.lower() in self._list_names:
             raise SubscriberError(2, f"A list named '{name}' already exists")
         now = self.clock.now()
         made = MailingList(self._next_list, name, str(description or ""), str(kind), now, now,
                            str(key or ""))
         self.lists[made.id] = made
+        self._list_names[name.lower()] = made.id
         self._next_list += 1
         return made
 
-    @locked
-    def update_list(self, list_id: int, changes: dict) -> MailingList:
+    @operation("subscribers.write")
+    def update_list(self, caller: Caller, list_id: int, changes: dict) -> MailingList:
         found = self.get_list(list_id)
         if "ListName" in changes:
             name = changes["ListName"]
-            if not isinstance(name, str) or not name.strip():
-                raise SubscriberError(2, "ListName cannot be empty")
+            if not isinstance(name, str) or not name.strip() or len(name) > 100:
+                raise SubscriberError(2, "ListName cannot be empty (at most 100 characters)")
+            holder = self._list_names.get(name.lower())
+            if holder is not None and holder != list_id:
+                raise SubscriberError(2, f"A list named '{name}' already exists")
+            del self._list_names[found.name.lower()]
             found.name = name
+            self._list_names[name.lower()] = list_id
         if "Description" in changes:
             found.description = str(changes["Description"] or "")
         found.modified = self.clock.now()
         return found
 
-    @locked
-    def delete_list(self, list_id: int) -> None:
-        self.get_list(list_id)
+    @operation("subscribers.write")
+    def delete_list(self, caller: Caller, list_id: int) -> None:
+        found = self.get_list(list_id)
         del self.lists[list_id]
+        self._list_names.pop(found.name.lower(), None)
         for subscriber in self.subscribers.values():
             subscriber.lists.pop(list_id, None)
 
@@ -118,8 +127,8 @@ class SubscriberStore:
     def get(self, key: str) -> Subscriber | None:
         return self.subscribers.get(key.lower())
 
-    @locked
-    def create(self, key: object, email: object, status: object = "Active",
+    @operation("subscribers.write")
+    def create(self, caller: Caller, key: object, email: object, status: object = "Active",
                lists: Sequence[tuple[int, str]] = (), attributes: dict[str, str] | None = None
                ) -> Subscriber:
         """A new subscriber (12014 when its key exists), on the given lists."""
@@ -138,8 +147,8 @@ class SubscriberStore:
         self._join(made, lists, now)
         return made
 
-    @locked
-    def update(self, key: object, email: object = None, status: object = None,
+    @operation("subscribers.write")
+    def update(self, caller: Caller, key: object, email: object = None, status: object = None,
                lists: Sequence[tuple[int, str]] = (),
                attributes: dict[str, str] | None = None, leave: Sequence[int] = ()
                ) -> Subscriber:
@@ -161,8 +170,8 @@ class SubscriberStore:
         found.modified = now
         return found
 
-    @locked
-    def delete(self, key: object) -> None:
+    @operation("subscribers.write")
+    def delete(self, caller: Caller, key: object) -> None:
         if not isinstance(key, str) or self.get(key) is None:
             raise SubscriberError(2, f"Subscriber with key '{str(key)[:100]}' does not exist")
         del self.subscribers[key.lower()]
@@ -201,7 +210,7 @@ class SubscriberStore:
             if not isinstance(spec, dict):
                 raise ValueError("a list is {id, name, description, type}")
             try:
-                made = self.create_list(spec.get("name"), spec.get("description", ""),
+                made = self.create_list(SYSTEM, spec.get("name"), spec.get("description", ""),
                                         spec.get("type", "Private"), spec.get("key", ""))
             except SubscriberError as exc:
                 raise ValueError(f"list: {exc.message}") from None
@@ -216,7 +225,7 @@ class SubscriberStore:
             if not isinstance(attributes, dict):
                 raise ValueError("subscriber attributes are an object of names and values")
             try:
-                made_sub = self.create(spec.get("key"), spec.get("email"),
+                made_sub = self.create(SYSTEM, spec.get("key"), spec.get("email"),
                                        spec.get("status", "Active"), joined,
                                        {str(k): str(v) for k, v in attributes.items()})
             except SubscriberError as exc:
@@ -232,6 +241,7 @@ class SubscriberStore:
         del self.lists[made.id]
         made.id = list_id
         self.lists[list_id] = made
+        self._list_names[made.name.lower()] = list_id
         self._next_list = max(self._next_list, list_id + 1)
 
     def snapshot(self) -> dict:

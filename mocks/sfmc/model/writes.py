@@ -1,25 +1,49 @@
-"""Create, Update, Delete (and upsert through `SaveOptions` UpdateAdd), Perform ClearData and
-Describe: each object of a request gets its own `Results` (StatusCode OK or Error,
-StatusMessage, OrdinalID, ErrorCode, NewID); `OverallStatus` is OK, Error or Has Errors.
+"""Create, Update, Delete (and upsert through `SaveOptions` UpdateAdd) and Perform ClearData on
+the SOAP API's objects, as the model sees them: each object a `SoapObject` the views read from
+the XML, each getting its own `Result` (OK or an error code and message); the overall status
+is OK, Error or Has Errors.
 
-The rules are the models': a data extension row is checked by its columns (models.py), a
-subscriber or list by the subscriber store (subscribers.py); this module reads the objects'
-XML into their calls and writes the answers.
+Every object's scope is checked before any is written (a package that may not write one of
+them changes nothing); the rules are the stores': a data extension row is checked by its
+columns, a subscriber or list by the subscriber store.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from xml.etree.ElementTree import Element
+from dataclasses import dataclass, field
 
 from .. import facts
-from ..errors import SfmcError
-from ..models import DataExtension, SfmcAccount
-from ..subscribers import SubscriberError
-from .catalog import ROW_TYPE, TYPES, object_type
-from .xml import Node, kid, kids, node, text, xsi_type
+from .errors import SfmcError
+from .extensions import DataExtension, DataExtensionStore
+from .objects import ROW_TYPE, object_type
+from .scopes import SYSTEM, Caller, operation
+from .subscribers import SubscriberError, SubscriberStore
 
 WRITE_TYPES = ("DataExtension", ROW_TYPE, "Subscriber", "List")
+ACTIONS = ("Create", "Update", "Delete")
+
+
+@dataclass
+class SoapObject:
+    """One object of a write: its type and what its XML held."""
+
+    type: str  # the xsi:type
+    values: dict[str, str] = field(default_factory=dict)  # simple children by name
+    keys: dict[str, str] = field(default_factory=dict)  # Keys.Key {Name, Value}
+    properties: dict[str, str] = field(default_factory=dict)  # Properties.Property
+    fields: list[dict[str, str]] = field(default_factory=list)  # Fields.Field (simple children)
+    lists: list[dict[str, str]] = field(default_factory=list)  # Lists (SubscriberList)
+    attributes: dict[str, str] = field(default_factory=dict)  # Attributes {Name, Value}
+
+
+@dataclass(frozen=True)
+class Result:
+    ok: bool
+    message: str
+    code: int = 0
+    new_id: int = 0
 
 
 class ObjectError(Exception):
@@ -31,118 +55,161 @@ class ObjectError(Exception):
         self.code = code
 
 
-def write(account: SfmcAccount, action: str, request: Element) -> tuple[str, list[Node]]:
-    """(OverallStatus, Results) of a CreateRequest, UpdateRequest or DeleteRequest."""
-    upsert = _upsert(kid(request, "Options"))
-    results, failures = [], 0
-    objects = list(kids(request, "Objects"))
-    if not objects:
-        raise ObjectError("The request has no Objects")
-    with account.lock:
-        account.apply_due()
-        for ordinal, element in enumerate(objects):
-            kind = xsi_type(element) or ""
-            try:
-                new_id = _one(account, action, kind, element, upsert)
-                children = [node("StatusCode", "OK"), node("StatusMessage", _done(action, kind)),
-                            node("OrdinalID", ordinal)]
-                if action == "Create":
-                    children.append(node("NewID", new_id))
-            except ObjectError as exc:
-                failures += 1
-                children = [node("StatusCode", "Error"), node("StatusMessage", exc.message),
-                            node("OrdinalID", ordinal), node("ErrorCode", exc.code)]
-                if action == "Create":
-                    children.append(node("NewID", 0))
-            results.append(Node("Results", children=children))
-    return overall(failures, len(objects)), results
-
-
-def overall(failures: int, total: int) -> str:
+def overall(results: list[Result]) -> str:
     """`OverallStatus` of a request whose objects each got a result."""
-    return "OK" if not failures else "Error" if failures == total else "Has Errors"
+    failures = sum(not r.ok for r in results)
+    return "OK" if not failures else "Error" if failures == len(results) else "Has Errors"
 
 
-def _done(action: str, kind: str) -> str:
-    return {"Create": "Created", "Update": "Updated", "Delete": "Deleted"}[action] + \
-        f" {kind}"
+class Writer:
+    """The SOAP writes over one account's stores."""
 
+    def __init__(self, lock: threading.RLock, data: DataExtensionStore,
+                 audience: SubscriberStore) -> None:
+        self.lock = lock
+        self.data = data
+        self.audience = audience
 
-def _upsert(options: Element | None) -> bool:
-    """SaveOptions/SaveOption{PropertyName *, SaveAction UpdateAdd}: write or add."""
-    holder = kid(options, "SaveOptions")
-    for option in kids(holder, "SaveOption") if holder is not None else ():
-        if text(option, "SaveAction") == "UpdateAdd" and text(option, "PropertyName") == "*":
-            return True
-    return False
+    def write(self, caller: Caller, action: str, objects: list[SoapObject],
+              upsert: bool) -> list[Result]:
+        """Each object written or refused on its own; NotPermitted (nothing written) when
+        the caller may not write one of their types."""
+        for obj in objects:
+            kind = object_type(obj.type)
+            if kind is not None:
+                operation.require(caller, f"{kind.area}.write")
+        with self.lock:
+            self.data.apply_due()
+            return [self._one(action, obj, upsert) for obj in objects]
 
+    def perform(self, caller: Caller, action: str, definitions: list[SoapObject]
+                ) -> list[Result]:
+        """Perform ClearData on data extensions (named by CustomerKey, else Name)."""
+        if action == "ClearData":
+            operation.require(caller, "data_extensions.write")
+        results = []
+        with self.lock:
+            for definition in definitions:
+                key = definition.values.get("CustomerKey") or definition.values.get("Name") \
+                    or ""
+                if action != "ClearData" or definition.type != "DataExtension":
+                    results.append(Result(False, f"Perform {action[:40]} is not supported by "
+                                          "vendorsim (it performs ClearData on a DataExtension)",
+                                          2))
+                    continue
+                try:
+                    self.data.clear_rows(caller, key)
+                except SfmcError as exc:
+                    results.append(Result(False, exc.message, 2))
+                    continue
+                results.append(Result(True, "Data cleared"))
+        return results
 
-def _one(account: SfmcAccount, action: str, kind: str, element: Element,
-         upsert: bool) -> int:
-    known = object_type(kind)
-    if known is None or kind not in WRITE_TYPES:
-        raise ObjectError(f"{action} of {kind or 'an object without xsi:type'} is not "
-                          f"supported by vendorsim (it writes {', '.join(WRITE_TYPES)})")
-    allowed = {"Create": known.create, "Update": known.update, "Delete": known.delete}
-    if not allowed[action]:
-        raise ObjectError(f"{kind} does not support {action}")
-    handlers: dict[str, Callable[..., int]] = {
-        "DataExtension": _extension, ROW_TYPE: _row, "Subscriber": _subscriber,
-        "List": _list}
-    try:
-        return handlers[kind](account, action, element, upsert)
-    except SubscriberError as exc:
-        raise ObjectError(exc.message, exc.code) from None
-    except SfmcError as exc:
-        raise ObjectError(exc.message) from None
+    def _one(self, action: str, obj: SoapObject, upsert: bool) -> Result:
+        kind = object_type(obj.type)
+        done = {"Create": "Created", "Update": "Updated", "Delete": "Deleted"}[action]
+        try:
+            if kind is None or obj.type not in WRITE_TYPES:
+                raise ObjectError(f"{action} of {obj.type or 'an object without xsi:type'} is "
+                                  f"not supported by vendorsim (it writes "
+                                  f"{', '.join(WRITE_TYPES)})")
+            allowed = {"Create": kind.create, "Update": kind.update, "Delete": kind.delete}
+            if not allowed[action]:
+                raise ObjectError(f"{obj.type} does not support {action}")
+            handlers: dict[str, Callable[[str, SoapObject, bool], int]] = {
+                "DataExtension": self._extension, ROW_TYPE: self._row,
+                "Subscriber": self._subscriber, "List": self._list}
+            new_id = handlers[obj.type](action, obj, upsert)
+        except ObjectError as exc:
+            return Result(False, exc.message, exc.code)
+        except SubscriberError as exc:
+            return Result(False, exc.message, exc.code)
+        except SfmcError as exc:
+            return Result(False, exc.message, 2)
+        return Result(True, f"{done} {obj.type}", new_id=new_id)
 
-
-def _extension(account: SfmcAccount, action: str, element: Element, upsert: bool) -> int:
-    key = text(element, "CustomerKey") or text(element, "Name") or ""
-    if action == "Delete":
-        account.delete_extension(key)
+    def _extension(self, action: str, obj: SoapObject, upsert: bool) -> int:
+        key = obj.values.get("CustomerKey") or obj.values.get("Name") or ""
+        if action == "Delete":
+            self.data.delete(SYSTEM, key)
+            return 0
+        fields = []
+        for spec in obj.fields:
+            made: dict = {"name": spec.get("Name"), "type": spec.get("FieldType") or "Text",
+                          "isPrimaryKey": spec.get("IsPrimaryKey") == "true",
+                          "isNullable": spec.get("IsRequired") != "true"}
+            for name, tag in (("length", "MaxLength"), ("scale", "Scale")):
+                if spec.get(tag):
+                    made[name] = spec[tag]
+            fields.append(made)
+        category = obj.values.get("CategoryID") or ""
+        self.data.create(SYSTEM, {
+            "name": obj.values.get("Name"), "key": key or None, "fields": fields,
+            "description": obj.values.get("Description") or "",
+            "isSendable": obj.values.get("IsSendable") == "true",
+            "categoryId": int(category) if category.isascii() and category.isdigit()
+            and len(category) < 10 else None})
         return 0
-    holder = kid(element, "Fields")
-    fields = []
-    for spec in kids(holder, "Field") if holder is not None else ():
-        field: dict = {"name": text(spec, "Name"), "type": text(spec, "FieldType") or "Text",
-                       "isPrimaryKey": text(spec, "IsPrimaryKey") == "true",
-                       "isNullable": text(spec, "IsRequired") != "true"}
-        for name, tag in (("length", "MaxLength"), ("scale", "Scale")):
-            if text(spec, tag):
-                field[name] = text(spec, tag)
-        fields.append(field)
-    account.create({"name": text(element, "Name"), "key": key or None, "fields": fields,
-                    "description": text(element, "Description") or "",
-                    "isSendable": text(element, "IsSendable") == "true"})
-    return 0
 
-
-def _properties(element: Element, holder: str, item: str) -> dict[str, str]:
-    found = kid(element, holder)
-    return {(text(p, "Name") or ""): (text(p, "Value") or "")
-            for p in (kids(found, item) if found is not None else ())}
-
-
-def _row(account: SfmcAccount, action: str, element: Element, upsert: bool) -> int:
-    name = text(element, "CustomerKey") or text(element, "Name") or ""
-    de = account.find(name)
-    if de is None:
-        raise ObjectError(f"Data extension '{name[:100]}' does not exist")
-    keys = _properties(element, "Keys", "Key")
-    if action == "Delete":
-        if not de.delete_row(keys):
-            raise ObjectError("No row matches the given Keys")
+    def _row(self, action: str, obj: SoapObject, upsert: bool) -> int:
+        name = obj.values.get("CustomerKey") or obj.values.get("Name") or ""
+        de = self.data.find(name)
+        if de is None:
+            raise ObjectError(f"Data extension '{name[:100]}' does not exist")
+        if action == "Delete":
+            if not de.delete_row(obj.keys):
+                raise ObjectError("No row matches the given Keys")
+            return 0
+        row = _checked(de, obj.keys, obj.properties)
+        written = de.insert(row) if action == "Create" else de.update_row(row)
+        if not written and upsert:
+            written = de.update_row(row) if action == "Create" else de.insert(row)
+        if not written:
+            raise ObjectError("Violation of PRIMARY KEY constraint: the row exists"
+                              if action == "Create" else "No row was found to update",
+                              facts.DUPLICATE_ROW)
         return 0
-    row = _checked(de, keys, _properties(element, "Properties", "Property"))
-    written = de.insert(row) if action == "Create" else de.update_row(row)
-    if not written and upsert:
-        written = de.update_row(row) if action == "Create" else de.insert(row)
-    if not written:
-        raise ObjectError("Violation of PRIMARY KEY constraint: the row exists"
-                          if action == "Create" else "No row was found to update",
-                          facts.DUPLICATE_ROW)
-    return 0
+
+    def _subscriber(self, action: str, obj: SoapObject, upsert: bool) -> int:
+        store = self.audience
+        key = obj.values.get("SubscriberKey") or obj.values.get("EmailAddress")
+        if action == "Delete":
+            store.delete(SYSTEM, key)
+            return 0
+        joined, left = [], []
+        for item in obj.lists:
+            list_id = item.get("ID") or ""
+            if not list_id.isascii() or not list_id.isdigit() or len(list_id) > 10:
+                raise ObjectError(f"List ID '{list_id[:20]}' is not a whole number")
+            if (item.get("Action") or "").lower() == "delete":
+                left.append(int(list_id))
+            else:
+                joined.append((int(list_id), item.get("Status") or "Active"))
+        email, status = obj.values.get("EmailAddress"), obj.values.get("Status")
+        exists = isinstance(key, str) and store.get(key) is not None
+        if (action == "Create" and not (upsert and exists)) or \
+                (action == "Update" and not exists and upsert):
+            return store.create(SYSTEM, key, email, status or "Active", joined,
+                                obj.attributes).id
+        return store.update(SYSTEM, key, email, status, joined, obj.attributes, left).id
+
+    def _list(self, action: str, obj: SoapObject, upsert: bool) -> int:
+        store = self.audience
+        if action == "Create":
+            return store.create_list(SYSTEM, obj.values.get("ListName"),
+                                     obj.values.get("Description") or "",
+                                     obj.values.get("Type") or "Private",
+                                     obj.values.get("CustomerKey") or "").id
+        raw = obj.values.get("ID") or ""
+        if not raw.isascii() or not raw.isdigit() or len(raw) > 10:
+            raise ObjectError("A list is named by its ID")
+        if action == "Delete":
+            store.delete_list(SYSTEM, int(raw))
+        else:
+            store.update_list(SYSTEM, int(raw), {k: obj.values[k] for k in
+                                                 ("ListName", "Description")
+                                                 if k in obj.values})
+        return int(raw)
 
 
 def _checked(de: DataExtension, keys: dict, values: dict) -> dict:
@@ -150,95 +217,3 @@ def _checked(de: DataExtension, keys: dict, values: dict) -> dict:
     if problems:
         raise ObjectError("; ".join(problems)[:1000])
     return row
-
-
-def _subscriber(account: SfmcAccount, action: str, element: Element, upsert: bool) -> int:
-    store = account.audience
-    key = text(element, "SubscriberKey") or text(element, "EmailAddress")
-    if action == "Delete":
-        store.delete(key)
-        return 0
-    joined, left = [], []
-    for item in kids(element, "Lists"):
-        list_id = text(item, "ID") or ""
-        if not list_id.isdigit() or len(list_id) > 10:
-            raise ObjectError(f"List ID '{list_id[:20]}' is not a whole number")
-        if (text(item, "Action") or "").lower() == "delete":
-            left.append(int(list_id))
-        else:
-            joined.append((int(list_id), text(item, "Status") or "Active"))
-    attributes = {text(a, "Name") or "": text(a, "Value") or ""
-                  for a in kids(element, "Attributes")}
-    email, status = text(element, "EmailAddress"), text(element, "Status")
-    exists = isinstance(key, str) and store.get(key) is not None
-    if action == "Create" and not (upsert and exists):
-        return store.create(key, email, status or "Active", joined, attributes).id
-    if action == "Update" and not exists and upsert:
-        return store.create(key, email, status or "Active", joined, attributes).id
-    return store.update(key, email, status, joined, attributes, left).id
-
-
-def _list(account: SfmcAccount, action: str, element: Element, upsert: bool) -> int:
-    store = account.audience
-    if action == "Create":
-        return store.create_list(text(element, "ListName"), text(element, "Description") or "",
-                                 text(element, "Type") or "Private",
-                                 text(element, "CustomerKey") or "").id
-    raw = text(element, "ID") or ""
-    if not raw.isdigit() or len(raw) > 10:
-        raise ObjectError("A list is named by its ID")
-    if action == "Delete":
-        store.delete_list(int(raw))
-    else:
-        store.update_list(int(raw), {k: text(element, k) for k in ("ListName", "Description")
-                                     if kid(element, k) is not None})
-    return int(raw)
-
-
-def perform(account: SfmcAccount, request: Element) -> tuple[str, list[Node]]:
-    """PerformRequestMsg: ClearData on data extensions."""
-    action = text(request, "Action") or ""
-    holder = kid(request, "Definitions")
-    results, failures = [], 0
-    definitions = list(kids(holder, "Definition")) if holder is not None else []
-    if not definitions:
-        raise ObjectError("The request has no Definitions")
-    with account.lock:
-        for definition in definitions:
-            key = text(definition, "CustomerKey") or text(definition, "Name") or ""
-            de = account.extensions.get(key.lower())
-            if action != "ClearData" or xsi_type(definition) != "DataExtension" or de is None:
-                failures += 1
-                message = (f"Perform {action[:40]} is not supported by vendorsim (it performs "
-                           "ClearData on a DataExtension)" if action != "ClearData" else
-                           f"Data extension '{key[:100]}' does not exist")
-                results.append(Node("Result", children=[
-                    node("StatusCode", "Error"), node("StatusMessage", message),
-                    node("ErrorCode", 2)]))
-                continue
-            de.rows.clear()
-            results.append(Node("Result", children=[
-                node("StatusCode", "OK"), node("StatusMessage", "Data cleared")]))
-    return overall(failures, len(definitions)), results
-
-
-def describe(request: Element) -> list[Node]:
-    """DefinitionRequestMsg: the properties of each object type asked about."""
-    holder = kid(request, "DescribeRequests")
-    out = []
-    for ask in kids(holder, "ObjectDefinitionRequest") if holder is not None else ():
-        name = text(ask, "ObjectType") or ""
-        kind = TYPES.get(name)
-        if kind is None:
-            raise ObjectError(f"Unable to describe ObjectType '{name[:100]}': vendorsim "
-                              f"describes {', '.join(TYPES)}")
-        props = [node("Properties", None, node("Name", p.name),
-                      node("DataType", p.xsd.split(":")[-1]),
-                      node("IsUpdatable", p.update and kind.update),
-                      node("IsRetrievable", p.retrieve))
-                 for p in kind.props() if p.retrieve or p.create]
-        out.append(node("ObjectDefinition", None, node("ObjectType", kind.name),
-                        node("Name", kind.name), node("IsCreatable", kind.create),
-                        node("IsUpdatable", kind.update), node("IsRetrievable", True),
-                        *props))
-    return out

@@ -1,2 +1,3 @@
-"""SFMC's SOAP API (vendor-apis.md §7.1): the wire (xml), the object table (catalog),
-Retrieve, the writes, the generated WSDL and the views (api)."""
+"""SFMC's SOAP API (vendor-apis.md §7.1): the wire (xml), requests read into the model's
+(requests), answers rendered from the model's (render), the generated WSDL (wsdl) and the
+views (views)."""

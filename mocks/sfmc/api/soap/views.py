@@ -2,71 +2,55 @@
 (`{sub}.soap.marketingcloudapis.com`) and wherever the token answer's `soap_instance_url`
 points (a server's SFMC port: `/{sub}/Service.asmx`). Paths match without case, as IIS does.
 
-Each view parses the envelope, authenticates its header token, calls one operation and wraps
-the answer; every answer is a SOAP envelope, every failure a SOAP fault (HTTP 500).
+The pipeline parses the envelope and checks its header token before the view runs (as it
+checks a REST call's bearer); the view reads the operation, calls one model operation and
+renders its answer. Every answer is a SOAP envelope, every failure a SOAP fault (HTTP 500).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
-from vendorsim.mocks.core.context import call, call_scopes
+from vendorsim.mocks.core.context import call
 from vendorsim.mocks.core.openapi import doc
 
-from .. import facts
-from .retrieve import RetrieveError, retrieve
-from .writes import ObjectError, describe, perform, write
+from ...model import objects
+from ...model.errors import NotPermitted
+from ...model.filters import FilterError
+from ...model.retrieve import RetrieveError
+from ...model.writes import overall
+from .. import http
+from . import render, requests
 from .wsdl import fault_schema, wsdl
-from .xml import (
-    Envelope,
-    Node,
-    SoapFault,
-    envelope,
-    fault_envelope,
-    kid,
-    node,
-    parse,
-    text,
-    xsi_type,
-)
-
-if TYPE_CHECKING:
-    from ..models import SfmcAccount
-    from ..service import SfmcService
+from .xml import Envelope, Node, SoapFault, envelope, envelope_stream, fault_envelope, node
 
 bp = Blueprint("sfmc_soap", __name__)
 PATHS = ("/service.asmx", "/etframework.wsdl", "/etframeworkfault.xsd")
 XML = "text/xml; charset=utf-8"
-SCOPES = {("read", "DataExtension"): "data_extensions_read",
-          ("write", "DataExtension"): "data_extensions_write",
-          ("read", "List"): "list_and_subscribers_read",
-          ("write", "List"): "list_and_subscribers_write"}
+WRITES = {"CreateRequest": ("Create", "CreateResponse"),
+          "UpdateRequest": ("Update", "UpdateResponse"),
+          "DeleteRequest": ("Delete", "DeleteResponse")}
 
 
 def is_soap(path: str) -> bool:
     return path.lower().endswith("/service.asmx")
 
 
-def soap_paths(app: Callable) -> Callable:
+class SoapPaths:
     """WSGI middleware: the SOAP paths in any case (`/Service.asmx`, `/service.asmx`), as
     SFMC's IIS front matches them."""
 
-    def wsgi(environ: dict, start_response: Callable) -> Iterable[bytes]:
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path.lower() in PATHS and path not in PATHS:
             environ["PATH_INFO"] = path.lower()
-        return app(environ, start_response)
-
-    return wsgi
-
-
-def _service() -> SfmcService:
-    found: SfmcService = current_app.config["vendorsim.service"]
-    return found
+        return self.app(environ, start_response)
 
 
 def soap_answer(body: bytes, status: int = 200) -> Response:
@@ -79,13 +63,17 @@ def fault_answer(fault: SoapFault) -> Response:
 
 
 @bp.post("/service.asmx")
-@doc(body="xml", auth=False)
+@doc(body="xml")
 def service_asmx() -> Response:
     """The SOAP endpoint: Retrieve, Create, Update, Delete, Perform, Describe."""
+    parsed: Envelope = call().payload
     try:
-        parsed = parse(request.get_data())
-        account = _service().soap_account(parsed.token, parsed.has_security)
-        return soap_answer(envelope(_dispatch(account, parsed)))
+        if parsed.operation == "RetrieveRequestMsg":
+            return _retrieve(parsed)
+        return soap_answer(envelope(_answer(parsed)))
+    except NotPermitted as exc:
+        return fault_answer(SoapFault(f"Insufficient privileges: the installed package lacks "
+                                      f"{exc.scope}", code=str(exc.errorcode)))
     except SoapFault as fault:
         return fault_answer(fault)
 
@@ -106,47 +94,45 @@ def fault_xsd() -> Response:
     return soap_answer(fault_schema())
 
 
-def _dispatch(account: SfmcAccount, parsed: Envelope) -> Node:
-    operation, body = parsed.operation, parsed.body
-    rid = str(uuid.uuid4())  # SFMC's RequestIDs are GUIDs
+def _retrieve(parsed: Envelope) -> Response:
+    """A Retrieve's page, its results streamed as they are rendered; a Retrieve SFMC refuses
+    answers `Error: ...` in OverallStatus."""
     try:
-        if operation == "RetrieveRequestMsg":
-            retrieve_request = kid(body, "RetrieveRequest")
-            _require("read", text(retrieve_request, "ObjectType") or "")
-            try:
-                overall, rid, results = retrieve(account, retrieve_request)
-            except RetrieveError as exc:
-                overall, results = f"Error: {exc}", []
-            return node("RetrieveResponseMsg", None, node("OverallStatus", overall),
-                        node("RequestID", rid), *results)
-        writes = {"CreateRequest": ("Create", "CreateResponse"),
-                  "UpdateRequest": ("Update", "UpdateResponse"),
-                  "DeleteRequest": ("Delete", "DeleteResponse")}
-        if operation in writes:
-            action, answer = writes[operation]
-            for element in body:
-                _require("write", xsi_type(element) or "")
-            overall, results = write(account, action, body)
-            return node(answer, None, *results, node("RequestID", rid),
-                        node("OverallStatus", overall))
-        if operation == "PerformRequestMsg":
-            overall, results = perform(account, body)
-            return node("PerformResponseMsg", None, node("Results", None, *results),
-                        node("OverallStatus", overall), node("RequestID", rid))
-        if operation == "DefinitionRequestMsg":
-            return node("DefinitionResponseMsg", None, *describe(body), node("RequestID", rid))
-    except ObjectError as exc:
-        raise SoapFault(exc.message) from None
+        page = http.account().soap.retrieve(http.caller(),
+                                            requests.retrieve_request(parsed.body))
+    except (RetrieveError, FilterError) as exc:
+        return soap_answer(envelope(node(
+            "RetrieveResponseMsg", None, node("OverallStatus", f"Error: {exc}"),
+            node("RequestID", str(uuid.uuid4())))))
+    return Response(envelope_stream("RetrieveResponseMsg", [
+        node("OverallStatus", page.status), node("RequestID", page.request_id)],
+        render.retrieve_results(page)), content_type=XML)
+
+
+def _answer(parsed: Envelope) -> Node:
+    """The operation's answer message; SoapFault when the operation cannot be answered."""
+    operation, body = parsed.operation, parsed.body
+    account, caller = http.account(), http.caller()
+    rid = str(uuid.uuid4())  # SFMC's RequestIDs are GUIDs
+    if operation in WRITES:
+        action, answer = WRITES[operation]
+        objects_, upsert = requests.write_request(body)
+        results = account.writer.write(caller, action, objects_, upsert)
+        return node(answer, None, *render.write_results(action, results),
+                    node("RequestID", rid), node("OverallStatus", overall(results)))
+    if operation == "PerformRequestMsg":
+        action, definitions = requests.perform_request(body)
+        results = account.writer.perform(caller, action, definitions)
+        return node("PerformResponseMsg", None,
+                    node("Results", None, *render.perform_results(results)),
+                    node("OverallStatus", overall(results)), node("RequestID", rid))
+    if operation == "DefinitionRequestMsg":
+        try:
+            kinds = objects.describe(requests.describe_request(body))
+        except objects.UnknownType as exc:
+            raise SoapFault(str(exc)) from None
+        return node("DefinitionResponseMsg", None, *render.definitions(kinds),
+                    node("RequestID", rid))
     raise SoapFault(f"The operation {operation[:60]} is not implemented by vendorsim (it "
                     "implements Retrieve, Create, Update, Delete, Perform and Describe)")
 
-
-def _require(kind: str, object_type: str) -> None:
-    """The package's scopes, as REST checks them (`data_extensions_read`, ...)."""
-    area = "DataExtension" if object_type.startswith("DataExtension") else "List" \
-        if object_type in ("Subscriber", "List", "ListSubscriber") else None
-    scopes = call_scopes()
-    needed = SCOPES.get((kind, area)) if area else None
-    if needed and scopes is not None and needed not in scopes:
-        raise SoapFault(f"Insufficient privileges: the installed package lacks {needed}",
-                        code=str(facts.NO_PRIVILEGE))

@@ -1,4 +1,4 @@
-"""The WSDL this mock serves, generated from its own object table (catalog.py) and operations:
+"""The WSDL this mock serves, generated from its own object table (model/objects.py) and operations:
 SFMC's element names, namespaces and document/literal binding, reduced to what vendorsim
 implements, so that WSDL-driven clients (zeep, suds, Fuel SDKs) load it and build requests.
 Never a copy of the vendor's file.
@@ -9,8 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 from xml.sax.saxutils import quoteattr
 
-from .. import facts
-from .catalog import API_OBJECT, EXTENSION, FIELD_DEFINITION, SUBSCRIBER_LIST, TYPES, Prop
+from ... import facts
+from ...model.objects import API_OBJECT, EXTENSION, FIELD_DEFINITION, SUBSCRIBER_LIST, TYPES, Prop
 
 OPERATIONS = (  # SOAPAction, request element, response element
     ("Retrieve", "RetrieveRequestMsg", "RetrieveResponseMsg"),

@@ -1,8 +1,10 @@
 """SOAP 1.1 on the wire: hostile-proof parsing of a request envelope, and the answers.
 
-Parsing goes through defusedxml (no DTDs, no entity expansion, no external references), then
-a bounded walk (depth, element count): an entity bomb, a DTD, a 10,000-deep body or bytes that
-are not XML all end as a `SoapFault`, never a traceback or a hang. Names are matched by their
+Parsing goes through defusedxml (no DTDs, no entity expansion, no external references) into a
+tree builder that counts elements and depth as they arrive, so a body past the limits is
+refused before its tree is built: an entity bomb, a DTD, a 10,000-deep body, millions of
+empty elements, an unknown encoding or bytes that are not XML all end as a `SoapFault`, never
+a traceback, a hang or a tree the size of the attack. Names are matched by their
 local part, since every client picks its own prefixes (suds `ns0:`, zeep `ns1:`, Fuel's `et:`).
 """
 
@@ -10,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import DefusedXMLParser
 
-from .. import facts
+from ... import facts
 
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
@@ -70,14 +72,7 @@ class Envelope:
 
 def parse(data: bytes) -> Envelope:
     """A request envelope, or SoapFault saying what is wrong with it."""
-    try:
-        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException:
-        raise SoapFault("The request is refused: DTDs, entities and external references "
-                        "are not accepted") from None
-    except (ParseError, ValueError, UnicodeDecodeError) as exc:
-        raise SoapFault(f"The request is not well-formed XML: {str(exc)[:200]}") from None
-    _bounded(root)
+    root = _tree(data)
     if root.tag == f"{{{SOAP12}}}Envelope":
         raise SoapFault("SOAP 1.2 is not supported: send a SOAP 1.1 envelope",
                         "soap:VersionMismatch")
@@ -98,17 +93,48 @@ def parse(data: bytes) -> Envelope:
     return Envelope(local(operation.tag), operation, token, security)
 
 
-def _bounded(root: Element) -> None:
-    """Refuse bodies too deep or too large to walk safely (iteratively: no recursion)."""
-    stack = [(root, 1)]
-    count = 0
-    while stack:
-        element, depth = stack.pop()
-        count += 1
-        if depth > facts.MAX_XML_DEPTH or count > facts.MAX_XML_ELEMENTS:
+class _Bounded(TreeBuilder):
+    """A tree builder that refuses an element past the depth or count limits the moment
+    the parser reaches it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+        self.depth = 0
+
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:
+        self.count += 1
+        self.depth += 1
+        if self.depth > facts.MAX_XML_DEPTH or self.count > facts.MAX_XML_ELEMENTS:
             raise SoapFault("The request is refused: XML nested deeper than "
                             f"{facts.MAX_XML_DEPTH} or over {facts.MAX_XML_ELEMENTS:,} elements")
-        stack.extend((child, depth + 1) for child in element)
+        return super().start(tag, attrs)
+
+    def end(self, tag: str) -> Element:
+        self.depth -= 1
+        return super().end(tag)
+
+
+CHUNK = 64 * 1024
+
+
+def _tree(data: bytes) -> Element:
+    if len(data) > facts.MAX_SOAP_BODY:
+        raise SoapFault(f"The request is refused: over {facts.MAX_SOAP_BODY // 1048576} MB")
+    parser = DefusedXMLParser(target=_Bounded(), forbid_dtd=True, forbid_entities=True,
+                              forbid_external=True)
+    try:
+        for start in range(0, len(data), CHUNK):
+            parser.feed(data[start:start + CHUNK])
+        root: Element = parser.close()
+    except DefusedXmlException:
+        raise SoapFault("The request is refused: DTDs, entities and external references "
+                        "are not accepted") from None
+    except LookupError as exc:  # an encoding Python does not know
+        raise SoapFault(f"The request's encoding is not supported: {str(exc)[:100]}") from None
+    except (ParseError, ValueError, UnicodeError) as exc:
+        raise SoapFault(f"The request is not well-formed XML: {str(exc)[:200]}") from None
+    return root
 
 
 # -- answers ---------------------------------------------------------------------------
@@ -156,6 +182,24 @@ def envelope(message: Node) -> bytes:
     out += body
     out.append("</soap:Body></soap:Envelope>")
     return "".join(out).encode()
+
+
+def envelope_stream(name: str, head: list[Node], items: Iterable[Node]) -> Iterator[bytes]:
+    """The same answer, `items` rendered as they come (a page of wide rows is sent a batch
+    at a time, never held whole): `<name>` holds `head`, then every item."""
+    out = ['<?xml version="1.0" encoding="utf-8"?>',
+           f'<soap:Envelope xmlns:soap="{SOAP11}" xmlns:xsi="{XSI}" '
+           f'xmlns:xsd="http://www.w3.org/2001/XMLSchema"><soap:Body><{name} '
+           f'xmlns="{facts.SOAP_NS}">']
+    for part in head:
+        part.render(out)
+    for count, item in enumerate(items, start=1):
+        item.render(out)
+        if count % 100 == 0:
+            yield "".join(out).encode()
+            out = []
+    out.append(f"</{name}></soap:Body></soap:Envelope>")
+    yield "".join(out).encode()
 
 
 def fault_envelope(fault: SoapFault) -> bytes:

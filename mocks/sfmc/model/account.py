@@ -1,0 +1,107 @@
+"""One SFMC account (tenant = subdomain): its stores under one lock, and its seed, snapshot
+and restore documents. Every operation of a store takes this lock and checks its caller's
+scope itself (scopes.py); the views only parse, call one operation and render."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from decimal import Decimal
+
+from vendorsim.mocks.core.backend import atomic
+from vendorsim.mocks.core.bodies import whole_number
+from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
+
+from .contacts import ContactStore
+from .engagement import Engagement
+from .errors import SfmcError
+from .extensions import DataExtension, DataExtensionStore
+from .fields import render
+from .retrieve import Retriever
+from .rowset import RowQueries
+from .scopes import SYSTEM
+from .seed_shape import SfmcSeed
+from .subscribers import SubscriberStore
+from .writes import Writer
+
+
+class SfmcAccount:
+    """Data extensions and their rows, contacts, subscribers and lists, engagement, and the
+    SOAP API's Retrieve cursors and writes, of one account."""
+
+    seed_shape = SfmcSeed
+
+    def __init__(self, subdomain: str, clock: Clock) -> None:
+        self.subdomain = subdomain
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.data = DataExtensionStore(self.lock, clock)
+        self.queries = RowQueries(self.data)
+        self.contacts = ContactStore(self.lock, clock, self.data)
+        self.audience = SubscriberStore(self.lock, clock)  # subscribers and lists (SOAP)
+        self.engagement = Engagement(self.lock, clock)  # entry events, sends, campaigns
+        self.soap = Retriever(self.lock, self.data, self.audience)
+        self.writer = Writer(self.lock, self.data, self.audience)
+
+    # -- for Python-side inspection (tests, the simulator's reports) -------------------
+    @property
+    def extensions(self) -> dict[str, DataExtension]:
+        """The data extensions by lower-cased external key."""
+        return self.data.extensions
+
+    def get(self, key: str) -> DataExtension:
+        """A data extension by external key (its queued async writes applied); 404 error."""
+        with self.lock:
+            return self.data.get(key)
+
+    # -- seeding and snapshots ---------------------------------------------------------
+    @atomic
+    def seed(self, data: dict) -> None:
+        for spec in data.get("data_extensions") or []:
+            try:
+                de = self.data.create(SYSTEM, spec)
+            except SfmcError as exc:
+                raise ValueError(exc.message) from None
+            for row in spec.get("rows") or []:
+                checked, problems = de.check_row({}, row)
+                if problems:
+                    raise ValueError(f"data extension {de.key}: {'; '.join(problems)}")
+                de.put(checked)
+        self.audience.seed(data.get("lists") or [], data.get("subscribers") or [])
+        self.engagement.seed(data)
+
+    def snapshot(self) -> dict:
+        with self.lock:
+            self.data.apply_due()
+            return {"data_extensions": [_extension(de) for de in self.data.extensions.values()],
+                    "contacts": [{"contactKey": k, "contactID": c["contactID"],
+                                  "createdAt": iso_utc(c["created"]),
+                                  **({"email": c["email"], "html": c["html"]}
+                                     if "email" in c else {})}
+                                 for k, c in self.contacts.contacts.items()],
+                    **self.audience.snapshot(), **self.engagement.snapshot()}
+
+    def restore(self, data: dict) -> None:
+        if not isinstance(data, dict):
+            raise ValueError("SFMC state must be an object")
+        self.seed(data)
+        for contact in data.get("contacts") or []:
+            if not isinstance(contact, dict) or not isinstance(contact.get("contactKey"), str) \
+                    or whole_number(contact.get("contactID"), 1) is None:
+                raise ValueError("contacts are {contactKey, contactID, createdAt}")
+            self.contacts.contacts[contact["contactKey"]] = {
+                "contactID": whole_number(contact["contactID"]),
+                "created": parse_time(contact.get("createdAt") or 0),
+                **({"email": str(contact["email"]), "html": contact.get("html") is not False}
+                   if contact.get("email") else {})}
+
+
+def _extension(de: DataExtension) -> dict:
+    return {**de.describe(), "fields": [
+        {"name": f.name, "type": f.type, "length": f.length, "scale": f.scale,
+         "isPrimaryKey": f.primary_key, "isNullable": not f.required} for f in de.fields],
+        **({"description": de.description} if de.description else {}),
+        **({"isSendable": True} if de.sendable else {}),
+        "rows": [{k: render(v) if isinstance(v, datetime) else
+                  (str(v) if isinstance(v, Decimal) else v) for k, v in r.items()}
+                 for r in de.rows.values()]}
