@@ -27,21 +27,17 @@ if TYPE_CHECKING:
     import httpx
     import requests
 
-    from vendorsim.mocks.bombora.models import BomboraClient
+    from vendorsim.mocks.bombora.model.lists import BomboraClient
     from vendorsim.mocks.bombora.service import BomboraService
-    from vendorsim.mocks.demandbase.models import DemandbaseClient
+    from vendorsim.mocks.demandbase.model.client import DemandbaseClient
     from vendorsim.mocks.demandbase.service import DemandbaseService
     from vendorsim.mocks.marketo.model.instance import MarketoInstance
     from vendorsim.mocks.marketo.service import MarketoService
     from vendorsim.mocks.server import ServerRunner
-    from vendorsim.mocks.sfmc.models import SfmcAccount
+    from vendorsim.mocks.sfmc.model.account import SfmcAccount
     from vendorsim.mocks.sfmc.service import SfmcService
 
 
-VENDOR_HOSTS = {"marketo": "https://{tenant}.mktorest.com",
-                "sfmc": "https://{tenant}.auth.marketingcloudapis.com",
-                "bombora": "https://api.bombora.com",
-                "demandbase": "https://uapi.demandbase.com"}  # what clients call in-process
 
 
 def _json_http_error(exc: HTTPException) -> tuple[dict, int]:
@@ -65,6 +61,10 @@ def _vendor_classes() -> dict[str, type[VendorService]]:
 
     return {"marketo": MarketoService, "sfmc": SfmcService, "bombora": BomboraService,
             "demandbase": DemandbaseService}
+
+
+# what clients call in-process: each vendor's base URL, from its facts
+VENDOR_HOSTS = {name: cls.base_url for name, cls in _vendor_classes().items()}
 
 
 class Cloud:

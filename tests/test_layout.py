@@ -1,21 +1,22 @@
-"""The architecture's rules as checks that can fail (README "Layout"): Marketo's rules live in
-its model, its HTTP handlers only parse, call the model and wrap the envelope; vendor facts
-stay out of the vendor-neutral core; files stay small; every `# type: ignore` says why."""
+"""The architecture's rules as checks that can fail (README "Layout"): every vendor's rules
+live in its model, its HTTP views only parse, call the model and wrap the envelope; one
+pipeline for every call; vendor facts stay out of the vendor-neutral core; files stay small;
+every `# type: ignore` says why."""
 
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 from pathlib import Path
 
 import pytest
 
 from vendorsim.mocks.marketo import facts as marketo_facts
-from vendorsim.mocks.marketo.api import BLUEPRINTS
 from vendorsim.mocks.sfmc import facts as sfmc_facts
 
 ROOT = Path(__file__).resolve().parent.parent
-API = ROOT / "mocks" / "marketo" / "api"
+VENDORS = ("marketo", "sfmc", "bombora", "demandbase")
 CORE = ROOT / "mocks" / "core"
 PACKAGE_DIRS = ("mocks", "simulator", "src")
 MAX_LINES = 400
@@ -27,39 +28,81 @@ def sources(*dirs: Path) -> list[Path]:
 
 
 def api_modules() -> list[Path]:
-    return [p for p in sources(API) if p.name != "__init__.py"]
+    """Every module under every vendor's api/ but the packages' own __init__."""
+    return [p for v in VENDORS for p in sources(ROOT / "mocks" / v / "api")
+            if p.name != "__init__.py"]
 
 
-@pytest.mark.parametrize("path", api_modules(), ids=lambda p: p.name)
+def _id(path: Path) -> str:
+    return str(path.relative_to(ROOT / "mocks")) if path.is_relative_to(ROOT / "mocks") \
+        else path.name
+
+
+def _typing_only(tree: ast.Module) -> set[int]:
+    """Ids of the import nodes under `if TYPE_CHECKING:` (annotations, not dependencies)."""
+    return {id(n) for top in ast.walk(tree) if isinstance(top, ast.If) and
+            isinstance(top.test, ast.Name) and top.test.id == "TYPE_CHECKING"
+            for n in ast.walk(top)}
+
+
+def test_every_vendor_has_a_model_and_an_api() -> None:
+    for vendor in VENDORS:
+        for layer in ("model", "api"):
+            assert (ROOT / "mocks" / vendor / layer / "__init__.py").is_file(), \
+                f"mocks/{vendor}/{layer}/ is missing"
+        strays = {p.name for p in (ROOT / "mocks" / vendor).glob("*.py")} - {
+            "__init__.py", "facts.py", "service.py"}
+        assert not strays, f"mocks/{vendor}/ holds {sorted(strays)} outside model/ and api/"
+
+
+@pytest.mark.parametrize("path", api_modules(), ids=_id)
 def test_api_modules_take_no_lock_and_call_nothing_private(path: Path) -> None:
-    """A handler never holds the instance's lock nor reaches into a model's privates: the
-    model operation it calls does its own locking."""
+    """A view never holds a model's lock nor reaches into a model's privates: the model
+    operation it calls does its own locking and checks its own scopes."""
     tree = ast.parse(path.read_text(), str(path))
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute):
-            assert node.attr != "lock", f"{path.name}:{node.lineno}: `.lock` in the API layer"
+            assert node.attr != "lock", f"{_id(path)}:{node.lineno}: `.lock` in the API layer"
             own = isinstance(node.value, ast.Name) and node.value.id == "self"
             assert own or not (node.attr.startswith("_") and not node.attr.startswith("__")), \
-                f"{path.name}:{node.lineno}: private `{node.attr}` used in the API layer"
+                f"{_id(path)}:{node.lineno}: private `{node.attr}` used in the API layer"
 
 
-@pytest.mark.parametrize("path", api_modules(), ids=lambda p: p.name)
+def _absolute(path: Path, node: ast.ImportFrom) -> list[str]:
+    """The modules a relative import names, as dotted paths from mocks/."""
+    package = path.relative_to(ROOT / "mocks").parent.parts
+    base = list(package[:len(package) - node.level + 1])
+    if node.module:
+        return [".".join([*base, node.module])]
+    return [".".join([*base, a.name]) for a in node.names]
+
+
+@pytest.mark.parametrize("path", api_modules(), ids=_id)
 def test_api_modules_import_only_the_http_helper_and_the_model(path: Path) -> None:
+    """A view module imports its vendor's model and facts, its layer's `http` helpers and,
+    inside a transport package (SFMC's soap/), that package's own modules: never another
+    area's views, never the service."""
+    vendor = path.relative_to(ROOT / "mocks").parts[0]
+    package = ".".join(path.relative_to(ROOT / "mocks").parent.parts)
+    allowed = (f"{vendor}.model", f"{vendor}.facts", f"{vendor}.api.http")
     tree = ast.parse(path.read_text(), str(path))
+    typing_only = _typing_only(tree)
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:  # from . / from .x
-            names = [a.name for a in node.names] if node.module is None else [node.module]
-            assert names == ["http"] or path.name == "http.py" and not names, \
-                f"{path.name}:{node.lineno}: imports {names} from another api/ module"
-        if isinstance(node, ast.ImportFrom) and node.level == 2:  # from ..x
-            assert (node.module or "").split(".")[0] in ("model", "facts"), \
-                f"{path.name}:{node.lineno}: api/ imports ..{node.module} (only model, facts)"
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.level:
+            for name in _absolute(path, node):
+                inside = package != f"{vendor}.api" and name.startswith(package + ".")
+                assert inside or name == package and path.name == "http.py" or \
+                    name.startswith(allowed), \
+                    f"{_id(path)}:{node.lineno}: imports {name} (only model, facts, http)"
         if isinstance(node, ast.ImportFrom) and node.module and \
-                node.module.startswith("vendorsim.mocks.marketo.api"):
-            pytest.fail(f"{path.name}:{node.lineno}: absolute import of another api/ module")
+                node.module.startswith(f"vendorsim.mocks.{vendor}.") and \
+                not node.module.startswith(tuple(f"vendorsim.mocks.{a}" for a in allowed)):
+            pytest.fail(f"{_id(path)}:{node.lineno}: absolute import of {node.module}")
 
 
-@pytest.mark.parametrize("path", api_modules(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", api_modules(), ids=_id)
 def test_views_are_module_level_functions(path: Path) -> None:
     """No closures: every view can be imported, tested and outlined on its own."""
     tree = ast.parse(path.read_text(), str(path))
@@ -71,11 +114,41 @@ def test_views_are_module_level_functions(path: Path) -> None:
                                 f"`{top.name}`: views and helpers are module-level")
 
 
-def test_the_service_registers_every_api_blueprint_from_one_tuple() -> None:
-    modules = {p.stem for p in api_modules()} - {"http"}
-    assert {bp.import_name.rsplit(".", 1)[-1] for bp in BLUEPRINTS} == modules
-    service = (ROOT / "mocks" / "marketo" / "service.py").read_text()
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_the_service_registers_every_api_blueprint_from_one_tuple(vendor: str) -> None:
+    """One registration style: each module defining a Blueprint is in the vendor's
+    BLUEPRINTS tuple, which its service registers in one loop; nothing else adds routes."""
+    api = importlib.import_module(f"vendorsim.mocks.{vendor}.api")
+    with_views = {".".join(p.relative_to(ROOT / "mocks").with_suffix("").parts)
+                  for p in sources(ROOT / "mocks" / vendor / "api")
+                  if re.search(r"^bp = Blueprint\(", p.read_text(), re.M)}
+    assert {bp.import_name.removeprefix("vendorsim.mocks.") for bp in api.BLUEPRINTS} == \
+        with_views
+    service = (ROOT / "mocks" / vendor / "service.py").read_text()
     assert "for blueprint in BLUEPRINTS" in service
+    assert "add_url_rule" not in service and ".route(" not in service
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_model_operations_take_their_own_lock(vendor: str) -> None:
+    """Locks are the model's business: no `with ... lock` outside model/ (the service's
+    own tenant table aside) and none in a view."""
+    for path in sources(ROOT / "mocks" / vendor):
+        if "model" in path.parts or path.name == "service.py":
+            continue
+        assert not re.search(r"\.lock\b|\bRLock\b", path.read_text()), \
+            f"{_id(path)}: a lock outside the model"
+
+
+def test_one_pipeline_for_every_call() -> None:
+    """Every vendor's app installs the same pipeline; no vendor hooks its own
+    before/after-request functions."""
+    for path in sources(ROOT / "mocks"):
+        text = path.read_text()
+        if path.name != "pipeline.py":
+            assert not re.search(r"\.(before|after)_request\(|teardown_request\(", text) or \
+                "core/admin" in str(path) or "dashboard" in str(path), \
+                f"{_id(path)}: request hooks outside core/pipeline.py"
 
 
 def vendor_codes() -> set[str]:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from vendorsim.mocks.core.limits import LimitConfig
 
+HOST_PATTERN = r"api\.bombora\.com"  # one host for every client (the tenant is the client id)
+BASE_URL = "https://api.bombora.com"
 TOKEN_TTL = 86400.0  # a day
 # 600 calls a minute, 10,000 items a request (modelled: Bombora publishes no figures)
 DEFAULT_LIMITS = LimitConfig(window_calls=600, window_seconds=60.0, concurrent=None,
                              daily_quota=None, max_batch=10_000)
 THROTTLED_MESSAGE = "Too many requests. Try again later."  # with 429 and Retry-After
+LIST_TYPES = ("Manual", "Derived", "Surge", "VisitorInsights")
+MAX_LIST_NAME = 500  # characters of a list's name (chosen: Bombora publishes none)
+ACCOUNT_LISTS = "/account-list/v1/account-list"  # the Account List API's base path
 
 # the answers its OpenAPI document describes: JSON; errors {message} (OAuth's {error} on
 # the token endpoint)

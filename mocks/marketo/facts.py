@@ -82,8 +82,9 @@ STATUS_REASONS = {400: "Bad Request", 500: "Internal Server Error", 502: "Bad Ga
 # -- limits (Marketo REST API docs: 100 calls per 20 s, 10 at once, 50,000 a day reset at
 # midnight US Central, 300 records a call) ------------------------------------------------
 QUOTA_ZONE = "America/Chicago"
+MAX_BATCH = 300
 DEFAULT_LIMITS = LimitConfig(window_calls=100, window_seconds=20.0, concurrent=10,
-                             daily_quota=50_000, quota_timezone=QUOTA_ZONE, max_batch=300)
+                             daily_quota=50_000, quota_timezone=QUOTA_ZONE, max_batch=MAX_BATCH)
 LIMIT_CODES = {"window": "606", "concurrent": "615", "quota": "607"}
 # "not now" codes and the wait they ask for (606: the window; 615: chosen, Marketo documents
 # none; 607: until the quota resets, None)
@@ -109,9 +110,11 @@ POLICY_STATUS = {"606": 429, "607": 429, "615": 429, "604": 408, "608": 503, "61
 MAX_BODY = 1024 * 1024  # 413 above this (vendor-apis.md §1.3)
 MAX_BULK_BODY = 10 * 1024 * 1024  # bulk import files (vendor-apis.md §1.6)
 MAX_URI = 8 * 1024  # 414 above this
-MAX_BATCH = 300
 JSON_TYPE = "application/json;charset=UTF-8"
 TOKEN_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # vendor-apis.md 1.2
+# the instance's REST host: `{munchkin}.mktorest.com`
+HOST_PATTERN = r"(?P<tenant>[a-z0-9]+(?:-[a-z0-9]+)*)\.mktorest\.com"
+BASE_URL = "https://{tenant}.mktorest.com"
 TOKEN_TTL = 3600.0
 
 # -- activities and bulk -----------------------------------------------------------------

@@ -18,10 +18,10 @@ from werkzeug.exceptions import BadHost, MethodNotAllowed, NotFound
 
 from vendorsim.mocks.core.admin import admin_http_error, install_admin
 from vendorsim.mocks.core.auth import Token, bearer_value
-from vendorsim.mocks.core.context import Call, call
+from vendorsim.mocks.core.context import Call
 from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitExceeded
-from vendorsim.mocks.core.pipeline import install_journal
+from vendorsim.mocks.core.pipeline import install_pipeline
 from vendorsim.mocks.core.service import OAUTH_CODES, Tenant, VendorService
 
 from . import facts
@@ -32,7 +32,8 @@ from .model.instance import MarketoInstance
 
 class MarketoService(VendorService):
     name = "marketo"
-    host_pattern = re.compile(r"(?P<tenant>[a-z0-9]+(?:-[a-z0-9]+)*)\.mktorest\.com", re.I)
+    host_pattern = re.compile(facts.HOST_PATTERN, re.I)
+    base_url = facts.BASE_URL
     token_ttl = facts.TOKEN_TTL
     default_limits = facts.DEFAULT_LIMITS
     example_tenant = "123-ABC-456"
@@ -79,8 +80,7 @@ class MarketoService(VendorService):
         app = Flask("vendorsim.marketo", static_folder=None)
         app.config["MAX_CONTENT_LENGTH"] = None
         app.config["vendorsim.service"] = self
-        install_journal(app, self)
-        app.before_request(self._before)
+        install_pipeline(app, self)
         app.register_error_handler(MarketoError, self._marketo_error)
         app.register_error_handler(NotFound, lambda e: admin_http_error(e) or
                                    http.failure("610", message("610")))
@@ -92,40 +92,32 @@ class MarketoService(VendorService):
         install_admin(app, self.cloud, self)
         return app
 
-    def _before(self) -> Response | None:
-        req: Request = request._get_current_object()  # type: ignore[attr-defined]  # once, not per use
+    # -- the pipeline's questions (core/pipeline.py) ---------------------------------
+    def refuse_early(self, req: Request) -> Response | None:
+        """What Marketo's nginx front and router answer first: a bad host (400), a URI or
+        body too large (414, 413), no instance or no such route (610), a method the route
+        does not take (605)."""
         environ = req.environ
-        path = req.path
-        if path.startswith("/__admin"):
-            return None
         if isinstance(req.routing_exception, BadHost):  # nginx refuses it before Marketo
             return http.http_error(400, facts.STATUS_REASONS[400])
         uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or req.full_path
         if len(uri) > facts.MAX_URI:
             return http.http_error(414, facts.STATUS_REASONS[414])
-        limit = facts.MAX_BULK_BODY if path.startswith("/bulk/") else facts.MAX_BODY
+        limit = facts.MAX_BULK_BODY if req.path.startswith("/bulk/") else facts.MAX_BODY
         if (req.content_length or 0) > limit:
             return http.http_error(413, facts.STATUS_REASONS[413])
-        tenant_id = environ.get("vendorsim.tenant")
-        if not tenant_id:
+        if not environ.get("vendorsim.tenant"):
             return http.failure("610", message("610"))
         exc = req.routing_exception
         if exc is not None:
             code = "605" if isinstance(exc, MethodNotAllowed) else "610"
             return http.failure(code, message(code))
-        method = environ.get("vendorsim.method_override") or req.method
-        forced = self.apply_fault(tenant_id, method, path)
-        if forced is not None:
-            return forced
-        if req.endpoint in self.token_endpoints:
-            self.take_latency()
-            return None
-        refused = self._authorise(req, tenant_id)
-        if refused is None:
-            self.take_latency()
-        return refused
+        return None
 
-    def _authorise(self, req: Request, tenant_id: str) -> Response | None:
+    def check_token(self, req: Request) -> Token | Response:
+        """The access token from the Authorization header, or the `access_token` parameter
+        while the calendar still allows it (600 none, 601 unknown, 602 expired)."""
+        tenant_id = req.environ.get("vendorsim.tenant") or ""
         value = bearer_value(req.headers.get("Authorization", ""))
         from_query = False
         if not value:
@@ -140,19 +132,14 @@ class MarketoService(VendorService):
                            self.calendar.in_force(tenant.id, facts.QUERY_TOKEN_RULE)):
             return http.failure(facts.QUERY_TOKEN_CODE, message(facts.QUERY_TOKEN_CODE))
         status, token = self.tokens.check(value)
-        if status == "unknown" or (token is not None and token.tenant != tenant.id):
+        if status == "unknown" or token is None or token.tenant != tenant.id:
             return http.failure("601", message("601"))
         if status == "expired":
             return http.failure("602", message("602"))
-        state = call()
-        state.tenant = tenant
-        state.credential = token.credential if token is not None else None
-        try:
-            state.ticket = tenant.limiter.admit()
-        except LimitExceeded as exc:
-            return self.render_limit(exc, tenant)
+        return token
+
+    def admitted(self, tenant: Tenant) -> None:
         instance_of(tenant).run_due_jobs()
-        return None
 
     def after_call(self, state: Call) -> None:
         """Calls an instance answered for an API user count in its daily usage stats."""

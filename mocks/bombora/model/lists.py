@@ -10,17 +10,20 @@ from __future__ import annotations
 import threading
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
+from vendorsim.mocks.core.backend import atomic
 from vendorsim.mocks.core.bearer import ApiError
 from vendorsim.mocks.core.clock import Clock, iso_utc
 from vendorsim.mocks.core.domains import normalise_domain
-from vendorsim.mocks.core.seeds import Loose, Names, Shape
-from vendorsim.mocks.core.service import atomic
+from vendorsim.mocks.core.locking import locked
+from vendorsim.mocks.core.seeds import Names, Shape
 
-LIST_TYPES = ("Manual", "Derived", "Surge", "VisitorInsights")
+from ..facts import LIST_TYPES, MAX_LIST_NAME
 
 
 def problem(status: int, message: str) -> ApiError:
+    """Bombora's error body: `{message}` with the HTTP status."""
     return ApiError(status, {"message": message})
 
 
@@ -45,7 +48,12 @@ class AccountList:
                 "createdDate": iso_utc(self.created), "modifiedDate": iso_utc(self.modified)}
 
 
-class BomboraListSeed(Loose):
+class BomboraListSeed(Shape):
+    id: Any = None
+    type: Any = None
+    name: Any = None
+    description: Any = None
+    specification: Any = None
     domains: Names = []
 
 
@@ -67,12 +75,27 @@ class BomboraClient:
     def get(self, list_id: str) -> AccountList:
         found = self.lists.get(list_id)
         if found is None:
-            raise problem(404, f"Account list '{list_id}' not found")
+            raise problem(404, f"Account list '{list_id[:100]}' not found")
         return found
 
     def _by_name(self, name: str) -> AccountList | None:
         return next((x for x in self.lists.values() if x.name.lower() == name.lower()), None)
 
+    @locked
+    def all_lists(self) -> list[dict]:
+        """Every account list as the API renders it."""
+        return [x.render() for x in self.lists.values()]
+
+    @locked
+    def describe(self, list_id: str) -> dict:
+        return self.get(list_id).render()
+
+    @locked
+    def domains(self, list_id: str) -> list[str]:
+        """The domains of a list's accounts, sorted."""
+        return sorted(a["domain"] for a in self.get(list_id).accounts.values())
+
+    @locked
     def create(self, body: object, list_id: str | None = None) -> AccountList:
         if not isinstance(body, dict):
             raise problem(400, "The request body must be a JSON object")
@@ -82,92 +105,97 @@ class BomboraClient:
         name = meta.get("name")
         if kind not in LIST_TYPES:
             raise problem(422, f"type must be one of {', '.join(LIST_TYPES)}")
-        if not isinstance(name, str) or not name.strip():
-            raise problem(422, "metadata.name is required")
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_LIST_NAME:
+            raise problem(422, f"metadata.name is required (at most {MAX_LIST_NAME} "
+                               "characters)")
         raw_spec = body.get("specification")
         spec: dict = raw_spec if isinstance(raw_spec, dict) else {}
         parent = spec.get("parentId")
         if kind == "Derived" and (not isinstance(parent, str) or parent not in self.lists):
             raise problem(422, "A Derived list needs specification.parentId of an existing list")
-        with self.lock:
-            if self._by_name(name) is not None:
-                raise problem(409, f"An account list named '{name}' already exists")
-            now = self.clock.now()
-            created = AccountList(list_id or str(uuid.uuid4()), kind, name,
-                                  str(meta.get("description") or ""), spec, now, now)
-            self.lists[created.id] = created
-            return created
+        if self._by_name(name) is not None:
+            raise problem(409, f"An account list named '{name}' already exists")
+        now = self.clock.now()
+        created = AccountList(list_id or str(uuid.uuid4()), kind, name,
+                              str(meta.get("description") or ""), spec, now, now)
+        if created.id in self.lists:
+            raise problem(409, f"An account list with id '{created.id[:100]}' already exists")
+        self.lists[created.id] = created
+        return created
 
-    def update(self, list_id: str, body: object) -> AccountList:
-        with self.lock:
-            current = self.get(list_id)
-            meta = body.get("metadata") if isinstance(body, dict) else None
-            if not isinstance(meta, dict):
-                raise problem(400, "Expected {\"metadata\": {\"name\", \"description\"}}")
-            name = meta.get("name", current.name)
-            other = self._by_name(str(name))
-            if other is not None and other.id != list_id:
-                raise problem(409, f"An account list named '{name}' already exists")
-            current.name = str(name)
-            current.description = str(meta.get("description", current.description))
-            current.modified = self.clock.now()
-            return current
+    @locked
+    def update(self, list_id: str, body: object) -> dict:
+        current = self.get(list_id)
+        meta = body.get("metadata") if isinstance(body, dict) else None
+        if not isinstance(meta, dict):
+            raise problem(400, "Expected {\"metadata\": {\"name\", \"description\"}}")
+        name = meta.get("name", current.name)
+        other = self._by_name(str(name))
+        if other is not None and other.id != list_id:
+            raise problem(409, f"An account list named '{name}' already exists")
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_LIST_NAME:
+            raise problem(422, "metadata.name is text of at most "
+                               f"{MAX_LIST_NAME} characters")
+        current.name = name
+        current.description = str(meta.get("description", current.description))[:2000]
+        current.modified = self.clock.now()
+        return current.render()
 
+    @locked
     def delete(self, list_id: str) -> None:
-        with self.lock:
-            self.get(list_id)
-            if any(x.specification.get("parentId") == list_id for x in self.lists.values()):
-                raise problem(409, "The list is the parent of a Derived list")
-            del self.lists[list_id]
+        self.get(list_id)
+        if any(x.specification.get("parentId") == list_id for x in self.lists.values()):
+            raise problem(409, "The list is the parent of a Derived list")
+        del self.lists[list_id]
 
+    @locked
     def upsert_accounts(self, list_id: str, items: object) -> dict:
         """Upsert by id (default: the normalised domain); invalid domains are reported."""
-        with self.lock:
-            target = self.get(list_id)
-            if target.type != "Manual":
-                raise problem(422, "Accounts can only be added to Manual lists")
-            if not isinstance(items, list) or not items:
-                raise problem(400, "The request body must be a non-empty array of accounts")
-            accepted: list[dict] = []
-            rejected: list[dict] = []
-            seen: set[str] = set()
-            for index, item in enumerate(items):
-                # `domain` in Bombora's API; `companyWebsiteDomain` as the CDP's mapping names it
-                raw = (item.get("domain", item.get("companyWebsiteDomain"))
-                       if isinstance(item, dict) else None)
-                domain = normalise_domain(raw)
-                if domain is None:
-                    rejected.append({"index": index, "domain": raw, "message": "Invalid domain"})
-                    continue
-                ident = str(item.get("id") or domain)
-                if ident in seen:
-                    raise problem(400, f"Duplicate account identifier in request: '{ident}'")
-                seen.add(ident)
-                accepted.append({"id": ident, "domain": domain,
-                                 "attributes": item.get("attributes") or {}})
-            for account in accepted:
-                target.accounts[account["id"]] = account
-            if accepted:
-                target.accounts_modified = self.clock.now()
-            return {"accepted": len(accepted), "rejected": rejected}
+        target = self.get(list_id)
+        if target.type != "Manual":
+            raise problem(422, "Accounts can only be added to Manual lists")
+        if not isinstance(items, list) or not items:
+            raise problem(400, "The request body must be a non-empty array of accounts")
+        accepted: list[dict] = []
+        rejected: list[dict] = []
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            # `domain` in Bombora's API; `companyWebsiteDomain` as the CDP's mapping names it
+            raw = (item.get("domain", item.get("companyWebsiteDomain"))
+                   if isinstance(item, dict) else None)
+            domain = normalise_domain(raw)
+            if domain is None:
+                rejected.append({"index": index, "domain": raw, "message": "Invalid domain"})
+                continue
+            ident = str(item.get("id") or domain)
+            if ident in seen:
+                raise problem(400, f"Duplicate account identifier in request: '{ident}'")
+            seen.add(ident)
+            accepted.append({"id": ident, "domain": domain,
+                             "attributes": item.get("attributes") or {}})
+        for account in accepted:
+            target.accounts[account["id"]] = account
+        if accepted:
+            target.accounts_modified = self.clock.now()
+        return {"accepted": len(accepted), "rejected": rejected}
 
+    @locked
     def remove_accounts(self, list_id: str, domains: object | None) -> int:
         """Clear the list (no body, idempotent) or remove the given domains."""
-        with self.lock:
-            target = self.get(list_id)
-            if domains is None:
-                removed = len(target.accounts)
-                target.accounts.clear()
-            else:
-                if not isinstance(domains, list):
-                    raise problem(400, "Expected an array of domains")
-                wanted = {normalise_domain(d) for d in domains}
-                gone = [k for k, a in target.accounts.items() if a["domain"] in wanted]
-                for key in gone:
-                    del target.accounts[key]
-                removed = len(gone)
-            target.accounts_modified = self.clock.now()
-            return removed
+        target = self.get(list_id)
+        if domains is None:
+            removed = len(target.accounts)
+            target.accounts.clear()
+        else:
+            if not isinstance(domains, list):
+                raise problem(400, "Expected an array of domains")
+            wanted = {normalise_domain(d) for d in domains}
+            gone = [k for k, a in target.accounts.items() if a["domain"] in wanted]
+            for key in gone:
+                del target.accounts[key]
+            removed = len(gone)
+        target.accounts_modified = self.clock.now()
+        return removed
 
     # -- seeding and snapshots -------------------------------------------------------
     @atomic

@@ -11,6 +11,7 @@ are in the README.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import uuid
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from vendorsim.mocks.core.clock import iso_utc, parse_time
 from vendorsim.mocks.core.retention import REQUESTS_KEPT, keep_newest
 
 from .errors import export_error, problem
+from .grants import Caller, operation
 
 EXPORT_SECONDS = 20.0  # accepted -> processing at once, finished this long after
 EXPORT_ENTITIES = ("account", "accountBuyingGroup", "personBuyingGroupMember", "opportunity",
@@ -143,19 +145,42 @@ class ExportsAndActivityTypes:
     exports: dict[str, ExportJob]
     activity_types: dict[int, ActivityType]
 
-    def add_activity_type(self, body: object, type_id: int | None = None) -> ActivityType:
-        with self.lock:
-            made = activity_type_from(body, type_id or max([0, *self.activity_types]) + 1)
-            self.activity_types[made.id] = made
-            return made
+    @operation("activity_types.write")
+    def add_activity_type(self, caller: Caller, body: object, type_id: object = None) -> dict:
+        """A new activity type, or (`type_id`) a new definition of an existing one."""
+        if type_id is not None:
+            type_id = self._activity_type(type_id).id
+        made = self.put_activity_type(body, type_id)
+        return {"id": made.id, "label": made.label}
 
-    def activity_type(self, type_id: object) -> ActivityType:
+    def put_activity_type(self, body: object, type_id: int | None = None) -> ActivityType:
+        made = activity_type_from(body, type_id or max([0, *self.activity_types]) + 1)
+        self.activity_types[made.id] = made
+        return made
+
+    @operation("activity_types.read")
+    def activity_type(self, caller: Caller, type_id: object) -> dict:
+        return self._activity_type(type_id).details()
+
+    @operation("activity_types.read")
+    def activity_type_summaries(self, caller: Caller) -> list[dict]:
+        return [t.summary() for t in self.activity_types.values()]
+
+    def _activity_type(self, type_id: object) -> ActivityType:
         found = self.activity_types.get(whole_number(type_id))  # type: ignore[arg-type]  # None finds none
         if found is None:
             raise problem(404, f"Activity type {str(type_id)[:20]} not found")
         return found
 
-    def create_export(self, body: object, kind: str) -> ExportJob:
+    @operation("exports.read")
+    def list_exports(self, caller: Caller, kind: str, status: str) -> list[dict]:
+        """Export jobs of an entity type (or All) in a status (or All), oldest first."""
+        self.advance_exports()
+        return [j.details() for j in self.exports.values()
+                if kind in ("All", j.entity_type) and status in ("All", j.status)]
+
+    @operation("exports.write")
+    def create_export(self, caller: Caller, body: object, kind: str) -> dict:
         """An export job: `kind` is "job" (any entity), "accountList" or "personList"."""
         if not isinstance(body, dict) or not isinstance(body.get("jobName"), str) \
                 or not body["jobName"].strip():
@@ -181,32 +206,34 @@ class ExportsAndActivityTypes:
         if not isinstance(fields, list) or not all(isinstance(f, str) and f in known
                                                    for f in fields):
             raise export_error(400, "400-104", f"fields must be among {sorted(known)}")
-        with self.lock:
-            now = self.clock.now()
-            job = ExportJob(str(uuid.uuid4()), body["jobName"][:200], entity, now, fields,
-                            lists if entity == "account" else [],
-                            lists if entity == "person" else [], "processing", now,
-                            now + EXPORT_SECONDS)
-            self.exports[job.id] = job
-            keep_newest(self.exports, REQUESTS_KEPT, lambda j: j.status in ("finished", "failed"))
-            return job
+        now = self.clock.now()
+        job = ExportJob(str(uuid.uuid4()), body["jobName"][:200], entity, now, fields,
+                        lists if entity == "account" else [],
+                        lists if entity == "person" else [], "processing", now,
+                        now + EXPORT_SECONDS)
+        self.exports[job.id] = job
+        keep_newest(self.exports, REQUESTS_KEPT, lambda j: j.status in ("finished", "failed"))
+        return job.details()
 
     def advance_exports(self) -> None:
         now = self.clock.now()
-        for job in self.exports.values():
-            if job.status == "processing" and job.due <= now:
-                rows = account_rows(self.accounts, self.lists,
-                                    job.account_lists or None, job.fields) \
-                    if job.entity_type == "account" else []
-                job.result = render_csv(job.fields, rows)
-                job.status, job.updated = "finished", now
+        with self.lock:
+            for job in self.exports.values():
+                if job.status == "processing" and job.due <= now:
+                    rows = account_rows(self.accounts, self.lists,
+                                        job.account_lists or None, job.fields) \
+                        if job.entity_type == "account" else []
+                    job.result = render_csv(job.fields, rows)
+                    job.status, job.updated = "finished", now
 
-    def get_export(self, job_id: str) -> ExportJob:
+    @operation("exports.read")
+    def get_export(self, caller: Caller, job_id: str) -> ExportJob:
+        """A job as it stands now (a copy)."""
         self.advance_exports()
         job = self.exports.get(job_id)
         if job is None:
             raise export_error(404, "404-302", "Job id invalid")
-        return job
+        return dataclasses.replace(job)
 
     def _restore_export(self, spec: object) -> None:
         if not isinstance(spec, dict) or spec.get("jobStatus") not in (

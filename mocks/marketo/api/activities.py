@@ -38,7 +38,7 @@ def _envelope(next_token: str, result: list | None = None, more: bool | None = N
 def _filters() -> tuple[str, int, list[int], int | None]:
     """What every activity page takes: token, batch size, lead ids, a list's id."""
     next_token = http.param("nextPageToken") or ""
-    batch = http.int_param("batchSize", 300, high=300)
+    batch = http.batch_size()
     lead_ids = http.int_values("leadIds", MAX_ACTIVITY_LEAD_IDS)
     raw = http.param("listId")
     list_id = whole_number(raw, 1) if raw else None

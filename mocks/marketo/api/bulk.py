@@ -40,7 +40,7 @@ def export_jobs(entity: str, api_name: str | None = None) -> Response:
     """Export jobs of the last 7 days."""
     http.require("read")
     statuses = set(http.csv_param("status"))
-    batch = http.int_param("batchSize", 300, high=300)
+    batch = http.batch_size()
     offset = http.page_offset()
     found, more = http.instance().bulk.export_jobs(_entity(entity, api_name), statuses,
                                                    offset, batch)

@@ -25,7 +25,7 @@ def query() -> Response:
     trig = http.param("isTriggerable")
     if trig not in (None, "true", "false"):
         raise MarketoError("1003", "isTriggerable is true or false")
-    batch = http.int_param("batchSize", 300, high=300)
+    batch = http.batch_size()
     offset = http.page_offset()
     found, more = http.instance().campaigns.query(
         ids, names, None if trig is None else trig == "true", offset, batch)

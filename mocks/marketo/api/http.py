@@ -22,7 +22,7 @@ from vendorsim.mocks.core.auth import Credential
 from vendorsim.mocks.core.bodies import BadBody, parse_json, whole_number
 from vendorsim.mocks.core.context import call, tenant_backend
 
-from ..facts import JSON_TYPE, MAX_BODY, NGINX_PAGE, NO_ASSETS_WARNING, TOKEN_HEADERS
+from ..facts import JSON_TYPE, MAX_BATCH, MAX_BODY, NGINX_PAGE, NO_ASSETS_WARNING, TOKEN_HEADERS
 from ..model.errors import MarketoError, request_id
 from ..model.instance import MarketoInstance
 
@@ -40,7 +40,7 @@ def credential() -> Credential | None:
 def max_batch() -> int:
     """The most records a call may carry (300, or the instance's setting)."""
     tenant = call().tenant
-    return tenant.limiter.config.max_batch if tenant is not None else 300
+    return tenant.limiter.config.max_batch if tenant is not None else MAX_BATCH
 
 
 def require(permission: str) -> None:
@@ -139,6 +139,11 @@ def body_text(body: dict, name: str) -> str:
     if not isinstance(value, str) or not value:
         raise MarketoError("701", what=name)
     return value
+
+
+def batch_size() -> int:
+    """`batchSize`: how many records a page of a lead-database read holds (at most 300)."""
+    return int_param("batchSize", MAX_BATCH, high=MAX_BATCH)
 
 
 def int_param(name: str, default: int, *, low: int = 1, high: int | None = None) -> int:
@@ -334,7 +339,7 @@ def int_values(name: str, limit: int | None = None, required: bool = False,
 
 def fields_page(fields: list[dict]) -> Response:
     """A schema field list, paged like every lead-database list (300 at most)."""
-    batch = int_param("batchSize", 300, high=300)
+    batch = batch_size()
     offset = page_offset()
     return page(fields[offset:offset + batch], offset + batch < len(fields), offset, batch)
 

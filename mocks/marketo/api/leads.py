@@ -163,7 +163,7 @@ def merge(lead_id: int) -> Response:
 def memberships(lead_id: int, what: str) -> Response:
     """The static lists, programs or smart campaigns of a lead."""
     http.require("read")
-    batch = http.int_param("batchSize", 300, high=300)
+    batch = http.batch_size()
     offset = http.page_offset()
     found, more = http.instance().memberships(lead_id, what, offset, batch)
     return http.page(found, more, offset, batch)

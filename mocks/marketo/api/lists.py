@@ -24,7 +24,7 @@ def query() -> Response:
     http.require("read")
     ids = set(http.int_values("id", low=0))
     found = http.params()
-    batch = http.int_param("batchSize", 300, high=300)
+    batch = http.batch_size()
     offset = http.page_offset()
     result, more = http.instance().lists.query(
         ids, set(found.get("name", [])), set(found.get("programName", [])),
@@ -46,7 +46,7 @@ def by_id(list_id: int) -> Response:
 def members(list_id: int) -> Response:
     """Get Leads by List Id."""
     http.require("read")
-    batch = http.int_param("batchSize", 300, high=300)
+    batch = http.batch_size()
     offset = http.page_offset()
     found, more = http.instance().lists.members_page(list_id, http.csv_param("fields"),
                                                      offset, batch)

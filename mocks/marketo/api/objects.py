@@ -83,7 +83,7 @@ for _stem in STANDARD_KINDS:
 def list_members(list_id: str) -> Response:
     """Named accounts of a named account list."""
     http.require("read")
-    batch = http.int_param("batchSize", 300, high=300)
+    batch = http.batch_size()
     offset = http.page_offset()
     found, more = http.instance().account_lists.members_page(
         list_id, http.csv_param("fields"), offset, batch)

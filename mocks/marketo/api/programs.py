@@ -25,7 +25,7 @@ def members(program_id: int) -> Response:
     filter_type = http.required_param("filterType")
     values = http.csv_param("filterValues")
     fields = http.csv_param("fields")
-    batch = http.int_param("batchSize", 300, high=300)
+    batch = http.batch_size()
     offset = http.page_offset()
     found, more = http.instance().programs.query_members(program_id, filter_type, values,
                                                          fields, offset, batch)
@@ -110,7 +110,7 @@ def update_member_field(field_name: str) -> Response:
 def leads_by_program(program_id: int) -> Response:
     """Leads that are members of a program, each with its membership."""
     http.require("read")
-    batch = http.int_param("batchSize", 300, high=300)
+    batch = http.batch_size()
     offset = http.page_offset()
     found, more = http.instance().programs.leads_page(program_id, http.csv_param("fields"),
                                                       offset, batch)
