@@ -2,13 +2,22 @@
 tests use (Retrieve with filters, the writes, Perform, Describe), mutated (wrong types,
 unknown names, odd text, bad nesting, missing parts), plus arbitrary bytes. Every answer is a
 SOAP envelope with HTTP 200 or a documented fault (HTTP 500), never a traceback; the state
-still snapshots and restores afterwards. `VENDORSIM_FUZZ_EXAMPLES` sets the count."""
+still snapshots and restores afterwards. Against a server too (issue 32), with the valid shapes
+scaled past every limit and declared in any encoding: its peak memory stays within 200 MB of
+where it started and another tenant's state never changes. `VENDORSIM_FUZZ_EXAMPLES` sets the
+count."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 from xml.sax.saxutils import escape
 
+import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -119,3 +128,100 @@ def test_no_soap_body_breaks_the_mock(body: str, raw: bytes, use_raw: bool) -> N
         saved = service.snapshot(SUB)
         service.restore(saved)  # whatever was written still loads
         assert service.snapshot(SUB)["tenants"][SUB]["state"] == saved["tenants"][SUB]["state"]
+
+
+# -- against a server: sizes, encodings, another tenant, memory -----------------------------
+ENCODINGS = ["UTF-8", "utf-8", "ISO-8859-1", "UTF-16", "x-klingon", "ascii", ""]
+
+
+@st.composite
+def big_bodies(draw: st.DrawFn) -> str:
+    """A valid shape scaled towards and past the limits: many Properties, many Objects,
+    long text, many filter operands."""
+    times = draw(st.sampled_from([1, 10, 1000, 3000, 5000]))
+    kind = draw(st.sampled_from(["properties", "objects", "text", "operands"]))
+    if kind == "properties":
+        props = "".join(tag("Properties", f"P{n % draw(st.sampled_from([1, 7, times]))}")
+                        for n in range(times))
+        return tag("RetrieveRequestMsg", tag("RetrieveRequest", tag(
+            "ObjectType", "DataExtensionObject[people]") + props))
+    if kind == "objects":
+        xsi = draw(st.sampled_from(["DataExtensionObject", "List", "Subscriber"]))
+        one = (f'<et:Objects xsi:type="et:{xsi}">{tag("CustomerKey", "people")}'
+               f'{tag("ListName", "L")}{tag("SubscriberKey", "k")}'
+               f'{tag("EmailAddress", "k@x.example")}</et:Objects>')
+        return tag("CreateRequest", tag("Options", "") + one * times)
+    if kind == "text":
+        return tag("RetrieveRequestMsg", tag("RetrieveRequest", tag(
+            "ObjectType", "x" * times * 100) + tag("Properties", "Email")))
+    simple = (f'<et:Operand xsi:type="et:SimpleFilterPart">{tag("Property", "Email")}'
+              f'{tag("SimpleOperator", "equals")}{tag("Value", "a@x.example")}</et:Operand>')
+    return tag("RetrieveRequestMsg", tag("RetrieveRequest", tag(
+        "ObjectType", "DataExtensionObject[people]") + tag("Properties", "Email") + tag(
+        "Filter", tag("LeftOperand", "") + tag("LogicalOperator", "OR") +
+        tag("RightOperand", "") + tag("AdditionalOperands", simple * times))))
+
+
+def encoded(body: str, token: str | None, encoding: str) -> bytes:
+    text = envelope(body, token)
+    if not encoding:
+        return text.encode()
+    text = text.replace('encoding="UTF-8"', f'encoding="{encoding}"')
+    try:
+        return text.encode(encoding)
+    except LookupError:
+        return text.encode()
+    except UnicodeEncodeError:
+        return text.encode(encoding, errors="replace")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[dict]:
+    """One `vendorsim serve` process for the examples, on loopback."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vendorsim.simulator.cli", "serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    urls: dict = {}
+    for line in process.stdout:  # type: ignore[union-attr]
+        if line.startswith("VENDORSIM_URLS "):
+            urls = json.loads(line.split(" ", 1)[1])
+            break
+    assert urls, process.stderr.read()  # type: ignore[union-attr]
+    cloud = urls["cloud"]
+    for sub in (SUB, "mc-bystander"):
+        requests.post(f"{urls['sfmc']}/__admin/tenants", json={"id": sub, "state": {
+            "data_extensions": [{"name": "People", "key": "people", "fields": [
+                {"name": "Email", "type": "EmailAddress", "isPrimaryKey": True}],
+                "rows": [{"Email": "ann@x.example"}]}],
+            "lists": [{"id": 7, "name": "L"}]}}).raise_for_status()
+    soap = SoapCaller(f"{urls['sfmc']}/{SUB}")
+    yield {"process": process, "urls": urls, "soap": soap,
+           "bystander": requests.get(f"{cloud}/__admin/state").json()}
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(),
+                    reason="reads the server's peak memory from /proc (Linux only)")
+@settings(max_examples=max(20, EXAMPLES // 6), deadline=None,
+          suppress_health_check=list(HealthCheck))
+@given(body=st.one_of(bodies(), big_bodies()), encoding=st.sampled_from(ENCODINGS))
+def test_a_server_answers_every_body_within_its_memory(server: dict, body: str,
+                                                       encoding: str) -> None:
+    soap: SoapCaller = server["soap"]
+    start = server.setdefault("start_rss", peak_rss_mb(server["process"].pid))
+    answer = requests.post(soap.url, data=encoded(body, soap.token, encoding),
+                           headers={"Content-Type": "text/xml"})
+    check(answer)
+    assert peak_rss_mb(server["process"].pid) - start < 200
+    state = requests.get(f"{server['urls']['cloud']}/__admin/state").json()
+    bystander = server["bystander"]["vendors"]["sfmc"]["tenants"]["mc-bystander"]
+    assert state["vendors"]["sfmc"]["tenants"]["mc-bystander"] == bystander
