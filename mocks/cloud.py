@@ -40,10 +40,12 @@ if TYPE_CHECKING:
 
 
 
-def _json_http_error(exc: HTTPException) -> tuple[dict, int]:
+def _json_http_error(exc: HTTPException) -> tuple[dict, int, dict[str, str]]:
     """The host-routed port's own errors (a bad Host header, an unknown path) as the admin
-    API's JSON, not werkzeug's HTML page."""
-    return {"error": exc.description or exc.name}, exc.code or 400
+    API's JSON, not werkzeug's HTML page; a 405 says what the path takes."""
+    allowed = getattr(exc, "valid_methods", None)
+    return {"error": exc.description or exc.name}, exc.code or 400, \
+        {"Allow": ", ".join(sorted(allowed))} if allowed else {}
 
 
 def served_url(urls: dict[str, str], vendor: str, tenant: str = "") -> str:

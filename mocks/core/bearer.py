@@ -114,7 +114,9 @@ class BearerService(VendorService):
             return self._answer(self.not_found())
         if exc.code == 413:
             return self._answer(self.too_large())
-        return self._answer(ApiError(exc.code or 400, {"message": exc.description}))
+        allowed = getattr(exc, "valid_methods", None)  # a 405 says what the route takes
+        return self._answer(ApiError(exc.code or 400, {"message": exc.description},
+                                     {"Allow": ", ".join(sorted(allowed))} if allowed else None))
 
     def _unexpected(self, exc: Exception) -> Response:
         """A bug in the mock answers 500 in the vendor's shape, never with a traceback."""

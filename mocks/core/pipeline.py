@@ -29,6 +29,7 @@ from .additive import Reshaper
 from .auth import Token, bearer_value
 from .context import Call, call, current_call, open_call
 from .limits import LimitExceeded
+from .routing import is_host
 
 if TYPE_CHECKING:
     from .service import VendorService
@@ -56,7 +57,9 @@ def before_view(service: VendorService) -> Response | None:
     state.tenant_id = service.identify_tenant(req)
     state.span = tracing.start(service.name, req.method, _route(req), req.headers) \
         if tracing.enabled() else None
-    refused = service.refuse_early(req)  # sizes, host, routes the vendor refuses first
+    if not is_host(req.host):  # the vendor's front refuses a Host that names no host
+        return service.bad_host()
+    refused = service.refuse_early(req)  # sizes, routes the vendor refuses first
     if refused is not None:
         return refused
     forced = inject_fault(service, req, state)

@@ -3,8 +3,10 @@ per vendor), and a direct caller used by the in-process interceptors."""
 
 from __future__ import annotations
 
+import functools
 import io
 import json
+import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -13,6 +15,26 @@ if TYPE_CHECKING:
     from .service import VendorService
 
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
+LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")  # RFC 1123, plus `_`
+
+
+@functools.lru_cache(maxsize=1024)  # a client sends the same Host on every call
+def is_host(value: str) -> bool:
+    """Whether a Host header names a host: DNS labels of at most 63 characters, at most 253
+    in all, or an IP literal, with an optional port. Anything else a front answers 400."""
+    if value.startswith("["):  # an IPv6 literal
+        end = value.find("]")
+        rest = value[end + 1:]
+        return end > 1 and (not rest or rest[0] == ":" and _port(rest[1:]))
+    name, sep, port = value.partition(":")
+    if sep and not _port(port):
+        return False
+    name = name[:-1] if name.endswith(".") else name
+    return 0 < len(name) <= 253 and all(LABEL.fullmatch(label) for label in name.split("."))
+
+
+def _port(text: str) -> bool:
+    return text.isascii() and text.isdigit() and 0 < len(text) <= 5
 
 
 def resolve_dot_segments(path: str) -> str:

@@ -171,6 +171,11 @@ class VendorService:
         """An answer the vendor's front gives before anything else (sizes, hosts)."""
         return None
 
+    def bad_host(self) -> Response:
+        """The vendor's front's 400 for a Host header that names no host."""
+        return self.render_fault(FaultRule(
+            id=0, status=400, message="Bad Request: the Host header is not a host name"))
+
     def check_token(self, req: Request) -> Token | Response:
         """The call's valid token, or the vendor's refusal."""
         raise NotImplementedError

@@ -99,7 +99,7 @@ class MarketoService(VendorService):
         does not take (605)."""
         environ = req.environ
         if isinstance(req.routing_exception, BadHost):  # nginx refuses it before Marketo
-            return http.http_error(400, facts.STATUS_REASONS[400])
+            return self.bad_host()
         uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or req.full_path
         if len(uri) > facts.MAX_URI:
             return http.http_error(414, facts.STATUS_REASONS[414])
@@ -137,6 +137,9 @@ class MarketoService(VendorService):
         if status == "expired":
             return http.failure("602", message("602"))
         return token
+
+    def bad_host(self) -> Response:
+        return http.http_error(400, facts.STATUS_REASONS[400])  # nginx, before Marketo
 
     def admitted(self, tenant: Tenant) -> None:
         instance_of(tenant).run_due_jobs()

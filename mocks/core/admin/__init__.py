@@ -45,6 +45,9 @@ def admin_http_error(exc: HTTPException) -> Response | None:
     response = jsonify(error=f"{exc.code} {exc.name}: no admin call {request.method} "
                              f"{request.path} (see /__admin/openapi.json)")
     response.status_code = exc.code or 404
+    allowed = getattr(exc, "valid_methods", None)  # a 405 says what the path takes
+    if allowed:
+        response.headers["Allow"] = ", ".join(sorted(allowed))
     return response
 
 
