@@ -19,6 +19,7 @@ from vendorsim.mocks.core.calendar import CalendarPin
 from vendorsim.mocks.core.clock import Clock, make_clock
 from vendorsim.mocks.core.faults import FaultPlan, FaultRule
 from vendorsim.mocks.core.journal import Journal
+from vendorsim.mocks.core.limits import Arrival
 from vendorsim.mocks.core.metrics import CloudMetrics
 from vendorsim.mocks.core.routing import HostRouter, PrefixRouter
 from vendorsim.mocks.core.service import VendorService
@@ -94,7 +95,8 @@ class Cloud:
         self._dashboard: ServerRunner | None = None
         self.urls: dict[str, str] = {}  # where a server serves this cloud (admin health)
         self.default_tenants: dict[str, str] = {}  # vendor -> tenant of unprefixed paths
-        self.wsgi: Callable = HostRouter(list(self.services.values()), self._cloud_admin)
+        self.router = HostRouter(list(self.services.values()), self._cloud_admin)
+        self.wsgi: Callable = self.router
         hosts = "|".join(f"(?:{s.host_pattern.pattern})" for s in self.services.values())
         self._hosts = re.compile(hosts.replace("?P<tenant>", "?:"), re.I)
         self.pin_calendar(as_of, opt_out)
@@ -132,6 +134,27 @@ class Cloud:
         if router is None:
             router = self._routers[name] = PrefixRouter(self.service(name))
         return router
+
+    def arrival(self, vendor: str | None, host: str, path: str) -> Arrival | None:
+        """A call reaching a server (the vendor's own port, or the host-routed one), counted
+        in flight by its tenant's limiter as it arrives; None when it names no known tenant
+        with an in-flight limit, or the vendor does not count it (token calls)."""
+        found: tuple[VendorService, str | None] | None = None
+        path = path.split("?", 1)[0]
+        if vendor is None:
+            found = self.router.match(host)
+            if found is None:
+                name, _, path = path[1:].partition("/")
+                vendor, path = (name, "/" + path) if name in self.services else (None, path)
+        if found is None and vendor is not None:
+            service = self.services[vendor]
+            tenant_id, _, rest = path[1:].partition("/")
+            found = (service, tenant_id) if service.tenant_in_path else None
+            path = "/" + rest
+        if found is None or not found[1] or not found[0].counts_in_flight(path):
+            return None
+        tenant = found[0].find_tenant(found[1])
+        return tenant.limiter.arrive() if tenant is not None else None
 
     def service(self, name: str) -> VendorService:
         try:

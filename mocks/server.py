@@ -14,8 +14,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
-from waitress.task import ThreadedTaskDispatcher
+from waitress.task import ThreadedTaskDispatcher, WSGITask
 
 from vendorsim.mocks.cloud import Cloud
 from vendorsim.mocks.core.connection import ConnectionFaults
@@ -25,21 +26,48 @@ from vendorsim.mocks.core.connection import ConnectionFaults
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
-MAX_THREADS = 256  # workers a port may grow to: calls in flight at once, per port
+class ArrivalTask(WSGITask):
+    """A request's WSGI task: its environ carries the call's arrival (see ArrivalDispatcher)."""
+
+    def get_environment(self) -> dict:
+        environ: dict = super().get_environment()
+        environ["vendorsim.arrival"] = getattr(self.request, "vendorsim_arrival", None)
+        return environ
 
 
-class GrowingDispatcher(ThreadedTaskDispatcher):
-    """Waitress's worker pool, grown whenever a call would wait for a worker (up to
-    MAX_THREADS): a vendor's in-flight limit (Marketo's 615 beyond 10 calls) is judged on the
-    calls clients send, never on the size of the pool."""
+class ArrivalChannel(HTTPChannel):
+    """A connection whose requests carry their arrival; one never admitted (refused before
+    admission, an error, a client gone) gives its place in flight back once served."""
 
-    def add_task(self, task: object) -> None:
+    task_class = ArrivalTask
+
+    def service(self) -> None:
+        request = self.requests[0] if self.requests else None
+        try:
+            super().service()
+        finally:
+            arrival = getattr(request, "vendorsim_arrival", None)
+            if arrival is not None:
+                arrival.discard()
+
+
+class ArrivalDispatcher(ThreadedTaskDispatcher):
+    """Waitress's fixed worker pool, with admission to a vendor's in-flight limit decided
+    where a request arrives: Marketo counts a call in flight from the moment it arrives, so a
+    call waiting for a worker counts, and the 11th call at once gets 615 whatever the size of
+    the pool (no threads are added to make it so)."""
+
+    def __init__(self, arrivals: Callable[[str, str], Any]) -> None:
+        super().__init__()
+        self.arrivals = arrivals  # (Host, path) -> the tenant limiter's Arrival, or None
+
+    def add_task(self, task: Any) -> None:
+        request = task.requests[0] if getattr(task, "requests", None) else None
+        if request is not None and not request.error and \
+                getattr(request, "vendorsim_arrival", None) is None:
+            request.vendorsim_arrival = self.arrivals(request.headers.get("HOST", ""),
+                                                      request.path)
         super().add_task(task)
-        with self.lock:
-            running = len(self.threads) - self.stop_count
-            waiting = len(self.queue) - (running - self.active_count)
-        if waiting > 0 and running < MAX_THREADS:
-            self.set_thread_count(min(MAX_THREADS, running + waiting))
 
 
 class ServerRunner:
@@ -56,15 +84,16 @@ class ServerRunner:
         self._servers: list = []
         self._threads: list[threading.Thread] = []
 
-    def _listen(self, app: Callable, port: int) -> int:
+    def _listen(self, app: Callable, port: int, vendor: str | None = None) -> int:
         # waitress takes the loop timeout in whole seconds (0.05 became 0: a busy loop on
         # select(timeout=0), 130% CPU while idle); stop() wakes the loop with its trigger
         app = ConnectionFaults(app, self.cloud.faults)  # they act on the real socket
-        dispatcher = GrowingDispatcher()
+        dispatcher = ArrivalDispatcher(lambda host, path: self.cloud.arrival(vendor, host, path))
         dispatcher.set_thread_count(self.threads)
         server = create_server(app, host=self.host, port=port, threads=self.threads,
                                ident="nginx", asyncore_loop_timeout=1,
                                clear_untrusted_proxy_headers=False, _dispatcher=dispatcher)
+        server.channel_class = ArrivalChannel
         self._servers.append(server)
         thread = threading.Thread(target=run_loop, args=(server,), daemon=True,
                                   name=f"vendorsim-{server.effective_port}")
@@ -79,7 +108,7 @@ class ServerRunner:
         if self.vendor_ports:
             for offset, name in enumerate(self.cloud.services, start=1):
                 wanted = self.port + offset if self.port else 0
-                port = self._listen(self.cloud.vendor_wsgi(name), wanted)
+                port = self._listen(self.cloud.vendor_wsgi(name), wanted, name)
                 self.urls[name] = f"http://{shown}:{port}"
         self.cloud.urls = dict(self.urls)
         for thread in self._threads:

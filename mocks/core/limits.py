@@ -89,6 +89,24 @@ class Ticket:
         self.limiter._refund(self)
 
 
+@dataclass
+class Arrival:
+    """A call counted in flight from the moment it reached the server (Marketo counts a call
+    so), before a worker picks it up: it holds the concurrency gate, or, having arrived past
+    the limit, is refused when it is handled. Its admission takes it over (`used`); a call
+    never admitted (refused earlier, or its connection gone) gives the gate back."""
+
+    limiter: TenantLimiter
+    holds_gate: bool
+    used: bool = False
+
+    def discard(self) -> None:
+        if not self.used:
+            self.used = True
+            if self.holds_gate:
+                self.limiter._leave()
+
+
 class LimitExceeded(Exception):
     """Raised on admission; `kind` is window, concurrent or quota."""
 
@@ -111,30 +129,59 @@ class TenantLimiter:
         self._quota_used = 0
 
     # -- admission -------------------------------------------------------------------
-    def admit(self) -> Ticket:
-        """Reserve a slot in each counter or raise LimitExceeded without reserving any."""
+    def arrive(self) -> Arrival | None:
+        """Count a call in flight as it arrives (server mode); None when nothing limits
+        calls in flight."""
+        cfg = self.config
+        if not cfg.enabled or cfg.concurrent is None:
+            return None
+        with self._lock:
+            if self._in_flight >= cfg.concurrent:
+                return Arrival(self, False)
+            self._in_flight += 1
+            return Arrival(self, True)
+
+    def admit(self, arrival: Arrival | None = None) -> Ticket:
+        """Reserve a slot in each counter or raise LimitExceeded without reserving any. An
+        `arrival` of this limiter already decided the call's place in the concurrency gate."""
         cfg = self.config
         ticket = Ticket(self)
+        gated = False
+        if arrival is not None and not arrival.used:
+            if arrival.limiter is not self:
+                arrival.discard()
+            else:
+                arrival.used = True
+                if not arrival.holds_gate:
+                    raise LimitExceeded("concurrent", cfg)
+                gated = ticket.holds_gate = True
         if not cfg.enabled:
             return ticket
         now = self.clock.now()
         with self._lock:
-            if cfg.concurrent is not None and self._in_flight >= cfg.concurrent:
-                raise LimitExceeded("concurrent", cfg)
-            if cfg.window_calls is not None:
-                self._expire(now)
-                if len(self._stamps) >= cfg.window_calls:
-                    raise LimitExceeded("window", cfg)
+            try:
+                if not gated and cfg.concurrent is not None and \
+                        self._in_flight >= cfg.concurrent:
+                    raise LimitExceeded("concurrent", cfg)
+                if cfg.window_calls is not None:
+                    self._expire(now)
+                    if len(self._stamps) >= cfg.window_calls:
+                        raise LimitExceeded("window", cfg)
+                if cfg.daily_quota is not None:
+                    self._roll_day(now)
+                    if self._quota_used >= cfg.daily_quota:
+                        raise LimitExceeded("quota", cfg)
+            except LimitExceeded:
+                if gated:
+                    self._in_flight = max(0, self._in_flight - 1)
+                raise
             if cfg.daily_quota is not None:
-                self._roll_day(now)
-                if self._quota_used >= cfg.daily_quota:
-                    raise LimitExceeded("quota", cfg)
                 self._quota_used += 1
                 ticket.quota_day = self._quota_day
             if cfg.window_calls is not None:
                 self._stamps.append(now)
                 ticket.window_stamp = now
-            if cfg.concurrent is not None:
+            if cfg.concurrent is not None and not gated:
                 self._in_flight += 1
                 ticket.holds_gate = True
         return ticket

@@ -84,7 +84,7 @@ def admit(service: VendorService, token: Token) -> Response | None:
     state = call()
     state.tenant, state.credential, state.tenant_id = tenant, token.credential, tenant.id
     try:
-        state.ticket = tenant.limiter.admit()
+        state.ticket = tenant.limiter.admit(request.environ.get("vendorsim.arrival"))
     except LimitExceeded as exc:
         return service.render_limit(exc, tenant)
     service.admitted(tenant)

@@ -66,6 +66,7 @@ class VendorService:
     unprefixed_roots: ClassVar[frozenset[str]] = frozenset()
     example_tenant: ClassVar[str] = "tenant"
     token_endpoints: ClassVar[frozenset[str]] = frozenset()  # Flask endpoints issuing tokens
+    uncounted_paths: ClassVar[tuple[str, ...]] = ("/__admin",)  # calls limits never see
     # endpoints served without an API token: the token endpoints, documents (SFMC's WSDL)
     open_endpoints: ClassVar[frozenset[str]] = frozenset()
     # vendor facts the shared rules read: codes that mean "not now" (client verdicts judge
@@ -179,6 +180,11 @@ class VendorService:
     def check_token(self, req: Request) -> Token | Response:
         """The call's valid token, or the vendor's refusal."""
         raise NotImplementedError
+
+    def counts_in_flight(self, path: str) -> bool:
+        """Whether a call to this path counts among the tenant's calls in flight (token
+        calls do not: they are not admitted)."""
+        return not path.startswith(self.uncounted_paths)
 
     def admitted(self, tenant: Tenant) -> None:
         """Work the vendor does once a call is admitted (Marketo: due bulk jobs)."""

@@ -38,6 +38,7 @@ class MarketoService(VendorService):
     default_limits = facts.DEFAULT_LIMITS
     example_tenant = "123-ABC-456"
     token_endpoints = frozenset({"identity.token"})
+    uncounted_paths = ("/identity/", "/__admin")
     throttles = facts.THROTTLES
     refusal_codes = facts.REFUSAL_CODES
     token_refusal_codes = facts.TOKEN_REFUSAL_CODES
