@@ -36,16 +36,20 @@ def person(k: int, title: str = "Engineer") -> dict:
             "title": title, "numberOfEmployees": 250, "company": "Acme"}
 
 
-def make_batches(n: int, pool: int, changes: bool, active: int | None = None
-                 ) -> list[list[dict]]:
+def make_batches(n: int, pool: int, changes: bool, active: int | None = None,
+                 creates: int = 0) -> list[list[dict]]:
     """n batches spread over the pool of people the instance holds (or the first `active`
     of them). By default each record is what the instance already holds (a resend: the
     matching and checks, no write); `changes`: each record changes its title (the write
     path, activities included)."""
-    pool = min(pool, active or pool)
-    stride = max(1, pool // (n * BATCH))
-    return [[person((b * BATCH + i) * stride % pool, f"Engineer {b}" if changes else "Engineer")
-             for i in range(BATCH)] for b in range(n)]
+    held = min(pool, active or pool)
+    stride = max(1, held // (n * BATCH))
+    batches = [[person((b * BATCH + i) * stride % held, f"Engineer {b}" if changes
+                       else "Engineer") for i in range(BATCH)] for b in range(n)]
+    if creates:  # every `creates`-th batch holds people the instance has never seen
+        for b in range(0, n, creates):
+            batches[b] = [person(pool + b * BATCH + i) for i in range(BATCH)]
+    return batches
 
 
 def seed_pool(cloud: object, pool: int) -> None:
@@ -76,7 +80,7 @@ def floor(batches: list[list[dict]]) -> float:
         return run(session, batches)
 
 
-def mock(batches: list[list[dict]], pool: int) -> float:
+def mock(batches: list[list[dict]], pool: int, created: int = 0) -> float:
     with mock_vendors(clock="virtual") as cloud:
         cloud.service("marketo").configure_default_limits(enabled=False)
         seed_pool(cloud, pool)
@@ -85,7 +89,7 @@ def mock(batches: list[list[dict]], pool: int) -> float:
             "grant_type": "client_credentials", "client_id": "b", "client_secret": "b"}).json()
         session.headers["Authorization"] = f"Bearer {token['access_token']}"
         elapsed = run(session, batches)
-        assert len(cloud.marketo(MUNCHKIN).leads) == pool
+        assert len(cloud.marketo(MUNCHKIN).leads) == pool + created
         return elapsed
 
 
@@ -97,20 +101,25 @@ def main() -> None:
                         help="leads the instance holds (seeded before timing; default 900)")
     parser.add_argument("--changes", action="store_true",
                         help="every record changes a field (default: records as held)")
+    parser.add_argument("--creates", type=int, default=0, metavar="K",
+                        help="every K-th batch creates 300 new leads (3: a third of them)")
     parser.add_argument("--active", type=int, default=None,
                         help="the batches address only the first N people of the pool "
                              "(default: all of it)")
     args = parser.parse_args()
-    batches = make_batches(args.batches, args.pool, args.changes, args.active)
+    batches = make_batches(args.batches, args.pool, args.changes, args.active, args.creates)
+    created = len(range(0, args.batches, args.creates)) * BATCH if args.creates else 0
     floors, mocks = [], []
     for _ in range(args.rounds):  # interleaved, so that background load hits both alike
         floors.append(floor(batches))
-        mocks.append(mock(batches, args.pool))
+        mocks.append(mock(batches, args.pool, created))
     run_floor, run_mock = min(floors), min(mocks)
     n = len(batches)
     print(f"{n} batches x {BATCH} leads over a pool of {args.pool:,} leads"
           f"{f' (addressing {args.active:,} of them)' if args.active else ''}"
-          f"{', each changing a field' if args.changes else ''}, best of {args.rounds}")
+          f"{', each changing a field' if args.changes else ''}"
+          f"{f', every {args.creates}th batch creating leads' if args.creates else ''}, "
+          f"best of {args.rounds}")
     print(f"floor (bare responses callback): {n / run_floor:8.1f} batches/s "
           f"({n * BATCH / run_floor:9.0f} leads/s)")
     print(f"vendorsim Marketo in-process:     {n / run_mock:8.1f} batches/s "

@@ -19,7 +19,7 @@ from .auth import Token
 from .context import call
 from .faults import FaultRule
 from .limits import LimitExceeded
-from .pipeline import bearer_token, install_pipeline
+from .pipeline import VendorApp, bearer_token, install_pipeline
 from .service import OAUTH_CODES, Tenant, VendorService
 
 
@@ -91,7 +91,7 @@ class BearerService(VendorService):
         raise NotImplementedError
 
     def create_app(self) -> Flask:
-        app = Flask(f"vendorsim.{self.name}", static_folder=None)
+        app = VendorApp(f"vendorsim.{self.name}", static_folder=None)
         app.config["MAX_CONTENT_LENGTH"] = self.max_body  # chunked bodies too
         app.config["vendorsim.service"] = self
         install_pipeline(app, self)

@@ -1,14 +1,14 @@
 """The state of one request as it goes through a mock: one typed object per request, made
-when the request arrives (`open_call`) and read with `call()` by the pipeline, the vendor
-service and its handlers, instead of loose attributes on `flask.g`."""
+when the request arrives (`open_call`), read with `call()` by the pipeline, the vendor
+service and its handlers, and closed when the request ends (`close_call`). It lives in a
+context variable (a C-level read), not on `flask.g`."""
 
 from __future__ import annotations
 
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-
-from flask import g
 
 if TYPE_CHECKING:
     from .auth import Credential
@@ -51,21 +51,31 @@ class Call:
             self.codes.append(code)
 
 
+_current: ContextVar[Call | None] = ContextVar("vendorsim_call", default=None)
+
+
 def open_call(now: float) -> Call:
-    state = g.vendorsim_call = Call(now)
+    state = Call(now)
+    _current.set(state)
     return state
+
+
+def close_call() -> None:
+    """The request ended: nothing may read its state as the next request's."""
+    _current.set(None)
 
 
 def call() -> Call:
     """The request being answered."""
-    state: Call = g.vendorsim_call
+    state = _current.get()
+    if state is None:
+        raise LookupError("no vendor call is being answered here")
     return state
 
 
 def current_call() -> Call | None:
     """The request being answered, if any (an error handler may run before it opened)."""
-    found: Call | None = g.get("vendorsim_call")
-    return found
+    return _current.get()
 
 
 def tenant_backend() -> Any:

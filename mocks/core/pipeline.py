@@ -18,7 +18,7 @@ import difflib
 import functools
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from flask import Flask, Request, Response, current_app, request
@@ -27,7 +27,7 @@ from werkzeug.exceptions import HTTPException
 from . import connection, tracing
 from .additive import Reshaper
 from .auth import Token, bearer_value
-from .context import Call, call, current_call, open_call
+from .context import Call, call, close_call, current_call, open_call
 from .limits import LimitExceeded
 from .routing import is_host
 
@@ -35,6 +35,14 @@ if TYPE_CHECKING:
     from .service import VendorService
 
 ADMIN = "/__admin"
+
+
+class VendorApp(Flask):
+    """A vendor's Flask app: every view and hook here is synchronous, so Flask's check of
+    each function for a coroutine, per call, is skipped."""
+
+    def ensure_sync(self, func: Callable) -> Callable:
+        return func
 
 
 def install_pipeline(app: Flask, service: VendorService) -> None:
@@ -57,7 +65,7 @@ def before_view(service: VendorService) -> Response | None:
     state.tenant_id = service.identify_tenant(req)
     state.span = tracing.start(service.name, req.method, _route(req), req.headers) \
         if tracing.enabled() else None
-    if not is_host(req.host):  # the vendor's front refuses a Host that names no host
+    if not is_host(req.environ.get("HTTP_HOST", "")):  # a Host that names no host: 400
         return service.bad_host()
     refused = service.refuse_early(req)  # sizes, routes the vendor refuses first
     if refused is not None:
@@ -96,9 +104,12 @@ def inject_fault(service: VendorService, req: Request, state: Call) -> Response 
     """The fault plan's say on this call: journal the rule, keep its latency for after
     admission and a `drop` rule for the view, and answer its forced error (rendered by the
     vendor) or its broken connection — or None to go on."""
+    faults = service.cloud.faults
+    if not faults.active:
+        return None
     token_call = req.endpoint in service.token_endpoints
     path = req.path
-    rule = service.cloud.faults.pick(service.name, state.tenant_id, method_of(req), path,
+    rule = faults.pick(service.name, state.tenant_id, method_of(req), path,
                                      lambda r: service.fault_reaches(r, token_call, path))
     if rule is None:
         return None
@@ -246,6 +257,7 @@ def on_teardown(service: VendorService, exc: BaseException | None) -> None:
     state = current_call()
     if state is None:
         return
+    close_call()
     if state.span is not None:
         tracing.finish(state.span, {"vendorsim.vendor": service.name}, True)
         state.span = None
@@ -300,7 +312,11 @@ def _seconds(value: str | None) -> float | None:
 
 def _request_body(req: Request) -> bytes:
     """The body as the handler saw it; nothing for one refused as too large (reading it
-    would raise the 413 again, inside the journal)."""
+    would raise the 413 again, inside the journal). A call without a body reads nothing."""
+    environ = req.environ
+    if environ.get("CONTENT_LENGTH") in (None, "", "0") and \
+            "HTTP_TRANSFER_ENCODING" not in environ:
+        return b""
     try:
         return req.get_data(cache=True)
     except HTTPException:

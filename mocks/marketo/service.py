@@ -21,7 +21,7 @@ from vendorsim.mocks.core.auth import Token, bearer_value
 from vendorsim.mocks.core.context import Call
 from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitExceeded
-from vendorsim.mocks.core.pipeline import install_pipeline
+from vendorsim.mocks.core.pipeline import VendorApp, install_pipeline
 from vendorsim.mocks.core.service import OAUTH_CODES, Tenant, VendorService
 
 from . import facts
@@ -78,7 +78,7 @@ class MarketoService(VendorService):
 
     # -- the app ---------------------------------------------------------------------
     def create_app(self) -> Flask:
-        app = Flask("vendorsim.marketo", static_folder=None)
+        app = VendorApp("vendorsim.marketo", static_folder=None)
         app.config["MAX_CONTENT_LENGTH"] = None
         app.config["vendorsim.service"] = self
         install_pipeline(app, self)

@@ -7,6 +7,8 @@ from sys import intern
 
 from .fields import index_key
 
+SHARED = 64  # text up to this long is interned: the values a database holds over and over
+
 
 def index_put(idx: dict, value: object, lead_id: int) -> None:
     """A value's leads: the id itself while it is one lead (no set to reach), else a set."""
@@ -21,6 +23,20 @@ def index_put(idx: dict, value: object, lead_id: int) -> None:
             idx[key] = {held, lead_id}
     else:
         held.add(lead_id)
+
+
+def index_lead(index: dict[str, dict], lead_id: int, values: dict) -> None:
+    """A new lead's indexed values: a look-up per value it holds (it holds a few of the
+    indexed fields), the common case (a value no other lead has) written in place."""
+    for name, value in values.items():
+        idx = index.get(name)
+        if idx is None or value is None or value == "":
+            continue
+        key = value.lower() if type(value) is str else value
+        if key in idx:
+            index_put(idx, value, lead_id)
+        else:
+            idx[key] = lead_id
 
 
 def index_drop(idx: dict, value: object, lead_id: int) -> None:
@@ -46,6 +62,6 @@ def shared(value: object) -> object:
     holds over and over (companies, titles, names) are one object each: less memory, and a
     written value compares with the held one without reading far-flung memory, whatever the
     database's size."""
-    if type(value) is str and len(value) <= 64:
+    if type(value) is str and len(value) <= SHARED:
         return intern(value)
     return value

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping, ValuesView
+from sys import intern
 
 from vendorsim.mocks.core.auth import Credential
 from vendorsim.mocks.core.bodies import whole_number
@@ -18,7 +19,7 @@ from vendorsim.mocks.core.locking import locked
 from .activity_log import CHANGE_PARTITION, DELETE_LEAD, NEW_LEAD, ActivityLog
 from .errors import MarketoError, RecordError, reason
 from .fields import DEFAULT_GET_FIELDS, FieldDef, Schema, check_value, index_key
-from .lead_index import index_drop, index_put, shared
+from .lead_index import SHARED, index_drop, index_lead, index_put, shared
 from .records import Lead, Partition, Settings, SyncPlan, may_use, name_of
 
 _ID_ONLY = frozenset({"id"})
@@ -117,8 +118,7 @@ class LeadStore(Mapping[int, Lead]):
 
     # -- the index ---------------------------------------------------------------------
     def _index_add(self, lead: Lead) -> None:
-        for name, idx in self._index.items():
-            index_put(idx, lead.values.get(name), lead.id)
+        index_lead(self._index, lead.id, lead.values)
 
     def _index_remove(self, lead: Lead) -> None:
         for name, idx in self._index.items():
@@ -148,8 +148,8 @@ class LeadStore(Mapping[int, Lead]):
     # -- writes ------------------------------------------------------------------------
     def _create(self, values: dict, partition: Partition, now: float | None = None) -> Lead:
         now = self.clock.now() if now is None else now
-        lead = Lead(self.next_id, {k: shared(v) for k, v in values.items()}, partition.id,
-                    now, now)
+        lead = Lead(self.next_id, {k: intern(v) if type(v) is str and len(v) <= SHARED else v
+                                   for k, v in values.items()}, partition.id, now, now)
         self.next_id += 1
         self._leads[lead.id] = lead
         self._index_add(lead)
