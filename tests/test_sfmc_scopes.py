@@ -15,7 +15,14 @@ import requests
 from tests.soap_helpers import SoapCaller, row_object
 from vendorsim import Cloud
 from vendorsim.mocks.sfmc import facts
-from vendorsim.mocks.sfmc.model import contacts, engagement, extensions, rowset, subscribers
+from vendorsim.mocks.sfmc.model import (
+    contacts,
+    content,
+    engagement,
+    extensions,
+    rowset,
+    subscribers,
+)
 
 SUB = "mc-scopes"
 AUTH = f"https://{SUB}.auth.marketingcloudapis.com"
@@ -109,6 +116,14 @@ TABLE: list[tuple[str, str, Call]] = [
         {"To": {"Address": "g@x.example"}})),
     ("campaigns.read", "REST campaigns", rest("GET", "hub/v1/campaigns")),
     ("campaigns.write", "REST create campaign", rest("POST", "hub/v1/campaigns", {"name": "N"})),
+    ("content.read", "REST assets", rest("GET", "asset/v1/content/assets")),
+    ("content.read", "REST asset query", rest("POST", "asset/v1/content/assets/query", {
+        "query": {"property": "name", "simpleOperator": "equal", "value": "x"}})),
+    ("content.read", "REST categories", rest("GET", "asset/v1/content/categories")),
+    ("content.write", "REST create asset", rest("POST", "asset/v1/content/assets", {
+        "name": "A", "assetType": {"id": 208}})),
+    ("content.write", "REST create category", rest("POST", "asset/v1/content/categories",
+                                                    {"name": "F"})),
 ]
 
 
@@ -158,8 +173,9 @@ def test_every_area_and_kind_is_in_the_table() -> None:
 
 
 STORES = [extensions.DataExtensionStore, rowset.RowQueries, subscribers.SubscriberStore,
-          contacts.ContactStore, engagement.Engagement]
-UNSCOPED = {"get", "find", "by_id", "apply_due", "seed", "snapshot", "get_list", "restore"}
+          contacts.ContactStore, engagement.Engagement, content.ContentStore]
+UNSCOPED = {"get", "find", "by_id", "apply_due", "seed", "snapshot", "get_list", "restore",
+            "render"}
 
 
 @pytest.mark.parametrize("store", STORES, ids=lambda s: s.__name__)

@@ -37,12 +37,14 @@ SCOPES = {
     "email.send": "email_send",
     "campaigns.read": "campaign_read",
     "campaigns.write": "campaign_write",
+    "content.read": "documents_and_images_read",  # Content Builder (chosen: one scope pair)
+    "content.write": "documents_and_images_write",
 }
 DEFAULT_SCOPES = frozenset({
     "offline", "documents_and_images_read", "saved_content_read", "list_and_subscribers_read",
     "data_extensions_read", "data_extensions_write", "email_read", "journeys_read",
     "list_and_subscribers_write", "journeys_execute", "email_send", "campaign_read",
-    "campaign_write",
+    "campaign_write", "documents_and_images_write", "saved_content_write",
 })
 
 # client secrets age (vendor-apis.md §7.2, "Rotate an OAuth 2.0 Secret")
@@ -86,6 +88,24 @@ SUBSCRIBER_STATUSES = ("Active", "Bounced", "Held", "Unsubscribed", "Deleted")
 LIST_TYPES = ("Public", "Private", "SalesForce", "GlobalUnsubscribe", "Master")
 MAX_XML_DEPTH = 64  # deeper SOAP bodies are refused with a fault (counted while parsing)
 MAX_XML_ELEMENTS = 250_000  # elements of one SOAP request (counted while parsing)
+
+# Content Builder (vendor-apis.md §8.2): asset types by id (name, display name), a subset
+# of SFMC's published list (the types assets are made of; base types are not); the codes of
+# its uniqueness rules are chosen (SFMC publishes the rules, "Asset names within a category
+# and asset type must be unique", not their codes)
+ASSET_TYPES: dict[int, tuple[str, str]] = {
+    20: ("gif", "Image"), 22: ("jpeg", "Image"),
+    23: ("jpg", "Image"), 28: ("png", "Image"), 39: ("svg", "Image"),
+    195: ("template", "Template"), 196: ("textblock", "Text Block"),
+    197: ("htmlblock", "HTML Block"), 198: ("textplusimageblock", "Text Plus Image Block"),
+    199: ("imageblock", "Image Block"), 205: ("webpage", "Web Page"),
+    207: ("templatebasedemail", "Template-Based Email"), 208: ("htmlemail", "HTML Email"),
+    209: ("textonlyemail", "Text Only Email"), 220: ("codesnippetblock", "Code Snippet Block"),
+}
+DUPLICATE_ASSET_NAME = 118039
+DUPLICATE_ASSET_KEY = 118037
+CONTENT_PAGE = 50  # Content Builder's default page size
+MAX_CONTENT_PAGE = 500  # its largest (chosen)
 
 # the answers of the auth host and of a refused token
 NOT_AUTHORIZED = {"documentation": DOCS, "errorcode": 0, "message": "Not Authorized"}

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import auth, contacts, customobjects, engagement, rows
+from . import auth, contacts, content, customobjects, engagement, rows
 from .soap import views as soap
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
-    auth.bp, rows.bp, customobjects.bp, contacts.bp, engagement.bp, soap.bp)
+    auth.bp, rows.bp, customobjects.bp, contacts.bp, engagement.bp, content.bp, soap.bp)

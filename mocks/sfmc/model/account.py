@@ -5,6 +5,7 @@ scope itself (scopes.py); the views only parse, call one operation and render.""
 from __future__ import annotations
 
 import threading
+import zlib
 from datetime import datetime
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
 
 from .contacts import ContactStore
+from .content import ContentStore
 from .engagement import Engagement
 from .errors import SfmcError
 from .extensions import DataExtension, DataExtensionStore
@@ -42,6 +44,8 @@ class SfmcAccount:
         self.engagement = Engagement(self.lock, clock)  # entry events, sends, campaigns
         self.soap = Retriever(self.lock, self.data, self.audience)
         self.writer = Writer(self.lock, self.data, self.audience)
+        self.member_id = 1_000_000 + zlib.crc32(subdomain.encode()) % 9_000_000  # its MID
+        self.content = ContentStore(self.lock, clock, self.member_id)  # Content Builder
 
     # -- for Python-side inspection (tests, the simulator's reports) -------------------
     @property
@@ -69,6 +73,11 @@ class SfmcAccount:
                 de.put(checked)
         self.audience.seed(data.get("lists") or [], data.get("subscribers") or [])
         self.engagement.seed(data)
+        if data.get("content"):
+            try:
+                self.content.seed(data["content"])
+            except SfmcError as exc:
+                raise ValueError(f"content: {exc.message}") from None
 
     def snapshot(self) -> dict:
         with self.lock:
@@ -79,7 +88,8 @@ class SfmcAccount:
                                   **({"email": c["email"], "html": c["html"]}
                                      if "email" in c else {})}
                                  for k, c in self.contacts.contacts.items()],
-                    **self.audience.snapshot(), **self.engagement.snapshot()}
+                    **self.audience.snapshot(), **self.engagement.snapshot(),
+                    "content": self.content.snapshot()}
 
     def restore(self, data: dict) -> None:
         if not isinstance(data, dict):

@@ -73,6 +73,11 @@ class CampaignSeed(Shape):
     modifiedDate: Any = None  # noqa: N815
 
 
+class ContentSeed(Shape):
+    categories: Records = []
+    assets: Records = []
+
+
 class SfmcSeed(Shape):
     data_extensions: list[DataExtensionSeed] | None = None
     contacts: list[ContactSeed] | None = None
@@ -83,3 +88,4 @@ class SfmcSeed(Shape):
     campaigns: list[CampaignSeed] | None = None
     entry_events: Records | None = None
     sends: Records | None = None
+    content: ContentSeed | None = None
