@@ -76,16 +76,13 @@ def test_import_without_required_columns_fails(cloud: Cloud, db: requests.Sessio
     assert db.get(f"{API}/import/v1/job/{job['id']}").json()["state"] == "failed"
 
 
-def test_third_job_at_a_time_is_429(cloud: Cloud, db: requests.Session) -> None:
-    for n in range(2):
+def test_import_jobs_are_not_limited_to_two_at_a_time(cloud: Cloud,
+                                                      db: requests.Session) -> None:
+    """The portal puts "2 concurrent async jobs" on the B2B APIs' jobs, not on imports
+    (vendor-apis.md §8.4): imports are counted a day instead (test_demandbase_limits.py)."""
+    for n in range(3):
         assert db.post(f"{API}/import/v1/job", json={"entityType": "account",
                                                      "dataImportName": f"j{n}"}).ok
-    third = db.post(f"{API}/import/v1/job", json={"entityType": "account",
-                                                  "dataImportName": "j3"})
-    assert third.status_code == 429
-    refused = third.json()
-    assert refused["errorMessage"] == "Max 2 jobs are allowed at a time"
-    assert refused["errorCode"] == "429-000" and len(refused["diagnosticCode"]) == 32
 
 
 @pytest.mark.parametrize("body", [{"entityType": "Accounts", "dataImportName": "x"},

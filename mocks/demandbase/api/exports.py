@@ -9,7 +9,6 @@ from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.openapi import doc
 
 from ..model.errors import export_error
-from ..model.exports import EXPORT_ENTITIES, FIELDS
 from . import http
 
 bp = Blueprint("demandbase_exports", __name__)
@@ -20,11 +19,8 @@ EXPORT = "/data/export/v1"
 @doc(query=("entityType", "adReportType"))
 def export_fields() -> Response:
     """The fields an export job of an entity type can hold."""
-    kind = request.args.get("entityType")
-    if kind not in EXPORT_ENTITIES:
-        raise export_error(400, "400-101", "Invalid entityType")
-    return http.json_response([{"name": n, "dataType": t, "label": label, "description": label}
-                               for n, t, label in FIELDS.get(kind, [])])
+    return http.json_response(http.client().export_fields(http.caller(),
+                                                          request.args.get("entityType")))
 
 
 @bp.post(f"{EXPORT}/job")
@@ -80,7 +76,7 @@ def export_status(job_id: str) -> Response:
 @doc(query=())
 def export_results(job_id: str) -> Response:
     """The CSV of a finished job."""
-    job = http.client().get_export(http.caller(), job_id)
+    job = http.client().get_export(http.caller(), job_id, counted=False)
     if job.status != "finished":
         raise export_error(409, "409-100", f"Job {job.id} is {job.status}: poll its status "
                                            "until it is finished")

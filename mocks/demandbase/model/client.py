@@ -24,6 +24,7 @@ from .errors import problem
 from .exports import ActivityType, ExportJob, ExportsAndActivityTypes
 from .grants import Caller, operation
 from .imports import ImportJobs, Job
+from .quotas import DailyCounts
 from .seed_shape import DemandbaseSeed
 
 MAX_LIST_NAME = 500  # characters (chosen: Demandbase publishes none)
@@ -60,6 +61,7 @@ class DemandbaseClient(ImportJobs, ExportsAndActivityTypes):
         self.jobs: dict[int, Job] = {}
         self.exports: dict[str, ExportJob] = {}
         self.activity_types: dict[int, ActivityType] = {}
+        self.daily = DailyCounts()  # calls per endpoint and bytes exported, today (UTC)
         self._ids = itertools.count(11416)
 
     def new_id(self) -> int:

@@ -21,8 +21,15 @@ from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.clock import iso_utc, parse_time
 from vendorsim.mocks.core.retention import REQUESTS_KEPT, keep_newest
 
+from ..facts import (
+    CONCURRENT_EXPORTS,
+    CONCURRENT_EXPORTS_CODE,
+    EXPORT_BYTES_A_DAY,
+    EXPORT_BYTES_CODE,
+)
 from .errors import export_error, problem
 from .grants import Caller, operation
+from .quotas import DailyCounts
 
 EXPORT_SECONDS = 20.0  # accepted -> processing at once, finished this long after
 EXPORT_ENTITIES = ("account", "accountBuyingGroup", "personBuyingGroupMember", "opportunity",
@@ -144,6 +151,7 @@ class ExportsAndActivityTypes:
     lists: dict
     exports: dict[str, ExportJob]
     activity_types: dict[int, ActivityType]
+    daily: DailyCounts
 
     @operation("activity_types.write")
     def add_activity_type(self, caller: Caller, body: object, type_id: object = None) -> dict:
@@ -173,15 +181,36 @@ class ExportsAndActivityTypes:
         return found
 
     @operation("exports.read")
+    def export_fields(self, caller: Caller, kind: object) -> list[dict]:
+        """The fields an export job of an entity type can hold."""
+        self.daily.take(self.clock.now(), "exports.fields")
+        if kind not in EXPORT_ENTITIES:
+            raise export_error(400, "400-101", "Invalid entityType")
+        return [{"name": n, "dataType": t, "label": label, "description": label}
+                for n, t, label in FIELDS.get(str(kind), [])]
+
+    @operation("exports.read")
     def list_exports(self, caller: Caller, kind: str, status: str) -> list[dict]:
         """Export jobs of an entity type (or All) in a status (or All), oldest first."""
+        self.daily.take(self.clock.now(), "exports.list")
         self.advance_exports()
         return [j.details() for j in self.exports.values()
                 if kind in ("All", j.entity_type) and status in ("All", j.status)]
 
     @operation("exports.write")
     def create_export(self, caller: Caller, body: object, kind: str) -> dict:
-        """An export job: `kind` is "job" (any entity), "accountList" or "personList"."""
+        """An export job: `kind` is "job" (any entity), "accountList" or "personList". One
+        under way at a time (429-102), 10 GB exported a day (429-101)."""
+        self.daily.take(self.clock.now(), "exports.create")
+        self.advance_exports()
+        if sum(j.status in ("accepted", "processing") for j in self.exports.values()) >= \
+                CONCURRENT_EXPORTS:
+            raise export_error(429, CONCURRENT_EXPORTS_CODE,
+                               f"Only {CONCURRENT_EXPORTS} export job may run at a time")
+        self.daily.roll(self.clock.now())
+        if self.daily.exported >= EXPORT_BYTES_A_DAY:
+            raise export_error(429, EXPORT_BYTES_CODE, "Daily export volume reached; it "
+                                                       "resets at midnight UTC")
         if not isinstance(body, dict) or not isinstance(body.get("jobName"), str) \
                 or not body["jobName"].strip():
             raise export_error(400, "400-100", "jobName is required")
@@ -225,10 +254,15 @@ class ExportsAndActivityTypes:
                         if job.entity_type == "account" else []
                     job.result = render_csv(job.fields, rows)
                     job.status, job.updated = "finished", now
+                    self.daily.roll(now)
+                    self.daily.exported += len(job.result.encode())
 
     @operation("exports.read")
-    def get_export(self, caller: Caller, job_id: str) -> ExportJob:
-        """A job as it stands now (a copy)."""
+    def get_export(self, caller: Caller, job_id: str, counted: bool = True) -> ExportJob:
+        """A job as it stands now (a copy); `counted`: a status call, counted a day (a
+        results download is not)."""
+        if counted:
+            self.daily.take(self.clock.now(), "exports.status")
         self.advance_exports()
         job = self.exports.get(job_id)
         if job is None:

@@ -1,7 +1,7 @@
 """Demandbase's Import API (vendor-apis.md §3.1) over one client: jobs per entity type, CSV
 data submitted with a list action, states new -> processing -> completed|failed on the clock,
-at most two jobs under way at once. An account import's rows land in the account database
-and in the account list named like the job, as its list action says."""
+each endpoint's calls counted a day (quotas.py). An account import's rows land in the account
+database and in the account list named like the job, as its list action says."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from vendorsim.mocks.core.clock import iso_utc, parse_time
 from vendorsim.mocks.core.domains import normalise_domain
 from vendorsim.mocks.core.retention import REQUESTS_KEPT, keep_newest
 
-from ..facts import MAX_ACTIVE_JOBS
 from .errors import problem
 from .grants import Caller, operation
+from .quotas import DailyCounts
 
 ENTITY_TYPES = ("account", "person", "activity", "campaign", "creative", "opportunity",
                 "intent_activity")
@@ -100,6 +100,7 @@ class ImportJobs:
     lists: dict
     jobs: dict[int, Job]
     activity_types: dict
+    daily: DailyCounts
     list_by_name: Callable[[str], Any]
     new_id: Callable[[], int]
     add_accounts: Callable[[Any, list[dict]], None]
@@ -108,6 +109,7 @@ class ImportJobs:
 
     @operation("imports.write")
     def create_job(self, caller: Caller, body: object) -> dict:
+        self.daily.take(self.clock.now(), "imports.create")
         if not isinstance(body, dict):
             raise problem(400, "The request body must be a JSON object")
         entity = entity_type(body.get("entityType"))
@@ -119,9 +121,6 @@ class ImportJobs:
         if not isinstance(name, str) or not name.strip():
             raise problem(400, "dataImportName is required")
         self.advance_jobs()
-        active = sum(j.state in ("new", "processing") for j in self.jobs.values())
-        if active >= MAX_ACTIVE_JOBS:
-            raise problem(429, f"Max {MAX_ACTIVE_JOBS} jobs are allowed at a time")
         now = self.clock.now()
         job = Job(self.new_id(), name[:500], entity, str(body.get("source") or "CSV")[:100],
                   whole_number(activity_type) if entity == "activity" else None, now, now)
@@ -131,6 +130,7 @@ class ImportJobs:
 
     @operation("imports.read")
     def get_job(self, caller: Caller, job_id: int) -> dict:
+        self.daily.take(self.clock.now(), "imports.status")
         return self._job(job_id).render()
 
     def _job(self, job_id: int) -> Job:
@@ -143,12 +143,14 @@ class ImportJobs:
     @operation("imports.read")
     def list_jobs(self, caller: Caller, kind: str | None, state: str | None) -> list[dict]:
         """The jobs of an entity type (any case) in a state, as the API renders them."""
+        self.daily.take(self.clock.now(), "imports.list")
         self.advance_jobs()
         return [j.render() for j in self.jobs.values()
                 if (kind is None or kind.lower() == j.entity_type) and state in (None, j.state)]
 
     @operation("imports.write")
     def submit(self, caller: Caller, job_id: int, list_action: str, data: bytes) -> dict:
+        self.daily.take(self.clock.now(), "imports.data")
         if list_action not in LIST_ACTIONS:
             raise problem(400, f"listAction must be one of {', '.join(LIST_ACTIONS)}")
         job = self._job(job_id)
