@@ -21,6 +21,7 @@ from vendorsim.mocks.core.faults import FaultPlan, FaultRule
 from vendorsim.mocks.core.journal import Journal
 from vendorsim.mocks.core.limits import Arrival
 from vendorsim.mocks.core.metrics import CloudMetrics
+from vendorsim.mocks.core.outbox import Delivery, Outbox, Receiver, ReceiverFault
 from vendorsim.mocks.core.routing import HostRouter, PrefixRouter
 from vendorsim.mocks.core.service import VendorService
 
@@ -82,6 +83,7 @@ class Cloud:
         self.journal = Journal(journal_size)
         self.metrics = CloudMetrics(self)  # GET /__admin/metrics
         self.faults = FaultPlan(self.clock)
+        self.outbox = Outbox(self.clock, self.journal)  # vendors' own work and callbacks
         classes = _vendor_classes()
         names = list(vendors) if vendors is not None else list(classes)
         unknown = set(names) - set(classes)
@@ -173,6 +175,8 @@ class Cloud:
                 service.reset()
         self.journal.clear(vendor)
         self.faults.clear(vendor)
+        if vendor is None:
+            self.outbox.clear()
 
     def dated_rules(self) -> list[str]:
         """The names of every running vendor's dated changes (README "Vendor calendar")."""
@@ -258,6 +262,27 @@ class Cloud:
             "chaos": chaos, "additive": additive or None}.items()
             if v is not None}
         return self.faults.add(spec)
+
+    # -- the vendors' calls to the customer's systems --------------------------------------
+    def receive(self, url_prefix: str, receiver: Receiver) -> None:
+        """Answer the vendors' callbacks to URLs starting with `url_prefix` in this process:
+        a WSGI app (a Flask app) or f(method, url, headers, body) -> status or (status,
+        body). Other URLs are called over HTTP."""
+        self.outbox.receive(url_prefix, receiver)
+
+    def add_receiver_fault(self, kind: str, *, vendor: str | None = None,
+                           tenant: str | None = None, times: int | None = 1,
+                           delay: float = 60.0) -> ReceiverFault:
+        """Shape the next callbacks: `duplicate`, `out_of_order`, `late` or `bad_signature`
+        (the receiver's verdicts say how it coped)."""
+        return self.outbox.add_fault(kind, vendor=vendor, tenant=tenant, times=times,
+                                     delay=delay)
+
+    def deliveries(self, vendor: str | None = None, tenant: str | None = None,
+                   kind: str | None = None) -> list[Delivery]:
+        """The callbacks delivered or given up, oldest first (the most recent 10,000)."""
+        self.outbox.run_due()
+        return self.outbox.deliveries(vendor, tenant, kind)
 
     def requests_session(self) -> requests.Session:
         """A `requests.Session` answered by these mocks directly (no interception)."""

@@ -71,6 +71,8 @@ class VirtualClock(Clock):
         # of the calling dataflow on its scheduler: it returns True when it took the wait
         self.sleeper: Callable[[float], bool] | None = None
         self._now = _to_epoch(start) if start is not None else time.time()
+        # told after each move, outside the clock's lock (the outbox runs what came due)
+        self.listeners: list[Callable[[], object]] = []
 
     def now(self) -> float:
         return self._now
@@ -82,12 +84,19 @@ class VirtualClock(Clock):
             if self._now + seconds >= LATEST:
                 raise ValueError("the clock cannot pass 2200-01-01")
             self._now += seconds
-            return self._now
+            now = self._now
+        self._moved()
+        return now
 
     def set(self, when: datetime | float) -> float:
         with self._lock:
-            self._now = _to_epoch(when)
-            return self._now
+            self._now = now = _to_epoch(when)
+        self._moved()
+        return now
+
+    def _moved(self) -> None:
+        for listener in list(self.listeners):
+            listener()
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0 and not (self.sleeper is not None and self.sleeper(seconds)):

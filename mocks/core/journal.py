@@ -40,6 +40,7 @@ class JournalEntry:
     refused: bool = False  # the call as a whole was refused (an error answer)
     token_call: bool = False  # a call that asks for an access token
     additive: str | None = None  # an `additive` fault reshaped the answer: "answer"/"state"
+    outbound: bool = False  # a call the vendor made to a customer's endpoint (a callback)
 
     def to_dict(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in FIELDS}  # flat: cheaper than asdict

@@ -176,6 +176,9 @@ def after_view(service: VendorService, response: Response) -> Response:
         observe(service, state, response)
         service.after_call(state)  # the vendor's own bookkeeping (Marketo: usage stats)
     service.cloud.changes += 1  # persistent mode saves what a call or an admin write did
+    outbox = service.cloud.outbox
+    if outbox.due():  # the vendor's own work that came due, outside every model lock
+        outbox.run_due()
     if state.slow_body and not response.is_streamed:
         trickle(response, state.slow_body, service.clock)
     return response

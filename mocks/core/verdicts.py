@@ -34,6 +34,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .receiver_verdicts import judge_receivers
+
 if TYPE_CHECKING:
     from .journal import JournalEntry
     from .service import VendorService
@@ -89,7 +91,8 @@ def judge(entries: list[JournalEntry], services: Mapping[str, VendorService],
     """Every verdict the journal supports, one per rule, vendor tenant and client; `only`
     keeps those whose tenant, client or rule is the one given; `judge_injected` judges
     answers a fault rule injected as if the vendor had sent them."""
-    found = _judge(entries, services, judge_injected)
+    found = _judge([e for e in entries if not e.outbound], services, judge_injected) + \
+        judge_receivers(entries)
     for key, wanted in (only or {}).items():
         if key in ("tenant", "client", "rule") and wanted:
             found = [v for v in found if v[key] == wanted]

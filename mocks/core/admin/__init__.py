@@ -154,4 +154,4 @@ def _unexpected(exc: Exception) -> ResponseReturnValue:
     return jsonify(error=f"internal error in the admin API: {type(exc).__name__}"), 500
 
 
-from . import calendar, calls, tenants  # noqa: E402,F401 - they add their views to `bp`
+from . import calendar, callbacks, calls, tenants  # noqa: E402,F401 - they add views to `bp`
