@@ -253,7 +253,7 @@ class Session(ScenarioTools):
                                           vendor=None if vendor == "admin" else vendor)
         except TargetError as exc:
             raise ResourceError(str(exc)) from None
-        return json.dumps(found, indent=1)
+        return json.dumps(found, separators=(",", ":"))  # compact: Marketo's is 440 kB
 
     def wsdl(self) -> str:
         """The SFMC SOAP API's WSDL (what the mock implements)."""

@@ -4,7 +4,6 @@ export and import status. Each makes one Marketo REST call (its docstring's last
 from __future__ import annotations
 
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from mcp.server.mcpserver import Context
 from pydantic import Field
@@ -16,7 +15,8 @@ EXPORTS = {"leads": "/bulk/v1/leads/export", "activities": "/bulk/v1/activities/
            "program_members": "/bulk/v1/program/members/export"}
 IMPORTS = {"leads": ("/bulk/v1/leads/batch/", ".json"),
            "program_members": ("/bulk/v1/program/members/import/", "/status.json")}
-ExportId = Annotated[str, Field(min_length=1, max_length=64, description="the job's exportId")]
+ExportId = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,64}$",  # a UUID: one path segment
+                                description="the job's exportId")]
 Stamp = Annotated[str | None, Field(max_length=64, description="ISO-8601")]
 
 
@@ -108,20 +108,20 @@ async def bulk_export_create(
 async def bulk_export_enqueue(ctx: Context, entity: Export, exportId: ExportId) -> dict:
     """Queue a created export job (at most 2 process at once, 10 wait).
     POST /bulk/v1/{entity}/export/{exportId}/enqueue.json"""
-    return await rest(ctx, "POST", f"{EXPORTS[entity]}/{quote(exportId, safe='')}/enqueue.json")
+    return await rest(ctx, "POST", f"{EXPORTS[entity]}/{exportId}/enqueue.json")
 
 
 async def bulk_export_status(ctx: Context, entity: Export, exportId: ExportId) -> dict:
     """An export job's status (it changes at most once a minute).
     GET /bulk/v1/{entity}/export/{exportId}/status.json"""
-    return await rest(ctx, "GET", f"{EXPORTS[entity]}/{quote(exportId, safe='')}/status.json")
+    return await rest(ctx, "GET", f"{EXPORTS[entity]}/{exportId}/status.json")
 
 
 async def bulk_export_file(ctx: Context, entity: Export, exportId: ExportId) -> str:
     """A completed export job's file, as text.
     GET /bulk/v1/{entity}/export/{exportId}/file.json"""
     return str(await rest(ctx, "GET",
-                          f"{EXPORTS[entity]}/{quote(exportId, safe='')}/file.json"))
+                          f"{EXPORTS[entity]}/{exportId}/file.json"))
 
 
 async def get_import_status(ctx: Context, batchId: Id,
