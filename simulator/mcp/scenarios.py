@@ -173,8 +173,9 @@ class ScenarioTools:
             raise ToolError(f"the mocks stopped answering: {short_error(exc)}") from None
         summary = drift_summary(checked, [Path(c).name for c in cassettes])
         operations = summary["operations"]
-        summary["operations"] = [{**op, **{k: op[k][:SHOWN] for k in
-                                           ("differences", "allowed", "expired")}}
+        summary["operations"] = [{**op, **{k: [{**d, "sources": d["sources"][:SHOWN]}
+                                               for d in op[k][:SHOWN]]
+                                           for k in ("differences", "allowed", "expired")}}
                                  for op in operations[:SHOWN]]
         summary["operation_count"] = len(operations)
         return summary
