@@ -87,7 +87,22 @@ def _serve(server: Any, serve_http: Any, args: argparse.Namespace, what: str) ->
     return 0
 
 
+def _unused(args: argparse.Namespace) -> str | None:
+    """An option that would do nothing with the others given (said, not ignored)."""
+    if not args.marketo and (args.enable or args.rest_port):
+        return "--enable and --rest-port go with --marketo"
+    if args.target and (args.clock or args.strict or args.rest_port):
+        return "--clock, --strict and --rest-port set up an embedded cloud: not with --target"
+    if args.transport == "stdio" and (args.port is not None or args.host != "127.0.0.1"):
+        return "--host and --port go with --transport http"
+    return None
+
+
 def cmd_mcp(args: argparse.Namespace) -> int:
+    unused = _unused(args)
+    if unused:
+        _say(f"vendorsim mcp: {unused}")
+        return 2
     try:
         import mcp.server.mcpserver  # noqa: F401 - the SDK this command needs
     except ImportError:

@@ -6,6 +6,7 @@ back as bounded JSON summaries; `report_json` writes the whole report as `vendor
 from __future__ import annotations
 
 import json
+import logging
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -24,12 +25,21 @@ from vendorsim.simulator.scenario.loader import LoadedScenario, ScenarioError, l
 
 from .target import Target
 
+log = logging.getLogger("vendorsim.mcp")
 SHOWN = 50  # rows of each list a summary shows (the counts are whole)
 INLINE = "<text>"  # how problems name a scenario given as text
 FilePath = Annotated[str | None, Field(max_length=4096, description=(
     "a file on the server's machine (relative: to the server's working directory)"))]
 ScenarioText = Annotated[str | None, Field(max_length=20 * 1024 * 1024, description=(
     "the scenario's YAML itself, instead of a path (files it names must be absolute)"))]
+
+
+def internal(exc: Exception) -> str:
+    """An error of vendorsim's own, in one line for the client; the traceback goes to the
+    server's log (stderr)."""
+    log.error("vendorsim mcp: internal error", exc_info=exc)
+    return (f"internal error: {type(exc).__name__}: {str(exc)[:300]} (please report it; the "
+            "server's log has the traceback)")
 
 
 @contextmanager
@@ -137,6 +147,8 @@ class ScenarioTools:
                                 ) from None
             except ValueError as exc:  # a bad as_of or opt_out
                 raise ToolError(f"not run: {exc}") from None
+            except Exception as exc:  # a bug of ours: one line, as `vendorsim run` says it
+                raise ToolError(internal(exc)) from exc
         summary = summarize(report, loaded)
         if report_json:
             try:
@@ -171,6 +183,8 @@ class ScenarioTools:
             raise ToolError(f"not verified: {str(exc)[:1000]}") from None
         except requests.RequestException as exc:
             raise ToolError(f"the mocks stopped answering: {short_error(exc)}") from None
+        except Exception as exc:
+            raise ToolError(internal(exc)) from exc
         summary = drift_summary(checked, [Path(c).name for c in cassettes])
         operations = summary["operations"]
         summary["operations"] = [{**op, **{k: [{**d, "sources": d["sources"][:SHOWN]}
