@@ -302,31 +302,34 @@ def test_mcp_calls_count_against_rest_and_the_daily_quota(marketo: Cloud, url: s
 
 
 def test_calls_in_flight_count_together_615_through_mcp() -> None:
-    """Ten slow REST calls in flight, then an MCP call: Marketo's 11th concurrent call."""
+    """Ten slow REST calls in flight, then an MCP call: Marketo's 11th concurrent call. The
+    MCP session is open (and its token earned) before the slow calls start, so the tool call
+    follows them at once."""
     cloud = Cloud("real")
     cloud.service("marketo").seed_tenant(MUNCHKIN, credentials=[
         {"client_id": CLIENT_ID, "client_secret": SECRET}])
-    cloud.add_fault(vendor="marketo", path="describe", latency=4.0)
-    session = cloud.requests_session()
-    token = session.get(f"https://{MUNCHKIN}.mktorest.com/identity/oauth/token", params={
-        "grant_type": "client_credentials", "client_id": CLIENT_ID,
-        "client_secret": SECRET}).json()["access_token"]
+    cloud.add_fault(vendor="marketo", path="describe", latency=5.0)
+    limiter = cloud.service("marketo").find_tenant(MUNCHKIN).limiter  # type: ignore[union-attr]
+    token = cloud.requests_session().get(
+        f"https://{MUNCHKIN}.mktorest.com/identity/oauth/token", params={
+            "grant_type": "client_credentials", "client_id": CLIENT_ID,
+            "client_secret": SECRET}).json()["access_token"]
 
     def slow() -> None:
         cloud.requests_session().get(f"https://{MUNCHKIN}.mktorest.com/rest/v1/leads/"
                                      "describe.json", headers={"Authorization": f"Bearer {token}"})
 
     threads = [threading.Thread(target=slow) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    limiter = cloud.service("marketo").find_tenant(MUNCHKIN).limiter  # type: ignore[union-attr]
-    deadline = time.monotonic() + 30
-    while limiter.snapshot()["in_flight"] < 10 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert limiter.snapshot()["in_flight"] == 10
 
     async def main(url: str) -> str:
         async with http_session(url, HEADERS) as mcp_session:
+            data(await mcp_session.call_tool("get_activity_types", {}))
+            for thread in threads:
+                thread.start()
+            deadline = time.monotonic() + 30
+            while limiter.snapshot()["in_flight"] < 10 and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+            assert limiter.snapshot()["in_flight"] == 10
             return error(await mcp_session.call_tool("get_activity_types", {}))
 
     with serve_http(marketo_mcp(cloud)) as server:
