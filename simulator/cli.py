@@ -318,10 +318,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="processes rendering chunks (output is the same for any number)")
     gen.set_defaults(func=cmd_generate)
 
-    from vendorsim.simulator import cli_docker, cli_drift
+    from vendorsim.simulator import cli_docker, cli_drift, cli_mcp
 
-    cli_docker.add_parser(sub)
-    cli_drift.add_parsers(sub)
+    for add in (cli_docker.add_parser, cli_drift.add_parsers, cli_mcp.add_parser):
+        add(sub)
 
     run = sub.add_parser(
         "run", help="replay a scenario against the in-process mocks (or a running vendorsim "

@@ -117,6 +117,7 @@ def test_the_wheel_holds_only_the_vendorsim_namespace(tmp_path: Path) -> None:
     assert packages == _packages_on_disk()  # pyproject lists every package folder
     assert "vendorsim/py.typed" in names
     assert "vendorsim/simulator/scenario/scenario.schema.json" in names
+    assert "vendorsim/docs/behaviours.md" in names  # the MCP server's catalogue resource
     # installed from the wheel (no editable finder involved), imported from elsewhere
     target = tmp_path / "site"
     installed = _run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",

@@ -175,3 +175,16 @@ OPENAPI_ANSWERS: dict[str, dict[str, dict]] = {
     "4XX": {"application/json": {"anyOf": [_ENVELOPE, _OAUTH_ERROR]}, "text/html": _TEXT},
     "5XX": {"text/html": _TEXT, "application/json": _ENVELOPE},
 }
+
+# -- Adobe's Marketo Engage MCP server (vendor-apis.md §8.3; Adobe's help/mcp-server.md and
+# help/mcp-server-operations.md): streamable HTTP at /mcp, the caller's Marketo credentials
+# in three headers on every request (or, through Adobe's stdio bridge, three environment
+# variables), the errors of its troubleshooting table
+MCP_PATH = "/mcp"
+MCP_HEADERS = ("X-Marketo-Client-Id", "X-Marketo-Client-Secret", "X-Marketo-Munchkin-Id")
+MCP_ENV = ("MARKETO_MCP_PROD_CLIENT_ID", "MARKETO_MCP_PROD_CLIENT_SECRET",
+           "MARKETO_MCP_PROD_MUNCHKIN_ID")
+MCP_NO_CREDENTIALS = "Marketo credentials not provided"
+MCP_UNAUTHORIZED = "401 Unauthorized"  # credentials missing, invalid or expired
+MCP_FORBIDDEN = "403 Forbidden"  # valid credentials, instance not enabled for MCP
+MCP_TOO_MANY = "Too many requests"  # the instance's API limits (606, 607, 615)
