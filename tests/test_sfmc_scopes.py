@@ -18,8 +18,12 @@ from vendorsim.mocks.sfmc import facts
 from vendorsim.mocks.sfmc.model import (
     contacts,
     content,
+    emails,
     engagement,
+    ens,
     extensions,
+    folders,
+    messaging,
     rowset,
     subscribers,
 )
@@ -30,6 +34,7 @@ PEOPLE = {"name": "People", "key": "people", "fields": [
     {"name": "Email", "type": "EmailAddress", "isPrimaryKey": True},
     {"name": "Age", "type": "Number"}], "rows": [{"Email": "ann@x.example", "Age": 3}]}
 STATE = {"data_extensions": [PEOPLE], "lists": [{"id": 7, "name": "Seven"}],
+         "emails": [{"id": 1000, "name": "Welcome", "subject": "Hi"}],
          "subscribers": [{"key": "k1", "email": "k1@x.example", "lists": [{"id": 7}]}],
          "campaigns": [{"name": "C"}]}
 Call = Callable[[SoapCaller], requests.Response]
@@ -59,6 +64,8 @@ def write(action: str, objects: str) -> Call:
 SUBSCRIBER = ('<et:Objects xsi:type="et:Subscriber"><et:SubscriberKey>k9</et:SubscriberKey>'
               "<et:EmailAddress>k9@x.example</et:EmailAddress></et:Objects>")
 LIST = '<et:Objects xsi:type="et:List"><et:ListName>Nine</et:ListName></et:Objects>'
+EMAIL = ('<et:Objects xsi:type="et:Email"><et:Name>Hello</et:Name><et:Subject>Hi</et:Subject>'
+         "</et:Objects>")
 CLEAR = ("<et:PerformRequestMsg><et:Action>ClearData</et:Action><et:Definitions>"
          '<et:Definition xsi:type="et:DataExtension"><et:CustomerKey>people</et:CustomerKey>'
          "</et:Definition></et:Definitions></et:PerformRequestMsg>")
@@ -124,6 +131,27 @@ TABLE: list[tuple[str, str, Call]] = [
         "name": "A", "assetType": {"id": 208}})),
     ("content.write", "REST create category", rest("POST", "asset/v1/content/categories",
                                                     {"name": "F"})),
+    ("email.read", "SOAP emails", retrieve("Email", "Name")),
+    ("email.read", "SOAP folders", retrieve("DataFolder", "Name")),
+    ("email.write", "SOAP create email", write("Create", EMAIL)),
+    ("email.write", "REST message definition", rest("POST", "messaging/v1/email/definitions",
+                                                     {"definitionKey": "d", "name": "D"})),
+    ("sends.read", "SOAP sends", retrieve("Send", "ID")),
+    ("sends.write", "SOAP list send", write("Create", '<et:Objects xsi:type="et:Send">'
+                                                      "<et:Email><et:ID>1000</et:ID></et:Email>"
+                                                      "<et:List><et:ID>7</et:ID></et:List>"
+                                                      "</et:Objects>")),
+    ("tracking.read", "SOAP sent events", retrieve("SentEvent", "SubscriberKey")),
+    ("tracking.write", "SOAP create an event", write("Create", '<et:Objects '
+                                                               'xsi:type="et:OpenEvent" />')),
+    ("ens.read", "REST callbacks", rest("GET", "platform/v1/ens-callbacks")),
+    ("ens.write", "REST create callback", rest("POST", "platform/v1/ens-callbacks", [
+        {"callbackName": "C", "url": "https://hooks.example.com/ens"}])),
+    ("messages.send", "REST transactional message", rest(
+        "POST", "messaging/v1/email/messages/m-1",
+        {"definitionKey": "d", "recipient": {"contactKey": "C", "to": "c@x.example"}})),
+    ("messages.read", "REST message definitions", rest("GET",
+                                                       "messaging/v1/email/definitions")),
 ]
 
 
@@ -173,9 +201,11 @@ def test_every_area_and_kind_is_in_the_table() -> None:
 
 
 STORES = [extensions.DataExtensionStore, rowset.RowQueries, subscribers.SubscriberStore,
-          contacts.ContactStore, engagement.Engagement, content.ContentStore]
+          contacts.ContactStore, engagement.Engagement, content.ContentStore,
+          emails.EmailStore, folders.FolderStore, ens.EnsStore, messaging.Messaging]
 UNSCOPED = {"get", "find", "by_id", "apply_due", "seed", "snapshot", "get_list", "restore",
-            "render"}
+            "set_status", "render", "email", "triggered_send", "implicit", "root", "check",
+            "callback", "happened", "flush"}
 
 
 @pytest.mark.parametrize("store", STORES, ids=lambda s: s.__name__)

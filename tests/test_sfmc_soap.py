@@ -180,7 +180,7 @@ def test_rows_read_as_rest_reads_them_and_only_what_was_asked(soap: SoapCaller) 
     ("DataExtensionObject[people]", ["Nope"], "", "do not match with the fields"),
     ("DataExtensionObject[people]", [], "", "Properties(s) are required"),
     ("DataExtensionObject[missing]", ["Email"], "", "does not exist"),
-    ("Email", ["ID"], "", "Unable to retrieve ObjectType 'Email'"),
+    ("Account", ["ID"], "", "Unable to retrieve ObjectType 'Account'"),
     ("DataExtensionObject[people]", ["Email"], simple("Age", "equals", "old"), "not valid"),
     ("DataExtensionObject[people]", ["Email"], simple("Age", "sortOf", "1"), "SimpleOperator"),
     ("DataExtensionObject[people]", ["Email"], simple("Nope", "equals", "1"), "not a property"),

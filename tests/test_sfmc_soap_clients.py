@@ -114,7 +114,8 @@ def test_the_fuel_sdk_reads_rows_and_manages_subscribers(
     members = fuel.ET_List_Subscriber()
     members.auth_stub, members.props = client, ["ListID", "SubscriberKey", "Status"]
     listed = members.get()
-    assert [(m.ListID, m.SubscriberKey) for m in listed.results] == [(7, "k1")]
+    # every subscriber is on All Subscribers (list 1), as in every SFMC account
+    assert [(m.ListID, m.SubscriberKey) for m in listed.results] == [(1, "k1"), (7, "k1")]
     assert cloud.sfmc(SUB).audience.get("k1") is not None
 
 

@@ -22,6 +22,10 @@ class Backend(Protocol):
     def restore(self, data: dict) -> None: ...
 
 
+# what a backend shares with the cloud rather than owns: kept, not copied, by `atomic`
+SHARED = ("lock", "clock", "outbox")
+
+
 def atomic(method: Callable) -> Callable:
     """Make a backend method all-or-nothing: if it raises, the backend's state is put back
     as it was (in place, so handles to the backend stay valid). For seeding: bad seed data
@@ -32,9 +36,10 @@ def atomic(method: Callable) -> Callable:
         with self.lock:
             # one copy of the whole state, so stores that point at each other still do; the
             # backend itself, its lock and its clock are shared, not copied
-            memo = {id(self): self, id(self.clock): self.clock, id(self.lock): self.lock}
+            shared = {name: getattr(self, name) for name in SHARED if hasattr(self, name)}
+            memo = {id(self): self, **{id(obj): obj for obj in shared.values()}}
             saved = copy.deepcopy({k: v for k, v in self.__dict__.items()
-                                   if k not in ("lock", "clock")}, memo)
+                                   if k not in shared}, memo)
             try:
                 return method(self, *args, **kwargs)
             except Exception:

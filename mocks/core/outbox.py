@@ -202,7 +202,10 @@ class Outbox:
             delivery.state = "delivered"
         elif delivery.tries < delivery.max_tries:
             waits = delivery.retry_after or (60.0,)
-            delivery.due = self.clock.now() + waits[min(delivery.tries - 1, len(waits) - 1)]
+            # on a virtual clock that jumped, each try happens at its own time, not at the
+            # jump's end (a day's tries are all made when the clock passes a day)
+            base = delivery.due if getattr(self.clock, "virtual", False) else self.clock.now()
+            delivery.due = base + waits[min(delivery.tries - 1, len(waits) - 1)]
             self._push(delivery.due, delivery)
             return
         else:

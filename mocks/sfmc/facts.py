@@ -39,19 +39,30 @@ SCOPES = {
     "campaigns.write": "campaign_write",
     "content.read": "documents_and_images_read",  # Content Builder (chosen: one scope pair)
     "content.write": "documents_and_images_write",
+    "email.read": "email_read",  # emails, triggered send definitions, folders (SOAP)
+    "email.write": "email_write",
+    "sends.read": "email_read",  # sends and list sends (SOAP)
+    "sends.write": "email_send",
+    "tracking.read": "tracking_events_read",  # the tracking events (SOAP)
+    "tracking.write": "tracking_events_write",
+    "ens.read": "webhooks_read",  # Event Notification Service callbacks, subscriptions
+    "ens.write": "webhooks_write",
+    "messages.send": "email_send",  # transactional messages
+    "messages.read": "email_read",
 }
 DEFAULT_SCOPES = frozenset({
     "offline", "documents_and_images_read", "saved_content_read", "list_and_subscribers_read",
     "data_extensions_read", "data_extensions_write", "email_read", "journeys_read",
     "list_and_subscribers_write", "journeys_execute", "email_send", "campaign_read",
-    "campaign_write", "documents_and_images_write", "saved_content_write",
+    "campaign_write", "documents_and_images_write", "saved_content_write", "email_write",
+    "tracking_events_read", "tracking_events_write", "webhooks_read", "webhooks_write",
 })
 
 # client secrets age (vendor-apis.md §7.2, "Rotate an OAuth 2.0 Secret")
 SECRET_RULE = "sfmc.secret_expiry"
 SECRET_LIFETIME = 180 * 86400.0  # a secret expires 180 days after it is generated
 STAGE_INTERVAL = 300.0  # a new secret can be staged once in 5 minutes
-CHANGES = (
+CHANGES: tuple[Change, ...] = (
     Change(SECRET_RULE, "2026-09-30",
            "client secrets expire 180 days after they are generated (rotate: stage a new "
            "secret, move the integration to it, activate it)",
@@ -59,6 +70,33 @@ CHANGES = (
            "Salesforce developer docs, Rotate an OAuth 2.0 Secret; existing secrets had to "
            "be rotated before 2026-09-30"),
 )
+
+# Event Notification Service (vendor-apis.md §8.1)
+ENS_VERIFY_SECONDS = 30.0  # a callback's URL answers the verification within this
+ENS_ANSWER_SECONDS = 3.0  # a receiver answers a batch of notifications within this
+ENS_MIN_BATCH, ENS_MAX_BATCH = 100, 1000  # maxBatchSize (default the most)
+ENS_RETRY_RULE = "sfmc.ens_retry"
+# the older page: up to 3 tries, then dropped (and a callback failing twice in 5 minutes
+# suspended for 10 minutes, growing to an hour); the newer: deferred up to 10 minutes, then
+# tried again for up to 7 days (vendorsim's reading: at growing intervals)
+ENS_RETRIES_OLD = (60.0, 60.0)
+ENS_RETRIES_NEW = (600.0, 1800.0, 3600.0, 7200.0, 21600.0, 43200.0, *(86400.0,) * 6)
+CHANGES += (
+    Change(ENS_RETRY_RULE, "2026-01-01",
+           "ENS keeps a failed delivery for up to 7 days (tried again at growing "
+           "intervals) instead of dropping it after 3 tries and suspending the callback",
+           "a notification delivered late, not lost",
+           "Salesforce developer docs: two ENS pages disagree and neither is dated; vendorsim "
+           "dates the newer one 2026-01-01 (chosen)"),
+)
+
+# transactional messaging (vendor-apis.md §8.2)
+MESSAGE_RECIPIENTS = 2000  # recipients one batch send may name ...
+MESSAGE_RECIPIENTS_WITH_ATTRIBUTES = 500  # ... when any of them carries attributes
+MESSAGE_KEY_LENGTH = 100
+MESSAGE_KEY_HOURS = 72  # a message key is unique in the business unit this long
+DUPLICATE_MESSAGE_KEY = 30008  # (chosen code: SFMC publishes the rule, not the code)
+UNKNOWN_MESSAGE_DEFINITION = 30002  # (chosen code)
 
 # in-progress states SFMC may add to without notice (the additive fault shows new ones)
 ADDITIVE_STATES = {"requestStatus": {"Pending": "Validating"}}
@@ -115,6 +153,19 @@ BAD_CLIENT = {
                          "secret are valid and that the package is installed and enabled.",
     "error_uri": "https://developer.salesforce.com/docs",
 }
+
+# what every account holds from the start (issue 36; vendor-apis.md §8.2): the All Subscribers
+# list, holding every subscriber; the system data folders, one root per content type
+ALL_SUBSCRIBERS_ID = 1
+ALL_SUBSCRIBERS = "All Subscribers"
+SYSTEM_FOLDERS = (("Data Extensions", "dataextension"),
+                  ("Shared Data Extensions", "shared_dataextension"),
+                  ("my emails", "email"), ("my lists", "list"),
+                  ("Triggered Sends", "triggered_send"), ("my templates", "template"),
+                  ("my contents", "content"), ("Journey Builder Sends", "journey"))
+# subscriber statuses a commercial send skips (a NotSentEvent): an unsubscribe and a held
+# address (vendorsim holds an address after a hard bounce: chosen)
+NOT_SENT_TO = ("Unsubscribed", "Held", "Deleted")
 
 # journeys, triggered sends, campaigns (vendor-apis.md §7.2)
 EVENTS_KEPT = 1000  # entry events and triggered sends an account keeps (the newest)

@@ -70,7 +70,8 @@ class SfmcService(BearerService):
         return raw.lower()
 
     def new_backend(self, tenant_id: str) -> SfmcAccount:
-        return SfmcAccount(tenant_id, self.clock)
+        return SfmcAccount(tenant_id, self.clock, self.cloud.outbox,
+                           self.calendar.view(tenant_id))
 
     def register_routes(self, app: Flask) -> None:
         for blueprint in BLUEPRINTS:

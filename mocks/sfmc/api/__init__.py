@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import auth, contacts, content, customobjects, engagement, rows
+from . import auth, contacts, content, customobjects, engagement, ens, messaging, rows
 from .soap import views as soap
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
-    auth.bp, rows.bp, customobjects.bp, contacts.bp, engagement.bp, content.bp, soap.bp)
+    auth.bp, rows.bp, customobjects.bp, contacts.bp, engagement.bp, content.bp, ens.bp,
+    messaging.bp, soap.bp)

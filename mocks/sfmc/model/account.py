@@ -11,20 +11,32 @@ from decimal import Decimal
 
 from vendorsim.mocks.core.backend import atomic
 from vendorsim.mocks.core.bodies import whole_number
+from vendorsim.mocks.core.calendar import RuleView
 from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
+from vendorsim.mocks.core.engagement import EngagementModel
+from vendorsim.mocks.core.outbox import Outbox
 
 from .contacts import ContactStore
 from .content import ContentStore
+from .emails import EmailStore
 from .engagement import Engagement
+from .ens import EnsStore, ens_snapshot, seed_ens
 from .errors import SfmcError
 from .extensions import DataExtension, DataExtensionStore
 from .fields import render
+from .folders import FolderStore
+from .messaging import Messaging
 from .retrieve import Retriever
+from .retrieve_sending import SendingRecords
 from .rowset import RowQueries
 from .scopes import SYSTEM
 from .seed_shape import SfmcSeed
+from .sending import Sending
+from .sends import SendStore
 from .subscribers import SubscriberStore
+from .tracking import TrackingStore
 from .writes import Writer
+from .writes_sending import SendingWrites
 
 
 class SfmcAccount:
@@ -33,11 +45,14 @@ class SfmcAccount:
 
     seed_shape = SfmcSeed
 
-    def __init__(self, subdomain: str, clock: Clock) -> None:
+    def __init__(self, subdomain: str, clock: Clock, outbox: Outbox | None = None,
+                 calendar: RuleView | None = None) -> None:
         self.subdomain = subdomain
         self.clock = clock
         self.lock = threading.RLock()
-        self.data = DataExtensionStore(self.lock, clock)
+        self.outbox = outbox  # the cloud's: where the account's own work waits for its time
+        self.folders = FolderStore(self.lock, clock)  # the system folders every account has
+        self.data = DataExtensionStore(self.lock, clock, self.folders)
         self.queries = RowQueries(self.data)
         self.contacts = ContactStore(self.lock, clock, self.data)
         self.audience = SubscriberStore(self.lock, clock)  # subscribers and lists (SOAP)
@@ -46,6 +61,17 @@ class SfmcAccount:
         self.writer = Writer(self.lock, self.data, self.audience)
         self.member_id = 1_000_000 + zlib.crc32(subdomain.encode()) % 9_000_000  # its MID
         self.content = ContentStore(self.lock, clock, self.member_id)  # Content Builder
+        self.emails = EmailStore(self.lock, clock, self.folders)
+        self.tracking = TrackingStore(self.lock, clock, outbox, self.audience)
+        self.sends = SendStore(self.lock, clock, self.audience, self.tracking)
+        self.sending = Sending(self.lock, clock, self.emails, self.sends, self.audience)
+        self.engagement.sending = self.sending
+        self.soap.extra = SendingRecords(self.folders, self.emails, self.sends, self.tracking)
+        self.writer.sending = SendingWrites(self.folders, self.emails, self.sending)
+        self.ens = EnsStore(self.lock, clock, outbox, calendar or RuleView(lambda name: True),
+                            subdomain, self.member_id)
+        self.tracking.listeners.append(self.ens.happened)
+        self.messaging = Messaging(self.lock, clock, self.emails, self.sends, self.tracking)
 
     # -- for Python-side inspection (tests, the simulator's reports) -------------------
     @property
@@ -73,6 +99,18 @@ class SfmcAccount:
                 de.put(checked)
         self.audience.seed(data.get("lists") or [], data.get("subscribers") or [])
         self.engagement.seed(data)
+        self.sends.model = EngagementModel.from_dict(data.get("engagement", self.sends.model
+                                                              .to_dict()))
+        self.folders.seed(data.get("folders") or [])
+        try:
+            self.emails.seed(data.get("emails") or [], [
+                *(data.get("triggered_sends") or []),
+                *(data.get("triggered_send_definitions") or [])])
+            self.sending.seed(data)
+            seed_ens(self.ens, data.get("ens"))
+            self.messaging.seed(data.get("message_definitions") or [])
+        except SfmcError as exc:
+            raise ValueError(exc.message) from None
         if data.get("content"):
             try:
                 self.content.seed(data["content"])
@@ -89,12 +127,21 @@ class SfmcAccount:
                                      if "email" in c else {})}
                                  for k, c in self.contacts.contacts.items()],
                     **self.audience.snapshot(), **self.engagement.snapshot(),
-                    "content": self.content.snapshot()}
+                    **self.sending.snapshot(), "content": self.content.snapshot(),
+                    "engagement": self.sends.model.to_dict(),
+                    "folders": self.folders.snapshot(),
+                    "emails": self.emails.snapshot()[0],
+                    "triggered_send_definitions": self.emails.snapshot()[1],
+                    "ens": ens_snapshot(self.ens),
+                    "message_definitions": self.messaging.snapshot(),
+                    "send_jobs": self.sends.snapshot(), "tracking": self.tracking.snapshot()}
 
     def restore(self, data: dict) -> None:
         if not isinstance(data, dict):
             raise ValueError("SFMC state must be an object")
         self.seed(data)
+        self.sends.restore(data.get("send_jobs") or [])
+        self.tracking.restore(data.get("tracking") or [])
         for contact in data.get("contacts") or []:
             if not isinstance(contact, dict) or not isinstance(contact.get("contactKey"), str) \
                     or whole_number(contact.get("contactID"), 1) is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from vendorsim.mocks.core.clock import Clock, iso_utc
 
@@ -40,6 +41,7 @@ class Engagement:
     sends: list[dict] = field(default_factory=list)
     campaigns: dict[int, dict] = field(default_factory=dict)
     _next_campaign: int = 1
+    sending: Any = None  # the account's Sending, which makes the sends happen
 
     @operation("journeys.execute")
     def fire_event(self, caller: Caller, body: object) -> dict:
@@ -61,14 +63,13 @@ class Engagement:
         self._keep(self.events, {"eventInstanceId": instance, "contactKey": contact,
                                  "eventDefinitionKey": key, "data": data,
                                  "at": iso_utc(self.clock.now())})
+        if self.sending is not None:
+            self.sending.journey(key, contact, data)
         return {"eventInstanceId": instance}
 
     @operation("email.send")
     def send(self, caller: Caller, definition: str, body: object) -> dict:
         """POST /messaging/v1/messageDefinitionSends/key:{key}/send: queue one message."""
-        if self.send_definitions and definition not in self.send_definitions:
-            raise SfmcError(404, f"MessageDefinition with key '{definition}' was not found.",
-                            UNKNOWN_SEND_DEFINITION)
         to = body.get("To") if isinstance(body, dict) else None
         address = to.get("Address") if isinstance(to, dict) else None
         if not isinstance(address, str) or not EMAIL.fullmatch(address) or len(address) > 254:
@@ -76,6 +77,14 @@ class Engagement:
         subscriber = to.get("SubscriberKey", address)  # type: ignore[union-attr]  # a dict here
         if not isinstance(subscriber, str) or len(subscriber) > 254:
             raise SfmcError(400, "To.SubscriberKey must be text.", INVALID_REQUEST)
+        contact = to.get("ContactAttributes") if isinstance(to, dict) else None
+        attributes = contact.get("SubscriberAttributes") if isinstance(contact, dict) else None
+        if self.sending is not None:
+            self.sending.triggered(definition, address, subscriber,
+                                   attributes if isinstance(attributes, dict) else {})
+        elif self.send_definitions and definition not in self.send_definitions:
+            raise SfmcError(404, f"MessageDefinition with key '{definition}' was not found.",
+                            UNKNOWN_SEND_DEFINITION)
         request_id, message = str(uuid.uuid4()), str(uuid.uuid4())
         self._keep(self.sends, {"requestId": request_id, "messageKey": message,
                                 "definitionKey": definition, "address": address,
@@ -130,9 +139,14 @@ class Engagement:
         for name, target in (("event_definitions", self.event_definitions),
                              ("triggered_sends", self.send_definitions)):
             keys = data.get(name) or []
-            if not isinstance(keys, list) or not all(isinstance(k, str) and k for k in keys):
-                raise ValueError(f"{name} is a list of keys")
-            target.update(keys)
+            if not isinstance(keys, list) or not all(
+                    isinstance(k, str) and k or isinstance(k, dict) for k in keys):
+                raise ValueError(f"{name} is a list of keys (or of objects with a key)")
+            for item in keys:
+                key = item.get("key") if isinstance(item, dict) else item
+                if not isinstance(key, str) or not key.strip() or len(key) > 200:
+                    raise ValueError(f"{name}: every item needs a key")
+                target.add(key)
         for name, log in (("entry_events", self.events), ("sends", self.sends)):
             entries = data.get(name) or []
             if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):

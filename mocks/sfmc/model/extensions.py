@@ -20,6 +20,7 @@ from vendorsim.mocks.core.retention import REQUESTS_KEPT, keep_newest
 from ..facts import ASYNC_MAX_ITEMS, INVALID_REQUEST, MAX_FIELDS, ROWS_REFUSED
 from .errors import SfmcError, row_error
 from .fields import Field
+from .folders import FolderStore
 from .scopes import Caller, operation
 
 ASYNC_DELAY = 2.0  # seconds on the clock before an async write is applied
@@ -130,9 +131,11 @@ class DataExtensionStore:
     """The account's data extensions (by lower-cased external key, with name and id
     indexes) and its queued asynchronous writes. Operations take the account's lock."""
 
-    def __init__(self, lock: threading.RLock, clock: Clock) -> None:
+    def __init__(self, lock: threading.RLock, clock: Clock,
+                 folders: FolderStore | None = None) -> None:
         self.lock = lock
         self.clock = clock
+        self.folders = folders  # where a data extension goes (its CategoryID)
         self.extensions: dict[str, DataExtension] = {}
         self._by_name: dict[str, str] = {}  # lower name -> lower key (the first of that name)
         self._by_id: dict[str, str] = {}  # lower id -> lower key
@@ -198,10 +201,12 @@ class DataExtensionStore:
                             INVALID_REQUEST)
         now = self.clock.now()
         folder = spec.get("categoryId")
+        folder = folder if isinstance(folder, int) and not isinstance(folder, bool) else None
+        if self.folders is not None:
+            folder = self.folders.check(folder, "dataextension")
         de = DataExtension(de_id, key, name, fields, created=now, modified=now,
                            description=str(spec.get("description") or ""),
-                           sendable=spec.get("isSendable") is True,
-                           folder=folder if isinstance(folder, int) else None)
+                           sendable=spec.get("isSendable") is True, folder=folder)
         self.extensions[key.lower()] = de
         self._by_name.setdefault(name.lower(), key.lower())
         self._by_id[de_id.lower()] = key.lower()

@@ -65,7 +65,7 @@ class ObjectType:
 
     def props(self) -> tuple[Prop, ...]:
         return (*API_OBJECT, *(EXTENSION if self.base == "ObjectExtension" else ()),
-                *self.own)
+                *BASES.get(self.base, ()), *self.own)
 
     def prop(self, name: str) -> Prop | None:
         return next((p for p in self.props() if p.name == name), None)
@@ -94,6 +94,11 @@ API_OBJECT = (
     Prop("CustomerKey"),
 )
 EXTENSION = (Prop("Type", retrieve=False), Prop("Properties", "tns:Properties"))
+# the tracking events' shared properties (TrackingEvent, as SFMC's schema has them)
+BASES: dict[str, tuple[Prop, ...]] = {"TrackingEvent": (
+    _fixed("SendID", "xsd:int"), _fixed("SubscriberKey"), _fixed("EventDate", "xsd:dateTime"),
+    _fixed("EventType"), _fixed("TriggeredSendDefinitionObjectID"),
+    _fixed("BatchID", "xsd:int"))}
 TYPES: dict[str, ObjectType] = {t.name: t for t in (
     ObjectType("DataExtension", (
         Prop("Name"), Prop("Description"), Prop("IsSendable", "xsd:boolean"),
@@ -136,7 +141,74 @@ FIELD_DEFINITION = (Prop("Name"), Prop("Scale", "xsd:int"), Prop("DefaultValue")
                     Prop("FieldType"))
 ROW_TYPE = "DataExtensionObject"
 # dotted paths into a complex property that Retrieve filters on and may name
-FILTER_PATHS = {"DataExtensionField": (("DataExtension.CustomerKey", "xsd:string"),)}
+FILTER_PATHS = {"DataExtensionField": (("DataExtension.CustomerKey", "xsd:string"),),
+                "Send": (("Email.ID", "xsd:int"),), "ListSend": (("List.ID", "xsd:int"),),
+                "TriggeredSendDefinition": (("Email.ID", "xsd:int"),),
+                "DataFolder": (("ParentFolder.ID", "xsd:int"),)}
+
+
+def _tracking() -> tuple[ObjectType, ...]:
+    """The tracking events: what recipients did with a send (read only)."""
+    def event(name: str, *own: Prop, summary: str) -> ObjectType:
+        return ObjectType(name, own, base="TrackingEvent", create=False, update=False,
+                          delete=False, area="tracking", summary=summary)
+    return (
+        event("SentEvent", summary="a recipient a send went to"),
+        event("NotSentEvent", summary="a recipient a send skipped (unsubscribed, held)"),
+        event("OpenEvent", summary="an open (bots included, as SFMC counts them)"),
+        event("ClickEvent", _fixed("URLID", "xsd:int"), _fixed("URL"),
+              summary="a click on a link of the email"),
+        event("BounceEvent", _fixed("SMTPCode"), _fixed("BounceCategory"),
+              _fixed("SMTPReason"), _fixed("BounceType"),
+              summary="a hard or soft bounce"),
+        event("UnsubEvent", summary="an unsubscribe from the email's link"))
+
+
+def _sending() -> tuple[ObjectType, ...]:
+    """Emails, what sends them, the sends and their folders."""
+    counts = tuple(_fixed(n, "xsd:int") for n in (
+        "NumberTargeted", "NumberSent", "NumberDelivered", "NumberErrored", "HardBounces",
+        "SoftBounces", "OtherBounces", "UniqueOpens", "UniqueClicks", "Unsubscribes"))
+    return (
+        ObjectType("Email", (
+            Prop("Name"), Prop("Subject"), Prop("HTMLBody"), Prop("TextBody"),
+            Prop("CategoryID", "xsd:int"), Prop("EmailType"), _fixed("Status")),
+            area="email", summary="emails (classic): Create, Retrieve, Update, Delete"),
+        ObjectType("ContentArea", (Prop("Name"), Prop("Content"),
+                                   Prop("CategoryID", "xsd:int")),
+                   update=False, delete=False, area="email",
+                   summary="content areas: Create, Retrieve"),
+        ObjectType("SendClassification", (Prop("Name"), Prop("Description")),
+                   create=False, update=False, delete=False, area="email",
+                   summary="send classifications (Default Commercial): Retrieve"),
+        ObjectType("TriggeredSendDefinition", (
+            Prop("Name"), Prop("Description"), Prop("TriggeredSendStatus"),
+            Prop("Email", "tns:Email", create=False, update=False),
+            Prop("SendClassification", "tns:SendClassification", create=False,
+                 update=False)), delete=False, area="email",
+            summary="triggered send definitions: Create (Email.ID), Retrieve, Update "
+                    "(TriggeredSendStatus Active/Inactive)"),
+        ObjectType("Send", (
+            Prop("Email", "tns:Email", create=False, update=False), _fixed("EmailName"),
+            _fixed("Subject"), _fixed("SentDate", "xsd:dateTime"), _fixed("Status"), *counts,
+            Prop("List", "tns:List", many=True, retrieve=False, update=False)),
+            update=False, delete=False, area="sends",
+            summary="sends: Create (Email.ID and List.ID: a list send), Retrieve with counts"),
+        ObjectType("ListSend", (
+            _fixed("SendID", "xsd:int"), Prop("List", "tns:List", create=False, update=False),
+            *counts), create=False, update=False, delete=False, area="sends",
+            summary="a list send's counts per list: Retrieve"),
+        ObjectType("DataFolder", (
+            Prop("Name"), Prop("Description"), Prop("ContentType"),
+            Prop("ParentFolder", "tns:DataFolder", create=False, update=False),
+            _fixed("IsActive", "xsd:boolean"), _fixed("IsEditable", "xsd:boolean"),
+            _fixed("AllowChildren", "xsd:boolean")), update=False, delete=False,
+            area="email", summary="folders (the system ones every account has, and yours): "
+                                  "Create (ParentFolder.ID), Retrieve"),
+    )
+
+
+TYPES.update({t.name: t for t in (*_tracking(), *_sending())})
 
 
 def object_type(name: str) -> ObjectType | None:

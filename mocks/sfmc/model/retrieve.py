@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import facts
+from ..facts import ALL_SUBSCRIBERS_ID
 from .extensions import DataExtension, DataExtensionStore
 from .filters import Filter, FilterError, predicate
 from .objects import ROW_TYPE, TYPES, ObjectType, object_type
@@ -81,6 +82,7 @@ class Retriever:
         self.data = data
         self.audience = audience
         self.cursors: dict[str, Cursor] = {}
+        self.extra: Any = None  # the sending objects' readers (retrieve_sending.py)
 
     def retrieve(self, caller: Caller, ask: RetrieveRequest) -> RetrievePage:
         """A page of a new Retrieve, or the next page of an unfinished one."""
@@ -151,6 +153,8 @@ class Retriever:
             "Subscriber": (self._subscribers, self._subscriber_by_key),
             "List": (self._lists, self._list_by_key),
             "ListSubscriber": (self._memberships, self._membership_by_key)}
+        if self.extra is not None:
+            readers.update(self.extra.readers())
         source, lookup = readers[kind.name]
         return source, lookup, known, None
 
@@ -213,11 +217,14 @@ class Retriever:
 
     def _memberships(self) -> Iterator[tuple[Any, Record]]:
         for key, s in list(self.audience.subscribers.items()):
+            yield (key, ALL_SUBSCRIBERS_ID), _all_subscribers(s)
             for list_id in list(s.lists):
                 yield (key, list_id), _membership(s, list_id)
 
     def _membership_by_key(self, key: Any) -> Record | None:
         found = self.audience.subscribers.get(key[0])
+        if found is not None and key[1] == ALL_SUBSCRIBERS_ID:
+            return _all_subscribers(found)
         return _membership(found, key[1]) if found is not None and key[1] in found.lists \
             else None
 
@@ -257,6 +264,13 @@ def _list(m: Any) -> Record:
             "CustomerKey": m.key or None, "ListName": m.name, "Category": 0,
             "Type": m.type, "Description": m.description,
             "ListClassification": "ExactTargetList"}
+
+
+def _all_subscribers(s: Any) -> Record:
+    """Every subscriber's place on All Subscribers: its own status."""
+    return {"CreatedDate": s.created, "ModifiedDate": s.modified,
+            "ObjectID": f"{ALL_SUBSCRIBERS_ID}:{s.id}", "Status": s.status,
+            "ListID": ALL_SUBSCRIBERS_ID, "SubscriberKey": s.key}
 
 
 def _membership(s: Any, list_id: int) -> Record:

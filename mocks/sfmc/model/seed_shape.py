@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vendorsim.mocks.core.seeds import Names, Record, Records, Shape
+from vendorsim.mocks.core.seeds import Record, Records, Shape
 
 
 class FieldSeed(Shape):
@@ -83,8 +83,17 @@ class SfmcSeed(Shape):
     contacts: list[ContactSeed] | None = None
     lists: list[ListSeed] | None = None
     subscribers: list[SubscriberSeed] | None = None
-    event_definitions: Names | None = None
-    triggered_sends: Names | None = None
+    event_definitions: list[str | Record] | None = None
+    triggered_sends: list[str | Record] | None = None
+    triggered_send_definitions: Records | None = None
+    journeys: Records | None = None
+    emails: Records | None = None
+    folders: Records | None = None
+    engagement: Record | None = None
+    send_jobs: Records | None = None
+    tracking: Records | None = None
+    ens: Record | None = None
+    message_definitions: Records | None = None
     campaigns: list[CampaignSeed] | None = None
     entry_events: Records | None = None
     sends: Records | None = None

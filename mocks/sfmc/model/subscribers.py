@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 
 from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
 
-from ..facts import DUPLICATE_SUBSCRIBER, LIST_TYPES, SUBSCRIBER_STATUSES
+from ..facts import (
+    ALL_SUBSCRIBERS,
+    ALL_SUBSCRIBERS_ID,
+    DUPLICATE_SUBSCRIBER,
+    LIST_TYPES,
+    SUBSCRIBER_STATUSES,
+)
 from .fields import EMAIL
 from .scopes import SYSTEM, Caller, operation
 
@@ -71,7 +77,11 @@ class SubscriberStore:
         self.lists: dict[int, MailingList] = {}
         self._list_names: dict[str, int] = {}  # lower-cased name -> list id
         self._next_subscriber = 1
-        self._next_list = 1
+        self._next_list = ALL_SUBSCRIBERS_ID + 1
+        now = clock.now()  # every account has All Subscribers, holding every subscriber
+        self.lists[ALL_SUBSCRIBERS_ID] = MailingList(ALL_SUBSCRIBERS_ID, ALL_SUBSCRIBERS,
+                                                     "", "Public", now, now, ALL_SUBSCRIBERS)
+        self._list_names[ALL_SUBSCRIBERS.lower()] = ALL_SUBSCRIBERS_ID
 
     # -- lists --------------------------------------------------------------------
     @operation("subscribers.write")
@@ -94,6 +104,7 @@ class SubscriberStore:
     @operation("subscribers.write")
     def update_list(self, caller: Caller, list_id: int, changes: dict) -> MailingList:
         found = self.get_list(list_id)
+        self._system(list_id)
         if "ListName" in changes:
             name = changes["ListName"]
             if not isinstance(name, str) or not name.strip() or len(name) > 100:
@@ -112,10 +123,23 @@ class SubscriberStore:
     @operation("subscribers.write")
     def delete_list(self, caller: Caller, list_id: int) -> None:
         found = self.get_list(list_id)
+        self._system(list_id)
         del self.lists[list_id]
         self._list_names.pop(found.name.lower(), None)
         for subscriber in self.subscribers.values():
             subscriber.lists.pop(list_id, None)
+
+    def set_status(self, key: str, status: str, at: float) -> None:
+        """A status the account itself sets (an unsubscribe, a held address), at its time."""
+        found = self.subscribers.get(key.lower())
+        if found is not None and found.status != status:
+            self._set_status(found, status, at)
+            found.modified = at
+
+    def _system(self, list_id: int) -> None:
+        if list_id == ALL_SUBSCRIBERS_ID:
+            raise SubscriberError(2, f"{ALL_SUBSCRIBERS} cannot be changed or deleted: it "
+                                     "holds every subscriber")
 
     def get_list(self, list_id: int) -> MailingList:
         found = self.lists.get(list_id)
@@ -196,6 +220,8 @@ class SubscriberStore:
     @staticmethod
     def _join(subscriber: Subscriber, lists: Sequence[tuple[int, str]], now: float) -> None:
         for list_id, status in lists:
+            if list_id == ALL_SUBSCRIBERS_ID:
+                continue  # a member already: its status there is the subscriber's
             held = subscriber.lists.get(list_id)
             if held is None:
                 subscriber.lists[list_id] = Membership(status, now, now)
@@ -215,6 +241,9 @@ class SubscriberStore:
             except SubscriberError as exc:
                 raise ValueError(f"list: {exc.message}") from None
             if spec.get("id") is not None:
+                if _list_id(spec) == ALL_SUBSCRIBERS_ID:
+                    raise ValueError(f"list id {ALL_SUBSCRIBERS_ID} is {ALL_SUBSCRIBERS}, "
+                                     "which every account has")
                 self._renumber(made, spec["id"])
         for spec in subscribers if isinstance(subscribers, list) else _bad("subscribers"):
             if not isinstance(spec, dict) or not isinstance(spec.get("lists", []), list):
@@ -248,7 +277,8 @@ class SubscriberStore:
         with self.lock:
             return {
                 "lists": [{"id": m.id, "name": m.name, "description": m.description,
-                           "type": m.type, "key": m.key} for m in self.lists.values()],
+                           "type": m.type, "key": m.key} for m in self.lists.values()
+                          if m.id != ALL_SUBSCRIBERS_ID],
                 "subscribers": [{"key": s.key, "email": s.email, "status": s.status,
                                  "createdAt": iso_utc(s.created),
                                  "attributes": dict(s.attributes),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import facts
 from .errors import SfmcError
@@ -21,7 +22,8 @@ from .objects import ROW_TYPE, object_type
 from .scopes import SYSTEM, Caller, operation
 from .subscribers import SubscriberError, SubscriberStore
 
-WRITE_TYPES = ("DataExtension", ROW_TYPE, "Subscriber", "List")
+WRITE_TYPES = ("DataExtension", ROW_TYPE, "Subscriber", "List", "Email", "ContentArea",
+               "TriggeredSendDefinition", "Send", "DataFolder")
 ACTIONS = ("Create", "Update", "Delete")
 
 
@@ -36,6 +38,8 @@ class SoapObject:
     fields: list[dict[str, str]] = field(default_factory=list)  # Fields.Field (simple children)
     lists: list[dict[str, str]] = field(default_factory=list)  # Lists (SubscriberList)
     attributes: dict[str, str] = field(default_factory=dict)  # Attributes {Name, Value}
+    # simple values of complex children, by path (`Email.ID`, `List.ID`: every List's)
+    nested: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class Writer:
         self.lock = lock
         self.data = data
         self.audience = audience
+        self.sending: Any = None  # emails, folders and sends (the account sets them)
 
     def write(self, caller: Caller, action: str, objects: list[SoapObject],
               upsert: bool) -> list[Result]:
@@ -119,6 +124,8 @@ class Writer:
             handlers: dict[str, Callable[[str, SoapObject, bool], int]] = {
                 "DataExtension": self._extension, ROW_TYPE: self._row,
                 "Subscriber": self._subscriber, "List": self._list}
+            if self.sending is not None:
+                handlers.update(self.sending.handlers())
             new_id = handlers[obj.type](action, obj, upsert)
         except ObjectError as exc:
             return Result(False, exc.message, exc.code)

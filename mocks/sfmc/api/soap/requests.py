@@ -102,6 +102,11 @@ def soap_object(element: Element) -> SoapObject:
             obj.lists.append(_simple(child))
         elif not len(child) and name not in obj.values:
             obj.values[name] = (child.text or "").strip()
+        if name not in ("Keys", "Properties", "Attributes", "Fields") and len(child):
+            for part in kids(child):
+                if not len(part):
+                    obj.nested.setdefault(f"{name}.{local(part.tag)}", []).append(
+                        (part.text or "").strip())
     return obj
 
 

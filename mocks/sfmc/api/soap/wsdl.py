@@ -10,7 +10,15 @@ from functools import lru_cache
 from xml.sax.saxutils import quoteattr
 
 from ... import facts
-from ...model.objects import API_OBJECT, EXTENSION, FIELD_DEFINITION, SUBSCRIBER_LIST, TYPES, Prop
+from ...model.objects import (
+    API_OBJECT,
+    BASES,
+    EXTENSION,
+    FIELD_DEFINITION,
+    SUBSCRIBER_LIST,
+    TYPES,
+    Prop,
+)
 
 OPERATIONS = (  # SOAPAction, request element, response element
     ("Retrieve", "RetrieveRequestMsg", "RetrieveResponseMsg"),
@@ -84,7 +92,7 @@ def _schema() -> str:
         _type("Definitions", _el("Definition", "tns:APIObject", many=True)),
         _type("PerformResults", _el("Result", "tns:PerformResult", many=True)),
         _type("ObjectDefinitionRequest", _el("ObjectType", low=1)),
-        _type("DescribeRequests", _el("ObjectDefinitionRequest",
+        _type("ArrayOfObjectDefinitionRequest", _el("ObjectDefinitionRequest",
                                       "tns:ObjectDefinitionRequest", many=True)),
         _type("PropertyDefinition", _el("Name"), _el("DataType"),
               _el("IsUpdatable", "xsd:boolean"), _el("IsRetrievable", "xsd:boolean")),
@@ -93,6 +101,8 @@ def _schema() -> str:
               _el("IsRetrievable", "xsd:boolean"),
               _el("Properties", "tns:PropertyDefinition", many=True)),
     ]
+    for base, props in BASES.items():  # TrackingEvent, which the events extend
+        parts.append(_type(base, *_props(props), base="APIObject"))
     for kind in TYPES.values():
         own = kind.own if kind.name != "DataExtensionField" else \
             (*FIELD_DEFINITION, Prop("DataExtension", "tns:DataExtension"))
@@ -112,7 +122,8 @@ def _schema() -> str:
                  _el("Action", low=1), _el("Definitions", "tns:Definitions", low=1)),
         _element("PerformResponseMsg", _el("Results", "tns:PerformResults"),
                  _el("OverallStatus"), _el("OverallStatusMessage"), _el("RequestID")),
-        _element("DefinitionRequestMsg", _el("DescribeRequests", "tns:DescribeRequests")),
+        _element("DefinitionRequestMsg", _el("DescribeRequests",
+                                             "tns:ArrayOfObjectDefinitionRequest")),
         _element("DefinitionResponseMsg",
                  _el("ObjectDefinition", "tns:ObjectDefinition", many=True),
                  _el("RequestID")),
