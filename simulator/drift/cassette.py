@@ -146,20 +146,25 @@ def _json_lines(text: str) -> tuple[object, list[int]]:
     by key, so a string elsewhere that says "interactions" is not taken for the list)."""
     doc = json.loads(text)
     decoder, lines = json.JSONDecoder(), []
-    space = re.compile(r"[\s,:]*")
-    at = space.match(text, text.index("{") + 1).end() if isinstance(doc, dict) else len(text)
+
+    def skip(at: int) -> int:  # whitespace and the separators between values
+        while at < len(text) and text[at] in " \t\r\n,:":
+            at += 1
+        return at
+
+    at = skip(text.index("{") + 1) if isinstance(doc, dict) else len(text)
     while at < len(text) and text[at] == '"':
         key, at = decoder.raw_decode(text, at)
-        at = space.match(text, at).end()
+        at = skip(at)
         if key == "interactions" and text[at:at + 1] == "[":
-            at = space.match(text, at + 1).end()
+            at = skip(at + 1)
             while at < len(text) and text[at] != "]":
                 lines.append(text.count("\n", 0, at) + 1)
                 _, at = decoder.raw_decode(text, at)
-                at = space.match(text, at).end()
+                at = skip(at)
             break
         _, at = decoder.raw_decode(text, at)
-        at = space.match(text, at).end()
+        at = skip(at)
     return doc, lines
 
 
