@@ -195,7 +195,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 # -- a target whose clock is real --------------------------------------------------------------
 def replay_span(s: Scenario) -> float:
-    """Seconds of scenario time the timeline covers: its last step (and an advance's `by`)."""
+    """Seconds of scenario time a replay takes at least: its last step (and an advance's
+    `by`), then the longest streaming latency of a delivery it may start (retries and
+    throttling waits can add more)."""
     from vendorsim.simulator.scenario.base import parse_offset, step_time
 
     start, end = s.start.timestamp(), 0.0
@@ -203,7 +205,9 @@ def replay_span(s: Scenario) -> float:
         when = step_time(step.at, s.start)
         offset = (when - start) if when is not None else parse_offset(step.at)
         end = max(end, offset + (parse_offset(step.by) if step.by else 0.0))
-    return end
+    latency = max((parse_offset(d.delivery.streaming_latency) for d in s.destinations),
+                  default=0.0)
+    return end + latency
 
 
 def _real_clock(s: Scenario, target: str, ok: bool) -> str | None:
@@ -211,7 +215,7 @@ def _real_clock(s: Scenario, target: str, ok: bool) -> str | None:
     wait longer than REAL_TIME_FREE without --real-time-ok."""
     span = replay_span(s)
     advice = (f"vendorsim run: {target} has a real clock, so the replay waits in real time: "
-              f"this timeline spans {human(span)}. To replay at once, start the target with a "
+              f"this one takes at least {human(span)}. To replay at once, start the target with a "
               "virtual clock (vendorsim serve --clock virtual, vendorsim docker up --clock "
               "virtual, or VENDORSIM_CLOCK=virtual)")
     if span > REAL_TIME_FREE and not ok:
@@ -223,7 +227,7 @@ def _real_clock(s: Scenario, target: str, ok: bool) -> str | None:
 def human(seconds: float) -> str:
     """90061 -> '1d 1h 1m 1s'; 0.5 -> '0.5s'."""
     if seconds < 60:
-        return f"{seconds:g}s"
+        return f"{round(seconds, 1):g}s"
     parts, left = [], int(round(seconds))
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
         if left >= size:
