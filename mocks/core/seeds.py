@@ -91,6 +91,11 @@ def shape_problems(exc: ValidationError, shape: type[BaseModel]) -> list[tuple[t
     return out
 
 
+def model_at(shape: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The model of the object at `loc` in a document of `shape` (None: a free record)."""
+    return _walk(shape, (*loc, ""))[1]
+
+
 def _walk(shape: type[BaseModel], raw: tuple) -> tuple[tuple, type[BaseModel] | None]:
     """The location as the document has it (without the union members pydantic names) and
     the model of the object holding its last part (None: a free record)."""
