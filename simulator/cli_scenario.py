@@ -172,8 +172,9 @@ def cmd_run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     from vendorsim.simulator.report.terminal import print_report
+    from vendorsim.simulator.scenario.loader import shown
 
-    print_report(console, report, loaded.notes, args.strict)
+    print_report(console, report, shown(loaded.notes), args.strict)
     if args.junit:
         from vendorsim.simulator.report.junit import write_junit
 

@@ -320,8 +320,8 @@ def _yaml_feature(draw: st.DrawFn, data: dict, folder: Path, name: str) -> None:
         text += "---\nname: another\n"
     elif style == "python tag":
         text = text.replace("name: ", "name: !!python/name:os.system ", 1)
-    elif style == "tab":
-        text = text.replace("\n  ", "\n\t", 1)
+    elif style == "tab":  # a tab indenting a key (inside a quoted value it would be text)
+        text = re.sub(r"\n  (?=[A-Za-z_][\w-]*:)", "\n\t", text, count=1)
     elif style == "unclosed":
         text = text.replace("name: ", "name: [", 1)
     path = folder / name

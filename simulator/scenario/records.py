@@ -120,7 +120,7 @@ def _record(text: str, number: int) -> tuple[dict, int, str]:
         return {}, number, deep
     if not isinstance(record, dict):
         return {}, number, "each line is one JSON object ({\"personId\": ...})"
-    if _depth(record) > MAX_NESTING:
+    if text.count("{") + text.count("[") > MAX_NESTING and _depth(record) > MAX_NESTING:
         return {}, number, deep
     return record, number, ""
 
