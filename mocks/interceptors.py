@@ -15,7 +15,8 @@ vendor hosts first). Hence two parts, installed while any `mock_vendors()` is ac
 
 Vendor hosts are always answered by the innermost active cloud; everything else reaches the
 user's mocks (or the network) exactly as without vendorsim. A user mock that itself
-registered a vendor URL is a conflict and is reported at once with the fix.
+registered a vendor URL is a conflict and is reported at once with the fix. VCR.py records
+what the mocks answer, nested either way, and no vendor call reaches DNS (`recorders`).
 """
 
 from __future__ import annotations
@@ -38,16 +39,15 @@ import requests
 from urllib3 import HTTPResponse
 from urllib3._collections import HTTPHeaderDict
 
+from . import recorders
 from .core import connection
 from .core.routing import call_wsgi
+from .recorders import InterceptionConflict
 
 if TYPE_CHECKING:
     from .cloud import Cloud
 
-
-class InterceptionConflict(RuntimeError):
-    """Another HTTP mock wants to answer a vendor host vendorsim is answering."""
-
+__all__ = ["InterceptionConflict", "activate", "cloud_for", "deactivate"]
 
 _lock = threading.RLock()
 _active: list[Cloud] = []  # innermost last
@@ -158,9 +158,9 @@ class _WsgiPool:
 
     def urlopen(self, method: str, url: str, body: object = None, headers: Any = None,
                 timeout: object = None, **_: object) -> HTTPResponse:
-        status, answer_headers, data = call_wsgi(self.cloud.wsgi, method, self.url,
-                                                 dict(headers or {}), _body_bytes(body),
-                                                 read_timeout(timeout))
+        status, answer_headers, data = _answered(
+            recorders.requests_cassette(self.url), self.cloud, method, self.url,
+            dict(headers or {}), _body_bytes(body), timeout)
         fault = connection.read_marker(status, answer_headers)
         if fault is not None:  # what urllib3 raises; requests turns it into its own error
             if fault[0] != "truncated":
@@ -175,6 +175,18 @@ class _WsgiPool:
                             reason=_reason(status), preload_content=False,
                             original_response=original,  # type: ignore[arg-type]  # requests only reads the original's headers
                             request_method=method, request_url=self.url)
+
+
+def _answered(cassette: Any, cloud: Cloud, method: str, url: str, headers: dict[str, str],
+              body: bytes, timeout: object) -> recorders.Answer:
+    """The mocks' answer, through the VCR.py cassette patched in below, if any."""
+    def answer() -> recorders.Answer:
+        return call_wsgi(cloud.wsgi, method, url, headers, body, read_timeout(timeout))
+
+    if cassette is None:
+        return answer()
+    return recorders.through_cassette(cassette, method, url, headers, body, answer, lambda a:
+                                      connection.read_marker(a[0], a[1]) is not None)
 
 
 # -- the floor -------------------------------------------------------------------------
@@ -201,15 +213,17 @@ def _floor_httpx() -> list[Any]:
 
     def handle_request(transport: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
         cloud = cloud_for(str(request.url))
-        if cloud is None:
+        if cloud is None or recorders.is_vcr_stub(sync_original):  # VCR asks the mocks
             return sync_original(transport, request)
+        recorders.refuse_vcr_below_httpx()
         return httpx_answer(cloud.wsgi, request, request.read())
 
     async def handle_async_request(transport: httpx.AsyncHTTPTransport,
                                    request: httpx.Request) -> httpx.Response:
         cloud = cloud_for(str(request.url))
-        if cloud is None:
+        if cloud is None or recorders.is_vcr_stub(async_original):
             return await async_original(transport, request)
+        recorders.refuse_vcr_below_httpx()
         return httpx_answer(cloud.wsgi, request, await request.aread())
 
     return [mock.patch.object(httpx.HTTPTransport, "handle_request", handle_request),
@@ -331,9 +345,9 @@ def _floor_urllib() -> list[Any]:
             cloud = cloud_for(req.full_url)
             if cloud is None:
                 return original(handler, req)
-            status, headers, data = call_wsgi(
-                cloud.wsgi, req.get_method(), req.full_url, dict(req.header_items()),
-                _body_bytes(req.data), read_timeout(req.timeout))
+            status, headers, data = _answered(
+                recorders.urllib_cassette(req.full_url), cloud, req.get_method(),
+                req.full_url, dict(req.header_items()), _body_bytes(req.data), req.timeout)
             if connection.read_marker(status, headers) is not None:
                 raise urllib.error.URLError("connection fault (vendorsim)")
             message = http.client.HTTPMessage()
@@ -357,7 +371,8 @@ HOOKS: tuple[Callable[[], list[Any]], ...] = (
 
 
 def _install() -> None:
-    patches = [_floor_requests(), *_floor_httpx(), *_floor_urllib()]
+    patches = [_floor_requests(), *_floor_httpx(), *_floor_urllib(),
+               *recorders.hook_vcr_httpx(cloud_for, httpx_answer), recorders.guard_dns(cloud_for)]
     for hook in HOOKS:
         patches += hook()
     for patch in patches:

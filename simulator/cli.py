@@ -144,92 +144,6 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    """Validate scenario files: `file:line: message` per problem, exit 2 when any."""
-    from vendorsim.simulator.scenario.loader import ScenarioError, load_scenario, schema
-
-    if args.schema:
-        print(json.dumps(schema(), indent=2, sort_keys=True))
-        return 0
-    failed = warned = False
-    for path in args.files:
-        try:
-            loaded = load_scenario(path)
-        except ScenarioError as exc:
-            failed = True
-            print(exc, file=sys.stderr)
-            continue
-        s = loaded.scenario
-        for note in loaded.notes:
-            print(note, file=sys.stderr)
-            warned = warned or note.message.startswith("warning:")
-        print(f"{path}: ok - {len(s.audiences)} audiences, {len(s.destinations)} destinations, "
-              f"{len(s.sources)} sources, {len(s.timeline)} timeline steps")
-    return 2 if failed else 1 if warned and args.strict else 0
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    """Replay a scenario (embedded mocks, or --target); exit 1 when an expectation fails."""
-    import requests
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from vendorsim.simulator.engine.run import run_scenario
-    from vendorsim.simulator.engine.vendors import RemoteVendors, TargetError, short_error
-    from vendorsim.simulator.scenario.loader import ScenarioError, load_scenario
-
-    console = Console()
-    try:
-        _check_calendar(args.as_of, args.opt_out)
-    except ValueError as exc:
-        print(f"vendorsim run: {exc}", file=sys.stderr)
-        return 2
-    try:
-        loaded = load_scenario(args.scenario)
-        vendors = RemoteVendors.discover(args.target) if args.target else None
-        with Progress(TextColumn("virtual time"), BarColumn(),
-                      TextColumn("{task.fields[at]}"), TimeElapsedColumn(), console=console,
-                      transient=True, disable=not console.is_terminal) as bar:
-            task = bar.add_task("replay", total=1.0, at="")
-
-            def show(done: float, total: float) -> None:
-                bar.update(task, completed=done / total if total else 1.0,
-                           at=f"{done / 3600:.1f} h of {total / 3600:.1f} h")
-
-            report = run_scenario(loaded, vendors, show, args.timeout, args.judge_injected,
-                                  args.as_of, tuple(args.opt_out))
-    except ScenarioError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    except TargetError as exc:
-        print(f"vendorsim run: --target: {exc}", file=sys.stderr)
-        return 2
-    except requests.RequestException as exc:  # the target went away during the replay
-        print(f"vendorsim run: lost the connection to the vendors: {short_error(exc)}",
-              file=sys.stderr)
-        return 2
-    from vendorsim.simulator.report.terminal import print_report
-
-    print_report(console, report, loaded.notes, args.strict)
-    if args.junit:
-        from vendorsim.simulator.report.junit import write_junit
-
-        write_junit(report, Path(args.junit), strict=args.strict)
-    if args.json:
-        from vendorsim.simulator.report import to_json
-
-        Path(args.json).write_text(json.dumps(to_json(report), indent=2) + "\n")
-    if args.html:
-        from vendorsim.simulator.report.html import render
-
-        page = Path(args.html)
-        state = page.with_name(page.stem + ".state.json")  # the full state, linked
-        state.write_text(json.dumps(report.holdings, indent=1, default=str) + "\n")
-        page.write_text(render(report, state.name), encoding="utf-8")
-        console.print(f"HTML report: {args.html} (vendor state: {state})")
-    return 0 if report.passed and not (args.strict and report.warnings) else 1
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
     from vendorsim.simulator.demo import run_demo
 
@@ -318,57 +232,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="processes rendering chunks (output is the same for any number)")
     gen.set_defaults(func=cmd_generate)
 
-    from vendorsim.simulator import cli_docker, cli_drift, cli_mcp
+    from vendorsim.simulator import cli_docker, cli_drift, cli_mcp, cli_scenario
 
     for add in (cli_docker.add_parser, cli_drift.add_parsers, cli_mcp.add_parser):
         add(sub)
 
-    run = sub.add_parser(
-        "run", help="replay a scenario against the in-process mocks (or a running vendorsim "
-                    "with --target)",
-        description="Replay a scenario file on a virtual clock: the CDP's dataflows and "
-                    "sources against the mocks; prints what each vendor holds and PASS/FAIL "
-                    "per expectation. Exit 0: all passed; 1: an expectation failed; 2: the "
-                    "scenario or the target is unusable.")
-    run.add_argument("scenario", help="scenario YAML file")
-    run.add_argument("--target", metavar="URL",
-                     help="a running vendorsim's host-routed URL (vendorsim serve, a container),"
-                          " e.g. http://127.0.0.1:8080; its virtual clock is driven, a real "
-                          "one waited on")
-    run.add_argument("--json", help="also write the report as JSON to this file")
-    run.add_argument("--html", help="also write the report as an HTML page with a timeline")
-    run.add_argument("--junit", metavar="FILE",
-                     help="also write JUnit XML: one testcase per expectation and per "
-                          "unexpected refusal (and per warning with --strict)")
-    run.add_argument("--strict", action="store_true",
-                     help="warnings (e.g. an audience that matched no profile) fail the run")
-    run.add_argument("--judge-injected", action="store_true",
-                     help="client verdicts also judge the answers the scenario's faults "
-                          "injected, by the waits each vendor documents (default: only the "
-                          "vendors' own answers are evidence)")
-    run.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
-                     help="how long a vendor call may take before it counts as unanswered "
-                          "and the dataflow's delivery policy retries it (default 60; "
-                          "virtual seconds against the embedded mocks)")
-    run.add_argument("--debug", action="store_true",
-                     help="show the Python traceback of an internal error")
-    _calendar_options(run, None)
-    run.set_defaults(func=cmd_run)
-
-    check = sub.add_parser(
-        "check", help="validate scenario files (file:line errors)",
-        description="Validate scenario files without running them: every problem as "
-                    "file:line: message; how to fix. Exit 2 when any file has a problem, 1 "
-                    "when --strict and a file has a warning.")
-    check.add_argument("files", nargs="*", help="scenario YAML files")
-    check.add_argument("--schema", action="store_true",
-                       help="print the scenario files' JSON Schema instead")
-    check.add_argument("--strict", action="store_true",
-                       help="warnings (e.g. an audience that matches no profile of the data) "
-                            "fail the check (exit 1)")
-    check.add_argument("--debug", action="store_true",
-                       help="show the Python traceback of an internal error")
-    check.set_defaults(func=cmd_check)
+    cli_scenario.add_parsers(sub)
 
     demo = sub.add_parser(
         "demo", help="walk through the Marketo mock in-process",

@@ -95,6 +95,24 @@ def _print_running(running: Running) -> None:
           f"image {running.image}")
     for vendor, url in running.urls.items():
         print(f"  {vendor:<11} {url}")
-    print(f"replay a scenario here: vendorsim run SCENARIO --target "
-          f"{running.urls.get('cloud', '')}")
+    print(replay_advice(running.urls.get("cloud", "")))
     print("VENDORSIM_URLS " + json.dumps(running.urls), flush=True)
+
+
+def replay_advice(url: str) -> str:
+    """How to replay a scenario against this server, by what its admin API says of its clock:
+    on a real clock a replay waits out its timeline in real time, so the advice is a virtual
+    one (or --real-time-ok, knowingly)."""
+    import requests
+
+    try:
+        clock = requests.get(f"{url}/__admin/clock", timeout=5).json()
+        virtual = clock.get("virtual") if isinstance(clock, dict) else None
+    except (requests.RequestException, ValueError):
+        virtual = None
+    if virtual is False:
+        return (f"its clock is real: a scenario replayed here waits out its timeline in real "
+                f"time. To replay scenarios, run `vendorsim docker up --clock virtual` (after "
+                f"`vendorsim docker down`), then `vendorsim run SCENARIO --target {url}`; or "
+                f"`vendorsim run SCENARIO --target {url} --real-time-ok` to wait")
+    return f"replay a scenario here: vendorsim run SCENARIO --target {url}"

@@ -2,7 +2,11 @@
 makes. Line 1 of each says the mistake (`# mistake: words the message must hold`) and
 `# <-- here` marks the line the message must name. `vendorsim check` exits 2 with
 `file:line: message` for it; `vendorsim run` exits 2 with the same message; neither prints a
-traceback; the few that once exhausted memory or time are also run in a bounded process."""
+traceback; the few that once exhausted memory or time are also run in a bounded process.
+The corpus is checked with an 8 GB memory budget, so that what it refuses does not depend on
+the machine's memory. Seed keys misspelt inside SFMC data extensions and Demandbase lists are
+refused once those vendors' item shapes are strict (the lead's refactor): until then they are
+expected to fail, and flip when it is merged."""
 
 from __future__ import annotations
 
@@ -17,11 +21,22 @@ from vendorsim.simulator.cli import main as vendorsim
 
 CORPUS = sorted((Path(__file__).parent / "broken_scenarios").glob("*.yaml"))
 HEAVY = {"step_at_too_far", "generate_count_huge", "generate_count_float", "deep_nesting",
-         "huge_integer", "step_advance_by_too_long"}
+         "huge_integer", "step_advance_by_too_long", "generate_beyond_memory"}
+STRICT_ITEMS = {"seed_sfmc_row_for_rows", "seed_sfmc_kye", "seed_sfmc_is_primarykey",
+                "seed_sfmc_x_row", "seed_demandbase_dataflow_id"}
+PARAMS = [pytest.param(p, id=p.stem, marks=[pytest.mark.xfail(
+    strict=True, reason="seed item shapes strict: lead's refactor")]
+    if p.stem in STRICT_ITEMS else []) for p in CORPUS]
+
+
+@pytest.fixture(autouse=True)
+def _budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VENDORSIM_MEMORY_BUDGET", "8GB")
 
 
 def expected(path: Path) -> tuple[int, str]:
-    lines = path.read_bytes().decode("utf-8", "replace").splitlines()
+    # lines as editors number them: only \n ends one (not U+2028 or NEL, as splitlines has it)
+    lines = path.read_bytes().decode("utf-8", "replace").split("\n")
     fragment = lines[0].removeprefix("# mistake: ").strip()
     line = next(n for n, text in enumerate(lines, start=1) if "# <-- here" in text)
     return line, fragment
@@ -31,7 +46,7 @@ def test_the_corpus_is_large_enough() -> None:
     assert len(CORPUS) >= 60
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
+@pytest.mark.parametrize("path", PARAMS)
 def test_check_and_run_name_the_file_and_line(path: Path,
                                               capsys: pytest.CaptureFixture) -> None:
     line, fragment = expected(path)

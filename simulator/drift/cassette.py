@@ -125,14 +125,58 @@ def _headers(value: object) -> dict[str, str]:
     return {str(k): str(v[0] if isinstance(v, list) and v else v) for k, v in value.items()}
 
 
+def _yaml_lines(text: str) -> tuple[object, list[int]]:
+    """The document and the line each interaction starts on."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # libyaml when present
+    try:
+        root = loader.get_single_node()
+        doc = loader.construct_document(root) if root is not None else None
+    finally:
+        loader.dispose()
+    lines: list[int] = []
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if key.value == "interactions" and isinstance(value, yaml.SequenceNode):
+                lines = [item.start_mark.line + 1 for item in value.value]
+    return doc, lines
+
+
+def _json_lines(text: str) -> tuple[object, list[int]]:
+    """The document and the line each interaction starts on (the top-level object read key
+    by key, so a string elsewhere that says "interactions" is not taken for the list)."""
+    doc = json.loads(text)
+    decoder, lines = json.JSONDecoder(), []
+
+    def skip(at: int) -> int:  # whitespace and the separators between values
+        while at < len(text) and text[at] in " \t\r\n,:":
+            at += 1
+        return at
+
+    at = skip(text.index("{") + 1) if isinstance(doc, dict) else len(text)
+    while at < len(text) and text[at] == '"':
+        key, at = decoder.raw_decode(text, at)
+        at = skip(at)
+        if key == "interactions" and text[at:at + 1] == "[":
+            at = skip(at + 1)
+            while at < len(text) and text[at] != "]":
+                lines.append(text.count("\n", 0, at) + 1)
+                _, at = decoder.raw_decode(text, at)
+                at = skip(at)
+            break
+        _, at = decoder.raw_decode(text, at)
+        at = skip(at)
+    return doc, lines
+
+
 def read_cassette(path: Path) -> list[Interaction]:
-    """The interactions of a VCR.py cassette (YAML or JSON); CassetteError if it is none."""
+    """The interactions of a VCR.py cassette (YAML or JSON); CassetteError if it is none.
+    Each one's `source` is `file:line`, the line its entry starts on."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CassetteError(f"{path}: cannot read it: {exc}") from None
     try:
-        doc = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        doc, lines = _json_lines(text) if path.suffix == ".json" else _yaml_lines(text)
     except (ValueError, yaml.YAMLError) as exc:
         raise CassetteError(f"{path}: not YAML/JSON: {str(exc)[:200]}") from None
     items = doc.get("interactions") if isinstance(doc, dict) else None
@@ -142,16 +186,18 @@ def read_cassette(path: Path) -> list[Interaction]:
     for n, item in enumerate(items):
         request = item.get("request") if isinstance(item, dict) else None
         response = item.get("response") if isinstance(item, dict) else None
+        where = f"{path}:{lines[n] if n < len(lines) else 1}"
         if not isinstance(request, dict) or not isinstance(response, dict) or \
                 not isinstance(request.get("uri"), str):
-            raise CassetteError(f"{path}: interaction {n} needs a request (with a uri) and a "
+            raise CassetteError(f"{where}: interaction {n} needs a request (with a uri) and a "
                                 "response")
         status = response.get("status")
         code = status.get("code") if isinstance(status, dict) else status
         if not isinstance(code, int) or isinstance(code, bool):
-            raise CassetteError(f"{path}: interaction {n}: the response status has no code")
+            raise CassetteError(f"{where}: interaction {n}: the response status has no code")
+        line = lines[n] if n < len(lines) else 1
         out.append(Interaction(str(request.get("method") or "GET").upper(), request["uri"],
                                _headers(request.get("headers")), _body(request.get("body")),
                                code, _headers(response.get("headers")),
-                               _body(response.get("body")), f"{path.name}:{n}"))
+                               _body(response.get("body")), f"{path.name}:{line}"))
     return out

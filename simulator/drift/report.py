@@ -36,25 +36,55 @@ def summarize(checked: list[Checked], cassettes: list[str]) -> dict:
             "drift": failing > 0}
 
 
+def _rows(op: dict) -> list[tuple[str, str, str, str, str]]:
+    """(difference, where, recorded, mock, cassette lines) of one operation."""
+    def lines(d: dict) -> str:
+        more = len(d["sources"]) - 5
+        return ", ".join(d["sources"][:5]) + (f" and {more} more" if more > 0 else "")
+
+    return ([(d["class"], d["path"], d["recorded"], d["mock"], lines(d))
+             for d in op["differences"]]
+            + [(f"{d['class']} ({d['reason']})", d["path"], d["recorded"], d["mock"], lines(d))
+               for d in op["expired"]]
+            + [(f"allowed {d['class']}: {d['reason']}", d["path"], d["recorded"], d["mock"],
+                lines(d)) for d in op["allowed"]])
+
+
 def print_report(console: Console, summary: dict) -> None:
-    table = Table(title=f"vendorsim verify: {summary['calls']} recorded calls replayed")
-    for column in ("operation", "calls", "difference", "where", "recorded", "mock"):
-        table.add_column(column)
-    for op in summary["operations"]:
-        rows = [(d["class"], d["path"], d["recorded"], d["mock"]) for d in op["differences"]]
-        rows += [(f"{d['class']} ({d['reason']})", d["path"], d["recorded"], d["mock"])
-                 for d in op["expired"]]
-        rows += [(f"allowed {d['class']}: {d['reason']}", d["path"], d["recorded"], d["mock"])
-                 for d in op["allowed"]]
-        first = True
-        for row in rows or [("none", "", "", "")]:
-            table.add_row(f"{op['vendor']} {op['operation']}" if first else "",
-                          str(op["calls"]) if first else "", *row)
-            first = False
-    console.print(table)
+    """A table on a terminal wide enough for every cell whole; else (CI logs, 80 columns,
+    pipes) one line per difference, never cut: a field path is what the reader needs."""
+    title = f"vendorsim verify: {summary['calls']} recorded calls replayed"
+    header = ("operation", "calls", "difference", "where", "recorded", "mock", "cassette lines")
+    cells = [(f"{op['vendor']} {op['operation']}", str(op["calls"]), *row)
+             for op in summary["operations"] for row in _rows(op) or [("none", "", "", "", "")]]
+    widths = [max(len(c) for c in column) for column in zip(header, *cells, strict=True)]
+    if console.is_terminal and sum(widths) + 3 * len(widths) + 1 <= console.width:
+        table = Table(title=title)
+        for column in header:
+            table.add_column(column, overflow="fold")
+        for op in summary["operations"]:
+            first = True
+            for row in _rows(op) or [("none", "", "", "", "")]:
+                table.add_row(f"{op['vendor']} {op['operation']}" if first else "",
+                              str(op["calls"]) if first else "", *row)
+                first = False
+        console.print(table)
+    else:
+        def say(text: str) -> None:  # whole, however wide: the terminal may wrap it
+            console.print(text, soft_wrap=True, markup=False, highlight=False)
+
+        say(title)
+        for op in summary["operations"]:
+            rows = _rows(op)
+            head = f"{op['vendor']} {op['operation']} ({op['calls']} call" \
+                   f"{'s' if op['calls'] != 1 else ''})"
+            say(f"{head}: no difference" if not rows else f"{head}:")
+            for kind, where, recorded, mock, lines in rows:
+                place = f" {where}" if where else ""
+                say(f"  {kind}{place}: recorded {recorded}, mock {mock} ({lines})")
     verdict = "DRIFT" if summary["drift"] else "no drift"
     console.print(f"{verdict}: {summary['differences']} difference(s), {summary['allowed']} "
-                  f"allowed, over {len(summary['operations'])} operation(s)")
+                  f"allowed, over {len(summary['operations'])} operation(s)", soft_wrap=True)
 
 
 def render_html(summary: dict) -> str:

@@ -191,6 +191,9 @@ class TargetSession(requests.Session):
             raise
 
 
+WAIT_SLICE = 1.0  # seconds: a real-clock wait is slept in slices this long
+
+
 class RemoteVendors(Vendors):
     """A running vendorsim: `urls` maps "cloud" and each vendor to its base URL (per-vendor
     ports, tenant first in the path), as `vendorsim serve` prints them."""
@@ -201,6 +204,8 @@ class RemoteVendors(Vendors):
         self.virtual = True
         self._pin_before: dict | None = None  # the server's calendar pin before this run
         self._shift: float | None = None  # real clocks: wall time minus scenario time
+        # real clocks: called with (scenario now, scenario time waited for) while waiting
+        self.on_wait: Callable[[float, float], None] | None = None
 
     @classmethod
     def discover(cls, url: str) -> RemoteVendors:
@@ -248,8 +253,12 @@ class RemoteVendors(Vendors):
 
     def __enter__(self) -> RemoteVendors:
         self._admin("POST", "/reset")
-        self.virtual = bool(self._admin("GET", "/clock").get("virtual"))
+        self.virtual = self.clock_is_virtual()
         return self
+
+    def clock_is_virtual(self) -> bool:
+        """What the target's admin API says of its clock (GET /__admin/clock)."""
+        return bool(self._admin("GET", "/clock").get("virtual"))
 
     def _admin(self, method: str, path: str, vendor: str = "cloud", json: object = None,
                **kwargs: Any) -> dict:
@@ -280,10 +289,14 @@ class RemoteVendors(Vendors):
         if not self.virtual:  # a real clock is waited on; the first call pins the start
             if self._shift is None:
                 self._shift = time.time() - when
-                sys.stderr.write("vendorsim: the target's clock is real, so the replay waits "
-                                 "in real time (start it with --clock virtual to replay at "
-                                 "once)\n")
-            time.sleep(max(0.0, when - self.now()))
+                if self.on_wait is None:  # nobody shows the waits: say it once
+                    sys.stderr.write("vendorsim: the target's clock is real, so the replay "
+                                     "waits in real time (start it with --clock virtual to "
+                                     "replay at once)\n")
+            while (left := when - self.now()) > 0:  # in slices, so progress can be shown
+                if self.on_wait is not None:
+                    self.on_wait(self.now(), when)
+                time.sleep(min(left, WAIT_SLICE))
             return
         # forward: a latency fault may have moved the server's clock past `when`
         self._admin("POST", "/clock/set", json={"time": when, "forward": forward})

@@ -8,7 +8,6 @@ becomes the line a person must edit. Every problem of a file is reported in one 
 from __future__ import annotations
 
 import csv
-import json
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,11 +17,13 @@ from typing import Any
 import yaml
 
 from . import yaml12
+from .budget import Budget
 from .model import FromFile, Scenario
 
 SCHEMA_PATH = Path(__file__).with_name("scenario.schema.json")
 
 MAX_BYTES = 20 * 1024 * 1024  # a scenario file; data belongs in JSONL/CSV files beside it
+MAX_SHOWN = 50  # problems shown per file; the rest are counted (a broken 300,000-line file)
 
 
 @dataclass(frozen=True)
@@ -40,17 +41,38 @@ class Problem:
 def one_line(text: str) -> str:
     """Text a user wrote, safe on one terminal line: line breaks, control and direction
     characters (which reorder or hide what follows) shown as escapes."""
+    if text.isprintable():  # the common case, in C: no character below needs an escape
+        return text
     return "".join(c if c == " " or unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp",
                                                                        "Cs", "Co", "Cn")
                    else f"\\u{ord(c):04x}" for c in text)
 
 
 class ScenarioError(Exception):
-    """A scenario file that cannot run; `problems` says where and how to fix each."""
+    """A scenario file that cannot run; `problems` says where and how to fix each (all of
+    them; the text shows the first MAX_SHOWN of each file and counts the rest)."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__("\n".join(shown(problems)))
+
+
+def shown(problems: list[Problem]) -> list[str]:
+    """The lines to print: at most MAX_SHOWN problems of each file (they come grouped by
+    file), then one line counting the others of that file, at the first of them."""
+    out: list[str] = []
+    counts: dict[str, int] = {}
+    hidden: dict[str, list[int]] = {}  # file -> [where its count goes, first line, how many]
+    for problem in problems:
+        n = counts[problem.file] = counts.get(problem.file, 0) + 1
+        if n <= MAX_SHOWN:
+            out.append(str(problem))
+            continue
+        hidden.setdefault(problem.file, [len(out), problem.line, 0])[2] += 1
+    for name, (at, first, many) in sorted(hidden.items(), key=lambda h: -h[1][0]):
+        out.insert(at, f"{name}:{first}: and {many:,} more problems in this file from this "
+                       f"line on (the first {MAX_SHOWN} are shown); fix these and check again")
+    return out
 
 
 @dataclass
@@ -63,8 +85,9 @@ class LoadedScenario:
         return (self.path.parent / name).resolve()
 
 
-def load_scenario(path: str | Path) -> LoadedScenario:
-    """Parse and validate; ScenarioError (never a traceback) when the file is wrong."""
+def load_scenario(path: str | Path, budget: Budget | None = None) -> LoadedScenario:
+    """Parse and validate; ScenarioError (never a traceback) when the file is wrong, or when
+    the replay would need more memory than `budget` (default: `Budget.default()`)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -75,7 +98,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([Problem(str(path), 1, "", f"cannot read the file: {exc}")]) \
             from None
-    scenario, found = parse_with_notes(text, str(path), path.parent)
+    scenario, found = parse_with_notes(text, str(path), path.parent, budget)
     return LoadedScenario(scenario, path, found)
 
 
@@ -109,8 +132,8 @@ def parse_scenario(text: str, name: str = "<scenario>", base: Path | None = None
     return parse_with_notes(text, name, base)[0]
 
 
-def parse_with_notes(text: str, name: str = "<scenario>",
-                     base: Path | None = None) -> tuple[Scenario, list[Problem]]:
+def parse_with_notes(text: str, name: str = "<scenario>", base: Path | None = None,
+                     budget: Budget | None = None) -> tuple[Scenario, list[Problem]]:
     """Every problem of a scenario in one pass, sorted by line: the settings' own (each
     setting checked on its own), then the rules between settings on what remains once the
     parts with a problem are set aside (a reference to a part set aside is not reported
@@ -134,7 +157,7 @@ def parse_with_notes(text: str, name: str = "<scenario>",
     problems = located(validated.problems)
     notes: list[Problem] = []
     if scenario is not None:
-        more, advice = review(scenario, validated.data, base, validated.set_aside)
+        more, advice = review(scenario, validated.data, base, validated.set_aside, budget)
         problems += located(more, validated.to_file)
         notes = located(advice, validated.to_file)
     if problems or scenario is None:
@@ -177,12 +200,16 @@ def schema() -> dict:
 
 
 def records_in(path: Path) -> list[dict[str, Any]]:
-    """The records of a CSV (header row) or JSONL file; OSError/ValueError when unreadable."""
-    if path.suffix == ".csv":
-        with path.open(newline="", encoding="utf-8") as handle:
-            return list(csv.DictReader(handle))
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    """The records of a CSV (header row) or JSONL file, read as `vendorsim check` reads them;
+    OSError/ValueError when unreadable."""
+    from .records import file_records
+
+    records = []
+    for record, line, problem in file_records(path):
+        if problem:
+            raise ValueError(f"line {line}: {problem}")
+        records.append(record)
+    return records
 
 
 def read_records(loaded: LoadedScenario, source: list[dict[str, Any]] | FromFile,
@@ -193,6 +220,6 @@ def read_records(loaded: LoadedScenario, source: list[dict[str, Any]] | FromFile
     path = loaded.resolve(source.file)
     try:
         return records_in(path)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RuntimeError, csv.Error) as exc:
         raise ScenarioError([Problem(str(loaded.path), 0, f"data.{what}",
                                      f"cannot read {path}: {exc}")]) from None

@@ -37,38 +37,52 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean '{found[0]}'?" if found else ""
 
 
-def _model_at(root: type[BaseModel], data: Any, loc: tuple) -> type[BaseModel] | None:
-    """The model whose settings live at `loc` (to list what may be written there)."""
-    model: Any = root
+def model_at(root: type[BaseModel], data: Any, loc: tuple) -> type[BaseModel] | None:
+    """The model whose settings live at `loc` (to list what may be written there): each list
+    item's own (a Bombora destination after a Marketo one), None where keys are free."""
+    annotation: Any = root
     value = data
     for part in loc:
         if isinstance(part, int):
             value = value[part] if isinstance(value, list) and part < len(value) else None
+            annotation = _item(annotation)
             continue
-        fields = getattr(model, "model_fields", None)
-        if fields is None or part not in fields:
+        fields = getattr(_pick(annotation, value), "model_fields", None) or {}
+        name = next((n for n, f in fields.items() if part in (n, f.alias)), None)
+        if name is None:
             return None
         value = value.get(part) if isinstance(value, dict) else None
-        model = _pick(fields[part].annotation, value)
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+        annotation = fields[name].annotation
+    return _pick(annotation, value)
 
 
-def _pick(annotation: Any, value: Any) -> Any:
-    """The model class an annotation stands for (lists, optionals, tagged unions)."""
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    origin = typing.get_origin(annotation)
-    if origin in (list, tuple) and args:
-        return _pick(args[0], value[0] if isinstance(value, list) and value else None)
-    if args and origin is not None:
-        models = [a for a in (_pick(a, value) for a in args)
-                  if isinstance(a, type) and issubclass(a, BaseModel)]
-        kind = value.get("type") if isinstance(value, dict) else None
-        for model in models:
-            tag = model.model_fields.get("type")
-            if tag is not None and kind in typing.get_args(tag.annotation):
-                return model
-        return models[0] if models else None
-    return annotation
+def _item(annotation: Any) -> Any:
+    """What a list annotation holds (through Optional, unions and Annotated)."""
+    for arg in [annotation, *typing.get_args(annotation)]:
+        if typing.get_origin(arg) is typing.Annotated:
+            arg = typing.get_args(arg)[0]
+        if typing.get_origin(arg) in (list, tuple):
+            return typing.get_args(arg)[0]
+    return None
+
+
+def _pick(annotation: Any, value: Any) -> type[BaseModel] | None:
+    """The model class an annotation stands for, for this value (optionals, tagged unions
+    chosen by the value's `type`); None for a list, a free mapping or a plain value."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _pick(args[0], value)
+    if origin is None or origin in (list, tuple, dict):
+        return None
+    models = [m for m in (_pick(a, value) for a in args) if m is not None]
+    kind = value.get("type") if isinstance(value, dict) else None
+    for model in models:
+        tag = model.model_fields.get("type")
+        if tag is not None and kind in typing.get_args(tag.annotation):
+            return model
+    return models[0] if models else None
 
 
 def plain_errors(exc: ValidationError, data: Any,
@@ -82,7 +96,7 @@ def plain_errors(exc: ValidationError, data: Any,
         kind = error["type"]
         ctx = error.get("ctx") or {}
         if kind == "extra_forbidden":
-            parent = _model_at(root, data, loc[:-1])
+            parent = model_at(root, data, loc[:-1])
             allowed = sorted(parent.model_fields) if parent else []
             hint = suggest(str(loc[-1]), allowed)
             text = f"'{loc[-1]}' is not a setting here{hint}" + (

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 
-from .base import MAX_SPAN, Duration, Id, MunchkinId, Strict, parse_offset
+from .base import MAX_SPAN, Duration, Id, MunchkinId, Strict, Time, parse_offset
 from .data import Data, FromFile, Generate
 from .flows import (
     AccountDestination,
@@ -40,7 +40,7 @@ class Scenario(Strict):
     """The scenario's name (shown in reports)."""
     description: str = ""
     """What it shows."""
-    start: datetime = datetime.fromisoformat("2026-01-05T09:00:00+00:00")
+    start: Time = datetime.fromisoformat("2026-01-05T09:00:00+00:00")
     """When the replay starts (virtual time)."""
     vendors: Vendors = Vendors()
     """What each vendor holds before the replay."""

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .budget import BYTES_PER_FILE_BYTE, Budget, size
 from .data import FromFile
 from .model import Scenario
 
@@ -24,6 +25,8 @@ PART = {"person": "people", "account": "accounts", "opportunity": "opportunities
         "event": "events"}
 ID_KEY = {"person": "personId", "account": "accountId", "opportunity": "opportunityId"}
 MAX_FILE = 2 * 1024**3
+MAX_LINE = 1024**2  # characters of one JSONL record: a longer line is no profile
+MAX_NESTING = 32  # levels of lists and objects in one record; profiles are flat
 Found = Iterator[tuple[tuple, str]]
 
 
@@ -35,12 +38,15 @@ class DataRecords:
     records: dict[str, list[tuple[dict, tuple]]] = field(
         default_factory=lambda: {scope: [] for scope in SCOPES})
     problems: list[tuple[tuple, str]] = field(default_factory=list)
+    file_bytes: int = 0  # the size of the data files read
 
     def plain(self, scope: str) -> list[dict]:
         return [record for record, _ in self.records[scope]]
 
 
-def read_data(s: Scenario, base: Path | None) -> DataRecords:
+def read_data(s: Scenario, base: Path | None, budget: Budget | None = None) -> DataRecords:
+    """Every record with its origin; a file too large for the memory budget is not read."""
+    budget = budget or Budget.default()
     out = DataRecords()
     for scope in SCOPES:
         part = getattr(s.data, PART[scope])
@@ -50,26 +56,39 @@ def read_data(s: Scenario, base: Path | None) -> DataRecords:
             continue
         if base is None:
             continue
-        path = (base / part.file).resolve()
+        path = base / part.file
         try:
+            path = path.resolve()
             if not path.is_file():
                 out.problems.append(((*where, "file"), f"no file {path}"))
                 continue
-            if path.stat().st_size > MAX_FILE:
+            length = path.stat().st_size
+            if length > MAX_FILE:
                 out.problems.append(((*where, "file"), f"{path} is larger than 2 GB"))
                 continue
-            for record, line, problem in _file_records(path):
+            too_much = budget.over(length * BYTES_PER_FILE_BYTE, f"{path.name} ({size(length)})")
+            if too_much:  # refused unread: a sparse 1.5 GB file is no MemoryError
+                out.problems.append(((*where, "file"), f"{too_much}: split the data or "
+                                                        "use fewer records"))
+                continue
+            out.file_bytes += length
+            for record, line, problem in file_records(path):
                 if problem:
                     out.problems.append((("@file", path, line), problem))
                 else:
                     out.records[scope].append((record, ("@file", path, line)))
+        except RuntimeError:  # Python 3.11's resolve() on a symbolic link loop
+            out.problems.append(((*where, "file"), f"cannot read {path}: a symbolic link "
+                                                    "loop"))
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             out.problems.append(((*where, "file"), f"cannot read {path}: {exc}"))
     return out
 
 
-def _file_records(path: Path) -> Iterator[tuple[dict, int, str]]:
-    """(record, line, problem) for each record of a CSV (header row) or JSONL file."""
+def file_records(path: Path) -> Iterator[tuple[dict, int, str]]:
+    """(record, line, problem) for each record of a CSV (header row) or JSONL file. Lines
+    end at \\n, \\r\\n or \\r only, as editors number them (a U+2028 inside a JSON string
+    is text); a line longer than MAX_LINE stops the reading there."""
     with path.open(newline="" if path.suffix == ".csv" else None, encoding="utf-8") as handle:
         if path.suffix == ".csv":
             reader = csv.DictReader(handle)
@@ -79,18 +98,47 @@ def _file_records(path: Path) -> Iterator[tuple[dict, int, str]]:
                 else:
                     yield dict(row), reader.line_num, ""
             return
-        for number, text in enumerate(handle, start=1):
-            if not text.strip():
-                continue
-            try:
-                record = json.loads(text)
-            except ValueError as exc:
-                yield {}, number, f"not JSON ({str(exc)[:80]}): one JSON object per line"
-                continue
-            if not isinstance(record, dict):
-                yield {}, number, "each line is one JSON object ({\"personId\": ...})"
-            else:
-                yield record, number, ""
+        number = 0
+        while text := handle.readline(MAX_LINE + 1):
+            number += 1
+            if len(text) > MAX_LINE and not text.endswith("\n"):
+                yield {}, number, (f"this line is longer than {MAX_LINE:,} characters (one "
+                                   "JSON object per line); the rest of the file is not read")
+                return
+            if text.strip():
+                yield _record(text, number)
+
+
+def _record(text: str, number: int) -> tuple[dict, int, str]:
+    deep = (f"nested more than {MAX_NESTING} levels deep: a record's values are text, "
+            "numbers, or small lists and objects")
+    try:
+        record = json.loads(text)
+    except ValueError as exc:
+        return {}, number, f"not JSON ({str(exc)[:80]}): one JSON object per line"
+    except RecursionError:  # nested beyond what the parser follows
+        return {}, number, deep
+    if not isinstance(record, dict):
+        return {}, number, "each line is one JSON object ({\"personId\": ...})"
+    if text.count("{") + text.count("[") > MAX_NESTING and _depth(record) > MAX_NESTING:
+        return {}, number, deep
+    return record, number, ""
+
+
+def _depth(value: object) -> int:
+    """Levels of lists and objects, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item \
+            if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(child, dict | list):
+                if level + 1 > MAX_NESTING:
+                    return level + 1
+                stack.append((child, level + 1))
+        deepest = max(deepest, level)
+    return deepest
 
 
 # -- the rules the records keep --------------------------------------------------------------

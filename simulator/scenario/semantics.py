@@ -11,27 +11,40 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .base import MAX_SPAN, parse_offset, step_time
+from .budget import BYTES_PER_FILE_BYTE, BYTES_PER_PERSON, Budget, generated, size
 from .consistency import advice, consistency
 from .messages import suggest
 from .model import AccountDestination, MarketoDestination, MarketoSource, Scenario
-from .records import check_records, generated_id, ids_of, known_fields, read_data, records_of
+from .records import (
+    ID_KEY,
+    DataRecords,
+    check_records,
+    generated_id,
+    ids_of,
+    known_fields,
+    read_data,
+    records_of,
+)
 from .vocabulary import impossible_values, unmatched_audiences
 
 Found = Iterator[tuple[tuple, str]]
 
 
-def review(s: Scenario, raw: dict, base: Path | None = None, set_aside: set[str] | None = None
+def review(s: Scenario, raw: dict, base: Path | None = None, set_aside: set[str] | None = None,
+           budget: Budget | None = None
            ) -> tuple[list[tuple[tuple, str]], list[tuple[tuple, str]]]:
     """The problems of a scenario whose settings are each right on their own (they stop a
     run) and its notes (advice; a `warning:` fails `--strict`), from one reading of its data
     files. A problem that names a part set aside for a problem of its own (`set_aside`) is
-    not reported again."""
-    data = read_data(s, base)
+    not reported again. Data the replay could not hold within `budget` is a problem too."""
+    budget = budget or Budget.default()
+    data = read_data(s, base, budget)
     records = records_of(data)
     fields = known_fields(s, records)
     refused_seeds = list(_seeds(s))
     bad = {loc[1:3] for loc, _ in refused_seeds}  # (vendor, index) the mock refused
-    problems = [*check_records(s, data), *_ids(s), *_references(s),
+    problems = [*_memory(s, data, budget), *check_records(s, data), *_ids(s), *_references(s),
+                *_members(s, records), *_identities(s),
                 *_steps(s, fields, records), *_expectations(s, fields), *_faults(s),
                 *refused_seeds, *_conditions(s, fields), *_mappings(s, raw, fields),
                 *_sources(s, bad), *consistency(s), *impossible_values(s, records)]
@@ -64,7 +77,61 @@ def _notes(s: Scenario, raw: dict, fields: dict[str, set[str]]) -> list[tuple[tu
     return found
 
 
+def _memory(s: Scenario, data: DataRecords, budget: Budget) -> Found:
+    """The replay holds all its data at once: estimated from the generator's settings and
+    the sizes of the data, before anything is generated."""
+    spec = s.data.generate
+    needed, parts = generated(spec.count, spec.events_per_person) if spec else (0, "")
+    inline = sum(1 for found in data.records.values() for _, origin in found
+                 if origin[0] != "@file")
+    if inline:
+        needed += inline * BYTES_PER_PERSON
+        parts += f"{' + ' if parts else ''}{inline:,} inline records × {size(BYTES_PER_PERSON)}"
+    if data.file_bytes:
+        needed += data.file_bytes * BYTES_PER_FILE_BYTE
+        parts += f"{' + ' if parts else ''}{size(data.file_bytes)} of data files × " \
+                 f"{BYTES_PER_FILE_BYTE}"
+    refused = budget.over(needed, f"this data ({parts})")
+    if refused:
+        yield ("data", "generate") if spec else ("data",), (
+            f"{refused}: {'generate fewer people or events' if spec else 'use less data'}")
+
+
 # -- references -----------------------------------------------------------------------------
+def _members(s: Scenario, records: dict[str, list[dict]]) -> Found:
+    """Explicit audience members name people (accounts for account audiences) of the data,
+    of `generate:`, or profiles a source creates (`<source id>:<identity>`)."""
+    people, accounts = ids_of(records, "person"), ids_of(records, "account")
+    created = tuple(f"{x.id}:" for x in s.sources if getattr(x, "kind", "profiles")
+                    == "profiles")
+    accounts_open = any(getattr(x, "account_mapping", None) for x in s.sources)
+    for i, audience in enumerate(s.audiences):
+        scope = "account" if audience.type == "account" else "person"
+        known = accounts if scope == "account" else people
+        if scope == "account" and accounts_open:
+            continue  # account ids come from Marketo companies during the run
+        for j, member in enumerate(audience.members):
+            if member in known or generated_id(s, scope, member) or \
+                    scope == "person" and member.startswith(created):
+                continue
+            part = "accounts" if scope == "account" else "people"
+            yield (("audiences", i, "members", j),
+                   f"unknown {scope} '{member}'{suggest(member, known)}: members are "
+                   f"{ID_KEY[scope]}s of data.{part}; this one would never be in the audience")
+
+
+def _identities(s: Scenario) -> Found:
+    """A source matches rows to profiles on `identity`: an attribute its mapping writes."""
+    for i, source in enumerate(s.sources):
+        written = set(source.mapping.values())
+        if source.identity not in written:
+            yield (("sources", i, "identity"),
+                   f"'{source.identity}' is not an attribute this source writes"
+                   f"{suggest(source.identity, written)} (its mapping writes "
+                   f"{', '.join(sorted(written)) or 'nothing'}): no row could be matched to "
+                   "a profile")
+
+
 def _ids(s: Scenario) -> Found:
     seen: dict[str, tuple] = {}
     for kind, items in (("audiences", s.audiences), ("destinations", s.destinations),
@@ -194,9 +261,11 @@ def _faults(s: Scenario) -> Found:
 
 
 def _seeds(s: Scenario) -> Found:
-    """Every vendor's seed state through the mock's own validation, on a scratch cloud."""
+    """Every vendor's seed state through the mock's own validation, on a scratch cloud; a
+    key or value of the wrong shape at its own line, with the vendor's closest key."""
     from vendorsim.mocks.cloud import Cloud
     from vendorsim.mocks.core.auth import Credential
+    from vendorsim.mocks.core.seeds import SeedShapeError
 
     scratch = Cloud("virtual")
     for vendor in ("marketo", "sfmc", "bombora", "demandbase"):
@@ -218,6 +287,11 @@ def _seeds(s: Scenario) -> Found:
                     yield ("vendors", vendor, i, "credentials", j), str(exc)
             try:
                 service.seed_tenant(tenant, credentials=item.credentials, state=state)
+            except SeedShapeError as exc:  # at the line of the key, in the vendor's words
+                for loc, text in exc.problems:
+                    said = f"'{loc[-1]}' is {text}" if text.startswith("not a setting") \
+                        else text
+                    yield ("vendors", vendor, i, *loc), f"the {vendor} seed: {said}"
             except ValueError as exc:
                 yield ("vendors", vendor, i), f"the {vendor} seed is refused: {exc}"
 

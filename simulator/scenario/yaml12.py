@@ -12,6 +12,12 @@ libyaml parses when it is installed (the C parser: a 2 MB file in a second, not 
 Bounds, checked on the node tree before anything is built: nesting (MAX_DEPTH), and the number
 of values once aliases are expanded (MAX_NODES: an alias bomb of a few hundred bytes expands to
 billions); a value that contains itself is refused too.
+
+NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029) are line breaks to
+YAML 1.1 (and both parsers) but text to YAML 1.2, to editors and to `grep -n`: read as breaks
+they put every later line number one off, fail a plain value that holds one, and turn NEL in a
+quoted value into a space. They are read as the text they are (stand-ins from the private-use
+area while parsing, put back in every key and value).
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ import yaml
 
 MAX_DEPTH = 40  # YAML nesting; scenarios need about 8
 MAX_NODES = 500_000  # values after aliases are expanded; data belongs in JSONL/CSV files
+BREAKS_1_1 = {"\x85": "\ue085", "\u2028": "\ue028", "\u2029": "\ue029"}  # -> stand-ins
+HIDE = str.maketrans(BREAKS_1_1)
+SHOW = str.maketrans({v: k for k, v in BREAKS_1_1.items()})
 
 
 class YamlProblem(Exception):
@@ -182,6 +191,10 @@ def read(text: str, name: str, progress: Callable[[], None] | None = None
          ) -> tuple[object, yaml.Node | None]:
     """The data and the node tree (for line numbers) of a YAML text; YamlProblem with a
     line for every way it can be unreadable."""
+    hidden = any(c in text for c in BREAKS_1_1) and not any(
+        c in text for c in BREAKS_1_1.values())  # (a text holding stand-ins is read as is)
+    if hidden:
+        text = text.translate(HIDE)
     loader = Reader12(text)
     loader.name = name
     try:
@@ -189,7 +202,8 @@ def read(text: str, name: str, progress: Callable[[], None] | None = None
         if root is None:
             return None, None
         check_shape(root)
-        return loader.construct_document(root), root
+        data = loader.construct_document(root)
+        return (_shown(data) if hidden else data), root
     except yaml.MarkedYAMLError as exc:
         # an unclosed bracket or quote is noticed later; where it opened is what to fix
         opened = exc.context_mark if exc.context_mark and exc.problem_mark and \
@@ -206,3 +220,14 @@ def read(text: str, name: str, progress: Callable[[], None] | None = None
                                 "NUL bytes") from None
     finally:
         loader.dispose()
+
+
+def _shown(value: object) -> object:
+    """The data with the stand-ins of NEL, U+2028 and U+2029 put back (keys and values)."""
+    if isinstance(value, str):
+        return value.translate(SHOW)
+    if isinstance(value, dict):
+        return {_shown(k): _shown(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shown(v) for v in value]
+    return value

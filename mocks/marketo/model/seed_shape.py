@@ -1,5 +1,8 @@
 """What a Marketo seed or snapshot may hold, and of what kind (the lead database checks
-each record's own fields: `leads.py`, `fields.py`)."""
+each record's own fields: `leads.py`, `fields.py`). Custom fields, partitions, folders and
+static lists have a closed set of keys (those their snapshot writes), so a misspelt one is
+refused with the closest key; their values are the model's to check. Leads, companies and
+the other records hold any of the instance's fields."""
 
 from __future__ import annotations
 
@@ -8,14 +11,49 @@ from typing import Any
 from vendorsim.mocks.core.seeds import Names, Record, Records, Shape
 
 
+class FieldSeed(Shape):
+    """A custom lead field (`fields.py` FieldDef.from_dict)."""
+
+    name: Any = None
+    displayName: Any = None  # noqa: N815 - Marketo's own names
+    dataType: Any = None  # noqa: N815
+    length: Any = None
+    readOnly: Any = None  # noqa: N815
+    searchable: Any = None
+
+
+class PartitionSeed(Shape):
+    id: Any = None
+    name: Any = None
+    description: Any = None
+
+
+class FolderSeed(Shape):
+    id: Any = None
+    name: Any = None
+    folderType: Any = None  # noqa: N815
+    path: Any = None
+    workspace: Any = None
+
+
+class ListSeed(Shape):
+    id: Any = None
+    name: Any = None
+    description: Any = None
+    folder: Any = None
+    createdAt: Any = None  # noqa: N815
+    updatedAt: Any = None  # noqa: N815
+    members: Any = None
+
+
 class MarketoSeed(Shape):
     settings: Record | None = None
-    fields: Records | None = None
-    partitions: list[str | Record] | None = None
+    fields: list[FieldSeed] | None = None
+    partitions: list[str | PartitionSeed] | None = None
     leads: Records | None = None
     next_lead_id: int | None = None
-    folders: Records | None = None
-    lists: Records | None = None
+    folders: list[FolderSeed] | None = None
+    lists: list[ListSeed] | None = None
     companies: Records | None = None
     opportunities: Records | None = None
     opportunityRoles: Records | None = None  # noqa: N815 - Marketo's own names
