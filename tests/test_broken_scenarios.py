@@ -22,11 +22,7 @@ from vendorsim.simulator.cli import main as vendorsim
 CORPUS = sorted((Path(__file__).parent / "broken_scenarios").glob("*.yaml"))
 HEAVY = {"step_at_too_far", "generate_count_huge", "generate_count_float", "deep_nesting",
          "huge_integer", "step_advance_by_too_long", "generate_beyond_memory"}
-STRICT_ITEMS = {"seed_sfmc_row_for_rows", "seed_sfmc_kye", "seed_sfmc_is_primarykey",
-                "seed_sfmc_x_row", "seed_demandbase_dataflow_id"}
-PARAMS = [pytest.param(p, id=p.stem, marks=[pytest.mark.xfail(
-    strict=True, reason="seed item shapes strict: lead's refactor")]
-    if p.stem in STRICT_ITEMS else []) for p in CORPUS]
+PARAMS = [pytest.param(p, id=p.stem) for p in CORPUS]
 
 
 @pytest.fixture(autouse=True)
