@@ -87,7 +87,7 @@ def test_serve_as_of_pins_the_server(tmp_path: Path) -> None:
                                "opt_out": ["sfmc.secret_expiry"]}
         held = {r["name"]: r["in_force"] for v in body["vendors"].values() for r in v["rules"]}
         assert held == {"marketo.query_token": False, "marketo.activities_big_list": False,
-                        "sfmc.secret_expiry": False}
+                        "sfmc.secret_expiry": False, "sfmc.ens_retry": True}
     finally:
         process.terminate()
         process.wait(timeout=30)
