@@ -6,6 +6,8 @@ A real clock serves `vendorsim serve`; a virtual clock lets tests and the simula
 
 from __future__ import annotations
 
+import functools
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -143,7 +145,14 @@ def make_clock(kind: str | Clock | None) -> Clock:
 
 def iso_utc(epoch: float) -> str:
     """Marketo's lead-DB date format: ISO-8601 UTC without milliseconds (2015-03-17T00:18:40Z)."""
-    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if not math.isfinite(epoch):
+        return datetime.fromtimestamp(epoch, tz=UTC).isoformat()  # raises datetime's error
+    return _iso_second(int(round(epoch, 6) // 1))  # datetime rounds to microseconds first
+
+
+@functools.lru_cache(maxsize=4096)  # a report formats the same seconds many times
+def _iso_second(second: int) -> str:
+    return datetime.fromtimestamp(second, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_time(value: str | float | datetime) -> float:

@@ -68,10 +68,6 @@ def masked(text: str) -> str:
     return BEARER.sub(r"\1***", SECRET.sub(lambda m: m.group("key") + "***", text))
 
 
-def _kept(body: bytes) -> tuple[bytes, int]:
-    return body[:BODY_LIMIT], max(0, len(body) - BODY_LIMIT)
-
-
 def _size(kept: tuple) -> int:
     query, sent, _, answered, _ = kept
     return len(query) + len(sent) + len(answered)
@@ -100,14 +96,24 @@ class Journal:
         """`bodies`: (query string, request body, response body) of the call."""
         if not self.enabled:
             return None
+        return self.add(JournalEntry(seq=0, **fields), bodies)  # type: ignore[arg-type]  # the fields of JournalEntry
+
+    def add(self, entry: JournalEntry, bodies: tuple[str, bytes, bytes] | None = None
+            ) -> JournalEntry:
+        """Append an entry built by the caller (its `seq` is given here), with its bodies."""
+        if bodies is not None and self.keep_bodies:
+            query, sent, answered = bodies
+            kept = (query[:BODY_LIMIT], sent[:BODY_LIMIT], max(0, len(sent) - BODY_LIMIT),
+                    answered[:BODY_LIMIT], max(0, len(answered) - BODY_LIMIT))
+            size = len(kept[0]) + len(kept[1]) + len(kept[3])
+        else:
+            kept = None
         with self._lock:
-            entry = JournalEntry(seq=next(self._seq), **fields)  # type: ignore[arg-type]  # the fields of JournalEntry
+            entry.seq = next(self._seq)
             self._entries.append(entry)
-            if bodies is not None and self.keep_bodies:
-                query, sent, answered = bodies
-                kept = (query[:BODY_LIMIT], *_kept(sent), *_kept(answered))
+            if kept is not None:
                 self._bodies[entry.seq] = kept
-                self._body_bytes += _size(kept)
+                self._body_bytes += size
                 while len(self._bodies) > BODIES_KEPT or self._body_bytes > BODY_BUDGET:
                     oldest = next(iter(self._bodies))
                     self._body_bytes -= _size(self._bodies.pop(oldest))

@@ -126,6 +126,7 @@ class TenantLimiter:
         self._stamps: deque[float] = deque()
         self._in_flight = 0
         self._quota_day = ""
+        self._quota_span = (0.0, -1.0, "")  # [start, end) of _quota_day, and its zone
         self._quota_used = 0
 
     # -- admission -------------------------------------------------------------------
@@ -208,7 +209,12 @@ class TenantLimiter:
             stamps.popleft()
 
     def _roll_day(self, now: float) -> None:
-        day = quota_day(now, self.config.quota_timezone)
+        start, end, zone = self._quota_span  # a zone lookup once a day, not once a call
+        if start <= now < end and zone == self.config.quota_timezone:
+            return
+        zone = self.config.quota_timezone
+        day, start, end = day_span(now, zone)
+        self._quota_span = (start, end, zone)
         if day != self._quota_day:
             self._quota_day = day
             self._quota_used = 0
@@ -243,6 +249,14 @@ class TenantLimiter:
 
 def quota_day(epoch: float, tz_name: str) -> str:
     return datetime.fromtimestamp(epoch, tz=ZoneInfo(tz_name)).strftime("%Y-%m-%d")
+
+
+def day_span(epoch: float, tz_name: str) -> tuple[str, float, float]:
+    """The local day of `epoch` in that zone and the epochs of its start and end."""
+    local = datetime.fromtimestamp(epoch, tz=ZoneInfo(tz_name))
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    following = midnight + timedelta(days=1)  # wall-clock arithmetic: DST days too
+    return midnight.strftime("%Y-%m-%d"), midnight.timestamp(), following.timestamp()
 
 
 def seconds_to_midnight(epoch: float, tz_name: str) -> float:

@@ -28,6 +28,7 @@ from . import connection, tracing
 from .additive import Reshaper
 from .auth import Token, bearer_value
 from .context import Call, call, close_call, current_call, open_call
+from .journal import JournalEntry
 from .limits import LimitExceeded
 from .routing import is_host
 
@@ -158,7 +159,7 @@ def bearer_token(service: VendorService, req: Request) -> tuple[str, Token | Non
     once per call (tenant identification and the token check both ask)."""
     state = call()
     if state.token_check is None:
-        value = bearer_value(req.headers.get("Authorization", ""))
+        value = bearer_value(req.environ.get("HTTP_AUTHORIZATION", ""))
         state.token_check = service.tokens.check(value) if value else ("unknown", None)
     return state.token_check
 
@@ -227,18 +228,10 @@ def observe(service: VendorService, state: Call, response: Response) -> None:
         return
     sent = _request_body(req)
     credential = state.credential
-    journal.record(
-        bodies=(req.query_string.decode("latin-1"), sent, response.get_data())
-        if journal.keep_bodies and not response.is_streamed else None,
-        client=state.client or (credential.client_id if credential else
-                                _client_of(req, service)),
-        request_hash=zlib.crc32(sent, zlib.crc32(req.query_string)),
-        retry_after=_seconds(response.headers.get("Retry-After"))
-        if status in (429, 503) else None,
-        refused=state.failed or status >= 400,
-        token_call=state.token_call,
-        unmatched=req.url_rule is None,
-        hint=nearest_route(current_app, req.path) if req.url_rule is None else None,
+    query = req.environ.get("QUERY_STRING", "")
+    unmatched = req.url_rule is None
+    journal.add(JournalEntry(
+        seq=0,
         time=state.now,
         vendor=service.name,
         tenant=state.tenant_id,
@@ -250,8 +243,18 @@ def observe(service: VendorService, state: Call, response: Response) -> None:
         records=state.records,
         fault=state.fault,
         dropped=state.dropped,
+        unmatched=unmatched,
+        hint=nearest_route(current_app, req.path) if unmatched else None,
+        client=state.client or (credential.client_id if credential else
+                                _client_of(req, service)),
+        request_hash=zlib.crc32(sent, zlib.crc32(query.encode("latin-1"))),
+        retry_after=_seconds(response.headers.get("Retry-After"))
+        if status in (429, 503) else None,
+        refused=state.failed or status >= 400,
+        token_call=state.token_call,
         additive=state.reshaped,
-    )
+    ), (query, sent, response.get_data())
+        if journal.keep_bodies and not response.is_streamed else None)
 
 
 def on_teardown(service: VendorService, exc: BaseException | None) -> None:
@@ -294,7 +297,7 @@ def trickle(response: Response, seconds: float, clock: object) -> None:
 def _client_of(req: Request, service: VendorService) -> str | None:
     """The API client of a call refused before its token was looked at (413, 414, a
     fault): the token it carried says whose it is."""
-    value = bearer_value(req.headers.get("Authorization", "")) or \
+    value = bearer_value(req.environ.get("HTTP_AUTHORIZATION", "")) or \
         req.args.get("access_token", "")
     if not value:
         return None

@@ -101,11 +101,10 @@ class MarketoService(VendorService):
         environ = req.environ
         if isinstance(req.routing_exception, BadHost):  # nginx refuses it before Marketo
             return self.bad_host()
-        uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or req.full_path
-        if len(uri) > facts.MAX_URI:
+        if too_long(environ, req):
             return http.http_error(414, facts.STATUS_REASONS[414])
         limit = facts.MAX_BULK_BODY if req.path.startswith("/bulk/") else facts.MAX_BODY
-        if (req.content_length or 0) > limit:
+        if body_length(environ) > limit:
             return http.http_error(413, facts.STATUS_REASONS[413])
         if not environ.get("vendorsim.tenant"):
             return http.failure("610", message("610"))
@@ -119,7 +118,7 @@ class MarketoService(VendorService):
         """The access token from the Authorization header, or the `access_token` parameter
         while the calendar still allows it (600 none, 601 unknown, 602 expired)."""
         tenant_id = req.environ.get("vendorsim.tenant") or ""
-        value = bearer_value(req.headers.get("Authorization", ""))
+        value = bearer_value(req.environ.get("HTTP_AUTHORIZATION", ""))
         from_query = False
         if not value:
             value = http.param("access_token") or ""
@@ -198,3 +197,26 @@ def _num(value: float) -> str:
 def instance_of(tenant: Tenant) -> MarketoInstance:
     """A Marketo tenant's model (the service makes only MarketoInstance backends)."""
     return cast(MarketoInstance, tenant.backend)
+
+
+def too_long(environ: dict, req: Request) -> bool:
+    """The URI over Marketo's limit (as sent, percent-encoded): measured only when it could
+    be (an encoded character is at most three), as building it costs more than the check."""
+    path, query = environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
+    if 3 * len(path) + len(query) + 1 + len(environ.get("SCRIPT_NAME", "")) <= facts.MAX_URI:
+        return False
+    uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or req.full_path
+    return len(uri) > facts.MAX_URI
+
+
+def body_length(environ: dict) -> int:
+    """The declared body size (Werkzeug's reading of Content-Length: none when chunked,
+    0 when not a number), from the environ: a call's first header read costs more."""
+    declared = environ.get("CONTENT_LENGTH")
+    if not declared or "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+        return 0
+    try:
+        digits = declared.strip()
+        return int(digits, 10) if digits.isascii() and digits.isdigit() else 0
+    except ValueError:
+        return 0
