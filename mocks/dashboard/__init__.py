@@ -89,8 +89,9 @@ def summarize(state: dict) -> list[dict]:
 
 def _activity(number: int, row: list) -> dict:
     """A Marketo activity row (see marketo.activities.snapshot) with its column names."""
-    lead, kind, at, primary_id, primary, attributes, field, old, new = row
-    out = {"id": number, "leadId": lead, "activityTypeId": kind, "activityDate": iso_utc(at),
+    lead, kind, at, primary_id, primary, attributes, field, old, new = row[:9]
+    out = {"id": row[9] if len(row) > 9 else number, "leadId": lead,
+           "activityTypeId": kind, "activityDate": iso_utc(at),
            "primary": primary if primary is not None else primary_id}
     if field is not None:
         out.update(field=field, oldValue=old, newValue=new)
