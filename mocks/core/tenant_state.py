@@ -26,7 +26,7 @@ def prepare_restore(service: VendorService, data: object) -> Callable[[], list[s
         tenant_id = service.check_tenant_id(raw_id)
         if not isinstance(body, dict):
             raise ValueError(f"tenant {raw_id!r}: expected an object")
-        backend = service.new_backend(tenant_id)
+        backend = service.make_backend(tenant_id)
         try:
             seed_checked(backend, body.get("state") or {}, restore=True)
             creds = [Credential.from_dict(c) for c in body.get("credentials") or []]

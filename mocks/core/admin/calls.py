@@ -63,14 +63,15 @@ def docs() -> ResponseReturnValue:
 
 @bp.get("/health")
 def health() -> ResponseReturnValue:
-    saver = _cloud().saver
-    persisted = None if saver is None else {
-        "file": str(saver.path), "saved_at": saver.saved_at,
-        "save_seconds": round(saver.last_duration, 3), "interval": saver.interval}
-    return jsonify(status="ok", vendors=[s.name for s in _services()],
+    """`degraded` while persistent mode cannot keep its file (the reason under
+    `persistence.problem`)."""
+    cloud = _cloud()
+    saver = cloud.saver
+    status = "degraded" if saver is not None and saver.problem else "ok"
+    return jsonify(status=status, vendors=[s.name for s in _services()],
                    tenants={s.name: [t.id for t in s.tenants()] for s in _services()},
-                   strict=_cloud().strict, clock=_cloud().clock.describe(), urls=_cloud().urls,
-                   persistence=persisted)
+                   strict=cloud.strict, clock=cloud.clock.describe(), urls=cloud.urls,
+                   persistence=None if saver is None else saver.describe())
 
 
 @bp.get("/metrics")
