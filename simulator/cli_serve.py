@@ -1,5 +1,5 @@
 """`vendorsim serve`: the mocks over HTTP (waitress), with persistent mode (`--state`) and
-docs/persistence-and-admin.md.
+an admin API that can be closed (`--admin-token`); docs/persistence-and-admin.md.
 
 Exit status: 0 after a clean shutdown (SIGTERM, SIGINT) whose state file holds every
 acknowledged write; 1 when it does not (the message says where the state is, or what was
@@ -26,11 +26,13 @@ def _fail(message: str) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from vendorsim.mocks.cloud import Cloud
+    from vendorsim.mocks.core.admin.access import check_token
     from vendorsim.mocks.server import ServerRunner, describe_urls, exposure_warning
 
     try:
         cloud = Cloud(args.clock, strict=args.strict, as_of=args.as_of, opt_out=args.opt_out)
-    except ValueError as exc:  # a bad --as-of or --opt-out
+        cloud.admin_token = check_token(args.admin_token)
+    except ValueError as exc:  # a bad --as-of, --opt-out or --admin-token
         return _fail(str(exc))
     cloud.journal.keep_bodies = not args.no_journal_bodies
     for pair in args.default_tenant:
@@ -56,8 +58,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return _fail(f"cannot listen on {args.host}:{args.port}: {exc}")
     mode = f"{'virtual' if cloud.clock.virtual else 'real'} clock, " \
            f"{'strict' if args.strict else 'lenient'} auth" + \
-           (f", vendors as of {args.as_of}" if args.as_of else "")
-    warning = exposure_warning(args.host, int(runner.urls["cloud"].rsplit(":", 1)[1]))
+           (f", vendors as of {args.as_of}" if args.as_of else "") + \
+           (", admin API closed (token)" if cloud.admin_token else "")
+    warning = exposure_warning(args.host, int(runner.urls["cloud"].rsplit(":", 1)[1]),
+                               closed=cloud.admin_token is not None)
     if warning:
         print(warning, file=sys.stderr, flush=True)
     print(f"vendorsim serving ({mode})")
@@ -103,6 +107,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--no-limits", action="store_true",
                        default=_env_flag("VENDORSIM_NO_LIMITS"),
                        help="switch rate, concurrency and quota limits off (speed tests)")
+    serve.add_argument("--admin-token", default=os.environ.get("VENDORSIM_ADMIN_TOKEN"),
+                       metavar="TOKEN",
+                       help="close the admin API: every /__admin/ call (and the dashboard) "
+                            "needs 'Authorization: Bearer TOKEN' (16+ characters; env "
+                            "VENDORSIM_ADMIN_TOKEN)")
     serve.add_argument("--state", default=os.environ.get("VENDORSIM_STATE"), metavar="FILE",
                        help="persistent mode: load FILE at start (as GET /__admin/state"
                             "?secrets=include answers; JSON or YAML) and keep it current: "
