@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from .core.auth import Credential
 from .saver import Saver, document
-from .state_file import StateFileError, lock, rescued_beside, sweep, usable
+from .state_file import StateFileError, lock, rescued_beside, sweep, unlock, usable
 
 if TYPE_CHECKING:
     from .cloud import Cloud
@@ -56,18 +56,23 @@ def open_state(cloud: Cloud, given: Path, interval: float, readonly: bool = Fals
     sweep(path)
     saver = Saver(cloud, path, interval, held)
     cloud.saver = saver  # tenants built from now on reserve their ids (VendorService)
-    if path.exists():
-        data = _read(given, path)
-        try:
-            saver.ledger.load(data.get("ids"))
-        except StateFileError as exc:
-            raise StateFileError(f"cannot load {given}: {exc}") from None
-        _load(cloud, given, path, data)
-    else:
-        saver.ledger.forget_sidecar()  # reservations of a file that is gone
-    problem = saver.first_save()
-    if problem:
-        raise StateFileError(f"cannot use {given} as the state file: {problem}")
+    try:
+        if path.exists():
+            data = _read(given, path)
+            try:
+                saver.ledger.load(data.get("ids"))
+            except StateFileError as exc:
+                raise StateFileError(f"cannot load {given}: {exc}") from None
+            _load(cloud, given, path, data)
+        else:
+            saver.ledger.forget_sidecar()  # reservations of a file that is gone
+        problem = saver.first_save()
+        if problem:
+            raise StateFileError(f"cannot use {given} as the state file: {problem}")
+    except StateFileError:
+        cloud.saver = None
+        unlock(held)  # a caller that goes on (in Python) may try again
+        raise
     return saver
 
 

@@ -215,8 +215,9 @@ class Saver:
         if self.held is not None:
             unlock(self.held)
             self.held = None
+        if self.failure is None:
+            self.ledger.forget_sidecar()  # the target holds the exact id marks now
         if self.failure is None and self.conflict is None:
-            self.ledger.forget_sidecar()  # the file holds the exact id marks now
             return 0, None
         if self.failure is None:
             return 1, (f"vendorsim serve: {self.path} was changed by something else while "

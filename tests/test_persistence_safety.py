@@ -206,3 +206,19 @@ def test_ids_handed_out_before_a_sigkill_are_never_handed_out_again(tmp_path: Pa
         assert not lists_before & {item["id"] for item in made["result"]}
     finally:
         again.stop()
+
+
+def test_a_refused_start_in_python_lets_the_file_go(tmp_path: Path) -> None:
+    """open_state refusing a file releases its lock (a caller may fix it and go on); a
+    clean finish leaves the state file alone beside nothing."""
+    from vendorsim.mocks.cloud import Cloud
+    from vendorsim.mocks.persistence import StateFileError, open_state
+
+    state = tmp_path / "state.json"
+    state.write_text(GARBAGE)
+    with pytest.raises(StateFileError, match="not valid JSON"):
+        open_state(Cloud(), state, 1.0)
+    state.write_text("{}")
+    saver = open_state(Cloud(), state, 1.0)
+    assert saver is not None and saver.finish() == (0, None)
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
