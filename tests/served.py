@@ -74,13 +74,14 @@ class Served:
     def health(self) -> dict:
         return dict(self.admin("GET", "/health").json())
 
-    def saved_at(self) -> float | None:
-        return self.health()["persistence"]["saved_at"]
+    def unsaved(self) -> int:
+        """Calls answered since the state of the last finished save was read."""
+        return int(self.health()["persistence"]["unsaved_calls"])
 
-    def wait_saved(self, since: float, limit: float = 15.0) -> None:
-        """Until the server reports a save finished after `since` (wall time), bounded: the
-        test polls what the server says instead of sleeping a guessed time."""
-        self.wait_for(lambda: (self.saved_at() or 0) > since, limit, "a save")
+    def wait_saved(self, limit: float = 15.0) -> None:
+        """Until a finished save holds every call answered so far, bounded: the test polls
+        what the server says instead of sleeping a guessed time."""
+        self.wait_for(lambda: self.unsaved() == 0, limit, "a save")
 
     def wait_for(self, done: Callable[[], object], limit: float, what: str) -> None:
         deadline = time.monotonic() + limit

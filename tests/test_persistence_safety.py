@@ -13,7 +13,6 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -35,7 +34,7 @@ def saved_with(server: Served, leads: int) -> None:
     """Write `leads` leads and wait until a save after the last one finished."""
     for n in range(leads):
         server.write(n)
-    server.wait_saved(time.time())
+    server.wait_saved()
 
 
 def test_a_state_file_deleted_while_serving_is_written_back(tmp_path: Path) -> None:
