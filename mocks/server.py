@@ -113,7 +113,10 @@ def begin_stop(server: Any) -> None:
     """Stop a waitress server from outside its loop: answers in flight finish, then its loop
     thread closes every channel and ends (join that thread to wait for it)."""
     server.task_dispatcher.shutdown(timeout=2)
-    server.trigger.pull_trigger(lambda: close_in_loop(server))
+    try:
+        server.trigger.pull_trigger(lambda: close_in_loop(server))
+    except OSError:  # its trigger is closed already (the loop ended on an error): no loop
+        close_in_loop(server)  # will run the thunk, so close what is left from here
 
 
 def close_in_loop(server: object) -> None:
