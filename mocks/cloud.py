@@ -92,6 +92,7 @@ class Cloud:
         self.services: dict[str, VendorService] = {n: classes[n](self) for n in names}
         self.changes = 0  # calls and admin writes so far (persistent mode saves after one)
         self.saver: Any = None  # persistent mode's saver (vendorsim serve --state)
+        self.admin_token: str | None = None  # closes /__admin/ (core/admin/access.py)
         self._admin_app: Flask | None = None
         self._routers: dict[str, PrefixRouter] = {}
         self._dashboard: ServerRunner | None = None

@@ -1,46 +1,95 @@
 """Persistent mode for `vendorsim serve --state FILE`: what the mocks hold survives a
-restart, a `docker compose restart` and a crash, within a documented window.
+restart, a `docker compose restart` and a crash, within a documented window, and the
+server never says it kept what it did not (docs/persistence-and-admin.md).
 
-The file is what `GET /__admin/state` answers on the host-routed port (`{"vendors": {name:
-snapshot}}`), so a state fetched from a running server loads as it is; the older form
-`{vendor: snapshot}` loads too. Persistent mode adds the access tokens in use (clients keep
-working across a restart) and, on a virtual clock, the time.
+The file is what `GET /__admin/state?secrets=include` answers on the host-routed port
+(`{"vendors": {name: snapshot}}`), so a state fetched from a running server loads as it is;
+the older form `{vendor: snapshot}` loads too. Persistent mode adds the access tokens in use
+(clients keep working across a restart), on a virtual clock the time, and the id marks
+reserved ahead (mocks/id_ledger.py).
 
-It is written atomically (a temporary file beside it, flushed to disk, then renamed over it:
-a reader or a crash sees the old file or the new one, never a torn one):
-- at shutdown (SIGTERM, SIGINT): nothing acknowledged is lost;
-- while running, whenever something may have changed, at most every `interval` seconds and
-  never more than a fifth of the time (a save that takes 200 ms waits 800 ms before the
-  next), so a SIGKILL loses at most the writes of the last `interval` seconds (or of four
-  saves' time, if that is longer); `saved` in `GET /__admin/health` says when it last saved.
+Saved whole (mocks/state_file.py) at start (proving the file can be written), while running
+whenever something may have changed, at most every `interval` seconds and never more than a
+fifth of the time (a save that takes 200 ms waits 800 ms before the next), and at shutdown.
+So a SIGKILL loses at most the writes of the last `interval` seconds (or of four saves'
+time, if that is longer), and never an id: ids are reserved on disk before they are used.
 
-LocalStack's persistence (PERSISTENCE=1) snapshots its services to its data directory on
-shutdown and, by default, on requests that change state; vendorsim's is one file, saved on a
-timer (bounded by the interval) and at shutdown, in the format its admin API already speaks.
+Nothing silent: a file deleted under the server is written again (an event in health); a
+file someone else changed is never overwritten: the state goes to a rescue file instead,
+health says `degraded`, and shutdown exits 1 naming it; a save that fails makes health
+`degraded` with the reason (stderr too), and shutdown exits 1 saying where the unsaved
+writes went (a rescue file) or that they are lost. Exit 0 only when the file holds the
+last acknowledged write.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
-import threading
-import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .core.auth import Credential, Token
+from .core.auth import Credential
+from .saver import Saver, document
+from .state_file import StateFileError, lock, rescued_beside, sweep, unlock, usable
 
 if TYPE_CHECKING:
     from .cloud import Cloud
 
-DEFAULT_INTERVAL = 1.0  # seconds between saves while something changes
-MAX_SHARE = 0.2  # of the time spent saving
+__all__ = ["Saver", "StateFileError", "document", "load_into", "open_state", "read_state"]
 
 
-class StateFileError(ValueError):
-    """A state file that cannot be loaded: one line saying which and why."""
+def open_state(cloud: Cloud, given: Path, interval: float, readonly: bool = False
+               ) -> Saver | None:
+    """Persistent mode's start: refuse a path that can never work, hold the file's lock,
+    sweep temporary files, load the file and its id reservations, and save once (a file
+    that cannot be replaced is refused now, not at the first save). The saver, not yet
+    saving on its timer (`start()`); None with `readonly` (the file is only loaded).
+    StateFileError: one line naming the file and the problem."""
+    if readonly:
+        _load(cloud, given, given, None)
+        return None
+    try:
+        path = usable(given)
+        held = lock(path)
+    except StateFileError as exc:
+        raise StateFileError(f"cannot use {given} as the state file: {exc}") from None
+    sweep(path)
+    saver = Saver(cloud, path, interval, held)
+    cloud.saver = saver  # tenants built from now on reserve their ids (VendorService)
+    try:
+        if path.exists():
+            data = _read(given, path)
+            try:
+                saver.ledger.load(data.get("ids"))
+            except StateFileError as exc:
+                raise StateFileError(f"cannot load {given}: {exc}") from None
+            _load(cloud, given, path, data)
+        else:
+            saver.ledger.forget_sidecar()  # reservations of a file that is gone
+        problem = saver.first_save()
+        if problem:
+            raise StateFileError(f"cannot use {given} as the state file: {problem}")
+    except StateFileError:
+        cloud.saver = None
+        unlock(held)  # a caller that goes on (in Python) may try again
+        raise
+    return saver
+
+
+def _read(given: Path, path: Path) -> dict:
+    try:
+        return read_state(path)
+    except StateFileError as exc:
+        rescued = rescued_beside(path)
+        hint = f" (the state of an earlier run was rescued to {rescued[0]})" if rescued else ""
+        raise StateFileError(f"cannot load {given}: {exc}{hint}") from None
+
+
+def _load(cloud: Cloud, given: Path, path: Path, data: dict | None) -> None:
+    try:
+        load_into(cloud, read_state(path) if data is None else data)
+    except StateFileError as exc:
+        raise StateFileError(f"cannot load {given}: {exc}") from None
 
 
 def read_state(path: Path) -> dict:
@@ -75,7 +124,7 @@ def read_state(path: Path) -> dict:
 def load_into(cloud: Cloud, data: dict) -> None:
     """Restore a state document into the cloud, all or nothing: every vendor checked and
     built aside before any is swapped in. StateFileError says what is wrong."""
-    known = {"vendors", "tokens", "clock", "saved_at"}
+    known = {"vendors", "tokens", "clock", "saved_at", "snapshot_at", "ids"}
     parts = data.get("vendors") if "vendors" in data else \
         {k: v for k, v in data.items() if k not in known}
     if not isinstance(parts, dict):
@@ -99,23 +148,6 @@ def load_into(cloud: Cloud, data: dict) -> None:
     _restore_tokens(cloud, data.get("tokens"))
 
 
-def document(cloud: Cloud) -> dict:
-    """The state to persist: the admin API's state answer, the tokens, the virtual time."""
-    data: dict[str, Any] = {"vendors": {name: service.snapshot()
-                                        for name, service in cloud.services.items()},
-                            "saved_at": time.time()}
-    data["tokens"] = {name: [_token(t) for t in service.tokens.live()]
-                      for name, service in cloud.services.items()}
-    if cloud.clock.virtual:
-        data["clock"] = cloud.clock.now()
-    return data
-
-
-def _token(token: Token) -> dict:
-    return {"value": token.value, "tenant": token.tenant, "issued": token.issued_at,
-            "expires": token.expires_at, "credential": token.credential.to_dict()}
-
-
 def _restore_tokens(cloud: Cloud, tokens: object) -> None:
     """Tokens that were live when saved (a token that does not read back is skipped: a
     client then asks for a new one, as after any expiry)."""
@@ -134,68 +166,3 @@ def _restore_tokens(cloud: Cloud, tokens: object) -> None:
                 continue
 
 
-def write_atomically(path: Path, data: dict) -> None:
-    """Write the document so that the file is always whole: temporary file, fsync, rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, separators=(",", ":"), default=str)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-        directory = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)  # the rename itself survives a power cut
-        finally:
-            os.close(directory)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-class Saver:
-    """Keeps the state file current while the server runs, and writes it at the end."""
-
-    def __init__(self, cloud: Cloud, path: Path, interval: float = DEFAULT_INTERVAL) -> None:
-        self.cloud = cloud
-        self.path = path
-        self.interval = interval
-        self.saved_changes = -1
-        self.saved_at: float | None = None
-        self.last_duration = 0.0
-        self._stop = threading.Event()
-        self._lock = threading.Lock()  # one save at a time
-        self._thread = threading.Thread(target=self._run, name="vendorsim:saver", daemon=True)
-
-    def start(self) -> Saver:
-        self.cloud.saver = self
-        self._thread.start()
-        return self
-
-    def save(self) -> bool:
-        """Write the file now if anything may have changed since the last save."""
-        with self._lock:
-            changes = self.cloud.changes
-            if changes == self.saved_changes:
-                return False
-            started = time.perf_counter()
-            write_atomically(self.path, document(self.cloud))
-            self.last_duration = time.perf_counter() - started
-            self.saved_changes, self.saved_at = changes, time.time()
-            return True
-
-    def _run(self) -> None:
-        while not self._stop.wait(max(self.interval, self.last_duration / MAX_SHARE
-                                      - self.last_duration)):
-            try:
-                self.save()
-            except Exception:  # noqa: BLE001 - a failed save is retried; the server goes on
-                self.cloud.log_error("vendorsim: saving the state failed")
-
-    def stop(self) -> None:
-        """Stop the timer and write the last state (at shutdown)."""
-        self._stop.set()
-        self._thread.join(timeout=30)
-        self.save()

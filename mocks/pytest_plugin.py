@@ -22,6 +22,7 @@ import pytest
 import requests
 
 from vendorsim.mocks.cloud import VENDOR_HOSTS, Cloud, _vendor_classes, served_url
+from vendorsim.mocks.core.admin.access import TOKEN_ENV, admin_headers
 from vendorsim.mocks.core.clock import RealClockError
 from vendorsim.mocks.inprocess import mock_vendors
 from vendorsim.mocks.server import ServerRunner
@@ -105,9 +106,10 @@ def _vendorsim_container() -> Iterator[dict[str, str]]:
 
     image = os.environ.get("VENDORSIM_IMAGE", container.DEFAULT_IMAGE)
     name = f"vendorsim-test-{os.getpid()}"  # one per xdist worker
+    token = os.environ.get(TOKEN_ENV)  # the suite's admin token closes its container too
     try:
-        running = container.up(image, name, fixed_ports=False,
-                               environment={"VENDORSIM_CLOCK": "virtual"})
+        running = container.up(image, name, fixed_ports=False, environment={
+            "VENDORSIM_CLOCK": "virtual", **({TOKEN_ENV: token} if token else {})})
     except (container.EngineUnavailable, container.ContainerError) as exc:
         pytest.fail(f"--vendorsim-target=docker: {exc}")
     yield running.urls
@@ -124,6 +126,8 @@ class Target:
     mode: str
     cloud: Cloud | None = None  # in-process and server modes: the cloud itself
     urls: dict[str, str] = field(default_factory=dict)  # server and docker modes
+    # what admin calls send: the container's token in docker mode (VENDORSIM_ADMIN_TOKEN)
+    admin_headers: dict[str, str] = field(default_factory=dict)
 
     def base_url(self, vendor: str, tenant: str = "") -> str:
         if self.mode == "live":
@@ -159,7 +163,8 @@ class Target:
         if self.cloud is not None:
             self.cloud.clock.advance(seconds)  # RealClockError in one line on a real clock
             return
-        response = requests.post(f"{self.admin_url()}/clock/advance", json={"seconds": seconds})
+        response = requests.post(f"{self.admin_url()}/clock/advance", json={"seconds": seconds},
+                                 headers=self.admin_headers)
         if response.status_code == 409:
             raise RealClockError()
         response.raise_for_status()
@@ -186,10 +191,11 @@ def vendorsim_target(request: pytest.FixtureRequest) -> Iterator[Target]:
         yield Target("server", server.cloud, dict(server.urls))
     elif mode == "docker":
         urls = request.getfixturevalue("_vendorsim_container")
-        requests.post(f"{urls['cloud']}/__admin/reset").raise_for_status()
-        requests.put(f"{urls['cloud']}/__admin/calendar",
+        headers = admin_headers()
+        requests.post(f"{urls['cloud']}/__admin/reset", headers=headers).raise_for_status()
+        requests.put(f"{urls['cloud']}/__admin/calendar", headers=headers,
                      json=_calendar(request.config)).raise_for_status()
-        yield Target("docker", None, dict(urls))
+        yield Target("docker", None, dict(urls), headers)
     else:
         with mock_vendors(clock="virtual", **_calendar(request.config)) as cloud:
             yield Target("inprocess", cloud)

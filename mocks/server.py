@@ -142,7 +142,10 @@ def begin_stop(server: Any) -> None:
     """Stop a waitress server from outside its loop: answers in flight finish, then its loop
     thread closes every channel and ends (join that thread to wait for it)."""
     server.task_dispatcher.shutdown(timeout=2)
-    server.trigger.pull_trigger(lambda: close_in_loop(server))
+    try:
+        server.trigger.pull_trigger(lambda: close_in_loop(server))
+    except OSError:  # its trigger is closed already (the loop ended on an error): no loop
+        close_in_loop(server)  # will run the thunk, so close what is left from here
 
 
 def close_in_loop(server: object) -> None:
@@ -164,17 +167,22 @@ def run_loop(server: object) -> None:
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def exposure_warning(host: str, port: int) -> str | None:
-    """What to tell a person who binds beyond loopback (None on loopback)."""
+def exposure_warning(host: str, port: int, closed: bool = False) -> str | None:
+    """What to tell a person who binds beyond loopback (None on loopback); `closed`: the
+    admin API needs a token (--admin-token)."""
     if host in LOOPBACK or host.startswith("127."):
         return None
     where = "every network interface" if host in ("0.0.0.0", "", "::") else host
     name = socket.gethostname()
+    reach = (f"Other machines reach it at http://{name if where != host else host}:{port} "
+             "(and this machine at the URLs below).")
+    if closed:
+        return (f"NOTE: listening on {where}, not only on this machine; the admin API needs "
+                f"the admin token. {reach}")
     return (f"WARNING: listening on {where}, not only on this machine: anyone who can reach "
-            f"it can read and rewrite every mock through /__admin/ (no authentication). Do "
-            f"this only inside a container or a trusted network. Other machines reach it at "
-            f"http://{name if where != host else host}:{port} (and this machine at the URLs "
-            f"below).")
+            f"it can read and rewrite every mock through /__admin/ (no authentication: close "
+            f"it with --admin-token). Do this only inside a container or a trusted network. "
+            f"{reach}")
 
 
 def describe_urls(runner: ServerRunner) -> list[str]:

@@ -7,11 +7,8 @@ Commands: serve (the mocks over HTTP), docker (the mocks as a container), run an
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import signal
 import sys
-import threading
 from pathlib import Path
 
 
@@ -45,69 +42,6 @@ def _check_calendar(as_of: str | None, opt_out: list[str]) -> None:
 
     known = [c.name for cls in _vendor_classes().values() for c in cls.changes]
     CalendarPin.parse(as_of, opt_out, known)
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    from vendorsim.mocks.cloud import Cloud
-    from vendorsim.mocks.server import ServerRunner, describe_urls, exposure_warning
-
-    try:
-        cloud = Cloud(args.clock, strict=args.strict, as_of=args.as_of, opt_out=args.opt_out)
-    except ValueError as exc:  # a bad --as-of or --opt-out
-        print(f"vendorsim serve: {exc}", file=sys.stderr)
-        return 2
-    cloud.journal.keep_bodies = not args.no_journal_bodies
-    for pair in args.default_tenant:
-        vendor, _, tenant = pair.partition("=")
-        if vendor not in cloud.services or not tenant:
-            print(f"vendorsim serve: --default-tenant takes VENDOR=TENANT, got {pair!r}",
-                  file=sys.stderr)
-            return 2
-        cloud.default_tenants[vendor] = tenant
-    if args.no_limits:
-        for service in cloud.services.values():
-            service.configure_default_limits(enabled=False)
-    saver = None
-    if args.state:
-        from vendorsim.mocks.persistence import Saver, StateFileError, load_into, read_state
-
-        path = Path(args.state)
-        try:
-            if path.exists() or args.state_readonly:
-                load_into(cloud, read_state(path))
-        except StateFileError as exc:
-            print(f"vendorsim serve: cannot load {args.state}: {exc}", file=sys.stderr)
-            return 2
-        if not args.state_readonly:
-            saver = Saver(cloud, path, args.save_every)
-    try:
-        runner = ServerRunner(cloud, host=args.host, port=args.port,
-                              vendor_ports=not args.no_vendor_ports, threads=args.threads).start()
-    except OSError as exc:
-        print(f"vendorsim serve: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
-        return 2
-    mode = f"{'virtual' if cloud.clock.virtual else 'real'} clock, " \
-           f"{'strict' if args.strict else 'lenient'} auth" + \
-           (f", vendors as of {args.as_of}" if args.as_of else "")
-    warning = exposure_warning(args.host, int(runner.urls["cloud"].rsplit(":", 1)[1]))
-    if warning:
-        print(warning, file=sys.stderr, flush=True)
-    print(f"vendorsim serving ({mode})")
-    for line in describe_urls(runner):
-        print("  " + line)
-    print("VENDORSIM_URLS " + json.dumps(runner.urls), flush=True)
-    if saver is not None:
-        saver.start()
-        print(f"  state        {args.state} (persistent: saved every {args.save_every:g} s "
-              "while it changes, and at shutdown)", flush=True)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    stop.wait()
-    runner.stop()
-    if saver is not None:
-        saver.stop()  # the last acknowledged write is in the file before the process ends
-    return 0
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -158,50 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"vendorsim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser(
-        "serve", help="serve the mock vendors over HTTP (waitress)",
-        description="Serve every mock vendor over HTTP on loopback: one host-routed port (send "
-                    "the vendor's Host header, or /{vendor}/... paths) and one port per vendor "
-                    "(tenant first in the path), with the admin API under /__admin/.")
-    serve.add_argument("--host", default=os.environ.get("VENDORSIM_HOST", "127.0.0.1"),
-                       help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=int(os.environ.get("VENDORSIM_PORT", 8080)),
-                       help="host-routed port; vendors take the next ones (0: free ports)")
-    serve.add_argument("--no-vendor-ports", action="store_true",
-                       help="serve only the host-routed port")
-    serve.add_argument("--strict", action="store_true", default=_env_flag("VENDORSIM_STRICT"),
-                       help="only seeded tenants and credentials get tokens")
-    serve.add_argument("--clock", choices=("real", "virtual"),
-                       default=os.environ.get("VENDORSIM_CLOCK", "real"),
-                       help="virtual: time moves only via POST /__admin/clock/advance")
-    serve.add_argument("--no-limits", action="store_true",
-                       default=_env_flag("VENDORSIM_NO_LIMITS"),
-                       help="switch rate, concurrency and quota limits off (speed tests)")
-    serve.add_argument("--state", default=os.environ.get("VENDORSIM_STATE"), metavar="FILE",
-                       help="persistent mode: load FILE at start (as GET /__admin/state "
-                            "answers; JSON or YAML) and keep it current: saved atomically "
-                            "while state changes and at shutdown (created if missing)")
-    serve.add_argument("--state-readonly", action="store_true",
-                       default=_env_flag("VENDORSIM_STATE_READONLY"),
-                       help="only load --state FILE, never write it")
-    serve.add_argument("--save-every", type=_seconds, metavar="SECONDS",
-                       default=float(os.environ.get("VENDORSIM_SAVE_EVERY", "1")),
-                       help="persistent mode: the longest a change waits to be saved (default "
-                            "1 s; a SIGKILL loses at most this much)")
-    serve.add_argument("--threads", type=int, default=8,
-                       help="worker threads a port starts with (it grows to 256 when calls "
-                            "wait, so in-flight limits such as Marketo's 615 still apply)")
-    _calendar_options(serve, os.environ.get("VENDORSIM_AS_OF"))
-    serve.add_argument("--no-journal-bodies", action="store_true",
-                       default=_env_flag("VENDORSIM_NO_JOURNAL_BODIES"),
-                       help="keep no request/response bodies in the journal (load runs)")
-    serve.add_argument("--default-tenant", action="append", metavar="VENDOR=TENANT",
-                       default=[f"sfmc={os.environ['VENDORSIM_SFMC_TENANT']}"]
-                       if os.environ.get("VENDORSIM_SFMC_TENANT") else [],
-                       help="the tenant a vendor port serves for paths without a tenant "
-                            "prefix (SFMC clients that join /v2/token onto their base URL); "
-                            "default: the only seeded tenant")
-    serve.set_defaults(func=cmd_serve)
+    from vendorsim.simulator import cli_docker, cli_drift, cli_mcp, cli_scenario, cli_serve
+
+    cli_serve.add_parser(sub)
 
     gen = sub.add_parser(
         "generate", help="synthetic B2B accounts, people, opportunities, events",
@@ -231,8 +124,6 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
                      help="processes rendering chunks (output is the same for any number)")
     gen.set_defaults(func=cmd_generate)
-
-    from vendorsim.simulator import cli_docker, cli_drift, cli_mcp, cli_scenario
 
     for add in (cli_docker.add_parser, cli_drift.add_parsers, cli_mcp.add_parser):
         add(sub)

@@ -199,7 +199,8 @@ def test_staged_rotation_both_secrets_work_until_activation(cloud: Cloud) -> Non
     assert requests.post(f"{admin}/secret/activate").status_code == 409  # nothing staged
     missing = requests.post(admin.replace("/pkg", "/nobody") + "/secret/stage", json={})
     assert missing.status_code == 404
-    saved = requests.get(f"https://{SUB}.rest.marketingcloudapis.com/__admin/state").json()
+    saved = requests.get(f"https://{SUB}.rest.marketingcloudapis.com/__admin/state",
+                         params={"secrets": "include"}).json()
     cred = saved["tenants"][SUB]["credentials"][0]
     assert cred["client_secret"] == "new" and cred["issued_at"] == "2027-05-20T00:00:00Z"
 

@@ -1,12 +1,12 @@
 """Persistent mode (issue 23): `vendorsim serve --state FILE` brings back every acknowledged
 write after a SIGTERM, and after a SIGKILL every write older than the save window; the
 file is never torn; what `GET /__admin/state` answers loads as `--state`; a bad state file is
-one line naming the file and the problem (exit 2), never a traceback."""
+one line naming the file and the problem (exit 2), never a traceback. (Issue 33's safety
+checks: test_persistence_safety.py; kill-and-restart chaos: test_restart_chaos.py.)"""
 
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -17,51 +17,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.helpers import MUNCHKIN
+from tests.served import Served
 
 WINDOW = 1.0  # --save-every in these tests
-
-
-class Served:
-    """A `vendorsim serve` process on free loopback ports."""
-
-    def __init__(self, *args: str) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "vendorsim.simulator.cli", "serve", "--port", "0", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        self.urls: dict = {}
-        for line in self.process.stdout:  # type: ignore[union-attr]
-            if line.startswith("VENDORSIM_URLS "):
-                self.urls = json.loads(line.split(" ", 1)[1])
-                break
-        assert self.urls, self.process.stderr.read()  # type: ignore[union-attr]
-        self.base = f"{self.urls['marketo']}/{MUNCHKIN}"
-        self.http = requests.Session()
-
-    def login(self) -> Served:
-        token = self.http.get(f"{self.base}/identity/oauth/token", params={
-            "grant_type": "client_credentials", "client_id": "c", "client_secret": "s"})
-        self.http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-        return self
-
-    def write(self, n: int) -> None:
-        body = self.http.post(f"{self.base}/rest/v1/leads.json", json={
-            "input": [{"email": f"lead{n}@x.example", "title": f"T{n}"}]}).json()
-        assert body["success"] and body["result"][0]["status"] == "created", body
-
-    def count(self) -> int:
-        state = requests.get(f"{self.urls['cloud']}/__admin/state").json()
-        tenant = state["vendors"]["marketo"]["tenants"].get(MUNCHKIN)
-        return len(tenant["state"]["leads"]) if tenant else 0
-
-    def saved_at(self) -> float | None:
-        health = requests.get(f"{self.urls['cloud']}/__admin/health").json()
-        return health["persistence"]["saved_at"]
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        self.process.send_signal(sig)
-        self.process.wait(timeout=30)
 
 
 @pytest.fixture
@@ -88,9 +46,9 @@ def test_sigkill_loses_nothing_older_than_the_save_window(state: Path) -> None:
     server = Served("--state", str(state), "--save-every", str(WINDOW)).login()
     for n in range(40):
         server.write(n)
-    acknowledged, wall = time.monotonic(), time.time()
-    while (server.saved_at() or 0) < wall and \
-            time.monotonic() - acknowledged < 10 * WINDOW:  # a save after the last write
+    acknowledged = time.monotonic()
+    while server.unsaved() and \
+            time.monotonic() - acknowledged < 10 * WINDOW:  # a save holding the last write
         time.sleep(0.05)  # polls what the server reports, bounded: not a blind wait
     waited = time.monotonic() - acknowledged
     server.stop(signal.SIGKILL)

@@ -169,3 +169,13 @@ def test_a_host_header_that_is_no_host_name_is_a_plain_400(vendorsim_server: Ser
     admin = requests.get(f"{vendorsim_server.urls['cloud']}/__admin/health",
                          headers={"Host": "x..y"})
     assert admin.status_code == 400 and "error" in admin.json()
+
+
+def test_stopping_a_server_whose_trigger_is_closed_closes_it_anyway() -> None:
+    """A waitress loop that ended on an error leaves its trigger closed: stopping it must
+    not fail with EBADF (seen once in the drift recorder's stop under load)."""
+    runner = ServerRunner(Cloud("virtual"), port=0, vendor_ports=False, threads=1).start()
+    server = runner._servers[0]
+    server.trigger.close()
+    runner.stop()
+    assert server._map == {}

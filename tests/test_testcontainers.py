@@ -101,3 +101,17 @@ def test_traces_from_the_container(engine: None) -> None:
             logs = (out + err).decode("utf-8", "replace")
     assert '"name": "marketo GET /rest/v1/leads/partitions.json"' in logs
     assert "4bf92f3577b34da6a3ce929d0e0e4736" in logs  # the caller's trace
+
+
+def test_a_container_with_its_admin_api_closed(engine: None) -> None:
+    """VendorsimContainer(admin_token=...): the container needs it on every admin call (its
+    health check still passes: health answers its status to anyone); its own calls send it."""
+    from vendorsim.testcontainers import VendorsimContainer
+
+    token = "a-token-of-the-test-suite"
+    with VendorsimContainer(IMAGE, admin_token=token) as container:
+        assert container.verdicts() == []
+        state = f"{container.url()}/__admin/state"
+        assert requests.get(state, timeout=10).status_code == 401
+        assert requests.get(state, headers={"Authorization": f"Bearer {token}"},
+                            timeout=10).status_code == 200

@@ -16,6 +16,8 @@ from datetime import datetime
 from .clock import Clock, iso_utc, parse_time
 
 ALL_PERMISSIONS = frozenset({"read", "edit_person", "edit_assets"})
+# what `GET /__admin/state` shows in place of a secret (unless asked ?secrets=include)
+MASKED = "(masked: GET /__admin/state?secrets=include shows it)"
 
 
 @dataclass
@@ -55,6 +57,10 @@ class Credential:
         for name, value in (("client_id", client_id), ("client_secret", client_secret)):
             if not isinstance(value, str) or not 0 < len(value) <= 500:
                 raise ValueError(f"credential needs {name!r}: a string of 1-500 characters")
+        if MASKED in (client_secret, data.get("staged_secret")):
+            raise ValueError(f"credential {client_id!r}: its secret is masked (GET "
+                             "/__admin/state masks secrets; ?secrets=include gives a state "
+                             "that loads)")
         user = data.get("user", cls.user)
         if not isinstance(user, str) or len(user) > 500:
             raise ValueError("credential user is a string (the API user's email)")

@@ -127,6 +127,14 @@ class VendorService:
     def new_backend(self, tenant_id: str) -> Backend:
         raise NotImplementedError
 
+    def make_backend(self, tenant_id: str) -> Backend:
+        """A new model for a tenant; in persistent mode its id sequences reserve their ids
+        on disk before handing them out (mocks/core/ids.py)."""
+        backend = self.new_backend(tenant_id)
+        if self.cloud.saver is not None:
+            self.cloud.saver.adopt(self.name, tenant_id, backend)
+        return backend
+
     def make_token_value(self, tenant_id: str) -> str:
         raise NotImplementedError
 
@@ -242,7 +250,7 @@ class VendorService:
         limits = self.default_limits.updated(**self.limit_overrides.get(tenant_id, {}))
         return Tenant(
             id=tenant_id,
-            backend=self.new_backend(tenant_id),
+            backend=self.make_backend(tenant_id),
             limiter=TenantLimiter(limits, self.clock),
         )
 
@@ -281,7 +289,7 @@ class VendorService:
             existing = self.find_tenant(tenant_id)
             config = (existing.limiter.config if existing else self.default_limits
                       ).updated(**(limits or {}))
-            backend = existing.backend if existing else self.new_backend(tenant_id)
+            backend = existing.backend if existing else self.make_backend(tenant_id)
             if state:
                 seed_checked(backend, state)  # atomic: a bad document changes nothing
             tenant = existing or Tenant(tenant_id, backend, TenantLimiter(config, self.clock))
@@ -340,7 +348,7 @@ class VendorService:
                 return
             tenant = self.find_tenant(tenant_id)
             if tenant is not None:
-                tenant.backend = self.new_backend(tenant.id)
+                tenant.backend = self.make_backend(tenant.id)
                 tenant.limiter = TenantLimiter(tenant.limiter.config, self.clock)
                 self.tokens.clear(tenant.id)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .auth import Credential
+from .auth import MASKED, Credential
 from .backend import seed_checked
 from .calendar import CalendarPin
 
@@ -26,10 +26,11 @@ def prepare_restore(service: VendorService, data: object) -> Callable[[], list[s
         tenant_id = service.check_tenant_id(raw_id)
         if not isinstance(body, dict):
             raise ValueError(f"tenant {raw_id!r}: expected an object")
-        backend = service.new_backend(tenant_id)
+        backend = service.make_backend(tenant_id)
         try:
             seed_checked(backend, body.get("state") or {}, restore=True)
-            creds = [Credential.from_dict(c) for c in body.get("credentials") or []]
+            creds = [Credential.from_dict(unmasked(service, tenant_id, c))
+                     for c in body.get("credentials") or []]
             limits = body.get("limits") or {}
             if not isinstance(limits, dict):
                 raise ValueError("limits is an object")
@@ -56,3 +57,22 @@ def prepare_restore(service: VendorService, data: object) -> Callable[[], list[s
         return [p[0] for p in prepared]
 
     return commit
+
+
+def unmasked(service: VendorService, tenant_id: str, cred: object) -> object:
+    """A credential of a masked state answer (GET /__admin/state without ?secrets=include)
+    put back into the server it came from: a masked secret keeps the secret this tenant's
+    credential of that client id has now (where there is none, Credential.from_dict
+    refuses the masked value, saying so)."""
+    if not isinstance(cred, dict) or MASKED not in (cred.get("client_secret"),
+                                                    cred.get("staged_secret")):
+        return cred
+    tenant = service.find_tenant(tenant_id)
+    current = tenant.credentials.get(str(cred.get("client_id"))) if tenant else None
+    if current is None:
+        return cred
+    kept = dict(cred)
+    for name in ("client_secret", "staged_secret"):
+        if kept.get(name) == MASKED:
+            kept[name] = getattr(current, name)
+    return kept

@@ -9,9 +9,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, Response, jsonify, send_from_directory
+from flask import Blueprint, Response, jsonify, redirect, request, send_from_directory
 from flask.typing import ResponseReturnValue
 
+from vendorsim.mocks.core.admin.access import CHALLENGE, COOKIE, admitted, same
 from vendorsim.mocks.core.admin.tenants import describe_tenant
 from vendorsim.mocks.core.clock import iso_utc
 
@@ -25,6 +26,20 @@ WIDE = 5  # a nested list longer than this shows as its length
 
 def dashboard_blueprint(cloud: Cloud) -> Blueprint:
     bp = Blueprint("dashboard", __name__, url_prefix="/__admin/ui")
+
+    @bp.before_request
+    def closed() -> ResponseReturnValue | None:
+        """With an admin token (core/admin/access.py): `?token=TOKEN` once sets the
+        dashboard's cookie and comes back without it; no token, no page."""
+        token = cloud.admin_token
+        if token is None or admitted(request, token):
+            return None
+        if same(request.args.get("token"), token):
+            back = redirect(request.script_root + request.path, 303)
+            back.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/__admin")
+            return back
+        return Response("The dashboard needs the admin token: open /__admin/ui/?token=<the "
+                        "token> once.\n", 401, CHALLENGE, content_type="text/plain")
 
     @bp.get("/")
     def page() -> Response:
@@ -89,8 +104,9 @@ def summarize(state: dict) -> list[dict]:
 
 def _activity(number: int, row: list) -> dict:
     """A Marketo activity row (see marketo.activities.snapshot) with its column names."""
-    lead, kind, at, primary_id, primary, attributes, field, old, new = row
-    out = {"id": number, "leadId": lead, "activityTypeId": kind, "activityDate": iso_utc(at),
+    lead, kind, at, primary_id, primary, attributes, field, old, new = row[:9]
+    out = {"id": row[9] if len(row) > 9 else number, "leadId": lead,
+           "activityTypeId": kind, "activityDate": iso_utc(at),
            "primary": primary if primary is not None else primary_id}
     if field is not None:
         out.update(field=field, oldValue=old, newValue=new)

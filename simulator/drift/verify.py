@@ -23,6 +23,7 @@ import requests
 import yaml
 
 from vendorsim.mocks.cloud import VENDOR_HOSTS, Cloud, _vendor_classes, served_url
+from vendorsim.mocks.core.admin.access import admin_headers
 from vendorsim.mocks.server import ServerRunner
 
 from .cassette import MASK, Interaction
@@ -211,8 +212,8 @@ def check(item: Interaction, replay: Replay, allow: list[Allowance]) -> Checked:
 
 
 def _unmatched(replay: Replay, vendor: str) -> bool:
-    journal = replay.http.get(f"{replay.urls[vendor]}/__admin/journal",
-                              params={"limit": 1}, timeout=10).json()
+    journal = replay.http.get(f"{replay.urls[vendor]}/__admin/journal", params={"limit": 1},
+                              headers=admin_headers(), timeout=10).json()
     entries = journal.get("requests") or []
     return bool(entries and entries[-1].get("unmatched"))
 
@@ -225,7 +226,8 @@ def mocks(target: str | None, seed: dict | None = None) -> Iterator[dict[str, st
         from vendorsim.simulator.engine.vendors import RemoteVendors
 
         urls = RemoteVendors.discover(target).urls
-        requests.post(f"{urls['cloud']}/__admin/reset", timeout=10).raise_for_status()
+        requests.post(f"{urls['cloud']}/__admin/reset", headers=admin_headers(),
+                      timeout=10).raise_for_status()
         _seed(urls, seed)
         yield urls
         return
@@ -236,7 +238,8 @@ def mocks(target: str | None, seed: dict | None = None) -> Iterator[dict[str, st
 
 def _seed(urls: dict[str, str], seed: dict | None) -> None:
     if seed:
-        answer = requests.put(f"{urls['cloud']}/__admin/state", json=seed, timeout=30)
+        answer = requests.put(f"{urls['cloud']}/__admin/state", json=seed,
+                              headers=admin_headers(), timeout=30)
         if answer.status_code != 200:
             raise VerifyError(f"--seed refused: {answer.text[:300]}")
 

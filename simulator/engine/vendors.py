@@ -5,7 +5,8 @@ the vendors' APIs over `requests` in both cases.
 
 Remote runs set up and inspect the vendors through the admin API (`/__admin/...`): seeding
 tenants, faults, the clock (driven when the server's clock is virtual; a real clock is waited
-on), state snapshots for the checks and the journal for the report.
+on), state snapshots for the checks and the journal for the report; with the server's admin
+token when VENDORSIM_ADMIN_TOKEN holds it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import requests
 
 from vendorsim.mocks import Cloud, mock_vendors
 from vendorsim.mocks.cloud import VENDOR_HOSTS, served_url
+from vendorsim.mocks.core.admin.access import admin_headers
 from vendorsim.simulator.clients.http import with_timeout
 
 
@@ -200,7 +202,8 @@ class RemoteVendors(Vendors):
 
     def __init__(self, urls: dict[str, str]) -> None:
         self.urls = {k: v.rstrip("/") for k, v in urls.items()}
-        self.http = new_session()
+        self.http = new_session()  # the admin API's calls only
+        self.http.headers.update(admin_headers())
         self.virtual = True
         self._pin_before: dict | None = None  # the server's calendar pin before this run
         self._shift: float | None = None  # real clocks: wall time minus scenario time
@@ -215,15 +218,19 @@ class RemoteVendors(Vendors):
         under `/{vendor}/` (the host-routed port serves both forms)."""
         url = url.rstrip("/")
         try:
-            health = new_session().get(f"{url}/__admin/health", timeout=10)
+            health = new_session().get(f"{url}/__admin/health", headers=admin_headers(),
+                                       timeout=10)
             body = health.json()
         except requests.RequestException as exc:
             raise TargetError(f"cannot reach {url}: {short_error(exc)}") from None
         except ValueError:
             raise TargetError(f"{url} answered HTTP {health.status_code} without JSON: is it a "
                               "vendorsim server?") from None
-        if not isinstance(body, dict) or body.get("status") != "ok":
+        if not isinstance(body, dict) or body.get("status") not in ("ok", "degraded"):
             raise TargetError(f"{url}/__admin/health is not a vendorsim health answer")
+        if "vendors" not in body:  # a closed admin API answers its status only
+            raise TargetError(f"{url}'s admin API needs its admin token: set "
+                              "VENDORSIM_ADMIN_TOKEN")
         urls = body.get("urls") or {}
         missing = sorted(set(VENDOR_HOSTS) - set(body.get("vendors") or []))
         if missing:

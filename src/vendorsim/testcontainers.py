@@ -10,7 +10,8 @@ needs.
         assert mocks.verdicts() == []
 
 The image is the one `vendorsim docker up --build` (or `.ci/docker`) builds; the clock is
-virtual unless asked otherwise, so `advance()` moves time.
+virtual unless asked otherwise, so `advance()` moves time. `admin_token=` closes the admin API
+(VENDORSIM_ADMIN_TOKEN in the container): the container's own admin calls send it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 from testcontainers.core.container import DockerContainer
 
 from vendorsim.mocks.container import PORTS
+from vendorsim.mocks.core.admin.access import TOKEN_ENV, check_token
 
 STATE_DIR = "/data"  # the image's volume for persistent mode
 
@@ -35,9 +37,12 @@ class VendorsimContainer(DockerContainer):  # type: ignore[misc]  # testcontaine
     def __init__(self, image: str = "vendorsim:latest", *, clock: str = "virtual",
                  strict: bool = False, no_limits: bool = False, state: str | Path | None = None,
                  as_of: str | None = None, startup_timeout: float = 60.0,
-                 **kwargs: Any) -> None:
+                 admin_token: str | None = None, **kwargs: Any) -> None:
         super().__init__(image, **kwargs)
         self.startup_timeout = startup_timeout
+        self.admin_token = check_token(admin_token)
+        if self.admin_token:
+            self.with_env(TOKEN_ENV, self.admin_token)
         self.with_exposed_ports(*PORTS.values())
         self.with_env("VENDORSIM_CLOCK", clock)
         if strict:
@@ -81,10 +86,14 @@ class VendorsimContainer(DockerContainer):  # type: ignore[misc]  # testcontaine
         """Call `/__admin{path}` on the host-routed port; the answer's JSON."""
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(f"{self.url()}/__admin{path}", data=data,
-                                         method=method,
-                                         headers={"Content-Type": "application/json"})
+                                         method=method, headers=self._headers())
         with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - our own URL
             return json.loads(answer.read() or b"null")
+
+    def _headers(self) -> dict[str, str]:
+        """JSON, and the admin token when the container was given one."""
+        return {"Content-Type": "application/json",
+                **({"Authorization": f"Bearer {self.admin_token}"} if self.admin_token else {})}
 
     def advance(self, seconds: float) -> Any:
         return self.admin("POST", "/clock/advance", {"seconds": seconds})
@@ -106,6 +115,6 @@ class VendorsimContainer(DockerContainer):  # type: ignore[misc]  # testcontaine
     def _vendor_admin(self, vendor: str, path: str, body: object) -> Any:
         request = urllib.request.Request(f"{self.url(vendor)}/__admin{path}",
                                          data=json.dumps(body).encode(), method="POST",
-                                         headers={"Content-Type": "application/json"})
+                                         headers=self._headers())
         with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - our own URL
             return json.loads(answer.read() or b"null")

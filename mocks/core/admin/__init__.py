@@ -5,6 +5,7 @@ on every vendor. Errors are plain `{"error": "..."}` with 400/403/404/409: the a
 vendorsim's own, not a vendor's, so even on Marketo's host a bad admin call is never a 611.
 
 Every body is typed and bounded before anything changes, and every write is all or nothing.
+With an admin token set (access.py), every call needs it, but health's status.
 Writes refuse cross-site requests (a web page in the user's browser must not reset the mocks):
 a request carrying an `Origin` other than the server's own is refused with 403, and a write
 with a body must declare `Content-Type: application/json` (which a cross-site form cannot).
@@ -22,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..bodies import BadBody, parse_json
 from ..service import Tenant, VendorService
+from .access import CHALLENGE, REFUSED, admitted
 
 log = logging.getLogger("vendorsim.admin")
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -128,6 +130,9 @@ def tenant_of(tenant_id: str) -> Tenant:
 
 @bp.before_request
 def _guard() -> None:
+    """The admin token first (health answers its status to anyone), then cross-site."""
+    if request.endpoint != "admin.health" and not admitted(request, _cloud().admin_token):
+        raise AdminError(401, REFUSED)
     _refuse_cross_site()
 
 
@@ -140,7 +145,7 @@ def _changed(response: Response) -> Response:
 
 @bp.errorhandler(AdminError)
 def _admin_error(exc: AdminError) -> ResponseReturnValue:
-    return jsonify(error=exc.message), exc.status
+    return jsonify(error=exc.message), exc.status, CHALLENGE if exc.status == 401 else {}
 
 
 @bp.errorhandler(HTTPException)

@@ -24,6 +24,7 @@ from . import (
     bp,
     tenant_of,
 )
+from .access import admitted, masked
 
 
 @bp.get("/openapi.json")
@@ -63,14 +64,17 @@ def docs() -> ResponseReturnValue:
 
 @bp.get("/health")
 def health() -> ResponseReturnValue:
-    saver = _cloud().saver
-    persisted = None if saver is None else {
-        "file": str(saver.path), "saved_at": saver.saved_at,
-        "save_seconds": round(saver.last_duration, 3), "interval": saver.interval}
-    return jsonify(status="ok", vendors=[s.name for s in _services()],
+    """`degraded` while persistent mode cannot keep its file (the reason under
+    `persistence.problem`); without the admin token, where one is set, only the status."""
+    cloud = _cloud()
+    saver = cloud.saver
+    status = "degraded" if saver is not None and saver.problem else "ok"
+    if not admitted(request, cloud.admin_token):
+        return jsonify(status=status)
+    return jsonify(status=status, vendors=[s.name for s in _services()],
                    tenants={s.name: [t.id for t in s.tenants()] for s in _services()},
-                   strict=_cloud().strict, clock=_cloud().clock.describe(), urls=_cloud().urls,
-                   persistence=persisted)
+                   strict=cloud.strict, clock=cloud.clock.describe(), urls=cloud.urls,
+                   persistence=None if saver is None else saver.describe())
 
 
 @bp.get("/metrics")
@@ -94,15 +98,20 @@ def reset() -> ResponseReturnValue:
 
 
 @bp.get("/state")
-@doc(query=("tenant",))
+@doc(query=("tenant", "secrets"))
 def get_state() -> ResponseReturnValue:
+    """The state; credentials' secrets masked unless `secrets=include` (a masked state put
+    back keeps the secrets the server has; `--state` refuses one, saying so)."""
     tenant = request.args.get("tenant") or None  # an empty value: every tenant
+    secrets = request.args.get("secrets", "mask")
+    if secrets not in ("mask", "include"):
+        raise AdminError(400, "secrets is mask (the default) or include")
     if tenant:
         tenant_of(tenant)
     service = _service()
-    if service is not None:
-        return jsonify(service.snapshot(tenant))
-    return jsonify(vendors={s.name: s.snapshot() for s in _services()})
+    found = service.snapshot(tenant) if service is not None else \
+        {"vendors": {s.name: s.snapshot() for s in _services()}}
+    return jsonify(found if secrets == "include" else masked(found))
 
 
 @bp.put("/state")

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from vendorsim.mocks.core.clock import iso_utc
+from vendorsim.mocks.core.ids import IdSequence
 
 from ..facts import ACTIVITY_RETENTION_DAYS as RETENTION_DAYS
 from .errors import MarketoError
@@ -119,25 +120,33 @@ MAX_ACTIVITIES = 100_000  # and this mock at most this many per instance (chosen
 class ActivityLog:
     """The activities of one instance, oldest first, as long as Marketo keeps them: 90 days
     on the instance's clock and, so that a soak's memory levels off, at most
-    `limit` activities (the oldest go first; both are instance settings). An activity's id
-    is its position in the whole history plus one, so ids and paging tokens stay valid while
-    the front is trimmed; a token older than what is kept reads on from the oldest kept.
+    `limit` activities (the oldest go first; both are instance settings). Ids come from
+    the instance's `activities` id sequence, increasing; a paging token is a position, the
+    id after which reading goes on, so tokens stay valid while the front is trimmed (a
+    token older than what is kept reads on from the oldest kept), and ids may skip (after a
+    crash in persistent mode, ids that may have been handed out are never reused).
 
     `position_at` is a binary search while activities arrive in time order (they do, on a
     clock that only moves forward), so a paging token costs the same at any log size."""
 
     def __init__(self, limit: int = MAX_ACTIVITIES,
-                 retention: float = RETENTION_DAYS * 86400.0) -> None:
+                 retention: float = RETENTION_DAYS * 86400.0,
+                 ids: IdSequence | None = None) -> None:
         self.items: list[Activity] = []
-        self.offset = 0  # activities trimmed from the front (the id of items[0] - 1)
+        self.ids = ids or IdSequence("activities")
         self.limit = limit
         self.retention = retention
         self.ordered = True  # every activity at or after the one before it
 
     @property
+    def offset(self) -> int:
+        """The position before the oldest activity kept (activities trimmed before it)."""
+        return self.items[0].id - 1 if self.items else self.end
+
+    @property
     def end(self) -> int:
-        """The position after the newest activity."""
-        return self.offset + len(self.items)
+        """The position of the newest activity (the last id handed out)."""
+        return self.ids.next - 1
 
     def _append(self, activity: Activity) -> Activity:
         items = self.items
@@ -159,26 +168,27 @@ class ActivityLog:
             cut += 1
         if cut:
             del items[:cut]
-            self.offset += cut
 
     def add(self, lead_id: int, type_id: int, at: float, primary_id: int | None = None,
             primary_value: object = None, attributes: tuple = ()) -> Activity:
-        return self._append(Activity(self.end + 1, lead_id, type_id, at, primary_id,
+        return self._append(Activity(self.ids.take(), lead_id, type_id, at, primary_id,
                                      primary_value, attributes))
 
     def change(self, lead_id: int, field: str, display: str, old: object, new: object,
                at: float) -> None:
-        self._append(Activity(self.end + 1, lead_id, CHANGE_DATA_VALUE, at, None, display,
+        self._append(Activity(self.ids.take(), lead_id, CHANGE_DATA_VALUE, at, None, display,
                               (), field, old, new))
 
+    def _position(self, index: int) -> int:
+        """The position before items[index] (the end when past the newest)."""
+        return self.items[index].id - 1 if index < len(self.items) else self.end
+
     def position_at(self, since: float) -> int:
-        """The first position whose activity happened at or after `since`."""
+        """The position before the first activity that happened at or after `since`."""
         if self.ordered:
-            return self.offset + bisect.bisect_left(self.items, since, key=_at)
-        for n, activity in enumerate(self.items):
-            if activity.at >= since:
-                return self.offset + n
-        return self.end
+            return self._position(bisect.bisect_left(self.items, since, key=_at))
+        return self._position(next((n for n, activity in enumerate(self.items)
+                                    if activity.at >= since), len(self.items)))
 
     def page(self, start: int, batch: int, wanted: set[int] | None,
              leads: set[int] | None) -> tuple[list[Activity], int]:
@@ -186,20 +196,24 @@ class ActivityLog:
         starts. A page scans at most 10 x batch activities, so a sparse filter gives empty
         pages with moreResult true, as Marketo's do."""
         found: list[Activity] = []
-        index = max(start, self.offset) - self.offset
-        end = min(len(self.items), index + 10 * batch)
         items = self.items
+        index = bisect.bisect_right(items, start, key=_id)  # the first one after `start`
+        end = min(len(items), index + 10 * batch)
         while index < end and len(found) < batch:
             activity = items[index]
             index += 1
             if (wanted is None or activity.type_id in wanted) and \
                     (leads is None or activity.lead_id in leads):
                 found.append(activity)
-        return found, self.offset + index
+        return found, self._position(index)
 
 
 def _at(activity: Activity) -> float:
     return activity.at
+
+
+def _id(activity: Activity) -> int:
+    return activity.id
 
 
 def token(position: int) -> str:
@@ -218,26 +232,42 @@ def token_position(value: str) -> int:
 
 def snapshot(log: ActivityLog) -> list[list]:
     """Compact rows: [leadId, typeId, at, primaryId, primaryValue, {attributes}, field, old,
-    new]."""
-    return [[a.lead_id, a.type_id, a.at, a.primary_id, a.primary_value, dict(a.attributes),
-             a.field, a.old, a.new] for a in log.items]
+    new], and the id as a tenth item where it is not the one after the row before's (ids
+    skipped after a crash)."""
+    rows = []
+    expected = log.offset + 1
+    for a in log.items:
+        row = [a.lead_id, a.type_id, a.at, a.primary_id, a.primary_value, dict(a.attributes),
+               a.field, a.old, a.new]
+        if a.id != expected:
+            row.append(a.id)
+        expected = a.id + 1
+        rows.append(row)
+    return rows
 
 
 def restore(log: ActivityLog, rows: object, offset: object = 0) -> None:
-    """Rows a snapshot wrote; `offset`: how many activities before them were trimmed (so
-    ids and paging tokens read the same after a restore)."""
+    """Rows a snapshot wrote; `offset`: the position before the first row (activities
+    trimmed before it), so ids and paging tokens read the same after a restore."""
     if not isinstance(rows, list):
         raise ValueError("activities is a list of rows")
     if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= 10**12:
         raise ValueError("activityOffset is a whole number of activities trimmed before")
     if not log.items:
-        log.offset = offset
+        log.ids.continue_from(offset + 1)
     for row in rows:
-        if not (isinstance(row, list) and len(row) == 9 and isinstance(row[0], int)
+        if not (isinstance(row, list) and len(row) in (9, 10) and isinstance(row[0], int)
                 and isinstance(row[1], int) and isinstance(row[2], int | float)
-                and isinstance(row[5], dict) and all(isinstance(k, str) for k in row[5])):
+                and isinstance(row[5], dict) and all(isinstance(k, str) for k in row[5])
+                and (len(row) == 9 or _whole(row[9]) and row[9] > log.end)):
             raise ValueError(f"activity row {str(row)[:80]} is not "
                              f"[leadId, typeId, at, primaryId, primaryValue, attributes, field, "
-                             f"old, new]")
-        log._append(Activity(log.end + 1, row[0], row[1], float(row[2]), row[3], row[4],
+                             f"old, new] (and its id, above the row before's)")
+        activity_id = row[9] if len(row) == 10 else log.end + 1
+        log.ids.note(activity_id)
+        log._append(Activity(activity_id, row[0], row[1], float(row[2]), row[3], row[4],
                              tuple(row[5].items()), row[6], row[7], row[8]))
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 10**15

@@ -32,7 +32,7 @@ class BulkArea:
         self.clock = clock
         self.owner = owner
         self.exports = ExportQueue()
-        self.imports = ImportQueue()
+        self.imports = ImportQueue(ids=owner.sequences.sequence("importBatches", 1001))
 
     def run_due_jobs(self) -> None:
         """Start, finish and apply whatever bulk work the clock says is due."""
@@ -214,7 +214,7 @@ class BulkArea:
         for spec in data.get("importBatches") or []:
             batch = batch_from_dict(spec, custom, set(self.owner.programs.programs))
             self.imports.batches[batch.id] = batch
-            self.imports.next_id = max(self.imports.next_id, batch.id + 1)
+            self.imports.ids.note(batch.id)
 
 
 def _count(batch: ImportBatch, results: list[dict], rows: list[list[str]]) -> None:

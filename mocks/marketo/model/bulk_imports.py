@@ -13,6 +13,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from vendorsim.mocks.core.ids import IdSequence
 from vendorsim.mocks.core.retention import JOBS_KEPT, keep_newest
 
 from .. import facts
@@ -62,7 +63,7 @@ class ImportBatch:
 @dataclass
 class ImportQueue:
     batches: dict[int, ImportBatch] = field(default_factory=dict)
-    next_id: int = 1001
+    ids: IdSequence = field(default_factory=lambda: IdSequence("importBatches", 1001))
 
     def get(self, batch_id: int, entity: str) -> ImportBatch:
         batch = self.batches.get(batch_id)
@@ -80,9 +81,8 @@ class ImportQueue:
                if b.status in ("Queued", "Importing")) >= facts.IMPORT_MAX_ACTIVE:
             raise MarketoError("1016", "Too many imports")
         header, rows = parse_table(data, fmt)
-        batch = ImportBatch(self.next_id, entity, fmt, header, rows, options, now)
+        batch = ImportBatch(self.ids.take(), entity, fmt, header, rows, options, now)
         batch.done_at = now + import_seconds(len(rows))
-        self.next_id += 1
         self.batches[batch.id] = batch
         keep_newest(self.batches, JOBS_KEPT, lambda b: b.status in ("Complete", "Failed"))
         return batch

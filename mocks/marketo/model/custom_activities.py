@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
+from vendorsim.mocks.core.ids import IdSequence
 from vendorsim.mocks.core.locking import locked
 
 from .errors import MarketoError, RecordError
@@ -69,9 +70,11 @@ class CustomActivityType(Versioned[ActivityTypeVersion]):
 class CustomActivityTypes:
     """The custom activity types of one instance; every operation takes its lock."""
 
-    def __init__(self, lock: threading.RLock, clock: Clock) -> None:
+    def __init__(self, lock: threading.RLock, clock: Clock, ids: IdSequence | None = None
+                 ) -> None:
         self.lock = lock
         self.clock = clock
+        self.ids = ids or IdSequence("activityTypes", FIRST_ID)  # never reused, even deleted
         self.types: dict[str, CustomActivityType] = {}
 
     @locked
@@ -110,7 +113,7 @@ class CustomActivityTypes:
         return next((t for t in self.types.values() if t.id == type_id), None)
 
     @locked
-    def create(self, body: dict) -> dict:
+    def create(self, body: dict, type_id: int | None = None) -> dict:
         now = self.clock.now()
         api_name = body.get("apiName")
         if not isinstance(api_name, str) or not API_NAME.fullmatch(api_name):
@@ -123,7 +126,11 @@ class CustomActivityTypes:
             filter_name=_text(body, "filterName", required=True),
             description=_text(body, "description"),
             primary=_attribute(body.get("primaryAttribute"), "primaryAttribute"))
-        type_id = max((t.id + 1 for t in self.types.values()), default=FIRST_ID)
+        if type_id is None:
+            type_id = self.ids.take()
+        elif type_id < FIRST_ID or self.by_id(type_id) is not None:
+            raise MarketoError("1003", f"id {type_id} is not a free custom type id")
+        self.ids.note(type_id)
         created = self.types[api_name] = CustomActivityType(type_id, api_name, now, now,
                                                             version)
         return created.render(version)
@@ -213,7 +220,7 @@ class CustomActivityTypes:
 
     def snapshot(self) -> list[dict]:
         return [{"apiName": t.api_name, **{k: v for k, v in t.render(t.version()).items()
-                                           if k in ("name", "triggerName", "filterName",
+                                           if k in ("id", "name", "triggerName", "filterName",
                                                     "description", "primaryAttribute",
                                                     "attributes")}}
                 for t in self.types.values() if t.approved is not None]
@@ -225,7 +232,12 @@ class CustomActivityTypes:
             if not isinstance(spec, dict):
                 raise ValueError("a custom activity type is an object")
             try:
-                self.create(spec)
+                type_id = spec.get("id")
+                if type_id is not None and (isinstance(type_id, bool) or
+                                            not isinstance(type_id, int)):
+                    raise ValueError(f"custom activity type {spec.get('apiName')!r}: id is a "
+                                     "whole number")
+                self.create(spec, type_id)
                 if spec.get("attributes"):
                     self.change_attributes(spec["apiName"], spec["attributes"], "create")
                 self.approve(spec["apiName"])
@@ -236,7 +248,7 @@ class CustomActivityTypes:
 
 def _text(body: dict, key: str, required: bool = False) -> str:
     value = body.get(key)
-    if value is None and not required:
+    if value in (None, "") and not required:  # an empty description is no description
         return ""
     if not isinstance(value, str) or not value or len(value) > 255:
         raise MarketoError("1003", f"Invalid data: {key} is a string of 1 to 255 characters")

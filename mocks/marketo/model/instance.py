@@ -12,6 +12,7 @@ from vendorsim.mocks.core.auth import Credential
 from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.calendar import NEVER, RuleView
 from vendorsim.mocks.core.clock import Clock
+from vendorsim.mocks.core.ids import IdSequences
 from vendorsim.mocks.core.locking import locked
 from vendorsim.mocks.core.service import atomic
 
@@ -22,6 +23,7 @@ from .bulk import BulkArea
 from .bulk_exports import ExportQueue
 from .bulk_imports import ImportQueue
 from .campaigns import CampaignStore
+from .custom_activities import FIRST_ID as CUSTOM_TYPE_FIRST_ID
 from .custom_activities import CustomActivityTypes
 from .custom_objects import CustomObjects
 from .errors import MarketoError
@@ -52,17 +54,20 @@ class MarketoInstance:
         self.lock = lock = threading.RLock()
         self.settings = Settings()
         self.schema = Schema()
-        self.activity_log = log = ActivityLog()
-        self.leads = LeadStore(lock, clock, self.schema, self.settings, log)
-        self.lists = StaticListStore(lock, clock, self.leads, log)
+        self.sequences = ids = IdSequences()  # every id it hands out (mocks/core/ids.py)
+        self.activity_log = log = ActivityLog(ids=ids.sequence("activities"))
+        self.leads = LeadStore(lock, clock, self.schema, self.settings, log,
+                               ids.sequence("leads"))
+        self.lists = StaticListStore(lock, clock, self.leads, log, ids.sequence("lists", 1001))
         self.programs = ProgramStore(lock, clock, self.leads, log)
         self.campaigns = CampaignStore(lock, clock, self.leads, log)
-        self.objects = {stem: ObjectStore(kind, clock, lock)
+        self.objects = {stem: ObjectStore(kind, clock, lock, ids=ids.sequence(SEED_KEYS[stem]))
                         for stem, kind in STANDARD_KINDS.items()}
         self.account_lists = NamedAccountLists(lock, clock, self.objects["namedAccountLists"],
                                                self.objects["namedaccounts"])
         self.custom = CustomObjects(lock, clock)
-        self.activity_types = CustomActivityTypes(lock, clock)
+        self.activity_types = CustomActivityTypes(
+            lock, clock, ids.sequence("activityTypes", CUSTOM_TYPE_FIRST_ID))
         self.activities = Activities(lock, log, self.leads, self.lists, self.activity_types,
                                      in_force)
         self.bulk = BulkArea(lock, clock, self)
@@ -205,8 +210,10 @@ class MarketoInstance:
                 self.campaigns.seed(data["campaigns"], set(self.programs.programs))
             if data.get("customActivityTypes"):
                 self.activity_types.seed(data["customActivityTypes"])
-            if data.get("activities"):
-                restore(self.activity_log, data["activities"], data.get("activityOffset", 0))
+            if data.get("activities") or data.get("activityOffset"):
+                restore(self.activity_log, data.get("activities") or [],
+                        data.get("activityOffset", 0))
+            self.sequences.restore(data.get("nextIds"))
 
     @locked
     def snapshot(self, *, activities: bool = True) -> dict:
@@ -224,6 +231,7 @@ class MarketoInstance:
             out["activities"] = snapshot(self.activity_log)
             if self.activity_log.offset:
                 out["activityOffset"] = self.activity_log.offset
+        out["nextIds"] = self.sequences.snapshot()  # so no id is handed out again
         return out
 
     def restore(self, data: dict) -> None:
@@ -235,7 +243,9 @@ class MarketoInstance:
                 pid = int(spec["id"])
                 self.partitions[pid] = Partition(pid, spec["name"], spec.get("description", ""))
             self.seed({k: v for k, v in data.items() if k not in ("partitions", "next_lead_id")})
-            self.leads.next_id = max(self.leads.next_id, int(data.get("next_lead_id", 1)))
+            older = data.get("next_lead_id")  # what snapshots held before nextIds
+            if isinstance(older, int) and not isinstance(older, bool) and older > 0:
+                self.sequences.sequence("leads").continue_from(older)
 
 
 def merge_ids(raw: list[str], winner: int) -> list[int]:

@@ -14,6 +14,7 @@ from sys import intern
 from vendorsim.mocks.core.auth import Credential
 from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
+from vendorsim.mocks.core.ids import IdSequence
 from vendorsim.mocks.core.locking import locked
 
 from .activity_log import CHANGE_PARTITION, DELETE_LEAD, NEW_LEAD, ActivityLog
@@ -33,7 +34,7 @@ class LeadStore(Mapping[int, Lead]):
     """Leads, partitions and the lead schema of one instance."""
 
     def __init__(self, lock: threading.RLock, clock: Clock, schema: Schema,
-                 settings: Settings, activities: ActivityLog) -> None:
+                 settings: Settings, activities: ActivityLog, ids: IdSequence) -> None:
         self.lock = lock
         self.clock = clock
         self.schema = schema
@@ -42,7 +43,7 @@ class LeadStore(Mapping[int, Lead]):
         self._leads: dict[int, Lead] = {}
         self.partitions: dict[int, Partition] = {
             1: Partition(1, DEFAULT_PARTITION, "Initial system lead partition")}
-        self.next_id = 1
+        self.ids = ids  # lead ids: never one handed out before (mocks/core/ids.py)
         # field -> value -> the lead id (one lead: most values) or the set of ids (several)
         self._index: dict[str, dict[object, int | set[int]]] = {
             n: {} for n in schema.indexed}
@@ -148,9 +149,8 @@ class LeadStore(Mapping[int, Lead]):
     # -- writes ------------------------------------------------------------------------
     def _create(self, values: dict, partition: Partition, now: float | None = None) -> Lead:
         now = self.clock.now() if now is None else now
-        lead = Lead(self.next_id, {k: intern(v) if type(v) is str and len(v) <= SHARED else v
-                                   for k, v in values.items()}, partition.id, now, now)
-        self.next_id += 1
+        lead = Lead(self.ids.take(), {k: intern(v) if type(v) is str and len(v) <= SHARED
+                                      else v for k, v in values.items()}, partition.id, now, now)
         self._leads[lead.id] = lead
         self._index_add(lead)
         self.activities.add(lead.id, NEW_LEAD, now, None, None, _API_SOURCE)
@@ -379,13 +379,13 @@ class LeadStore(Mapping[int, Lead]):
             values = self.schema.check_record(spec)
         except RecordError as exc:
             raise ValueError(f"lead {spec}: {exc.reason['message']}") from None
-        lead_id = int(lead_id) if lead_id is not None else self.next_id
+        lead_id = int(lead_id) if lead_id is not None else self.ids.take()
         if lead_id in self._leads:
             raise ValueError(f"lead id {lead_id} is seeded twice")
         lead = Lead(lead_id, {k: shared(v) for k, v in values.items()}, partition.id,
                     created, updated)
         self._leads[lead_id] = lead
-        self.next_id = max(self.next_id, lead_id + 1)
+        self.ids.note(lead_id)
         self._index_add(lead)
         return lead
 
@@ -396,5 +396,4 @@ class LeadStore(Mapping[int, Lead]):
                 "leads": [{"id": lead.id, "partition": self.partitions[lead.partition_id].name,
                            "createdAt": iso_utc(lead.created_at),
                            "updatedAt": iso_utc(lead.updated_at), **lead.values}
-                          for lead in self._leads.values()],
-                "next_lead_id": self.next_id}
+                          for lead in self._leads.values()]}

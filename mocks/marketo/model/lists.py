@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from vendorsim.mocks.core.bodies import BadBody, parse_json, whole_number
 from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
+from vendorsim.mocks.core.ids import IdSequence
 from vendorsim.mocks.core.locking import locked
 
 from ..facts import DUPLICATE_LIST_MESSAGE
@@ -90,14 +91,14 @@ class StaticListStore:
     changes are logged (Add to List, Remove from List) in the instance's activity log."""
 
     def __init__(self, lock: threading.RLock, clock: Clock, leads: LeadStore,
-                 activities: ActivityLog) -> None:
+                 activities: ActivityLog, ids: IdSequence) -> None:
         self.lock = lock
         self.clock = clock
         self.leads = leads
         self.activities = activities
         self.folders: dict[int, Folder] = {f.id: Folder(**f.__dict__) for f in DEFAULT_FOLDERS}
         self.lists: dict[int, StaticList] = {}
-        self._next_id = 1001
+        self.ids = ids  # list ids, from 1001 (mocks/core/ids.py)
 
     # -- folders ---------------------------------------------------------------------
     def folder_by_name(self, name: str, workspace: str | None = None) -> list[dict]:
@@ -288,9 +289,8 @@ class StaticListStore:
             if self.by_name(name) is not None:
                 raise MarketoError("709", DUPLICATE_LIST_MESSAGE)
             now = self.clock.now()
-            lst = StaticList(self._next_id, name, description, folder, now, now)
+            lst = StaticList(self.ids.take(), name, description, folder, now, now)
             self.lists[lst.id] = lst
-            self._next_id += 1
             return [lst.render_asset()]
 
     def asset(self, list_id: int) -> list[dict]:
@@ -353,7 +353,7 @@ class StaticListStore:
             now = self.clock.now()
             created = parse_time(spec["createdAt"]) if "createdAt" in spec else now
             updated = parse_time(spec["updatedAt"]) if "updatedAt" in spec else created
-            list_id = int(spec.get("id") or self._next_id)
+            list_id = int(spec.get("id") or self.ids.take())
             lst = StaticList(list_id, spec["name"], spec.get("description", ""), folder,
                              created, updated)
             for lead_id in spec.get("members") or []:
@@ -361,7 +361,7 @@ class StaticListStore:
                     raise ValueError(f"list {spec['name']!r}: member {lead_id} is not a lead")
                 lst.members[int(lead_id)] = created
             self.lists[list_id] = lst
-            self._next_id = max(self._next_id, list_id + 1)
+            self.ids.note(list_id)
 
     def snapshot(self) -> dict:
         return {

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
+from vendorsim.mocks.core.ids import IdSequence
 from vendorsim.mocks.core.locking import locked
 
 from .errors import MarketoError, RecordError, reason
@@ -95,7 +96,7 @@ class ObjectStore:
     lock: threading.RLock
     records: dict[int, Record] = field(default_factory=dict)
     created: float = 0.0
-    _next_id: int = 1
+    ids: IdSequence = field(default_factory=lambda: IdSequence("records"))
     _by_key: dict[tuple, int] = field(default_factory=dict)
     _by_guid: dict[str, int] = field(default_factory=dict)
 
@@ -216,7 +217,7 @@ class ObjectStore:
 
     def add(self, values: dict, now: float, rid: int | None = None,
             guid: str | None = None, created: float | None = None) -> Record:
-        rid = rid if rid is not None else self._next_id
+        rid = rid if rid is not None else self.ids.take()
         if rid in self.records:
             raise ValueError(f"{self.kind.name} id {rid} is there twice")
         record = Record(rid, guid or str(uuid.uuid4()), values,
@@ -229,7 +230,7 @@ class ObjectStore:
             self._by_key[key] = rid
         self.records[rid] = record
         self._by_guid[record.guid] = rid
-        self._next_id = max(self._next_id, rid + 1)
+        self.ids.note(rid)
         return record
 
     def remove(self, record: Record) -> None:

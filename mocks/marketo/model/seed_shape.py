@@ -67,6 +67,7 @@ class MarketoSeed(Shape):
     campaigns: Records | None = None
     activities: list[list[Any]] | None = None
     activityOffset: int | None = None  # noqa: N815
+    nextIds: dict[str, int] | None = None  # noqa: N815
     exportJobs: Records | None = None  # noqa: N815
     exportSlots: Any = None  # noqa: N815
     exportQuotaBytes: Any = None  # noqa: N815
