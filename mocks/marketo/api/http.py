@@ -3,18 +3,16 @@ and the response envelopes.
 
 Marketo accepts the same call in several shapes: JSON bodies, query parameters, form
 bodies, and `POST` with `_method=GET` (or `_method=DELETE`) carrying the query in a form
-body for URIs that would be too long. All of them end up in `params()` and `json_body()`.
+body for URIs that would be too long (`method_override.py` turns those back into reads).
+All of them end up in `params()` and `json_body()`.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import io
 import json
-from collections.abc import Callable, Iterable
 from typing import cast
-from urllib.parse import parse_qsl
 
 from flask import Response, request
 
@@ -22,7 +20,14 @@ from vendorsim.mocks.core.auth import Credential
 from vendorsim.mocks.core.bodies import BadBody, parse_json, whole_number
 from vendorsim.mocks.core.context import call, tenant_backend
 
-from ..facts import JSON_TYPE, MAX_BODY, NGINX_PAGE, NO_ASSETS_WARNING, TOKEN_HEADERS
+from ..facts import (
+    ASSET_PAGE_DEFAULT,
+    ASSET_PAGE_MAX,
+    JSON_TYPE,
+    NGINX_PAGE,
+    NO_ASSETS_WARNING,
+    TOKEN_HEADERS,
+)
 from ..model.errors import MarketoError, request_id
 from ..model.instance import MarketoInstance
 
@@ -48,54 +53,6 @@ def require(permission: str) -> None:
     cred = call().credential
     if cred is None or permission not in cred.permissions:
         raise MarketoError("603")
-
-
-class MethodOverride:
-    """WSGI middleware: honour `_method` from the query or a form body of a POST."""
-
-    def __init__(self, app: Callable) -> None:
-        self.app = app
-
-    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") == "POST":
-            self._override(environ)
-        return self.app(environ, start_response)
-
-    @staticmethod
-    def _override(environ: dict) -> None:
-        query = environ.get("QUERY_STRING", "")
-        if "_method=" in query:
-            pairs = parse_qsl(query, keep_blank_values=True)
-            method = next((v for k, v in pairs if k == "_method"), "").upper()
-            if method in ("GET", "DELETE"):
-                environ["REQUEST_METHOD"] = method
-                environ["vendorsim.method_override"] = method
-            return
-        ctype = environ.get("CONTENT_TYPE", "")
-        if not ctype.startswith("application/x-www-form-urlencoded"):
-            return
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            return
-        if not 0 < length <= MAX_BODY:
-            return  # the pipeline answers 413 for oversized bodies
-        body = environ["wsgi.input"].read(length)
-        environ["wsgi.input"] = io.BytesIO(body)
-        if b"_method=" not in body:
-            return
-        pairs = parse_qsl(body.decode("latin-1"), keep_blank_values=True)
-        method = next((v for k, v in pairs if k == "_method"), "").upper()
-        if method not in ("GET", "DELETE"):
-            return
-        # the form body becomes the query; the request is now a bodiless GET/DELETE
-        rest = body.decode("latin-1")
-        environ["QUERY_STRING"] = f"{query}&{rest}" if query else rest
-        environ["REQUEST_METHOD"] = method
-        environ["CONTENT_LENGTH"] = "0"
-        environ["CONTENT_TYPE"] = ""
-        environ["wsgi.input"] = io.BytesIO(b"")
-        environ["vendorsim.method_override"] = method
 
 
 def params() -> dict[str, list[str]]:
@@ -312,6 +269,40 @@ def form_only() -> None:
     """The asset API takes form bodies (or the query string); JSON bodies get 612."""
     if request.get_data(cache=True) and request.mimetype != "application/x-www-form-urlencoded":
         raise MarketoError("612")
+
+
+def asset_page() -> tuple[int, int]:
+    """`offset` (from 0) and `maxReturn` (20 unless given, at most 200) of a browse."""
+    return (int_param("offset", 0, low=0),
+            int_param("maxReturn", ASSET_PAGE_DEFAULT, high=ASSET_PAGE_MAX))
+
+
+def asset_query() -> dict[str, str]:
+    """The parameters of an asset-API read, the first value of each."""
+    return {name: values[0] for name, values in params().items() if name != "access_token"}
+
+
+def asset_form() -> dict[str, str]:
+    """The parameters of an asset-API write (query string and form body, the first value
+    of each); a body of another kind answers 612."""
+    form_only()
+    return asset_query()
+
+
+def upload() -> tuple[dict[str, str], dict[str, tuple[bytes, str, str]]]:
+    """A multipart body: its fields (beside the query's) and its files as (bytes, file name,
+    content type); 613 for a body that is not multipart."""
+    if request.mimetype != "multipart/form-data":
+        if request.get_data(cache=True):
+            raise MarketoError("613")
+        return asset_query(), {}
+    try:
+        fields = {k: v for k, v in request.form.items()}
+        files = {k: (part.read(), part.filename or "", part.mimetype or
+                     "application/octet-stream") for k, part in request.files.items()}
+    except ValueError:
+        raise MarketoError("613") from None
+    return {**asset_query(), **fields}, files
 
 
 def int_values(name: str, limit: int | None = None, required: bool = False,

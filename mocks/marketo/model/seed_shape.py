@@ -33,3 +33,18 @@ class MarketoSeed(Shape):
     exportSlots: Any = None  # noqa: N815
     exportQuotaBytes: Any = None  # noqa: N815
     importBatches: Records | None = None  # noqa: N815
+    # the asset world (model/assets/): settings, content, and what programs hold
+    channels: Records | None = None
+    tagTypes: Records | None = None  # noqa: N815
+    segmentations: Records | None = None
+    files: Records | None = None
+    snippets: Records | None = None
+    emailTemplates: Records | None = None  # noqa: N815
+    emails: Records | None = None
+    landingPageTemplates: Records | None = None  # noqa: N815
+    forms: Records | None = None
+    landingPages: Records | None = None  # noqa: N815
+    redirectRules: Records | None = None  # noqa: N815
+    landingPageDomains: Records | None = None  # noqa: N815
+    smartLists: Records | None = None  # noqa: N815
+    tokens: Records | None = None
