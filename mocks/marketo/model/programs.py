@@ -318,5 +318,5 @@ class ProgramStore:
                               "updatedAt": iso_utc(m.updated), "reachedSuccess": m.success,
                               "acquiredBy": m.acquired_by, **m.values}
                              for m in self.members.get(p.id, {}).values()]}
-                for p in self.programs.values()]
+                for p in sorted(self.programs.values(), key=lambda p: p.id)]
 

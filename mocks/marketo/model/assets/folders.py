@@ -266,4 +266,4 @@ class FolderTree:
                  "description": f.description, "isArchive": f.is_archive,
                  "isSystem": f.is_system, "createdAt": asset_time(f.created_at),
                  "updatedAt": asset_time(f.updated_at)}
-                for f in self.folders.values() if f.id not in system]
+                for f in sorted(self.folders.values(), key=lambda f: f.id) if f.id not in system]

@@ -19,7 +19,17 @@ from vendorsim.mocks.core.clock import Clock
 from vendorsim.mocks.core.locking import locked
 
 from ..errors import MarketoError
-from .common import Ref, app_url, asset_time, flag, name_value, parse_ref, text_value, within
+from .common import (
+    Ref,
+    app_url,
+    asset_time,
+    flag,
+    name_value,
+    parse_ref,
+    status_value,
+    text_value,
+    within,
+)
 
 if TYPE_CHECKING:
     from .world import AssetWorld
@@ -197,6 +207,7 @@ class SegmentationStore:
 
     @locked
     def browse(self, status: str | None, offset: int, limit: int) -> list[dict]:
+        status = status_value(status)
         tree = self.world.tree
         found = [s for s in self.segmentations.values() if status is None or s.status == status]
         return [{"id": s.id, "name": s.name, "description": s.description,
@@ -208,6 +219,7 @@ class SegmentationStore:
     @locked
     def segments(self, segmentation_id: int, status: str | None, offset: int, limit: int
                  ) -> list[dict]:
+        status = status_value(status)
         found = self.segmentations.get(segmentation_id)
         if found is None or (status is not None and found.status != status):
             return []
