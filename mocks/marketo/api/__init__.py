@@ -10,6 +10,7 @@ from . import (
     asset_versions,
     bulk,
     campaigns,
+    content,
     custom_objects,
     emails,
     files,
@@ -30,4 +31,5 @@ from . import (
 BLUEPRINTS: tuple[Blueprint, ...] = (
     identity.bp, leads.bp, lists.bp, objects.bp, custom_objects.bp, activities.bp, bulk.bp,
     programs.bp, campaigns.bp, usage.bp, folders.bp, asset_versions.bp, emails.bp,
-    templates.bp, landing_pages.bp, forms.bp, snippets.bp, files.bp, smart.bp)
+    templates.bp, landing_pages.bp, forms.bp, snippets.bp, files.bp, smart.bp,
+    content.bp)

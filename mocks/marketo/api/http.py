@@ -226,12 +226,15 @@ def ok(result: list | None = None, *, more: bool = False, offset: int | None = N
     return json_response(body)
 
 
-def asset_ok(result: list | None = None, warnings: list | None = None) -> Response:
-    """An asset-API envelope: errors and warnings are always present; no result on a miss."""
+def asset_ok(result: list | None = None, warnings: list | None = None,
+             **extra: object) -> Response:
+    """An asset-API envelope: errors and warnings are always present; no result on a miss;
+    `extra` adds fields some answers carry (pageDetails)."""
     body: dict = {"success": True, "errors": [], "requestId": request_id(call().now),
                   "warnings": warnings or []}
     if result is not None:
         body["result"] = result
+    body.update(extra)
     return json_response(body)
 
 
@@ -246,10 +249,14 @@ def assets(result: list) -> Response:
 
 
 def failure(code: str, text: str) -> Response:
+    """A refused call: the asset API's envelope keeps its (empty) warnings list."""
     state = call()
     state.fail(code)
-    return json_response({"requestId": request_id(state.now), "success": False,
-                          "errors": [{"code": code, "message": text}]})
+    body: dict = {"requestId": request_id(state.now), "success": False,
+                  "errors": [{"code": code, "message": text}]}
+    if request.path.startswith("/rest/asset/"):
+        body["warnings"] = []
+    return json_response(body)
 
 
 def oauth_error(status: int, error: str, description: str) -> Response:
@@ -287,6 +294,12 @@ def asset_form() -> dict[str, str]:
     of each); a body of another kind answers 612."""
     form_only()
     return asset_query()
+
+
+def app_type() -> None:
+    """The content API (v2) needs the `x-app-type` header (701 without it)."""
+    if not request.headers.get("x-app-type"):
+        raise MarketoError("701", what="x-app-type")
 
 
 def upload() -> tuple[dict[str, str], dict[str, tuple[bytes, str, str]]]:

@@ -48,3 +48,4 @@ class MarketoSeed(Shape):
     landingPageDomains: Records | None = None  # noqa: N815
     smartLists: Records | None = None  # noqa: N815
     tokens: Records | None = None
+    contentAssets: Records | None = None  # noqa: N815 - the v2 content API's assets

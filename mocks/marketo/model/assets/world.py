@@ -16,6 +16,7 @@ from ..errors import MarketoError
 from .campaigns import CampaignAssets
 from .catalog import Catalog
 from .common import Ref, flag, name_value, parse_ref, text_value
+from .content import ContentStore
 from .emails import EmailStore
 from .files import FileStore
 from .folders import FolderTree
@@ -63,6 +64,7 @@ class AssetWorld:
         self.landing_pages = LandingPageStore(lock, clock, self)
         self.files = FileStore(lock, clock, self)
         self.redirects = RedirectStore(lock, clock, self)
+        self.content = ContentStore(lock, clock, self)
 
     def store(self, name: str) -> VersionedStore:
         """A versioned store by its attribute name (emails, forms, ...)."""
@@ -249,6 +251,8 @@ class AssetWorld:
             self.smart_lists.seed(data["smartLists"])
         if data.get("tokens"):
             self.tokens.seed(data["tokens"])
+        if data.get("contentAssets"):
+            self.content.seed(data["contentAssets"])
         for campaign in self.owner.campaigns.campaigns.values():
             self.campaigns.smart_list_of(campaign)
 
@@ -257,7 +261,8 @@ class AssetWorld:
                                "segmentations": self.segmentations.snapshot(),
                                "files": self.files.snapshot(),
                                "smartLists": self.smart_lists.snapshot(),
-                               "tokens": self.tokens.snapshot(), **self.redirects.snapshot()}
+                               "tokens": self.tokens.snapshot(), **self.redirects.snapshot(),
+                               "contentAssets": self.content.snapshot()}
         for key, attr in VERSIONED_KEYS:
             out[key] = getattr(self, attr).snapshot()
         return out
