@@ -70,8 +70,9 @@ class EmailContent(VersionedStore):
             out.update(value=[{"type": "HTML", "value": html}, {"type": "Text", "value": text}],
                        contentType="Text")
         else:
-            out.update(value={k: v for k, v in section.attrs.items() if k not in ("class", "id")},
-                       contentType=section.kind)
+            shown = {("altText" if k == "alt" else k): v for k, v in section.attrs.items()
+                     if k not in ("class", "id")}
+            out.update(value=shown, contentType=section.kind)
         if section.parent is not None:
             out["parentHtmlId"] = section.parent
         out["isLocked"] = False
