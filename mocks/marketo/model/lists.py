@@ -266,8 +266,11 @@ class StaticListStore:
     def copy_into(self, source: Ref, target: Ref) -> None:
         """Empty copies of the lists in a place (a cloned program's), named after the
         program they now belong to."""
+        program = self.tree.program_of(target)
+        owner = self.tree.name(("Program", program)) if program is not None else \
+            self.tree.name(target)
         for lst in [x for x in self.lists.values() if x.folder == source]:
-            name = f"{self.tree.name(target)}.{lst.name.split('.')[-1]}"
+            name = f"{owner}.{lst.name.split('.')[-1]}"
             if self.by_name(name) is not None:
                 raise MarketoError("709", DUPLICATE_LIST_MESSAGE)
             now = self.clock.now()

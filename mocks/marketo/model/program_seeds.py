@@ -3,6 +3,8 @@ dates, approval, times), each checked so a restored program never breaks a later
 
 from __future__ import annotations
 
+from datetime import date
+
 from vendorsim.mocks.core.clock import iso_utc, parse_time
 
 from .program_records import Program
@@ -26,6 +28,10 @@ def seed_asset_fields(program: Program, spec: dict) -> None:
         raise ValueError(f"{where}: tags are [{{tagType, tagValue}}]")
     program.tags = [{"tagType": t["tagType"], "tagValue": t["tagValue"]} for t in tags]
     costs = spec.get("costs") or []
+    if isinstance(costs, list):  # a YAML scenario's dates arrive as dates
+        costs = [{**c, "startDate": c["startDate"].isoformat()}
+                 if isinstance(c, dict) and isinstance(c.get("startDate"), date) else c
+                 for c in costs]
     if not isinstance(costs, list) or not all(
             _texts(c, ("startDate",)) and type(c.get("cost")) is int
             and isinstance(c.get("note", ""), str) for c in costs):

@@ -5,7 +5,6 @@ browse calls. Each check answers Marketo's code (701 blank, 1003 bad value, 704 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from typing import TypeVar
 
 from vendorsim.mocks.core.bodies import BadBody, parse_json, whole_number
@@ -120,10 +119,6 @@ def status_value(raw: str | None, allowed: tuple[str, ...] = STATUSES) -> str | 
     return wanted
 
 
-def window(items: list[T], offset: int, limit: int) -> list[T]:
-    return items[offset:offset + limit]
-
-
 def json_value(raw: object, what: str) -> object:
     """A parameter that carries JSON (an array or object in a form field): 1003 when it does
     not parse."""
@@ -138,8 +133,3 @@ def json_value(raw: object, what: str) -> object:
 def app_url(code: str, number: int) -> str:
     """The asset's page in the Marketo app (`url` / `computedUrl`)."""
     return f"https://{facts.APP_HOST}/#{code}{number}A1"
-
-
-def stamp_now(epoch: float) -> str:
-    """Today in the instance's view, for file names and previews."""
-    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y%m%d%H%M%S")

@@ -251,6 +251,7 @@ class ProgramAssets:
                                       "program")
         description = text_value(form.get("description"), "description")
         self._unique(name)
+        self.world.check_copy(("Program", source.id), name)
         number = max(self.next_id, max(self.programs, default=0) + 1)
         now = self.clock.now()
         copied = copy.deepcopy(source)

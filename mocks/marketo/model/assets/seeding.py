@@ -88,6 +88,7 @@ def _when(raw: object, default: float) -> float:
 def seed_tree(world: AssetWorld, data: dict) -> None:
     tree, store = world.tree, world.owner.programs
     now = world.clock.now()
+    world.catalog.seed(data.get("channels"), data.get("tagTypes"), now)
     programs = [dict(p) if isinstance(p, dict) else p for p in data.get("programs") or []]
     known = {p.get("id") for p in programs if isinstance(p, dict)} | set(store.programs)
     folders = []
@@ -111,8 +112,14 @@ def seed_tree(world: AssetWorld, data: dict) -> None:
         if isinstance(spec, dict):
             tree.ensure_workspace(_workspace(spec), now, reserved)
     for spec in programs:
-        if isinstance(spec, dict) and not spec.get("folderId"):
+        if not isinstance(spec, dict):
+            continue  # the program store says what is wrong with it
+        if not spec.get("folderId"):
             spec["folderId"] = tree.zone(14, _workspace(spec))
+        name = spec.get("channel")
+        channel = world.catalog.channel(name) if isinstance(name, str) else None
+        if channel is not None and not spec.get("statuses"):
+            spec["statuses"] = [list(s) for s in channel.statuses]  # the channel's own
     while folders or programs:
         ready = [s for s in folders if tree.exists(_parent(world, s))]
         for spec in ready:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from vendorsim.mocks.core.clock import Clock
@@ -138,8 +139,13 @@ class TokenStore:
                     not self.world.tree.exists((kind, number)):
                 raise ValueError(f"token {str(spec)[:60]}: folder is an existing "
                                  "{id, type Folder|Program}")
+            value = spec.get("value")
+            if isinstance(value, date):  # a YAML scenario's dates arrive as dates
+                value = value.isoformat()
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                value = str(value)
             try:
-                token = check_token(spec.get("name"), spec.get("type"), spec.get("value"))
+                token = check_token(spec.get("name"), spec.get("type"), value)
             except MarketoError as exc:
                 raise ValueError(f"token {str(spec.get('name'))[:50]!r}: {exc.text}") from None
             self.tokens.setdefault((kind, number), {})[token.name] = token

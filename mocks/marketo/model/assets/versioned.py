@@ -44,10 +44,6 @@ from .common import (
 if TYPE_CHECKING:
     from .world import AssetWorld
 
-ID_ANSWER = "id"
-FULL_ANSWER = "asset"
-
-
 @dataclass
 class Asset(Versioned[dict]):
     id: int

@@ -120,6 +120,15 @@ class AssetWorld:
                                                    "folder": {"id": new[1], "type": new[0]}})
             self.owner.lists.copy_into(old, new)
 
+    def check_copy(self, source: Ref, program_name: str) -> None:
+        """What copying a program would refuse, found before anything is copied: its static
+        lists' new names (`<program>.<list>`) must be free (709)."""
+        places = set(self.inside(source))
+        names = [f"{program_name}.{lst.name.split('.')[-1]}"
+                 for lst in self.owner.lists.lists.values() if lst.folder in places]
+        if len(set(names)) != len(names) or any(self.owner.lists.by_name(n) for n in names):
+            raise MarketoError("709", "A static list of the copy would take a name in use")
+
     def remove_contents(self, ref: Ref) -> None:
         """Delete Program: everything inside goes, unless something outside uses it."""
         places = set(self.inside(ref))
@@ -237,8 +246,8 @@ class AssetWorld:
         seed_tree(self, data)
 
     def seed_assets(self, data: dict) -> None:
-        """Everything else in the asset world, each store in dependency order."""
-        self.catalog.seed(data.get("channels"), data.get("tagTypes"), self.clock.now())
+        """Everything else in the asset world, each store in dependency order (channels and
+        tag types came with the tree: programs take their channel's statuses)."""
         if data.get("segmentations"):
             self.segmentations.seed(data["segmentations"])
         if data.get("files"):
