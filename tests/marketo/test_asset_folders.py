@@ -182,3 +182,10 @@ def test_channels_and_tag_types(mkto: MarketoCaller, db: MarketoInstance) -> Non
     assert only(get(mkto, "/tagType/byName.json", name="Region"))["allowableValues"] == \
         "[EMEA, AMER]"
     assert codes(get(mkto, "/tagType/byName.json")) == ["701"]
+
+
+def test_asset_calls_count_against_the_rest_limits(mkto: MarketoCaller) -> None:
+    """The asset API goes through the same pipeline: the 101st call in 20 s answers 606."""
+    answers = [get(mkto, "/folders.json") for _ in range(101)]
+    assert all(a["success"] for a in answers[:100])
+    assert codes(answers[100]) == ["606"] and answers[100]["warnings"] == []
