@@ -142,3 +142,21 @@ def test_content_assets_survive_a_snapshot(mkto: MarketoCaller, db: MarketoInsta
     bad = dict(state, contentAssets=[dict(state["contentAssets"][0], approved={"data": 1})])
     with pytest.raises(ValueError):
         MarketoInstance("Y", db.clock).restore(bad)
+
+
+@pytest.mark.parametrize("kind", ["email", "emailtemplate", "fragment"])
+def test_every_kind_filters_pages_and_answers_in_bulk(mkto: MarketoCaller, kind: str) -> None:
+    first, second = make(mkto, kind, "One"), make(mkto, kind, "Two")
+    found = call(mkto, "GET", f"/{kind}/filter", workspaceId="1", sortKey="name",
+                 sortOrder="desc")["result"]
+    assert [a["name"] for a in found] == ["Two", "One"]
+    used = call(mkto, "POST", f"/{kind}/usedby", {"assetId": first})
+    assert used["result"] == [] and used["pageDetails"]["totalItems"] == 0
+    assert codes(call(mkto, "POST", f"/{kind}/usedby", {"assetId": "999"})) == ["702"]
+    counts = call(mkto, "POST", f"/{kind}/bulk/usedby", {"assetIds": [first, second]})
+    assert [c["used"] for c in counts["result"]] == [False, False]
+    got = call(mkto, "POST", f"/{kind}/bulk/get", {"assetIds": [second]})["result"]
+    assert [a["id"] for a in got] == [second]
+    assert call(mkto, "POST", f"/{kind}/bulk/delete", {"assetIds": [first, second]})[
+        "success"] is True
+    assert no_assets(call(mkto, "GET", f"/{kind}/filter", workspaceId="1"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from tests.helpers import MarketoCaller
 from tests.marketo.asset_helpers import codes, form, get, no_assets, only, program, ref
+from vendorsim import Cloud
 from vendorsim.mocks.marketo.model.instance import MarketoInstance
 
 
@@ -189,3 +190,16 @@ def test_asset_calls_count_against_the_rest_limits(mkto: MarketoCaller) -> None:
     answers = [get(mkto, "/folders.json") for _ in range(101)]
     assert all(a["success"] for a in answers[:100])
     assert codes(answers[100]) == ["606"] and answers[100]["warnings"] == []
+
+
+def test_static_lists_browse_by_folder_and_update_dates(cloud: Cloud, mkto: MarketoCaller) -> None:
+    pid = program(mkto)
+    only(form(mkto, "/staticLists.json", name="Old", folder=ref(12)))
+    cloud.clock.advance(60)
+    newer = only(form(mkto, "/staticLists.json", name="New", folder=ref(pid, "Program")))
+    in_program = get(mkto, "/staticLists.json", folder=ref(pid, "Program"))["result"]
+    assert [x["name"] for x in in_program] == ["New"]
+    assert in_program[0]["folder"] == {"id": pid, "type": "Program"}
+    since = get(mkto, "/staticLists.json", earliestUpdatedAt=newer["updatedAt"])["result"]
+    assert [x["name"] for x in since] == ["New"]
+    assert codes(get(mkto, "/staticLists.json", latestUpdatedAt="soon")) == ["704"]

@@ -48,6 +48,8 @@ def test_template_life(mkto: MarketoCaller) -> None:
     assert drafted["enableMunchkin"] is True
     only(form(mkto, f"/landingPageTemplate/{tid}/discardDraft.json"))
     assert only(get(mkto, "/landingPageTemplate/byName.json", name="Free form"))["id"] == tid
+    assert [t["id"] for t in get(mkto, "/landingPageTemplates.json", status="approved",
+                                 folder=ref(PAGE_TEMPLATES))["result"]] == [tid]
     copy = only(form(mkto, f"/landingPageTemplate/{tid}/clone.json", name="Copy",
                      folder=ref(PAGE_TEMPLATES)))
     assert copy["status"] == "draft"
