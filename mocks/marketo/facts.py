@@ -66,6 +66,17 @@ MESSAGES: dict[str, str] = {
 }
 
 NO_ASSETS_WARNING = "No assets found for the given search criteria."
+# -- the asset API (Adobe's Asset API pages and swagger-asset.json) ------------------------
+ASSET_PAGE_DEFAULT = 20  # maxReturn when none is given
+ASSET_PAGE_MAX = 200
+ASSET_NAME_MAX = 255
+ASSET_DESCRIPTION_MAX = 2000
+TOKEN_NAME_MAX = 50
+TOKEN_TYPES = ("date", "number", "rich text", "score", "sfdc campaign", "text")
+FOLDER_DEPTH_DEFAULT = 2  # maxDepth of Get Folders when none is given
+FORM_GRID = (3, 10)  # form fields sit in up to 3 columns and 10 rows
+TRIGGER_CAMPAIGN_LEADS = 100
+APP_HOST = "app-ab00.marketo.com"  # where the asset API's url/computedUrl fields point
 DUPLICATE_LIST_MESSAGE = "Static List with the same name already exists"
 
 NGINX_PAGE = (

@@ -26,6 +26,7 @@ from vendorsim.mocks.core.service import OAUTH_CODES, Tenant, VendorService
 
 from . import facts
 from .api import BLUEPRINTS, http
+from .method_override import MethodOverride
 from .model.errors import MarketoError, message
 from .model.instance import MarketoInstance
 
@@ -60,7 +61,7 @@ class MarketoService(VendorService):
         return f"{uuid.uuid4()}:{instance_of(tenant).settings.pod if tenant else 'ab'}"
 
     def wrap_wsgi(self, app: Callable) -> Callable:
-        return http.MethodOverride(app)
+        return MethodOverride(app)
 
     def database(self, munchkin_id: str) -> MarketoInstance:
         """An instance (created if new), for Python-side seeding."""

@@ -27,7 +27,8 @@ class MarketoInstance(Strict):
     leads: list[dict[str, Any]] = []
     """Existing leads: any lead fields plus id, partition, createdAt, updatedAt."""
     folders: list[dict[str, Any]] = []
-    """Folders: {id, name, folderType List|Program, workspace}."""
+    """Folders: {id, name, folderType, workspace, parent {id, type}} (folderType Program: a
+    program)."""
     lists: list[dict[str, Any]] = []
     """Static lists: {id, name, folder, members (lead ids)}."""
     companies: list[dict[str, Any]] = []
@@ -41,7 +42,39 @@ class MarketoInstance(Strict):
     salesPersons: list[dict[str, Any]] = []  # noqa: N815 - Marketo's own name
     """Sales persons: {externalSalesPersonId, email, ...}."""
     programs: list[dict[str, Any]] = []
-    """Programs: {id, name, type, channel, statuses, members [{leadId, status}]}."""
+    """Programs: {id, name, type, channel, folderId, workspace, tags, costs, statuses,
+    members [{leadId, status}]}."""
+    campaigns: list[dict[str, Any]] = []
+    """Smart campaigns: {id, name, programId, isTriggerable, isActive, description}."""
+    channels: list[dict[str, Any]] = []
+    """Channels besides Marketo's usual ones: {name, applicableProgramType,
+    progressionStatuses [{name, step, success}]}."""
+    tagTypes: list[dict[str, Any]] = []  # noqa: N815 - Marketo's own name
+    """Program tag types: {tagType, applicableProgramTypes, required, allowableValues}."""
+    segmentations: list[dict[str, Any]] = []
+    """Segmentations: {id, name, status, segments (names or {id, name})}."""
+    emailTemplates: list[dict[str, Any]] = []  # noqa: N815 - Marketo's own name
+    """Email templates: {name, folder {id, type}, content (HTML), status: approved}."""
+    emails: list[dict[str, Any]] = []
+    """Emails: {name, folder, template, subject, fromName, fromEmail, replyEmail, status}."""
+    landingPageTemplates: list[dict[str, Any]] = []  # noqa: N815 - Marketo's own name
+    """Landing page templates: {name, folder, templateType, content (HTML), status}."""
+    landingPages: list[dict[str, Any]] = []  # noqa: N815 - Marketo's own name
+    """Landing pages: {name, folder, template, title, urlPageName, status}."""
+    forms: list[dict[str, Any]] = []
+    """Forms: {name, folder, language, locale, status}."""
+    snippets: list[dict[str, Any]] = []
+    """Snippets: {name, folder, content (HTML or {type, value}), status}."""
+    files: list[dict[str, Any]] = []
+    """Files: {name, folder, mimeType, content (base64)}."""
+    smartLists: list[dict[str, Any]] = []  # noqa: N815 - Marketo's own name
+    """Smart lists: {id, name, folder, rules}."""
+    tokens: list[dict[str, Any]] = []
+    """My Tokens: {folder {id, type Folder|Program}, name, type, value}."""
+    redirectRules: list[dict[str, Any]] = []  # noqa: N815 - Marketo's own name
+    """Landing page redirect rules: {hostname, redirectFrom, redirectTo}."""
+    landingPageDomains: list[dict[str, Any]] = []  # noqa: N815 - Marketo's own name
+    """Landing page domains besides the instance's own: {hostname, type}."""
 
 
 class SfmcAccount(Strict):

@@ -152,8 +152,9 @@ def test_get_programs_filters_are_honoured_or_refused(cloud: Cloud, mkto: Market
     """vendor-apis.md §7.3: programs.json's filterType/filterValues and update dates are
     applied, and a filter the API does not have is refused, not silently ignored."""
     cloud.clock.advance(3600)
-    program.seed({"programs": [{"id": 8, "name": "Trade show", "type": "event",
-                                "folderId": 40}]})
+    program.seed({"folders": [{"id": 40, "name": "Events", "folderType": "Marketing Folder"}],
+                  "programs": [{"id": 8, "name": "Trade show", "type": "event",
+                                "folderId": 40}]})  # a program's folder is seeded first
     mkto.login()  # the first token expired with the hour
 
     def names(**params: object) -> list[str]:

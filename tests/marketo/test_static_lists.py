@@ -48,7 +48,8 @@ def test_duplicate_name_is_709(mkto: MarketoCaller, db: MarketoInstance) -> None
 
 @pytest.mark.parametrize(("folder", "name", "code"), [
     (json.dumps({"id": 404, "type": "Folder"}), "x", "710"),
-    (json.dumps({"id": 12, "type": "Program"}), "x", "711"),
+    (json.dumps({"id": 12, "type": "Program"}), "x", "710"),  # folder 12 is no program
+    (json.dumps({"id": 22, "type": "Folder"}), "x", "711"),  # Design Studio's Emails folder
     ("{not json", "x", "1003"),
     (FOLDER, "", "701"),
     ("", "x", "701"),

@@ -3,18 +3,16 @@ and the response envelopes.
 
 Marketo accepts the same call in several shapes: JSON bodies, query parameters, form
 bodies, and `POST` with `_method=GET` (or `_method=DELETE`) carrying the query in a form
-body for URIs that would be too long. All of them end up in `params()` and `json_body()`.
+body for URIs that would be too long (`method_override.py` turns those back into reads).
+All of them end up in `params()` and `json_body()`.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import io
 import json
-from collections.abc import Callable, Iterable
 from typing import cast
-from urllib.parse import parse_qsl
 
 from flask import Response, request
 
@@ -22,7 +20,8 @@ from vendorsim.mocks.core.auth import Credential
 from vendorsim.mocks.core.bodies import BadBody, parse_json, whole_number
 from vendorsim.mocks.core.context import call, tenant_backend
 
-from ..facts import JSON_TYPE, MAX_BATCH, MAX_BODY, NGINX_PAGE, NO_ASSETS_WARNING, TOKEN_HEADERS
+from .. import facts
+from ..facts import JSON_TYPE, MAX_BATCH, NGINX_PAGE, NO_ASSETS_WARNING, TOKEN_HEADERS
 from ..model.errors import MarketoError, request_id
 from ..model.instance import MarketoInstance
 
@@ -48,54 +47,6 @@ def require(permission: str) -> None:
     cred = call().credential
     if cred is None or permission not in cred.permissions:
         raise MarketoError("603")
-
-
-class MethodOverride:
-    """WSGI middleware: honour `_method` from the query or a form body of a POST."""
-
-    def __init__(self, app: Callable) -> None:
-        self.app = app
-
-    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") == "POST":
-            self._override(environ)
-        return self.app(environ, start_response)
-
-    @staticmethod
-    def _override(environ: dict) -> None:
-        query = environ.get("QUERY_STRING", "")
-        if "_method=" in query:
-            pairs = parse_qsl(query, keep_blank_values=True)
-            method = next((v for k, v in pairs if k == "_method"), "").upper()
-            if method in ("GET", "DELETE"):
-                environ["REQUEST_METHOD"] = method
-                environ["vendorsim.method_override"] = method
-            return
-        ctype = environ.get("CONTENT_TYPE", "")
-        if not ctype.startswith("application/x-www-form-urlencoded"):
-            return
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            return
-        if not 0 < length <= MAX_BODY:
-            return  # the pipeline answers 413 for oversized bodies
-        body = environ["wsgi.input"].read(length)
-        environ["wsgi.input"] = io.BytesIO(body)
-        if b"_method=" not in body:
-            return
-        pairs = parse_qsl(body.decode("latin-1"), keep_blank_values=True)
-        method = next((v for k, v in pairs if k == "_method"), "").upper()
-        if method not in ("GET", "DELETE"):
-            return
-        # the form body becomes the query; the request is now a bodiless GET/DELETE
-        rest = body.decode("latin-1")
-        environ["QUERY_STRING"] = f"{query}&{rest}" if query else rest
-        environ["REQUEST_METHOD"] = method
-        environ["CONTENT_LENGTH"] = "0"
-        environ["CONTENT_TYPE"] = ""
-        environ["wsgi.input"] = io.BytesIO(b"")
-        environ["vendorsim.method_override"] = method
 
 
 def params() -> dict[str, list[str]]:
@@ -274,12 +225,15 @@ def ok(result: list | None = None, *, more: bool = False, offset: int | None = N
     return json_response(body)
 
 
-def asset_ok(result: list | None = None, warnings: list | None = None) -> Response:
-    """An asset-API envelope: errors and warnings are always present; no result on a miss."""
+def asset_ok(result: list | None = None, warnings: list | None = None,
+             **extra: object) -> Response:
+    """An asset-API envelope: errors and warnings are always present; no result on a miss;
+    `extra` adds fields some answers carry (pageDetails)."""
     body: dict = {"success": True, "errors": [], "requestId": request_id(call().now),
                   "warnings": warnings or []}
     if result is not None:
         body["result"] = result
+    body.update(extra)
     return json_response(body)
 
 
@@ -294,10 +248,14 @@ def assets(result: list) -> Response:
 
 
 def failure(code: str, text: str) -> Response:
+    """A refused call: the asset API's envelope keeps its (empty) warnings list."""
     state = call()
     state.fail(code)
-    return json_response({"requestId": request_id(state.now), "success": False,
-                          "errors": [{"code": code, "message": text}]})
+    body: dict = {"requestId": request_id(state.now), "success": False,
+                  "errors": [{"code": code, "message": text}]}
+    if request.path.startswith("/rest/asset/"):
+        body["warnings"] = []
+    return json_response(body)
 
 
 def oauth_error(status: int, error: str, description: str) -> Response:
@@ -317,6 +275,46 @@ def form_only() -> None:
     """The asset API takes form bodies (or the query string); JSON bodies get 612."""
     if request.get_data(cache=True) and request.mimetype != "application/x-www-form-urlencoded":
         raise MarketoError("612")
+
+
+def asset_page() -> tuple[int, int]:
+    """`offset` (from 0) and `maxReturn` (20 unless given, at most 200) of a browse."""
+    return (int_param("offset", 0, low=0),
+            int_param("maxReturn", facts.ASSET_PAGE_DEFAULT, high=facts.ASSET_PAGE_MAX))
+
+
+def asset_query() -> dict[str, str]:
+    """The parameters of an asset-API read, the first value of each."""
+    return {name: values[0] for name, values in params().items() if name != "access_token"}
+
+
+def asset_form() -> dict[str, str]:
+    """The parameters of an asset-API write (query string and form body, the first value
+    of each); a body of another kind answers 612."""
+    form_only()
+    return asset_query()
+
+
+def app_type() -> None:
+    """The content API (v2) needs the `x-app-type` header (701 without it)."""
+    if not request.headers.get("x-app-type"):
+        raise MarketoError("701", what="x-app-type")
+
+
+def upload() -> tuple[dict[str, str], dict[str, tuple[bytes, str, str]]]:
+    """A multipart body: its fields (beside the query's) and its files as (bytes, file name,
+    content type); 613 for a body that is not multipart."""
+    if request.mimetype != "multipart/form-data":
+        if request.get_data(cache=True):
+            raise MarketoError("613")
+        return asset_query(), {}
+    try:
+        fields = {k: v for k, v in request.form.items()}
+        files = {k: (part.read(), part.filename or "", part.mimetype or
+                     "application/octet-stream") for k, part in request.files.items()}
+    except ValueError:
+        raise MarketoError("613") from None
+    return {**asset_query(), **fields}, files
 
 
 def int_values(name: str, limit: int | None = None, required: bool = False,

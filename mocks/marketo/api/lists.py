@@ -11,8 +11,6 @@ from vendorsim.mocks.core.pipeline import drop_some
 from . import http
 
 bp = Blueprint("lists", __name__)
-ASSET_PAGE_DEFAULT = 20
-ASSET_PAGE_MAX = 200
 MEMBERS_EXAMPLE = {"input": [{"id": 1}, {"id": 2}]}
 
 
@@ -82,13 +80,14 @@ def is_member(list_id: int) -> Response:
 
 # -- the asset API -------------------------------------------------------------------------
 @bp.get("/rest/asset/v1/staticLists.json")
-@doc(query=("folder", "offset", "maxReturn"))
+@doc(query=("folder", "offset", "maxReturn", "earliestUpdatedAt", "latestUpdatedAt"))
 def browse() -> Response:
-    """Get Static Lists, in a folder or all."""
+    """Get Static Lists, in a folder or all, updated in a range when asked."""
     http.require("read")
-    offset = http.int_param("offset", 0, low=0)
-    limit = http.int_param("maxReturn", ASSET_PAGE_DEFAULT, high=ASSET_PAGE_MAX)
-    return http.assets(http.instance().lists.browse(http.param("folder"), offset, limit))
+    offset, limit = http.asset_page()
+    return http.assets(http.instance().lists.browse(
+        http.param("folder"), offset, limit, http.param("earliestUpdatedAt"),
+        http.param("latestUpdatedAt")))
 
 
 @bp.post("/rest/asset/v1/staticLists.json")
@@ -133,20 +132,3 @@ def by_name() -> Response:
     """Get Static List by Name."""
     http.require("read")
     return http.assets(http.instance().lists.asset_by_name(http.required_param("name")))
-
-
-@bp.get("/rest/asset/v1/folder/byName.json")
-@doc(query=("name", "workSpace"))
-def folder_by_name() -> Response:
-    """Get Folder by Name."""
-    http.require("read")
-    name = http.required_param("name")
-    return http.assets(http.instance().lists.folder_by_name(name, http.param("workSpace")))
-
-
-@bp.get("/rest/asset/v1/folder/<int:folder_id>.json")
-@doc()
-def folder(folder_id: int) -> Response:
-    """Get Folder by Id."""
-    http.require("read")
-    return http.assets(http.instance().lists.folder_by_id(folder_id))

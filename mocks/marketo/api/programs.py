@@ -1,6 +1,6 @@
 """Programs: members (status, data, query, delete, describe, schema fields), leads by
-program, and the asset API's program, folder and smart-list reads integrations use to find
-them."""
+program, and the asset API's programs (browse, by id, name and tag, create, update, clone,
+delete, approve email programs, their smart lists)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from ..model.program_records import MEMBER_DESCRIBE, ids_in, member_fields
 from . import http
 
 bp = Blueprint("programs", __name__)
-ASSET_PAGE_DEFAULT = 20
-ASSET_PAGE_MAX = 200
 
 
 @bp.get("/rest/v1/programs/<int:program_id>/members.json")
@@ -130,9 +128,7 @@ def lead_program_status(program_id: int) -> Response:
 
 
 # -- the asset API -------------------------------------------------------------------------
-def _asset_page() -> tuple[int, int]:
-    return (http.int_param("offset", 0, low=0),
-            http.int_param("maxReturn", ASSET_PAGE_DEFAULT, high=ASSET_PAGE_MAX))
+ONE = "/rest/asset/v1/program/<int:program_id>"
 
 
 @bp.get("/rest/asset/v1/programs.json")
@@ -141,42 +137,90 @@ def _asset_page() -> tuple[int, int]:
 def browse() -> Response:
     """Get Programs (asset API), filtered by filterType/filterValues and update dates."""
     http.require("read")
-    offset, limit = _asset_page()
-    return http.assets(http.instance().programs.browse(
+    offset, limit = http.asset_page()
+    return http.assets(http.instance().assets.programs.browse(
         offset, limit, http.param("filterType") or None, tuple(http.csv_param("filterValues")),
         http.param("earliestUpdatedAt"), http.param("latestUpdatedAt")))
 
 
-@bp.get("/rest/asset/v1/program/<int:program_id>.json")
+@bp.get(f"{ONE}.json")
 @doc()
 def by_id(program_id: int) -> Response:
-    """A program by id (asset API)."""
+    """A program by id, with its tags and costs."""
     http.require("read")
-    return http.assets(http.instance().programs.asset(program_id))
+    return http.assets(http.instance().assets.programs.by_id(program_id))
 
 
 @bp.get("/rest/asset/v1/program/byName.json")
-@doc(query=("name",))
+@doc(query=("name", "includeTags", "includeCosts"))
 def by_name() -> Response:
-    """A program by name (asset API)."""
+    """A program by name (tags and costs when asked)."""
     http.require("read")
-    return http.assets(http.instance().programs.asset_by_name(http.required_param("name")))
+    return http.assets(http.instance().assets.programs.by_name(
+        http.required_param("name"), http.param("includeTags"), http.param("includeCosts")))
 
 
-@bp.get("/rest/asset/v1/folders.json")
-@doc(query=("root", "maxDepth", "maxReturn", "offset", "workSpace"))
-def folders() -> Response:
-    """Browse folders (asset API): list folders, and programs as folders of type Program."""
+@bp.get("/rest/asset/v1/program/byTag.json")
+@doc(query=("tagType", "tagValue", "offset", "maxReturn"))
+def by_tag() -> Response:
+    """Programs with a tag of that type and value."""
     http.require("read")
-    offset, limit = _asset_page()
-    return http.assets(http.instance().folders(http.param("workSpace"), offset, limit))
+    offset, limit = http.asset_page()
+    return http.assets(http.instance().assets.programs.by_tag(
+        http.required_param("tagType"), http.required_param("tagValue"), offset, limit))
 
 
-@bp.get("/rest/asset/v1/smartLists.json")
-@doc(query=("folder", "offset", "maxReturn", "earliestUpdatedAt", "latestUpdatedAt"))
-def smart_lists() -> Response:
-    """Browse smart lists (asset API): the mock keeps none, so the answer is Marketo's
-    'no assets' warning."""
+@bp.get("/rest/asset/v1/program/<int:program_id>/smartList.json")
+@doc(query=("includeRules",))
+def smart_list(program_id: int) -> Response:
+    """An email program's smart list."""
     http.require("read")
-    _asset_page()
-    return http.assets([])
+    return http.assets(http.instance().assets.programs.smart_list(
+        program_id, http.param("includeRules")))
+
+
+@bp.post("/rest/asset/v1/programs.json")
+@doc(body="form", examples=[{"name": "Webinar", "folder": '{"id":15,"type":"Folder"}',
+                             "type": "Default", "channel": "Content"}])
+def create() -> Response:
+    """Create a program on a channel of its type."""
+    http.require("edit_assets")
+    return http.asset_ok(http.instance().assets.programs.create(http.asset_form()))
+
+
+@bp.post(f"{ONE}.json")
+@doc(body="form", examples=[{"description": "d", "costs": '[{"startDate":"2026-01-01",'
+                                                          '"cost":100}]'}])
+def update(program_id: int) -> Response:
+    """Update a program's name, description, tags, costs (and an email program's dates)."""
+    http.require("edit_assets")
+    return http.asset_ok(http.instance().assets.programs.update(program_id, http.asset_form()))
+
+
+@bp.post(f"{ONE}/clone.json")
+@doc(body="form", examples=[{"name": "Copy", "folder": '{"id":15,"type":"Folder"}'}])
+def clone(program_id: int) -> Response:
+    """Clone a program with what it holds."""
+    http.require("edit_assets")
+    return http.asset_ok(http.instance().assets.programs.clone(program_id, http.asset_form()))
+
+
+@bp.post(f"{ONE}/delete.json")
+@doc()
+def delete(program_id: int) -> Response:
+    """Delete a program with what it holds."""
+    http.require("edit_assets")
+    return http.asset_ok(http.instance().assets.programs.delete(program_id))
+
+
+@doc()
+def approval(program_id: int, approve: bool) -> Response:
+    """Approve or unapprove an email program."""
+    http.require("edit_assets")
+    return http.asset_ok(http.instance().assets.programs.approve(program_id, approve))
+
+
+bp.add_url_rule(f"{ONE}/approve.json", "approve", approval, methods=["POST"],
+                defaults={"approve": True})
+bp.add_url_rule(f"{ONE}/unapprove.json", "unapprove", approval, methods=["POST"],
+                defaults={"approve": False})

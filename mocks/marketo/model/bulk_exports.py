@@ -52,12 +52,17 @@ class ExportJob:
 
     def shown(self, now: float) -> str:
         """The status a call sees: as it was at the last 60-s refresh since the client's last
-        action on the job (create, enqueue), as Marketo documents; a cancel shows at once."""
+        action on the job (create, enqueue), as Marketo documents. Until the first refresh
+        the client sees what its own action made of the job: the enqueue answer and the
+        status calls of the next 60 s say Queued, as Adobe's enqueue example does, even when
+        a free slot started the job at once. A cancel shows at once."""
         if self.status in ("Created", "Canceled"):
             return self.status
         since = self.queued_at if self.queued_at is not None else self.created_at
-        seen = since + max(0.0, now - since) // facts.EXPORT_STATUS_INTERVAL * \
-            facts.EXPORT_STATUS_INTERVAL
+        refreshes = max(0.0, now - since) // facts.EXPORT_STATUS_INTERVAL
+        if refreshes < 1:
+            return "Queued"
+        seen = since + refreshes * facts.EXPORT_STATUS_INTERVAL
         if self.finished_at is not None and seen >= self.finished_at:
             return self.status  # Completed or Failed
         if self.started_at is not None and seen >= self.started_at:

@@ -4,6 +4,7 @@ file built from the lead database when the job starts processing."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from vendorsim.mocks.core.bodies import whole_number
@@ -17,8 +18,14 @@ from .program_records import MEMBER_FIELDS
 if TYPE_CHECKING:
     from .instance import MarketoInstance as MarketoInstance
 
-ACTIVITY_COLUMNS = ("marketoGUID", "leadId", "activityDate", "activityTypeId", "campaignId",
-                    "primaryAttributeValueId", "primaryAttributeValue", "attributes")
+ACTIVITY_DEFAULT_COLUMNS = ("marketoGUID", "leadId", "activityDate", "activityTypeId",
+                            "campaignId", "primaryAttributeValueId", "primaryAttributeValue",
+                            "attributes")
+# every column an activity export may ask for: the defaults and, on request, actionResult
+ACTIVITY_COLUMNS = (*ACTIVITY_DEFAULT_COLUMNS, "actionResult")
+PRIMARY_FILTERS = ("primaryAttributeValueIds", "primaryAttributeValues")
+FILTER_LIMITS = {"primaryAttributeValueIds": 50, "primaryAttributeValues": 50, "programIds": 10}
+LIST_FILTERS = ("staticListId", "staticListName", "smartListId", "smartListName")
 FILTERS = {
     "leads": ("createdAt", "updatedAt", "staticListId", "staticListName", "smartListId",
               "smartListName"),
@@ -26,7 +33,7 @@ FILTERS = {
                    "primaryAttributeValues"),
     "program members": ("programId", "programIds", "isExhausted", "nurtureCadence",
                         "statusNames", "updatedAt"),
-    "custom": ("createdAt", "updatedAt"),
+    "custom": ("createdAt", "updatedAt", *LIST_FILTERS),
 }
 
 
@@ -37,8 +44,8 @@ def check_request(database: MarketoInstance, entity: str, body: dict) -> tuple:
         raise MarketoError("1003", "format is one of CSV, TSV, SSV")
     known = _columns(database, entity)
     fields = body.get("fields")
-    if fields is None and entity == "activities":
-        fields = list(ACTIVITY_COLUMNS)
+    if fields in (None, []) and entity == "activities":  # optional: absent or empty, defaults
+        fields = list(ACTIVITY_DEFAULT_COLUMNS)
     if not isinstance(fields, list) or not fields or \
             not all(isinstance(f, str) for f in fields):
         raise MarketoError("701", what="fields")
@@ -60,11 +67,27 @@ def check_request(database: MarketoInstance, entity: str, body: dict) -> tuple:
     clean = {key: _filter_value(database, key, value) for key, value in raw.items()}
     if entity == "activities" and "createdAt" not in clean:
         raise MarketoError("1003", "The createdAt filter is required for activity exports")
-    if entity == "program members" and ("programId" in clean) == ("programIds" in clean):
-        raise MarketoError("1003", "Give programId or programIds (one of them)")
-    if entity == "leads" and sum(k in clean for k in FILTERS["leads"]) != 1:
-        raise MarketoError("1003", "Give exactly one lead filter")
+    if entity == "activities" and any(k in clean for k in PRIMARY_FILTERS) and \
+            "activityTypeIds" not in clean:
+        raise MarketoError("1003", "primaryAttributeValueIds and primaryAttributeValues need "
+                                   "the activityTypeIds filter")
+    if entity == "program members":
+        _check_members(database, clean)
+    if kind in ("leads", "custom") and len(clean) != 1:
+        raise MarketoError("1003", "Give exactly one filter type")
     return fmt, list(fields), dict(headers), clean
+
+
+def _check_members(database: MarketoInstance, clean: dict) -> None:
+    """programId or programIds (one of them); every status name a status of one of them."""
+    if ("programId" in clean) == ("programIds" in clean):
+        raise MarketoError("1003", "Give programId or programIds (one of them)")
+    programs = [database.programs.get(p) for p in
+                (clean.get("programIds") or {clean.get("programId")})]
+    for name in clean.get("statusNames") or ():
+        if not any(p.status(name) is not None for p in programs):
+            raise MarketoError("1003", f"Invalid data: status '{name[:40]}' is not a status "
+                                       "of the programs")
 
 
 def _filter_value(database: MarketoInstance, key: str, value: object) -> object:
@@ -106,8 +129,9 @@ def _filter_value(database: MarketoInstance, key: str, value: object) -> object:
         if value not in ("paused", "normal"):
             raise MarketoError("1003", "nurtureCadence is 'paused' or 'normal'")
         return value
-    if not isinstance(value, list) or not value or len(value) > 300:
-        raise MarketoError("1003", f"{key} is a list of at most 300 values")
+    limit = FILTER_LIMITS.get(key, 300)
+    if not isinstance(value, list) or not value or len(value) > limit:
+        raise MarketoError("1003", f"{key} is a list of at most {limit} values")
     if key in ("activityTypeIds", "primaryAttributeValueIds", "programIds"):
         numbers = [whole_number(v, 1) for v in value]
         if None in numbers:
@@ -165,7 +189,8 @@ def build(database: MarketoInstance, job: ExportJob) -> tuple[int, bytes]:
                      "campaignId": None, "primaryAttributeValueId": a.primary_id,
                      "primaryAttributeValue": a.primary_value,
                      "attributes": json.dumps({n: v for n, v in a.all_attributes()
-                                               if v is not None})}
+                                               if v is not None}),
+                     "actionResult": "succeeded"}
             rows.append([cells[name] for name in job.fields])
     elif job.entity == "program members":
         wanted = f.get("programIds") or {f.get("programId")}
@@ -176,14 +201,34 @@ def build(database: MarketoInstance, job: ExportJob) -> tuple[int, bytes]:
                         ("updatedAt" in f and not _in(f["updatedAt"], member.updated)):
                     continue
                 person = database.leads.get(member.lead_id)
-                rows.append([member.get(n) if n in {m.name for m in MEMBER_FIELDS}
-                             else (person.get(n) if person else None) for n in job.fields])
+                row = [member.get(n) if n in {m.name for m in MEMBER_FIELDS}
+                       else (person.get(n) if person else None) for n in job.fields]
+                rows.append([pid, *row] if "programIds" in f else row)
     else:
         store = database.custom.store(job.entity)
+        linked = _linked(database, job.entity, f)
         for record in store.records.values():
             if ("createdAt" in f and not _in(f["createdAt"], record.created_at)) or \
-                    ("updatedAt" in f and not _in(f["updatedAt"], record.updated_at)):
+                    ("updatedAt" in f and not _in(f["updatedAt"], record.updated_at)) or \
+                    (linked is not None and not linked(record.get)):
                 continue
             rows.append([record.get(name) for name in job.fields])
     header = [job.headers.get(name, name) for name in job.fields]
+    if job.entity == "program members" and "programIds" in f:
+        header = ["programId", *header]  # the program each row came from, first (Adobe)
     return len(rows), write_table(job.format, header, rows)
+
+
+def _linked(database: MarketoInstance, api_name: str, f: dict
+            ) -> Callable[[Callable[[str], object]], bool] | None:
+    """For a custom object export by static list: whether a record links to a member lead
+    (through any of its link fields that point at leads); None without a list filter."""
+    list_id = f.get("staticListId", f.get("staticListName"))
+    if list_id is None:
+        return None
+    members = [database.leads.get(i) for i in database.lists.get(list_id).members]
+    links = [r for r in database.custom.store(api_name).kind.relationships
+             if r["relatedTo"]["name"].lower() == "lead"]
+    wanted = {(r["field"], str(lead.get(r["relatedTo"]["field"]))) for r in links
+              for lead in members if lead is not None}
+    return lambda get: any((r["field"], str(get(r["field"]))) in wanted for r in links)

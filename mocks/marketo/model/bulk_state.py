@@ -74,7 +74,7 @@ def job_from_dict(data: object, custom: set[str]) -> ExportJob:
             clean[key] = set(value)
         else:
             clean[key] = value
-    if kind == "leads" and any(k in clean and not isinstance(clean[k], int)
+    if kind in ("leads", "custom") and any(k in clean and not isinstance(clean[k], int)
                                for k in ("staticListId", "staticListName", "smartListId")):
         raise ValueError(f"export job {d['id']}: list filters are list ids")
     if kind == "program members" and not isinstance(clean.get("programId", 0), int):

@@ -11,6 +11,7 @@ from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
 from vendorsim.mocks.core.locking import locked
 
 from .activity_log import REQUEST_CAMPAIGN, ActivityLog
+from .campaign_seeds import campaign_fields, seed_campaign_fields
 from .errors import MarketoError
 from .leads import LeadStore
 
@@ -26,14 +27,31 @@ class Campaign:
     created_at: float
     requested: list[int] = field(default_factory=list)  # lead ids, in request order
     runs: list[float] = field(default_factory=list)  # when a schedule asked it to run
+    description: str = ""
+    active: bool = True  # a trigger campaign listens only while active
+    updated_at: float = 0.0
+    folder: tuple[str, int] | None = None  # its place when not the program itself
+    smart_list_id: int | None = None  # its own smart list (the asset API's smartListId)
+    flow_steps: int = 1  # seeded campaigns have a flow; made ones start with none
+    workspace: str = "Default"
 
-    def render(self, workspace: str = "Default") -> dict:
-        stamp = iso_utc(self.created_at)
-        return {"id": self.id, "name": self.name, "description": "",
+    def __post_init__(self) -> None:
+        self.updated_at = self.updated_at or self.created_at
+
+    @property
+    def place(self) -> tuple[str, int] | None:
+        if self.folder is not None:
+            return self.folder
+        return ("Program", self.program_id) if self.program_id is not None else None
+
+    def render(self, workspace: str | None = None) -> dict:
+        return {"id": self.id, "name": self.name, "description": self.description,
                 "type": "trigger" if self.triggerable else "batch",
                 "isTriggerable": self.triggerable, "isRequestable": self.triggerable,
-                "isActive": True, "programId": self.program_id, "workspaceName": workspace,
-                "createdAt": stamp, "updatedAt": stamp, "active": True}
+                "isActive": self.active, "programId": self.program_id,
+                "workspaceName": workspace or self.workspace,
+                "createdAt": iso_utc(self.created_at), "updatedAt": iso_utc(self.updated_at),
+                "active": self.active}
 
 
 class CampaignStore:
@@ -99,8 +117,8 @@ class CampaignStore:
     @locked
     def of_lead(self, lead_id: int) -> list[dict]:
         """The campaigns a lead was requested for (its smartCampaignMembership)."""
-        return [{"id": c.id, "name": c.name, "description": "",
-                 "createdAt": iso_utc(c.created_at), "updatedAt": iso_utc(c.created_at)}
+        return [{"id": c.id, "name": c.name, "description": c.description,
+                 "createdAt": iso_utc(c.created_at), "updatedAt": iso_utc(c.updated_at)}
                 for c in self.campaigns.values() if lead_id in c.requested]
 
     def seed(self, specs: object, programs: set[int]) -> None:
@@ -116,9 +134,11 @@ class CampaignStore:
             triggerable = spec.get("isTriggerable", True)
             if not isinstance(triggerable, bool):
                 raise ValueError(f"campaign {cid}: isTriggerable is true or false")
-            self.campaigns[cid] = Campaign(cid, spec["name"], pid, triggerable,
-                                           self.clock.now())
+            campaign = Campaign(cid, spec["name"], pid, triggerable, self.clock.now())
+            seed_campaign_fields(campaign, spec)
+            self.campaigns[cid] = campaign
 
     def snapshot(self) -> list[dict]:
         return [{"id": c.id, "name": c.name, "programId": c.program_id,
-                 "isTriggerable": c.triggerable} for c in self.campaigns.values()]
+                 "isTriggerable": c.triggerable, **campaign_fields(c)}
+                for c in self.campaigns.values()]

@@ -19,6 +19,7 @@ from vendorsim.mocks.core.service import atomic
 from .account_lists import NamedAccountLists
 from .activities import Activities
 from .activity_log import FILL_OUT_FORM, MERGE_LEADS, ActivityLog, restore, snapshot
+from .assets.world import AssetWorld
 from .bulk import BulkArea
 from .bulk_exports import ExportQueue
 from .bulk_imports import ImportQueue
@@ -58,8 +59,10 @@ class MarketoInstance:
         self.activity_log = log = ActivityLog(ids=ids.sequence("activities"))
         self.leads = LeadStore(lock, clock, self.schema, self.settings, log,
                                ids.sequence("leads"))
-        self.lists = StaticListStore(lock, clock, self.leads, log, ids.sequence("lists", 1001))
         self.programs = ProgramStore(lock, clock, self.leads, log)
+        self.assets = AssetWorld(lock, clock, self)
+        self.lists = StaticListStore(lock, clock, self.leads, log, self.assets.tree,
+                                     ids.sequence("lists", 1001))
         self.campaigns = CampaignStore(lock, clock, self.leads, log)
         self.objects = {stem: ObjectStore(kind, clock, lock, ids=ids.sequence(SEED_KEYS[stem]))
                         for stem, kind in STANDARD_KINDS.items()}
@@ -168,12 +171,6 @@ class MarketoInstance:
                  self.campaigns.of_lead(lead_id))
         return found[offset:offset + batch], offset + batch < len(found)
 
-    @locked
-    def folders(self, workspace: str | None, offset: int, limit: int) -> list[dict]:
-        """Get Folders: the lead database's folders, then programs as Program folders."""
-        found = self.lists.folders_in(workspace) + self.programs.as_folders(workspace)
-        return found[offset:offset + limit]
-
     def stats(self, kind: str, days: int) -> list[dict]:
         """API usage or errors per day, for the last `days` days."""
         wanted = last_days(self.clock.now(), days)
@@ -182,8 +179,9 @@ class MarketoInstance:
     # -- seeds and snapshots ---------------------------------------------------------
     @atomic
     def seed(self, data: dict) -> None:
-        """Add state: settings, fields, partitions, leads, folders and lists, B2B objects,
-        custom objects, programs, bulk jobs, campaigns, custom activity types, activities."""
+        """Add state: settings, fields, partitions, leads, folders and programs, lists, B2B
+        objects, custom objects, bulk jobs, campaigns, the asset world, custom activity
+        types, activities."""
         with self.lock:
             self.settings.update(data.get("settings") or {})
             self.activity_log.limit = self.settings.max_activities
@@ -195,6 +193,7 @@ class MarketoInstance:
                 self.leads.add_partition(spec["name"], spec.get("description", ""))
             for spec in data.get("leads") or []:
                 self.leads.seed_lead(spec)
+            self.assets.seed_tree(data)  # folders and programs
             self.lists.seed(data)
             for stem, key in SEED_KEYS.items():
                 if data.get(key):
@@ -203,11 +202,10 @@ class MarketoInstance:
                 self.account_lists.seed(data["namedAccountListMembers"])
             if data.get("customObjects"):
                 self.custom.seed(data["customObjects"])
-            if data.get("programs"):
-                self.programs.seed(data["programs"])
             self.bulk.seed(data)
             if data.get("campaigns"):
                 self.campaigns.seed(data["campaigns"], set(self.programs.programs))
+            self.assets.seed_assets(data)
             if data.get("customActivityTypes"):
                 self.activity_types.seed(data["customActivityTypes"])
             if data.get("activities") or data.get("activityOffset"):
@@ -226,6 +224,7 @@ class MarketoInstance:
         out["customActivityTypes"] = self.activity_types.snapshot()
         out["programs"] = self.programs.snapshot()
         out["campaigns"] = self.campaigns.snapshot()
+        out.update(self.assets.snapshot())
         out.update(self.bulk.snapshot())
         if activities:
             out["activities"] = snapshot(self.activity_log)

@@ -11,35 +11,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from vendorsim.mocks.core.bodies import BadBody, parse_json, whole_number
+from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
 from vendorsim.mocks.core.ids import IdSequence
 from vendorsim.mocks.core.locking import locked
 
 from ..facts import DUPLICATE_LIST_MESSAGE
 from .activity_log import ADD_TO_LIST, REMOVE_FROM_LIST, ActivityLog
+from .assets.common import Ref, asset_time, parse_ref, within
 from .errors import MarketoError, reason
 
 if TYPE_CHECKING:
+    from .assets.folders import FolderTree
     from .leads import LeadStore
 
 _LIST_SOURCE = (("Source", "API"),)
-
-
-@dataclass
-class Folder:
-    id: int
-    name: str
-    folder_type: str  # "List" for lead-database list folders, "Program" for programs
-    path: str
-    workspace: str = "Default"
-
-    def render(self) -> dict:
-        return {"id": self.id, "name": self.name, "folderType": self.folder_type,
-                "path": self.path, "workspace": self.workspace,
-                "folderId": {"id": self.id,
-                             "type": "Program" if self.folder_type == "Program" else "Folder"},
-                "isArchive": False, "isSystem": False}
 
 
 @dataclass
@@ -47,43 +33,31 @@ class StaticList:
     id: int
     name: str
     description: str
-    folder: Folder
+    folder: Ref  # ("Folder", id) of a list folder, or ("Program", id)
     created_at: float
     updated_at: float
     members: dict[int, float] = field(default_factory=dict)  # lead id -> time added
 
-    def render_lead_db(self) -> dict:
+    def render_lead_db(self, tree: FolderTree) -> dict:
         out = {"id": self.id, "name": self.name, "description": self.description,
-               "workspaceName": self.folder.workspace,
+               "workspaceName": tree.workspace(self.folder),
                "createdAt": iso_utc(self.created_at), "updatedAt": iso_utc(self.updated_at)}
-        if self.folder.folder_type == "Program":
-            out["programName"] = self.folder.name
+        program = tree.program_of(self.folder)
+        if program is not None:
+            out["programName"] = tree.name(("Program", program))
         return out
 
-    def render_asset(self) -> dict:
+    def render_asset(self, tree: FolderTree) -> dict:
         return {"id": self.id, "name": self.name, "description": self.description,
                 "createdAt": asset_time(self.created_at),
                 "updatedAt": asset_time(self.updated_at),
-                "folder": {"id": self.folder.id,
-                           "type": "Program" if self.folder.folder_type == "Program"
-                           else "Folder"},
+                "folder": {"id": self.folder[1], "type": self.folder[0]},
                 "computedUrl": f"https://app-ab00.marketo.com/#ST{self.id}A1",
-                "workspace": self.folder.workspace}
+                "workspace": tree.workspace(self.folder)}
 
 
 def _text(value: object) -> bool:
     return isinstance(value, str) and 0 < len(value) <= 255
-
-
-def asset_time(epoch: float) -> str:
-    """The asset API's odd date format: `2021-11-23T22:57:24Z+0000`."""
-    return iso_utc(epoch) + "+0000"
-
-
-DEFAULT_FOLDERS = (
-    Folder(11, "Default", "List", "/Lead Database/Default"),
-    Folder(12, "Group Lists", "List", "/Lead Database/Default/Group Lists"),
-)
 
 
 class StaticListStore:
@@ -91,63 +65,21 @@ class StaticListStore:
     changes are logged (Add to List, Remove from List) in the instance's activity log."""
 
     def __init__(self, lock: threading.RLock, clock: Clock, leads: LeadStore,
-                 activities: ActivityLog, ids: IdSequence) -> None:
+                 activities: ActivityLog, tree: FolderTree, ids: IdSequence) -> None:
         self.lock = lock
         self.clock = clock
         self.leads = leads
         self.activities = activities
-        self.folders: dict[int, Folder] = {f.id: Folder(**f.__dict__) for f in DEFAULT_FOLDERS}
+        self.tree = tree
         self.lists: dict[int, StaticList] = {}
         self.ids = ids  # list ids, from 1001 (mocks/core/ids.py)
 
-    # -- folders ---------------------------------------------------------------------
-    def folder_by_name(self, name: str, workspace: str | None = None) -> list[dict]:
-        with self.lock:
-            return [f.render() for f in self.folders.values()
-                    if f.name == name and (workspace is None or f.workspace == workspace)]
-
-    def folder_by_id(self, folder_id: int) -> list[dict]:
-        with self.lock:
-            folder = self.folders.get(folder_id)
-            return [folder.render()] if folder else []
-
-    def folders_in(self, workspace: str | None) -> list[dict]:
-        with self.lock:
-            return [f.render() for f in self.folders.values()
-                    if not workspace or f.workspace == workspace]
-
-    def add_folder(self, name: str, folder_type: str = "List", workspace: str = "Default",
-                   folder_id: int | None = None, path: str | None = None) -> Folder:
-        fid = folder_id or max(self.folders) + 1
-        if folder_type not in ("List", "Program"):
-            raise ValueError("folder type is 'List' or 'Program'")
-        path = path or (f"/Marketing Activities/{workspace}/{name}" if folder_type == "Program"
-                        else f"/Lead Database/{workspace}/{name}")
-        self.folders[fid] = Folder(fid, name, folder_type, path, workspace)
-        return self.folders[fid]
-
-    def resolve_folder(self, folder_param: object) -> Folder:
-        """The folder of an asset-API `folder={"id":12,"type":"Folder"}` parameter."""
-        if folder_param in (None, ""):
-            raise MarketoError("701", what="folder")
-        try:
-            spec = parse_json(folder_param) if isinstance(folder_param, str) else folder_param
-        except BadBody:
-            spec = None
-        folder_id = whole_number(spec.get("id"), 1) if isinstance(spec, dict) else None
-        folder_type = spec.get("type", "Folder") if isinstance(spec, dict) else None
-        if folder_id is None:
-            raise MarketoError("1003", "Invalid folder: expected {\"id\":N,\"type\":"
-                                       "\"Folder\"|\"Program\"}")
-        if folder_type not in ("Folder", "Program"):
-            raise MarketoError("1003", f"Invalid folder type '{folder_type}'")
-        folder = self.folders.get(folder_id)
-        if folder is None:
-            raise MarketoError("710")
-        expected = "Program" if folder_type == "Program" else "List"
-        if folder.folder_type != expected:
-            raise MarketoError("711")
-        return folder
+    def resolve_folder(self, folder_param: object) -> Ref:
+        """The place of an asset-API `folder={"id":12,"type":"Folder"}` parameter: a list
+        folder, or a program (or a folder in one)."""
+        ref = parse_ref(folder_param)
+        assert ref is not None  # required
+        return self.tree.place(ref, ("List",), in_programs=True)
 
     # -- lists -----------------------------------------------------------------------
     def by_name(self, name: str) -> StaticList | None:
@@ -169,11 +101,14 @@ class StaticListStore:
         with self.lock:
             found = [lst for lst in self.lists.values()
                      if (not ids or lst.id in ids) and (not names or lst.name in names)
-                     and (not workspaces or lst.folder.workspace in workspaces)
-                     and (not programs or (lst.folder.folder_type == "Program"
-                                           and lst.folder.name in programs))]
-            return ([lst.render_lead_db() for lst in found[offset:offset + batch]],
+                     and (not workspaces or self.tree.workspace(lst.folder) in workspaces)
+                     and (not programs or self._program_name(lst) in programs)]
+            return ([lst.render_lead_db(self.tree) for lst in found[offset:offset + batch]],
                     offset + batch < len(found))
+
+    def _program_name(self, lst: StaticList) -> str | None:
+        program = self.tree.program_of(lst.folder)
+        return self.tree.name(("Program", program)) if program is not None else None
 
     @locked
     def member_ids(self, list_id: int) -> set[int]:
@@ -181,7 +116,7 @@ class StaticListStore:
 
     def described(self, list_id: int) -> list[dict]:
         with self.lock:
-            return [self.get(list_id).render_lead_db()]
+            return [self.get(list_id).render_lead_db(self.tree)]
 
     def members_page(self, list_id: int, fields: list[str], offset: int, batch: int
                      ) -> tuple[list[dict], bool]:
@@ -273,13 +208,15 @@ class StaticListStore:
                     lst.members.setdefault(winner, lst.members[loser])
 
     # -- the asset API ---------------------------------------------------------------
-    def browse(self, folder_param: str | None, offset: int, limit: int) -> list[dict]:
+    def browse(self, folder_param: str | None, offset: int, limit: int,
+               earliest: str | None = None, latest: str | None = None) -> list[dict]:
         with self.lock:
             found = list(self.lists.values())
             if folder_param:
                 folder = self.resolve_folder(folder_param)
-                found = [lst for lst in found if lst.folder.id == folder.id]
-            return [lst.render_asset() for lst in found[offset:offset + limit]]
+                found = [lst for lst in found if lst.folder == folder]
+            found = within(found, lambda lst: lst.updated_at, earliest, latest)
+            return [lst.render_asset(self.tree) for lst in found[offset:offset + limit]]
 
     def create(self, name: str, folder_param: object, description: str = "") -> list[dict]:
         with self.lock:
@@ -291,17 +228,17 @@ class StaticListStore:
             now = self.clock.now()
             lst = StaticList(self.ids.take(), name, description, folder, now, now)
             self.lists[lst.id] = lst
-            return [lst.render_asset()]
+            return [lst.render_asset(self.tree)]
 
     def asset(self, list_id: int) -> list[dict]:
         with self.lock:
             lst = self.lists.get(list_id)
-            return [lst.render_asset()] if lst else []
+            return [lst.render_asset(self.tree)] if lst else []
 
     def asset_by_name(self, name: str) -> list[dict]:
         with self.lock:
             lst = self.by_name(name)
-            return [lst.render_asset()] if lst is not None and lst.name == name else []
+            return [lst.render_asset(self.tree)] if lst is not None and lst.name == name else []
 
     def update(self, list_id: int, name: str | None, description: str | None) -> list[dict]:
         with self.lock:
@@ -316,7 +253,7 @@ class StaticListStore:
             if description is not None:
                 lst.description = description
             lst.updated_at = self.clock.now()
-            return [lst.render_asset()]
+            return [lst.render_asset(self.tree)]
 
     def delete(self, list_id: int) -> list[dict]:
         """Delete a static list (702 when there is none, as the asset API answers)."""
@@ -326,28 +263,43 @@ class StaticListStore:
             del self.lists[list_id]
             return [{"id": list_id}]
 
+    def copy_into(self, source: Ref, target: Ref) -> None:
+        """Empty copies of the lists in a place (a cloned program's), named after the
+        program they now belong to."""
+        program = self.tree.program_of(target)
+        owner = self.tree.name(("Program", program)) if program is not None else \
+            self.tree.name(target)
+        for lst in [x for x in self.lists.values() if x.folder == source]:
+            name = f"{owner}.{lst.name.split('.')[-1]}"
+            if self.by_name(name) is not None:
+                raise MarketoError("709", DUPLICATE_LIST_MESSAGE)
+            now = self.clock.now()
+            copy = StaticList(self.ids.take(), name, lst.description, target, now, now)
+            self.lists[copy.id] = copy
+
     # -- seeding and snapshots -------------------------------------------------------
+    def _folder_of(self, spec: dict) -> Ref:
+        """A seeded list's folder: {id, type}, or an id (a list folder, else a program)."""
+        raw = spec.get("folder", 12)
+        if isinstance(raw, dict):
+            ref: Ref | None = (str(raw.get("type", "Folder")), raw.get("id"))  # type: ignore[assignment]  # checked below
+        elif whole_number(raw, 1) is not None:
+            number = whole_number(raw, 1) or 0
+            ref = ("Folder", number) if number in self.tree.folders else ("Program", number)
+        else:
+            ref = None
+        if ref is None or ref[0] not in ("Folder", "Program") or type(ref[1]) is not int or \
+                not self.tree.exists(ref):
+            raise ValueError(f"list {spec.get('name')!r}: unknown folder {raw!r}")
+        return ref
+
     def seed(self, data: dict) -> None:
-        for spec in data.get("folders") or []:
-            if not isinstance(spec, dict) or not _text(spec.get("name")) or not all(
-                    _text(spec.get(k, "x")) for k in ("workspace", "path")):
-                raise ValueError("a folder is {name, folderType, workspace, id, path} with "
-                                 "text values")
-            folder_id = spec.get("id")
-            if folder_id is not None and whole_number(folder_id, 1) is None:
-                raise ValueError(f"folder {spec['name']!r}: id is a whole number")
-            self.add_folder(spec["name"], spec.get("folderType", "List"),
-                            spec.get("workspace", "Default"),
-                            whole_number(folder_id) if folder_id is not None else None,
-                            spec.get("path"))
         for spec in data.get("lists") or []:
             if not isinstance(spec, dict) or not _text(spec.get("name")) or \
                     not isinstance(spec.get("description", ""), str):
                 raise ValueError("a list is {name, description, folder, id, members} with a "
                                  "text name")
-            folder = self.folders.get(int(spec.get("folder", 12)))
-            if folder is None:
-                raise ValueError(f"list {spec.get('name')!r}: unknown folder {spec.get('folder')}")
+            folder = self._folder_of(spec)
             if self.by_name(spec["name"]) is not None:
                 raise ValueError(f"list {spec['name']!r} is seeded twice")
             now = self.clock.now()
@@ -364,12 +316,8 @@ class StaticListStore:
             self.ids.note(list_id)
 
     def snapshot(self) -> dict:
-        return {
-            "folders": [{"id": f.id, "name": f.name, "folderType": f.folder_type,
-                         "path": f.path, "workspace": f.workspace}
-                        for f in self.folders.values()],
-            "lists": [{"id": lst.id, "name": lst.name, "description": lst.description,
-                       "folder": lst.folder.id, "createdAt": iso_utc(lst.created_at),
-                       "updatedAt": iso_utc(lst.updated_at), "members": list(lst.members)}
-                      for lst in self.lists.values()],
-        }
+        return {"lists": [{"id": lst.id, "name": lst.name, "description": lst.description,
+                           "folder": {"id": lst.folder[1], "type": lst.folder[0]},
+                           "createdAt": iso_utc(lst.created_at),
+                           "updatedAt": iso_utc(lst.updated_at), "members": list(lst.members)}
+                          for lst in self.lists.values()]}

@@ -29,6 +29,16 @@ MEMBER_FIELDS: tuple[FieldDef, ...] = (
 )
 
 
+# a program type's API name -> (the name the asset API shows, its app URL code)
+TYPE_NAMES = {"program": ("Default", "PG"), "event": ("Event", "ME"),
+              "webinar": ("Event with Webinar", "ME"), "engagement": ("Engagement", "NP"),
+              "email": ("Email", "EBP")}
+# what Create Program accepts as `type` (any case): the shown names and the API names
+TYPE_ALIASES = {**{shown.lower(): kind for kind, (shown, _) in TYPE_NAMES.items()},
+                **{kind: kind for kind in TYPE_NAMES}, "nurture": "engagement",
+                "default": "program"}
+
+
 @dataclass
 class Program:
     id: int
@@ -40,20 +50,45 @@ class Program:
     description: str = ""
     workspace: str = "Default"
     statuses: list[tuple[str, int, bool]] = field(default_factory=lambda: list(DEFAULT_STATUSES))
+    updated_at: float = 0.0
+    tags: list[dict] = field(default_factory=list)  # [{tagType, tagValue}]
+    costs: list[dict] = field(default_factory=list)  # [{startDate, cost, note}]
+    start_date: str | None = None  # email programs run from startDate to endDate
+    end_date: str | None = None
+    approved: bool = False  # email programs are approved; engagement programs are on
+    active: bool = False
+
+    def __post_init__(self) -> None:
+        self.updated_at = self.updated_at or self.created_at
 
     def status(self, name: object) -> tuple[str, int, bool] | None:
         wanted = name.lower() if isinstance(name, str) else None
         return next((s for s in self.statuses if s[0].lower() == wanted), None)
 
-    def render(self) -> dict:
-        stamp = iso_utc(self.created_at) + "+0000"
+    @property
+    def shown_status(self) -> str:
+        """Email programs are locked (approved) or unlocked; engagement programs on or off;
+        the others have none."""
+        if self.type == "email":
+            return "locked" if self.approved else "unlocked"
+        if self.type == "engagement":
+            return "on" if self.active else "off"
+        return ""
+
+    def render(self, folder_name: str = "Marketing Activities") -> dict:
+        shown, code = TYPE_NAMES.get(self.type, (self.type.capitalize(), "PG"))
         return {"id": self.id, "name": self.name, "description": self.description,
-                "type": self.type.capitalize() if self.type != "email" else "Email",
-                "channel": self.channel, "workspace": self.workspace, "status": "unlocked",
+                "createdAt": iso_utc(self.created_at) + "+0000",
+                "updatedAt": iso_utc(self.updated_at) + "+0000",
+                "url": f"https://app-ab00.marketo.com/#{code}{self.id}A1", "type": shown,
+                "channel": self.channel,
                 "folder": {"type": "Folder", "value": self.folder_id,
-                           "folderName": "Marketing Activities"},
-                "url": f"https://app-ab00.marketo.com/#PG{self.id}A1",
-                "createdAt": stamp, "updatedAt": stamp, "tags": [], "costs": []}
+                           "folderName": folder_name},
+                "status": self.shown_status, "workspace": self.workspace, "headStart": False,
+                "tags": [dict(t) for t in self.tags] or None,
+                "costs": [dict(c) for c in self.costs] or None,
+                **({"startDate": self.start_date, "endDate": self.end_date}
+                   if self.type == "email" else {})}
 
 
 @dataclass
@@ -81,9 +116,6 @@ DEFAULT_MEMBER_GET = ("leadId", "programId", "progressionStatus", "membershipDat
 MEMBER_DESCRIBE = {"name": "Program Member", "description": "Program member object",
                    "idField": "leadId", "dedupeFields": ["leadId", "programId"],
                    "searchableFields": [["leadId"], ["programId"], ["progressionStatus"]]}
-
-
-PROGRAM_FILTERS = ("id", "programId", "folderId", "workspace")  # Get Programs' filterType
 
 
 def program_value(program: Program, filter_type: str) -> object:

@@ -1,7 +1,7 @@
 """Programs and their members: each program has a channel's progression statuses; a lead
 becomes a member with a status, reaches success at a success status, and carries program
-member fields. Programs live in the asset tree (folders) and are seeded, not created by
-the lead-database API, as in Marketo."""
+member fields. Programs live in the asset tree (folders); the asset API makes, changes and
+browses them (`assets/programs.py`), the lead-database API only reads them, as in Marketo."""
 
 from __future__ import annotations
 
@@ -19,13 +19,12 @@ from .program_records import (
     DEFAULT_MEMBER_GET,
     DEFAULT_STATUSES,
     MEMBER_FIELDS_BY_NAME,
-    PROGRAM_FILTERS,
     PROGRAM_TYPES,
     Member,
     Program,
     ids_in,
-    program_value,
 )
+from .program_seeds import DEFAULT_PROGRAM_FOLDER, asset_fields, seed_asset_fields
 
 if TYPE_CHECKING:
     from .leads import LeadStore
@@ -252,49 +251,6 @@ class ProgramStore:
         if self.get(program_id).status(status) is None:
             raise MarketoError("1003", f"Invalid programMemberStatus '{status[:40]}'")
 
-    # -- the asset API ---------------------------------------------------------------
-    @locked
-    def browse(self, offset: int, limit: int, filter_type: str | None = None,
-               values: tuple[str, ...] = (), earliest: str | None = None,
-               latest: str | None = None) -> list[dict]:
-        """Get Programs: filtered by id, programId, folderId or workspace, and by when they
-        were last updated; a filter the API does not know is refused, never ignored."""
-        found = list(self.programs.values())
-        if filter_type is not None:
-            if filter_type not in PROGRAM_FILTERS:
-                raise MarketoError("1003", f"Invalid filterType '{filter_type[:40]}': one of "
-                                           f"{', '.join(PROGRAM_FILTERS)}")
-            if not values:
-                raise MarketoError("701", what="filterValues")
-            wanted = {v.strip().lower() for v in values}
-            found = [p for p in found if str(program_value(p, filter_type)).lower() in wanted]
-        for raw, keep in ((earliest, lambda at, t: at >= t), (latest, lambda at, t: at <= t)):
-            if raw:
-                try:
-                    when = parse_time(raw)
-                except (ValueError, TypeError, OverflowError):
-                    raise MarketoError("704", f"Invalid date format '{raw[:40]}'") from None
-                found = [p for p in found if keep(p.created_at, when)]
-        return [p.render() for p in found[offset:offset + limit]]
-
-    @locked
-    def asset(self, program_id: int) -> list[dict]:
-        program = self.programs.get(program_id)
-        return [program.render()] if program else []
-
-    @locked
-    def asset_by_name(self, name: str) -> list[dict]:
-        return [p.render() for p in self.programs.values() if p.name == name]
-
-    @locked
-    def as_folders(self, workspace: str | None) -> list[dict]:
-        """Programs as the asset API's folders of type Program."""
-        return [{"id": p.id, "name": p.name, "folderType": "Program",
-                 "path": f"/Marketing Activities/{p.name}", "workspace": p.workspace,
-                 "folderId": {"id": p.id, "type": "Program"}, "isArchive": False,
-                 "isSystem": False} for p in self.programs.values()
-                if not workspace or p.workspace == workspace]
-
     # -- seeding and snapshots -------------------------------------------------------
     def seed(self, specs: object) -> None:
         if not isinstance(specs, list):
@@ -317,9 +273,11 @@ class ProgramStore:
                     for s in statuses)):
                 raise ValueError(f"program {pid}: statuses are [name, step, success] rows")
             program = Program(pid, name, kind, str(spec.get("channel", "Content")),
-                              int(spec.get("folderId", 39) or 39), self.clock.now(),
+                              whole_number(spec.get("folderId") or DEFAULT_PROGRAM_FOLDER, 1)
+                              or DEFAULT_PROGRAM_FOLDER, self.clock.now(),
                               str(spec.get("description", "")),
                               statuses=[(s[0], int(s[1]), s[2]) for s in statuses])
+            seed_asset_fields(program, spec)
             self.programs[pid] = program
             for member in spec.get("members") or []:
                 lead_id = member.get("leadId") if isinstance(member, dict) else None
@@ -354,11 +312,11 @@ class ProgramStore:
     def snapshot(self) -> list[dict]:
         return [{"id": p.id, "name": p.name, "type": p.type, "channel": p.channel,
                  "folderId": p.folder_id, "description": p.description,
-                 "statuses": [list(s) for s in p.statuses],
+                 "statuses": [list(s) for s in p.statuses], **asset_fields(p),
                  "members": [{"leadId": m.lead_id, "status": m.status,
                               "membershipDate": iso_utc(m.joined),
                               "updatedAt": iso_utc(m.updated), "reachedSuccess": m.success,
                               "acquiredBy": m.acquired_by, **m.values}
                              for m in self.members.get(p.id, {}).values()]}
-                for p in self.programs.values()]
+                for p in sorted(self.programs.values(), key=lambda p: p.id)]
 

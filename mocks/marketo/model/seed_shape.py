@@ -29,11 +29,19 @@ class PartitionSeed(Shape):
 
 
 class FolderSeed(Shape):
+    """A folder (`assets/seeding.py`): the keys its snapshot writes."""
+
     id: Any = None
     name: Any = None
     folderType: Any = None  # noqa: N815
     path: Any = None
     workspace: Any = None
+    parent: Any = None
+    description: Any = None
+    isArchive: Any = None  # noqa: N815
+    isSystem: Any = None  # noqa: N815
+    createdAt: Any = None  # noqa: N815
+    updatedAt: Any = None  # noqa: N815
 
 
 class ListSeed(Shape):
@@ -72,3 +80,19 @@ class MarketoSeed(Shape):
     exportSlots: Any = None  # noqa: N815
     exportQuotaBytes: Any = None  # noqa: N815
     importBatches: Records | None = None  # noqa: N815
+    # the asset world (model/assets/): settings, content, and what programs hold
+    channels: Records | None = None
+    tagTypes: Records | None = None  # noqa: N815
+    segmentations: Records | None = None
+    files: Records | None = None
+    snippets: Records | None = None
+    emailTemplates: Records | None = None  # noqa: N815
+    emails: Records | None = None
+    landingPageTemplates: Records | None = None  # noqa: N815
+    forms: Records | None = None
+    landingPages: Records | None = None  # noqa: N815
+    redirectRules: Records | None = None  # noqa: N815
+    landingPageDomains: Records | None = None  # noqa: N815
+    smartLists: Records | None = None  # noqa: N815
+    tokens: Records | None = None
+    contentAssets: Records | None = None  # noqa: N815 - the v2 content API's assets
