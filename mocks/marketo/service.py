@@ -26,7 +26,7 @@ from vendorsim.mocks.core.service import OAUTH_CODES, Tenant, VendorService
 
 from . import facts
 from .api import BLUEPRINTS, http
-from .method_override import MethodOverride
+from .api.method_override import MethodOverride
 from .model.errors import MarketoError, message
 from .model.instance import MarketoInstance
 

@@ -8,7 +8,7 @@ import io
 from collections.abc import Callable, Iterable
 from urllib.parse import parse_qsl
 
-from .facts import MAX_BODY
+from ..facts import MAX_BODY
 
 
 class MethodOverride:
