@@ -116,7 +116,8 @@ def test_a_broken_answer_is_caught(server: ServerRunner) -> None:
     document = requests.get(f"{server.urls['bombora']}/__admin/openapi.json").json()
     lists = document["paths"]["/account-list/v1/account-list/{list_id}"]
     document["paths"] = {"/account-list/v1/account-list/{list_id}": {"get": lists["get"]}}
-    lists["get"]["responses"]["4XX"]["content"]["application/json"]["schema"] = {
-        "type": "object", "required": ["nope"]}
+    lists["get"]["responses"]["4XX"] = {"description": "a promise the mock does not keep",
+                                        "content": {"application/json": {"schema": {
+                                            "type": "object", "required": ["nope"]}}}}
     _, failures = exercise(document, base, auth)
     assert failures and "violates schema" in " ".join(failures)

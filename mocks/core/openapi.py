@@ -91,9 +91,9 @@ def describe(app: Flask, *, title: str, description: str, tags: dict[str, str],
                 "parameters": params + [{"name": q, "in": "query", "required": False,
                                          "schema": {"type": "string"}}
                                         for q in note.get("query", ())],
-                "responses": responses(ADMIN_ANSWERS, "the admin API's answer")
-                if tag == "admin" or answers is None else
-                responses(answers, "the vendor's answer, in its own envelope")}
+                "responses": _refs("admin" if tag == "admin" or answers is None else "vendor",
+                                   ADMIN_ANSWERS if tag == "admin" or answers is None
+                                   else answers)}
             body = note.get("body") or ("json" if method in ("POST", "PUT", "PATCH") else None)
             if body:
                 content = {kind: dict(media) for kind, media in BODY_KINDS[body].items()}
@@ -108,9 +108,24 @@ def describe(app: Flask, *, title: str, description: str, tags: dict[str, str],
         "openapi": "3.0.3",
         "info": {"title": title, "version": _version(), "description": description},
         "paths": paths,
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            # each answer shape written once and referenced: Marketo's 400+ operations would
+            # otherwise repeat its envelope in each (over 1 MB, past MCP clients' event limit)
+            "responses": {
+                **_named("admin", responses(ADMIN_ANSWERS, "the admin API's answer")),
+                **(_named("vendor", responses(answers, "the vendor's answer, in its own envelope"))
+                   if answers is not None else {})}},
     }
     return document
+
+
+def _named(owner: str, table: dict) -> dict:
+    return {f"{owner}_{status}": answer for status, answer in table.items()}
+
+
+def _refs(owner: str, answers: dict[str, dict[str, dict]]) -> dict:
+    return {status: {"$ref": f"#/components/responses/{owner}_{status}"} for status in answers}
 
 
 def _version() -> str:
