@@ -157,11 +157,11 @@ class LeadStore(Mapping[int, Lead]):
         return lead
 
     @locked
-    def update(self, lead: Lead, values: dict, now: float | None = None) -> None:
-        """Write values (logging a Change Data Value per changed field)."""
-        self._write(lead, values, self.clock.now() if now is None else now)
+    def update(self, lead: Lead, values: dict, now: float | None = None, why: tuple = ()) -> None:
+        """Write values (a Change Data Value per changed field; `why`: its Reason/Source)."""
+        self._write(lead, values, self.clock.now() if now is None else now, why)
 
-    def _write(self, lead: Lead, values: dict, now: float) -> None:
+    def _write(self, lead: Lead, values: dict, now: float, why: tuple = ()) -> None:
         """`update` under the held lock (Sync Leads); changed indexed fields touch the index."""
         current = lead.values
         fields, log = self.schema.fields, self.activities
@@ -171,7 +171,7 @@ class LeadStore(Mapping[int, Lead]):
                 if name in self._index:
                     index_drop(self._index[name], old, lead.id)
                     index_put(self._index[name], value, lead.id)
-                log.change(lead.id, name, fields[name].display_name, old, value, now)
+                log.change(lead.id, name, fields[name].display_name, old, value, now, why)
                 current[name] = shared(value)
         lead.updated_at = now
 
