@@ -216,7 +216,7 @@ def parse_webhook(spec: object, fields: set[str]) -> Webhook:
     if not isinstance(name, str) or not name.strip() or len(name) > 255:
         raise ValueError(f"{where}: name is text of 1 to 255 characters")
     if not isinstance(url, str) or not url.startswith(("http://", "https://")) or \
-            len(url) > 2000 or any(c.isspace() for c in url):
+            len(url) > 2000 or any(c.isspace() for c in TOKEN.sub("", url)):
         raise ValueError(f"{where}: url is an http(s) URL")
     method = spec.get("requestType", "POST")
     encoding = spec.get("requestTokenEncoding", "JSON")
