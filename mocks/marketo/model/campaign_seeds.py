@@ -50,7 +50,8 @@ def seed_campaign_fields(campaign: Campaign, spec: dict) -> None:
     campaign.requested = list(requested)
     if spec.get("flow") is not None:
         campaign.flow = parse_flow(spec["flow"], where)
-        campaign.flow_steps = len(campaign.flow)
+        if spec.get("flowSteps") is None:  # the asset API's count of its steps
+            campaign.flow_steps = len(campaign.flow)
     list_ids = spec.get("listIds") or []
     if not (isinstance(list_ids, list) and all(type(i) is int for i in list_ids)):
         raise ValueError(f"{where}: listIds is a list of static list ids")
