@@ -18,9 +18,9 @@ MY_TOKEN = re.compile(r"\{\{my\.([^{}]{1,100})\}\}")
 MAX_TOKENS = 100  # tokens of one request (chosen)
 
 
-def my_tokens(spec: dict) -> dict[str, str]:
+def my_tokens(spec: object) -> dict[str, str]:
     """The request's `tokens`: [{name: "{{my.Name}}", value}] as {name lowered: value}."""
-    raw = spec.get("tokens")
+    raw = spec.get("tokens") if isinstance(spec, dict) else None
     if raw is None:
         return {}
     if not isinstance(raw, list) or len(raw) > MAX_TOKENS:

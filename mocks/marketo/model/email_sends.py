@@ -170,7 +170,7 @@ class EmailSends:
                 return (("Campaign Run ID", run_id), ("Client IP Address", "192.0.2.10"),
                         ("User Agent", agent))
             bot = bool(event.get("bot", False))
-            seen = (("Device", device), ("Is Mobile Device", mobile), ("Platform", platform),
+            seen: tuple = (("Device", device), ("Is Mobile Device", mobile), ("Platform", platform),
                     ("User Agent", agent), ("Is Bot Activity", bot),
                     ("Bot Activity Pattern", "Proxy/prefetch" if bot else "N/A"))
             if event.kind == "clicked":
