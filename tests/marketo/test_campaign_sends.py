@@ -299,6 +299,21 @@ def test_form_encoding_after_a_wait_on_the_clock(world: MarketoInstance, mkto: M
     assert parse_qs(body.decode()) == {"email": ["a+b@x.example"], "note": ["R&D lead"]}
 
 
+def test_a_jump_of_the_clock_logs_everything_in_time_order(world: MarketoInstance,
+                                                           mkto: MarketoCaller,
+                                                           cloud: Cloud) -> None:
+    cloud.outbox.receive("https://hooks.example/", Receiver(200, {}))
+    start = cloud.clock.now()
+    assert trigger(mkto, 11, list(range(1, 101)))["success"]
+    assert trigger(mkto, 14, [1])["success"]  # waits 10 minutes, then calls its webhook
+    cloud.clock.advance(86400 * 30)  # one jump past every event
+    assert world.activity_log.ordered
+    times = [a.at for a in world.activity_log.items]
+    assert times == sorted(times)
+    (called,) = [a for a in world.activity_log.items if a.type_id == 110]
+    assert 600 <= called.at - start < 601
+
+
 def test_receiver_faults_apply_to_webhooks(world: MarketoInstance, mkto: MarketoCaller,
                                            cloud: Cloud) -> None:
     receiver = Receiver(200, ANSWER)

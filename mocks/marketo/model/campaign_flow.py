@@ -92,13 +92,14 @@ class CampaignFlows:
                 if list_id not in self.lists.lists:
                     raise ValueError(f"campaign {campaign.id}: list {list_id} is not seeded")
 
-    def start(self, campaign: Campaign, lead_ids: list[int], tokens: dict[str, str]
-              ) -> CampaignRun:
-        """A run of the campaign's flow for these leads, from now (under the lock)."""
-        now = self.clock.now()
-        run = self.sends.new_run(campaign.id, now)
+    def start(self, campaign: Campaign, lead_ids: list[int], tokens: dict[str, str],
+              at: float | None = None) -> CampaignRun:
+        """A run of the campaign's flow for these leads, from `at` or now (under the
+        lock)."""
+        at = self.clock.now() if at is None else at
+        run = self.sends.new_run(campaign.id, at)
         run.leads = len(lead_ids)
-        self._steps(campaign, run, lead_ids, tokens, 0, now)
+        self._steps(campaign, run, lead_ids, tokens, 0, at)
         return run
 
     def _steps(self, campaign: Campaign, run: CampaignRun, lead_ids: list[int],
@@ -157,7 +158,7 @@ class CampaignFlows:
             if entry is None or campaign is None:
                 return
             if entry["runId"] is None:
-                self.start(campaign, self.audience(campaign), entry["tokens"])
+                self.start(campaign, self.audience(campaign), entry["tokens"], entry["at"])
                 return
             run = self.sends.runs.get(entry["runId"])
             if run is not None:

@@ -19,6 +19,7 @@ import heapq
 import itertools
 import threading
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -105,8 +106,9 @@ class EmailSends:
         self._waiting: list[Pending] = []
         self._seq = itertools.count(1)
         self._task_at: float | None = None
-        self.wake = self.catch_up  # what the outbox task calls (the instance points it at
-        # whichever EmailSends it holds, so a seed put back by `atomic` stays the one woken)
+        # what the outbox task calls (the instance points it at whichever EmailSends it
+        # holds, so a seed put back by `atomic` stays the one woken)
+        self.wake: Callable[[float], None] = self.catch_up
 
     def new_run(self, campaign_id: int, at: float) -> CampaignRun:
         run = CampaignRun(self.run_ids.take(), campaign_id, at)
@@ -150,7 +152,7 @@ class EmailSends:
                 heapq.heappush(self._waiting, Pending(event.at, next(self._seq), lead_id,
                                                       type_id, mailing, run.campaign_id,
                                                       attributes))
-        self.catch_up()
+        self.catch_up(at)
 
     @staticmethod
     def _attributes(event: Event, run_id: int, step: int, address: str, lead_id: int
@@ -180,19 +182,22 @@ class EmailSends:
         return common
 
     # -- on the clock --------------------------------------------------------------------
-    def catch_up(self) -> None:
-        """Log every activity whose time has come, apply its effect, and make sure a task
-        waits for the next (on the outbox)."""
+    def catch_up(self, until: float | None = None) -> None:
+        """Log every activity whose time has come (up to `until`: a task logs only its own
+        time's, so that on a clock that jumps, the outbox's other work at times between
+        is logged in time order with them), apply its effect, and make sure a task waits
+        for the next (on the outbox)."""
         with self.lock:
             now = self.clock.now()
-            while self._waiting and self._waiting[0].at <= now:
+            limit = now if until is None else min(until, now)
+            while self._waiting and self._waiting[0].at <= limit:
                 self._happen(heapq.heappop(self._waiting))
-            if self._task_at is not None and self._task_at <= now:
+            if self._task_at is not None and self._task_at <= limit:
                 self._task_at = None
             if self._waiting and self.outbox is not None and \
                     (self._task_at is None or self._waiting[0].at < self._task_at):
-                self._task_at = self._waiting[0].at
-                self.outbox.at(self._task_at, self.wake)
+                due = self._task_at = self._waiting[0].at
+                self.outbox.at(due, lambda: self.wake(due))
 
     def _happen(self, item: Pending) -> None:
         lead = self.leads.get(item.lead_id)

@@ -80,7 +80,7 @@ class MarketoInstance:
         self.flows.campaigns, self.flows.lists = self.campaigns, self.lists
         self.campaigns.flows = self.flows
         # the outbox's tasks reach whichever stores the instance holds (after `atomic`)
-        self.email_sends.wake = lambda: self.email_sends.catch_up()
+        self.email_sends.wake = lambda due: self.email_sends.catch_up(due)
         self.flows.resume = lambda entry_id: self.flows.run_later(entry_id)
         self.objects = {stem: ObjectStore(kind, clock, lock, ids=ids.sequence(SEED_KEYS[stem]))
                         for stem, kind in STANDARD_KINDS.items()}

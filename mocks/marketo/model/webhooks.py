@@ -114,6 +114,7 @@ class Webhooks:
                    **dict(hook.headers)}
         self.outbox.deliver("marketo", self.tenant, "webhook", url, body, headers,
                             timeout=WEBHOOK_TIMEOUT, max_tries=1, method=hook.method,
+                            due=context.now,  # the step's time (a clock that jumped)
                             key=f"webhook-{hook.id}-{lead.id}-{context.now}",
                             done=functools.partial(self.answered, hook.id, lead.id,
                                                    campaign_id))
@@ -163,7 +164,8 @@ class Webhooks:
             kind = WEBHOOK_OK if ok else WEBHOOK_TIMED_OUT if slow or "Timeout" in error \
                 else WEBHOOK_HTTP_ERROR if status is not None else WEBHOOK_UNREACHABLE
             answer = delivery.answer.decode("utf-8", "replace")
-            now = self.clock.now()
+            # when it answered: on a clock that jumped, the try's own time, not the jump's end
+            now = min(self.clock.now(), delivery.due + (delivery.elapsed or 0.0))
             self.log.add(lead_id, CALL_WEBHOOK, now, hook.id, hook.name,
                          (("Error Type", kind), ("Response", answer[:2000])),
                          campaign_id=campaign_id)
