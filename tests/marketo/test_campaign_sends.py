@@ -10,11 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from collections import Counter
 from urllib.parse import parse_qs
 
 import pytest
 import requests
+from flask import Flask, request
+from waitress.server import create_server
 
 from tests.helpers import MarketoCaller, codes
 from tests.marketo.asset_helpers import TEMPLATE
@@ -314,6 +317,59 @@ def test_a_jump_of_the_clock_logs_everything_in_time_order(world: MarketoInstanc
     assert 600 <= called.at - start < 601
 
 
+def test_a_get_webhook_reaches_a_server_over_http(db: MarketoInstance, mkto: MarketoCaller
+                                                  ) -> None:
+    """A receiver served on loopback: the URL's tokens are URL-encoded, a GET has no body."""
+    seen: list = []
+    app = Flask("live")
+
+    @app.get("/lookup")
+    def lookup():  # noqa: ANN202 - a view
+        seen.append((request.args.to_dict(), request.get_data()))
+        return {"company": {"name": "Acme & Co"}}
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=2)
+    threading.Thread(target=server.run, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.effective_port}/lookup"
+        db.seed({"leads": [{"id": 1, "email": "ann+1@x.example"}],
+                 "webhooks": [{"id": 3, "name": "Lookup", "requestType": "GET",
+                               "url": url + "?email={{lead.email}}&c={{campaign.id}}",
+                               "responseMappings": [{"responseAttribute": "company.name",
+                                                     "leadField": "company"}]}],
+                 "campaigns": [{"id": 21, "name": "Enrich", "isTriggerable": True,
+                                "flow": [{"type": "callWebhook", "webhookId": 3}]}]})
+        assert trigger(mkto, 21, [1])["success"]
+    finally:
+        server.close()
+    assert seen == [({"email": "ann+1@x.example", "c": "21"}, b"")]
+    assert db.leads.get(1).values["company"] == "Acme & Co"
+
+
+def test_a_flask_app_receives_a_webhook_in_process(world: MarketoInstance,
+                                                   mkto: MarketoCaller, cloud: Cloud) -> None:
+    app = Flask("receiver")
+    got: list = []
+
+    @app.post("/score")
+    def score():  # noqa: ANN202 - a view
+        got.append((request.headers["X-Api-Key"], request.get_json()))
+        return ANSWER
+
+    cloud.receive("https://hooks.example/", app)
+    assert trigger(mkto, 13, [9])["success"]
+    assert got[0][0] == "k1" and got[0][1]["email"] == "l9@x.example"
+    assert world.leads.get(9).values["leadScore"] == 42
+
+
+def test_the_admin_state_shows_webhooks_and_runs(world: MarketoInstance,
+                                                 mkto: MarketoCaller) -> None:
+    assert trigger(mkto, 11, [1, 2])["success"]
+    state = requests.get(f"{mkto.base}/__admin/state").json()["tenants"]["123-ABC-456"]
+    assert [h["name"] for h in state["state"]["webhooks"]] == ["Score", "Form"]
+    assert state["state"]["campaignRuns"][0]["sent"] == 2
+
+
 def test_receiver_faults_apply_to_webhooks(world: MarketoInstance, mkto: MarketoCaller,
                                            cloud: Cloud) -> None:
     receiver = Receiver(200, ANSWER)
@@ -360,6 +416,17 @@ def test_bad_tokens_are_refused_whole(world: MarketoInstance, mkto: MarketoCalle
     answer = trigger(mkto, 11, [1], tokens=tokens)
     assert codes(answer) == ["1003"], answer
     assert len(world.activity_log.items) == before
+
+
+@pytest.mark.parametrize("spec", [{"runAt": "soon"}, {"tokens": [{"name": "{{my.x}}"}]},
+                                  {"tokens": {"name": "{{my.x}}", "value": "v"}}])
+def test_a_bad_schedule_is_refused_whole(world: MarketoInstance, mkto: MarketoCaller,
+                                         spec: dict) -> None:
+    answer = mkto.post("/rest/v1/campaigns/12/schedule.json", {"input": spec})
+    assert codes(answer) == ["1003"], answer
+    state = world.snapshot(activities=False)
+    assert state["flowsWaiting"] == [] and state["campaignRuns"] == []
+    assert not [c["runs"] for c in state["campaigns"] if c["runs"]]
 
 
 @pytest.mark.parametrize(("change", "message"), [
