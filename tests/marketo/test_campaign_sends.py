@@ -220,6 +220,29 @@ def test_a_bulk_activity_export_holds_the_sends(world: MarketoInstance, mkto: Ma
         "Step ID"] == 1
 
 
+def test_rates_by_segment_read_the_leads_fields(db: MarketoInstance,
+                                               mkto: MarketoCaller) -> None:
+    db.seed({**WORLD, "engagement": {"seed": 3, "rates": {"open": 0.0, "hard_bounce": 0,
+                                                          "soft_bounce": 0},
+                                     "segments": [{"where": {"leadSource": "Webinar"},
+                                                   "rates": {"open": 1.0}}]},
+             "leads": [{"id": i, "email": f"s{i}@x.example",
+                        "leadSource": "Webinar" if i <= 50 else "Web"} for i in range(1, 101)]})
+    assert trigger(mkto, 11, list(range(1, 101)))["success"]
+    db.clock.advance(86400 * 30)  # type: ignore[attr-defined]  # a virtual clock
+    opened = {a.lead_id for a in db.activity_log.items if a.type_id == 10}
+    assert opened == set(range(1, 51))
+
+
+@pytest.mark.parametrize("engagement", [{"rates": {"open": 2}}, {"seed": -1}, {"colour": 1},
+                                        {"segments": [{"where": {}}]}, "lots"])
+def test_a_bad_engagement_model_is_refused(db: MarketoInstance, engagement: object) -> None:
+    before = db.snapshot(activities=False)["engagement"]
+    with pytest.raises(ValueError, match="engagement"):
+        db.seed({"engagement": engagement})
+    assert db.snapshot(activities=False)["engagement"] == before
+
+
 def test_activity_types_list_the_email_types(mkto: MarketoCaller) -> None:
     types = {t["id"]: t for t in mkto.get("/rest/v1/activities/types.json")["result"]}
     assert {6, 7, 8, 9, 10, 11, 27, 110} <= set(types)
