@@ -38,10 +38,14 @@ WORLD = {
     "lists": [{"id": 5, "name": "Batch audience"}],
     "webhooks": [{"id": 1, "name": "Score", "url": HOOK + "?who={{lead.Email Address}}",
                   "requestType": "POST", "requestTokenEncoding": "JSON",
-                  "template": '{"email": "{{lead.Email Address}}", "name": "{{lead.firstName}}",'
-                              ' "city": "{{lead.city:default=none}}", "offer": "{{my.Offer}}",'
-                              ' "campaign": "{{campaign.name}}", "program": "{{program.name}}"}',
-                  "customHeaders": [{"name": "X-Api-Key", "value": "k1"}],
+                  "template": '{"email": {{lead.Email Address}}, "name": {{lead.firstName}},'
+                              ' "city": {{lead.city:default=none}}, "offer": {{my.Offer}},'
+                              ' "campaign": {{campaign.name}}, "program": {{program.name}},'
+                              ' "score": {{lead.leadScore}}, "n": {{lead.Lead Score:default=0}},'
+                              ' "invalid": {{lead.emailInvalid:default=false}}, '
+                              '"id": {{lead.id}}, "c": {{campaign.id}}}',
+                  "customHeaders": [{"name": "X-Api-Key", "value": "k1"},
+                                    {"name": "X-Lead", "value": "{{lead.firstName}}"}],
                   "responseType": "JSON",
                   "responseMappings": [{"responseAttribute": "data.score",
                                         "leadField": "leadScore"},
@@ -280,9 +284,11 @@ def test_a_webhook_fills_its_template_and_maps_a_2xx_answer(world: MarketoInstan
     ((method, url, headers, body),) = receiver.calls
     assert method == "POST" and url == HOOK + "?who=q%22uote%40x.example"
     assert headers["X-Api-Key"] == "k1" and headers["Content-Type"] == "application/json"
-    sent = json.loads(body)  # string tokens are escaped for the template's quotes
+    assert headers["X-Lead"] == "Zoë"  # tokens fill custom headers too
+    sent = json.loads(body)  # string-type tokens come quoted; numbers and booleans bare
     assert sent == {"email": 'q"uote@x.example', "name": "Zoë", "city": "none",
-                    "offer": "50% off", "campaign": "Score me", "program": "Summit"}
+                    "offer": "50% off", "campaign": "Score me", "program": "Summit",
+                    "score": None, "n": 0, "invalid": False, "id": 2001, "c": 13}
     lead = world.leads.get(2001)
     assert lead.values["leadScore"] == 42 and lead.values["title"] == "CTO"
     called = [a for a in world.activity_log.items if a.type_id == 110]

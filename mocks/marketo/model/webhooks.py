@@ -1,16 +1,17 @@
 """Webhooks and the Call Webhook flow step (vendor-apis.md §8.3; Adobe's "Create a Webhook",
 "Response Mappings"): a seeded webhook names a URL, GET or POST, a payload template with
 tokens (`{{lead.Email Address}}`, `{{lead.email}}`, `{{campaign.name}}`, `{{my.Token}}`,
-`{{system.dateTime}}`, each may end `:default=...`), the tokens' encoding (JSON: the value
-escaped for a JSON string, the template holds any quotes; Form/Url: URL-encoded), custom
-headers, and response mappings from the JSON answer (`data.score`, `results[0].id`) into
+`{{system.dateTime}}`, each may end `:default=...`; in the URL, the template and custom
+headers), the tokens' encoding (JSON: a string-type token is written as a quoted JSON
+string, as Adobe says Marketo does, a number or boolean as itself; Form/Url: URL-encoded),
+custom headers, and response mappings from the JSON answer (`data.score`, `results[0].id`) into
 lead fields by API name, applied only on a 2xx answer within 30 s. The call goes through
 the cloud's outbox (journalled, receiver faults as the outbox offers, no retry: Marketo
 tries a webhook once) and its outcome is logged as a Call Webhook activity.
 
 Chosen where Adobe is silent: tokens in the URL are URL-encoded whatever the encoding; a
 GET sends no body; an unknown token namespace is left as written; a lead token with no value
-is its default or empty; Error Type is 0 (answered 2xx), 1 (timed out), 2 (an HTTP error),
+is its default, else null in JSON and empty elsewhere; Error Type is 0 (answered 2xx), 1 (timed out), 2 (an HTTP error),
 3 (could not connect); only scalar values (text, numbers, booleans) are mapped."""
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ import functools
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote, quote_plus
 
 from vendorsim.mocks.core.clock import Clock, iso_utc
@@ -47,6 +49,8 @@ if TYPE_CHECKING:
 TOKEN = re.compile(r"\{\{\s*(\w+)\.([^{}:]+?)\s*(?::default=([^{}]*))?\}\}")
 PATH_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 PATH = re.compile(r"[^.\[\]]+(\[\d+\])*(\.[^.\[\]]+(\[\d+\])*)*")
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+NOT_TEXT = {"integer", "float", "currency", "score", "boolean", "percent"}  # field types
 
 
 @dataclass
@@ -102,16 +106,16 @@ class Webhooks:
         hook = self.hooks.get(hook_id)
         if hook is None or self.outbox is None:
             return
-        url = self._fill(hook.url, lead, context, lambda v: quote(v, safe=""))
+        url = self._fill(hook.url, lead, context, _in_url)
         body = b""
         if hook.method == "POST":
-            escape = (lambda v: json.dumps(v)[1:-1]) if hook.encoding == "JSON" \
-                else quote_plus
-            body = self._fill(hook.template, lead, context, escape).encode()
+            body = self._fill(hook.template, lead, context, _in_json
+                              if hook.encoding == "JSON" else _in_form).encode()
         content_type = "application/json" if hook.encoding == "JSON" else \
             "application/x-www-form-urlencoded"
         headers = {"Content-Type": content_type, "User-Agent": "Jakarta Commons-HttpClient/3.1",
-                   **dict(hook.headers)}
+                   **{name: self._fill(value, lead, context, _in_header)
+                      for name, value in hook.headers}}
         self.outbox.deliver("marketo", self.tenant, "webhook", url, body, headers,
                             timeout=WEBHOOK_TIMEOUT, max_tries=1, method=hook.method,
                             due=context.now,  # the step's time (a clock that jumped)
@@ -119,17 +123,21 @@ class Webhooks:
                             done=functools.partial(self.answered, hook.id, lead.id,
                                                    campaign_id))
 
-    def _fill(self, template: str, lead: Lead, context: Context, escape: Any) -> str:
+    def _fill(self, template: str, lead: Lead, context: Context,
+              render: Callable[[object, bool], str]) -> str:
+        """The template with each token's value as `render` writes it (value or None, and
+        whether the token is of a string type)."""
         def value(match: re.Match) -> str:
             space, name, default = match.group(1).lower(), match.group(2).strip(), \
                 match.group(3)
             found: object = None
+            text_type = True
             if space in ("lead", "company"):
-                found = self._lead_value(lead, name)
-            elif space == "campaign":
-                found = context.campaign.get(name.lower())
-            elif space == "program":
-                found = context.program.get(name.lower())
+                found, text_type = self._lead_value(lead, name)
+            elif space in ("campaign", "program"):
+                found = (context.campaign if space == "campaign" else context.program).get(
+                    name.lower())
+                text_type = name.lower() != "id"
             elif space == "my":
                 found = context.my.get(name.lower())
             elif space == "system":
@@ -137,18 +145,18 @@ class Webhooks:
             else:
                 return match.group(0)
             if found is None or found == "":
-                found = default or ""
-            text = ("true" if found else "false") if isinstance(found, bool) else str(found)
-            return str(escape(text))
+                found = default if default else None
+            return render(found, text_type)
         return TOKEN.sub(value, template)
 
-    def _lead_value(self, lead: Lead, name: str) -> object:
+    def _lead_value(self, lead: Lead, name: str) -> tuple[object, bool]:
+        """A lead field's value by API or display name, and whether it is of a string type."""
         fields = self.leads.schema.fields
         wanted = name.lower().replace(" ", "")
         for api_name, definition in fields.items():
             if wanted in (api_name.lower(), definition.display_name.lower().replace(" ", "")):
-                return lead.get(api_name)
-        return None
+                return lead.get(api_name), definition.data_type not in NOT_TEXT
+        return None, True
 
     def answered(self, hook_id: int, lead_id: int, campaign_id: int, delivery: Delivery
                  ) -> None:
@@ -256,6 +264,38 @@ def parse_webhook(spec: object, fields: set[str]) -> Webhook:
                    tuple((h["name"], h["value"]) for h in headers), response_type,
                    tuple((m["responseAttribute"], m["leadField"]) for m in mappings),
                    description)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _in_json(value: object, text_type: bool) -> str:
+    """JSON encoding: a string-type token is written as a JSON string, quotes and all
+    (Adobe: "String-type tokens are automatically enclosed in double quotes"); a number or
+    boolean as itself; no value as null (chosen)."""
+    if value is None:
+        return "null"
+    if not text_type and isinstance(value, bool | int | float):
+        return json.dumps(value)
+    if not text_type and isinstance(value, str) and \
+            (NUMBER.fullmatch(value) or value in ("true", "false")):
+        return value  # a number or boolean field's default (`:default=0`)
+    return json.dumps(_text(value), ensure_ascii=False)
+
+
+def _in_form(value: object, text_type: bool) -> str:
+    return quote_plus(_text(value))
+
+
+def _in_url(value: object, text_type: bool) -> str:
+    return quote(_text(value), safe="")
+
+
+def _in_header(value: object, text_type: bool) -> str:
+    return re.sub(r"[\r\n]", " ", _text(value))
 
 
 def _at_path(data: object, path: str) -> object:
