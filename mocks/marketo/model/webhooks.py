@@ -11,8 +11,9 @@ tries a webhook once) and its outcome is logged as a Call Webhook activity.
 
 Chosen where Adobe is silent: tokens in the URL are URL-encoded whatever the encoding; a
 GET sends no body; an unknown token namespace is left as written; a lead token with no value
-is its default, else null in JSON and empty elsewhere; Error Type is 0 (answered 2xx), 1 (timed out), 2 (an HTTP error),
-3 (could not connect); only scalar values (text, numbers, booleans) are mapped."""
+is its default, else null in JSON and empty elsewhere; Error Type is 0 (answered 2xx),
+1 (timed out), 2 (an HTTP error), 3 (could not connect); only scalar values (text, numbers,
+booleans) are mapped."""
 
 from __future__ import annotations
 
