@@ -3,7 +3,8 @@ campaign or a scheduled batch campaign sends its email on the clock, each lead's
 drawn from the seeded engagement model and read back through activities.json, lead changes
 and a bulk activity export; leads that are not emailable are skipped; hard bounces and
 unsubscribes change the lead; webhooks fill their templates, and map 2xx answers (only)
-onto the lead."""
+onto the lead. The email activities are what a Marketo source reads as a lead's ongoing
+changes (B-B2B-07)."""
 
 from __future__ import annotations
 
