@@ -433,6 +433,13 @@ def test_pending_activities_survive_a_snapshot(world: MarketoInstance, mkto: Mar
     mine = Counter(a.type_id for a in world.activity_log.items)
     theirs = Counter(a.type_id for a in copy.activity_log.items)
     assert mine == theirs
+    # restored once the events' time has come (a snapshot that lay on disk): logged after
+    # the snapshot's activities, in time order, ids above theirs
+    late = cloud.marketo("444-TTT-444")
+    late.restore(state)
+    assert Counter(a.type_id for a in late.activity_log.items) == mine
+    ids = [a.id for a in late.activity_log.items]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids) and late.activity_log.ordered
 
 
 # -- hostile input -----------------------------------------------------------------------

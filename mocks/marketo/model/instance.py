@@ -228,15 +228,17 @@ class MarketoInstance:
             self.assets.seed_assets(data)
             for campaign in self.campaigns.campaigns.values():
                 self.flows.check(campaign)  # emails are seeded with the assets, above
-            self.email_sends.seed(data)
-            if data.get("flowsWaiting"):
-                self.flows.seed(data["flowsWaiting"])
             if data.get("customActivityTypes"):
                 self.activity_types.seed(data["customActivityTypes"])
             if data.get("activities") or data.get("activityOffset"):
                 restore(self.activity_log, data.get("activities") or [],
                         data.get("activityOffset", 0))
             self.sequences.restore(data.get("nextIds"))
+            # last: activities whose time came while a snapshot lay on disk are logged after
+            # the restored ones, with ids above them
+            self.email_sends.seed(data)
+            if data.get("flowsWaiting"):
+                self.flows.seed(data["flowsWaiting"])
 
     @locked
     def snapshot(self, *, activities: bool = True) -> dict:
