@@ -8,8 +8,9 @@ A test names its client with a marker::
 `mode` is in-process (the default), server or container; any field may name one of the
 test's parameters in braces (`{sfmc}` is the fixture parameter `inprocess` or `server`).
 The version is read when the test runs, not written down: from the installed distribution
-(`dist=`, default the client's name), from an npm install (`npm="build/node-clients"`) or
-from another virtual environment (`venv="build/airbyte-venv"`).
+(`dist=`, default the client's name; the standard library's is Python's), from an npm
+install (`npm="build/node-clients"`) or from another virtual environment
+(`venv="build/airbyte-venv"`).
 
 Each report carries the test's client as a JSON user property (so it crosses from xdist
 workers to the controller and lands in a junit XML), and the controller writes
@@ -23,6 +24,8 @@ from __future__ import annotations
 import glob
 import importlib.metadata
 import json
+import platform
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -63,6 +66,8 @@ class _Params(dict):
 def version_of(dist: str, npm: str | None = None, venv: str | None = None,
                root: Path = ROOT) -> str:
     """The installed version, read now: after a fixture's npm or pip install, not before."""
+    if dist in sys.stdlib_module_names:
+        return f"Python {platform.python_version()} (standard library)"
     try:
         if npm:
             package = root / npm / "node_modules" / dist / "package.json"
