@@ -6,6 +6,7 @@ reach the controller's matrix."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,27 @@ def test_the_known_issues_file_has_a_reason_class_for_each(tmp_path: Path) -> No
                    "source: s}\n")
     with pytest.raises(ValueError, match="class"):
         known_issues(bad)
+
+
+LIBRARIES = ("marketorestpython", "zeep", "FuelSDK", "vcr", "respx", "requests_mock",
+             "pytest_httpx", "testcontainers", "mcp", "playwright", "schemathesis")
+USES = re.compile(rf"^\s*(?:import|from) (?:{'|'.join(LIBRARIES)})\b|"
+                  rf"importorskip\(\s*\"(?:{'|'.join(LIBRARIES)})", re.M)
+
+
+@pytest.mark.parametrize("path", sorted(p for p in (ROOT / "tests").rglob("test_*.py")
+                                        if USES.search(p.read_text())),
+                         ids=lambda p: p.name)
+def test_every_test_module_driving_a_public_client_names_it(path: Path) -> None:
+    """A client test left unmarked would be missing from the matrix without anyone noticing."""
+    assert "pytest.mark.client(" in path.read_text(), \
+        f"{path.name} drives a public client library: mark its tests @pytest.mark.client(...)"
+
+
+def test_each_known_issue_points_at_where_it_is_found() -> None:
+    for entry in known_issues():
+        source = entry["source"].split(" ")[0]
+        path, _, name = source.partition("::")
+        if path.startswith(("tests/", "docs/", "./")):
+            assert (ROOT / path).is_file(), source
+            assert not name or f"def {name}(" in (ROOT / path).read_text(), source
