@@ -215,7 +215,9 @@ def render(matrix: dict[str, Any], by: str) -> str:
              "library the suite drives against the mocks, at the version installed for that run, "
              "in each mode (in-process: the client's HTTP stack answered without sockets; "
              "server: `vendorsim serve` on 127.0.0.1; container: the Docker image), and the "
-             "result of its tests. A skipped row says why (a client or engine missing there).",
+             "result of its tests. A skipped row says why (a client or engine missing there). "
+             "A test joins the matrix with `@pytest.mark.client(\"zeep\", mode=\"server\", "
+             "area=\"SOAP Retrieve\")`; every run writes `build/compatibility.md` and `.json`.",
              "", "| client | version | mode | what it does against the mocks | result | "
              "tests (passed/failed/skipped) | why not passed |",
              "|---|---|---|---|---|---|---|"]
