@@ -87,7 +87,7 @@ def test_the_plugins_matrix_file_is_preferred_and_regions_can_be_left_alone(
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "docs" / "compatibility.md").read_text()
     assert "| httpx | 0.28.1 | in-process | sync | works | 1/0/0 |" in page
-    assert "zeep" not in page.split("## Known")[0]
+    assert "| zeep |" not in page  # the junit file's client is not the matrix file's
     assert (tmp_path / "README.md").read_text() == README
 
 
