@@ -21,6 +21,7 @@ JSON (or a junit XML) into docs/compatibility.md.
 
 from __future__ import annotations
 
+import ast
 import glob
 import importlib.metadata
 import json
@@ -141,6 +142,29 @@ def record(tests: dict[str, dict], report: pytest.TestReport) -> None:
         entry["outcome"], entry["reason"] = found
 
 
+def marks_in(path: Path) -> list[dict[str, str]]:
+    """The clients a module's source names in `pytest.mark.client(...)` with literal
+    arguments (a field naming a test parameter is shown as "any")."""
+    try:
+        tree = ast.parse(path.read_text(), str(path))
+    except (OSError, SyntaxError, ValueError):
+        return []
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and
+                node.func.attr == "client" and ast.unparse(node.func) == "pytest.mark.client"
+                and node.args and isinstance(node.args[0], ast.Constant)):
+            continue
+        kw = {k.arg: k.value.value for k in node.keywords
+              if k.arg and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)}
+        name, mode = str(node.args[0].value), kw.get("mode", "in-process")
+        mode = "any" if "{" in mode else MODES.get(mode, mode)
+        found[(name, mode)] = {"client": name, "mode": mode, "area": "",
+                               "version": version_of(kw.get("dist") or name, kw.get("npm"),
+                                                     kw.get("venv"))}
+    return list(found.values())
+
+
 class Collector:
     """On the controller (or without xdist): every phase's report folded into its test's
     entry; the matrix written at the session's end if a client test ran."""
@@ -151,6 +175,19 @@ class Collector:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         record(self.tests, report)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        """A module skipped whole (an importorskip at its top) has no test reports: its
+        clients are read from its source and shown as skipped, with the reason."""
+        if not report.skipped or not report.nodeid.endswith(".py"):
+            return
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        path = self.config.rootpath / report.nodeid
+        for info in marks_in(path):
+            self.tests[f"{report.nodeid}::({info['client']}, {info['mode']})"] = {
+                **info, "test": report.nodeid, "outcome": "skipped", "duration": 0.0,
+                "reason": reason.removeprefix("Skipped: ")}
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if not self.tests:

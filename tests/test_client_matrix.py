@@ -101,6 +101,34 @@ def test_under_xdist_the_workers_results_reach_the_matrix(
     check(run(pytester, "-n", "2", subprocess=True))
 
 
+def test_a_module_skipped_whole_shows_its_clients_as_skipped(pytester: pytest.Pytester) -> None:
+    """An importorskip at a module's top skips it before any test exists: its marked clients
+    still get a row, skipped with the reason."""
+    pytester.makepyfile(test_gone='''
+import pytest
+pytest.importorskip("no_such_client_lib", reason="no_such_client_lib is not installed")
+
+@pytest.mark.client("no-such-client-lib", area="x")
+def test_a():
+    pass
+
+@pytest.mark.client("no-such-client-lib", mode="{where}", area="y")
+def test_b():
+    pass
+''')
+    (pytester.path / "test_here.py").write_text(
+        'import pytest\n\n@pytest.mark.client("requests", area="z")\ndef test_c():\n    pass\n')
+    out = pytester.path / "matrix"
+    pytester.runpytest("-p", "tests.client_matrix", f"--client-matrix={out}")
+    matrix = json.loads((out / "compatibility.json").read_text())
+    table = rows(matrix)
+    assert set(table) == {("no-such-client-lib", "in-process"), ("no-such-client-lib", "any"),
+                          ("requests", "in-process")}
+    gone = table[("no-such-client-lib", "in-process")]
+    assert gone["skipped"] == 1 and gone["reasons"] == ["no_such_client_lib is not installed"]
+    assert gone["version"] == "not installed"
+
+
 def test_no_client_test_run_writes_nothing(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_plain="def test_x():\n    pass\n")
     out = pytester.path / "matrix"
