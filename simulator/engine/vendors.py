@@ -222,11 +222,10 @@ class RemoteVendors(Vendors):
                                        timeout=10)
         except requests.RequestException as exc:
             raise TargetError(f"cannot reach {url}: {short_error(exc)}") from None
-        try:
+        try:  # apart from the call: requests' JSON error is a RequestException too
             body = health.json()
-        except ValueError:  # requests' JSON error is a RequestException too: checked apart
-            raise TargetError(f"{url} answered HTTP {health.status_code} without JSON: is it a "
-                              "vendorsim server?") from None
+        except ValueError:
+            raise TargetError(f"{url} answered {health.status_code} without JSON") from None
         if not isinstance(body, dict) or body.get("status") not in ("ok", "degraded"):
             raise TargetError(f"{url}/__admin/health is not a vendorsim health answer")
         if "vendors" not in body:  # a closed admin API answers its status only
