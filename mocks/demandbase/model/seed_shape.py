@@ -22,3 +22,4 @@ class DemandbaseSeed(Shape):
     jobs: Records | None = None
     activity_types: Records | None = None
     exports: Records | None = None
+    alert_subscriptions: Records | None = None
