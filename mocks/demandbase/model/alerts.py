@@ -54,6 +54,7 @@ class Subscription:
     code: str = ""  # the validation code of the last HEAD
     status: str = "VERIFICATION_PENDING"
     reason: str | None = None  # why DISABLED
+    first: bool = False  # the changes gathered are the first alert (the members then)
     first_pages: int = 0  # pages of the first alert still to be delivered (RUNNING)
     alerts: int = 0  # alert pages delivered
     changes: list[dict] = field(default_factory=list)  # gathered, not yet sent
@@ -156,11 +157,13 @@ class AlertStore:
         found.status, found.reason = "VERIFICATION_PENDING", None
         found.code = secrets.token_hex(16)
         found.changes.clear()
+        found.first, found.first_pages = False, 0
         if self.outbox is not None:
             code = found.code
             self.outbox.deliver(
                 "demandbase", self.client_id, "validation", found.url, b"",
                 {facts.VALIDATION_HEADER: code}, method="HEAD",
+                due=self.clock.now() + facts.VALIDATION_DELAY,
                 timeout=facts.ALERT_TIMEOUT, max_tries=len(facts.VALIDATION_RETRIES) + 1,
                 retry_after=facts.VALIDATION_RETRIES, key=f"{found.id}:validation:{code}",
                 done=lambda d: self._validated(found.id, code, d))
@@ -178,13 +181,15 @@ class AlertStore:
             elif not hmac.compare_digest(echoed.strip().encode(), code.encode()):
                 found.status, found.reason = "DISABLED", "validation: the answer did not " \
                     f"echo {facts.VALIDATION_HEADER}"
-            else:
+            else:  # the first alert: the watched lists' members now, gathered as changes
                 found.status = "RUNNING"
-                members = [self._entity(x, domain, "ADDED", at)
-                           for x in self.lists.values() if found.watches(x.id)
-                           for domain, at in x.members.items()]
-                found.first_pages = self._send_pages(found, members, first=True)
-                if found.first_pages == 0:
+                found.changes = [self._entity(x, domain, "ADDED", at)
+                                 for x in self.lists.values() if found.watches(x.id)
+                                 for domain, at in x.members.items()]
+                found.first = bool(found.changes)
+                if found.first:  # its time on a virtual clock that jumped, not the jump's end
+                    self._schedule(delivery.due)
+                else:
                     found.status = "ACTIVE"
 
     # -- alerts ---------------------------------------------------------------------------
@@ -199,26 +204,35 @@ class AlertStore:
             if found.status in ("RUNNING", "ACTIVE") and \
                     found.watches(target.id):
                 found.changes.extend(self._entity(target, d, change, now) for d in domains)
-        if self._flush_due is None and self.outbox is not None and \
-                any(s.changes for s in self.subscriptions.values()):
-            self._flush_due = now + facts.ALERT_DELAY
-            self.outbox.at(self._flush_due, self.flush)
+        if any(s.changes for s in self.subscriptions.values()):
+            self._schedule(now)
+
+    def _schedule(self, since: float) -> None:
+        """The next flush, ALERT_DELAY after the first change it sends (`since`)."""
+        if self._flush_due is None and self.outbox is not None:
+            due = self._flush_due = since + facts.ALERT_DELAY
+            self.outbox.at(due, lambda: self.flush(due))
 
     def _entity(self, target: AccountList, domain: str, change: str, at: float) -> dict:
         return {"entityType": "ACCOUNT", "domain": domain, "change": change,
                 "accountListId": target.id, "accountListName": target.name,
                 "changedAt": iso_utc(at)}
 
-    def flush(self) -> None:
-        """Send what was gathered, in pages (the outbox's task at the gathering's end)."""
+    def flush(self, at: float | None = None) -> None:
+        """Send what was gathered, in pages (the outbox's task at the gathering's end, `at`)."""
         with self.lock:
             self._flush_due = None
+            at = self.clock.now() if at is None else at
             for found in self.subscriptions.values():
-                waiting, found.changes = found.changes, []
+                waiting, found.changes, first = found.changes, [], found.first
                 if waiting and found.status in ("RUNNING", "ACTIVE"):
-                    self._send_pages(found, waiting, first=False)
+                    found.first = False
+                    pages = self._send_pages(found, waiting, first=first, at=at)
+                    if first:
+                        found.first_pages = pages
 
-    def _send_pages(self, found: Subscription, entities: list[dict], *, first: bool) -> int:
+    def _send_pages(self, found: Subscription, entities: list[dict], *, first: bool,
+                    at: float) -> int:
         if self.outbox is None or not entities:
             return 0
         alert_id = str(uuid.uuid4())
@@ -228,12 +242,12 @@ class AlertStore:
             body = json.dumps({
                 "alertId": alert_id, "subscriptionId": found.id, "alertType": found.alert_type,
                 "initial": first, "page": number, "totalPages": len(pages),
-                "entityCount": len(page), "createdAt": iso_utc(self.clock.now()),
+                "entityCount": len(page), "createdAt": iso_utc(at),
                 "entities": page}, separators=(",", ":")).encode()
             self.outbox.deliver(
                 "demandbase", self.client_id, "alert", found.url, body,
                 {facts.SIGNATURE_HEADER: sign(found.secret, body)},
-                timeout=facts.ALERT_TIMEOUT, max_tries=len(facts.ALERT_RETRIES) + 1,
+                due=at, timeout=facts.ALERT_TIMEOUT, max_tries=len(facts.ALERT_RETRIES) + 1,
                 retry_after=facts.ALERT_RETRIES, key=f"{alert_id}:{number}",
                 done=functools.partial(self._page_done, found.id, first))
         return len(pages)
