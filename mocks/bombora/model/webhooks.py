@@ -193,7 +193,7 @@ class Webhooks:
             stats["delivered" if delivery.state == "delivered" else "failed"] += 1
             stats["tries"] += delivery.tries
             stats["lastStatusCode"] = delivery.status
-            stats["lastDeliveryDate"] = iso_utc(self.clock.now())
+            stats["lastDeliveryDate"] = iso_utc(delivery.due)  # its last try's time
 
     # -- seeds and snapshots -------------------------------------------------------------------
     def snapshot(self) -> list[dict]:
