@@ -19,6 +19,7 @@ from flask import Flask, Response, request
 from waitress.server import create_server
 
 from tests.test_demandbase import API, LISTS, token
+from tests.test_demandbase_api import run_import
 from vendorsim import Cloud
 from vendorsim.mocks.demandbase import facts
 from vendorsim.mocks.server import ServerRunner
@@ -168,6 +169,18 @@ def test_a_failing_alert_page_is_retried_then_disables(cloud: Cloud, db: request
     assert state(db, made) == "DISABLED"
 
 
+def test_a_bad_signature_fault_skips_the_unsigned_handshake(
+        cloud: Cloud, db: requests.Session, receiver: Receiver) -> None:
+    """The HEAD carries no signature: the fault waits for the first signed page (else an
+    echoing receiver would earn a false receiver_unverified verdict)."""
+    cloud.add_receiver_fault("bad_signature", vendor="demandbase")
+    made = subscribe(db, receiver, [new_list(db, "L", ["a.example"])])
+    cloud.clock.advance(1 + facts.ALERT_DELAY)
+    (head,) = cloud.deliveries(vendor="demandbase", kind="validation")
+    assert head.fault is None and receiver.refused == 1 and cloud.verdicts() == []
+    assert state(db, made) == "RUNNING"  # the refused first page is tried again
+
+
 def test_receiver_faults_and_verdicts(cloud: Cloud, db: requests.Session,
                                       receiver: Receiver) -> None:
     """A checking receiver refuses a bad signature (no verdict); a sloppy one earns one."""
@@ -249,6 +262,26 @@ def test_subscriptions_are_in_snapshots(cloud: Cloud, db: requests.Session,
     broken["tenants"]["cdp"]["state"]["alert_subscriptions"][0]["status"] = "ON"
     with pytest.raises(ValueError, match="status"):
         service.restore(broken)
+
+
+def test_an_import_that_replaces_a_list_alerts_both_ways(
+        cloud: Cloud, db: requests.Session, receiver: Receiver) -> None:
+    """An import's list (B-DB-01's activation path) watched by a seeded subscription."""
+    cloud.service("demandbase").seed_tenant("cdp", state={
+        "account_lists": [{"id": 500, "name": "Retail", "domains": ["old.example"]}],
+        "alert_subscriptions": [{"subscriptionId": "s1", "name": "Retail",
+                                 "destinationUrl": HOOK, "signingSecret": "k" * 20,
+                                 "status": "ACTIVE", "accountListIds": [500]}]})
+    receiver.secret = "k" * 20
+    run_import(cloud, db, "accountName,accountEmailDomain\nAcme,acme.example\n")
+    cloud.clock.advance(facts.ALERT_DELAY)
+    changes = sorted((e["domain"], e["change"]) for p in receiver.pages for e in p["entities"])
+    assert changes == [("acme.example", "ADDED"), ("old.example", "REMOVED")]
+    assert receiver.refused == 0 and receiver.codes == []  # seeded ACTIVE: no new HEAD
+    with pytest.raises(ValueError, match="not found"):
+        cloud.service("demandbase").seed_tenant("other", state={"alert_subscriptions": [
+            {"subscriptionId": "s2", "name": "N", "destinationUrl": HOOK,
+             "signingSecret": "k", "accountListIds": [1]}]})
 
 
 @pytest.fixture

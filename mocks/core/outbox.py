@@ -88,8 +88,13 @@ class ReceiverFault:
     fired: int = 0
 
     def matches(self, delivery: Delivery) -> bool:
+        """Whether it applies: a bad signature only to a signed delivery (not to a
+        handshake such as ENS's verification post or Demandbase's HEAD)."""
         return (self.times is None or self.fired < self.times) and \
-            self.vendor in (None, delivery.vendor) and self.tenant in (None, delivery.tenant)
+            self.vendor in (None, delivery.vendor) and \
+            self.tenant in (None, delivery.tenant) and \
+            (self.kind != "bad_signature" or
+             any("signature" in name.lower() for name in delivery.headers))
 
 
 class Outbox:

@@ -273,8 +273,9 @@ class AlertStore:
                 for s in self.subscriptions.values()]
 
     def restore(self, items: object) -> None:
-        """Subscriptions of a snapshot, as they were (no new HEAD; a RUNNING one is ACTIVE:
-        its first alert's deliveries are not in the snapshot)."""
+        """Subscriptions of a seed or snapshot, as they were: no new HEAD (a pending one
+        waits for `validate`); a RUNNING one is ACTIVE (its first alert's deliveries are not
+        in the snapshot)."""
         if not isinstance(items, list):
             raise ValueError("alert_subscriptions is a list")
         for item in items:
@@ -282,6 +283,8 @@ class AlertStore:
                     or not isinstance(item.get("signingSecret"), str):
                 raise ValueError("an alert subscription is an object as the snapshot shows "
                                  "it (subscriptionId, signingSecret, ...)")
+            if item["subscriptionId"] in self.subscriptions:
+                raise ValueError(f"alert subscription {item['subscriptionId'][:60]!r} twice")
             status = item.get("status", "VERIFICATION_PENDING")
             if status not in ("VERIFICATION_PENDING", "RUNNING", "ACTIVE", "DISABLED"):
                 raise ValueError(f"alert subscription status {str(status)[:40]!r}")

@@ -198,6 +198,7 @@ class DemandbaseClient(ImportJobs, ExportsAndActivityTypes):
                     raise ValueError(f"list {spec.get('name')!r}: invalid domain {domain!r}")
                 accounts.append({"accountName": clean, "domain": clean})
             self.add_accounts(created, accounts)
+        self.alerts.restore(data.get("alert_subscriptions") or [])
 
     def snapshot(self) -> dict:
         with self.lock:
@@ -240,6 +241,5 @@ class DemandbaseClient(ImportJobs, ExportsAndActivityTypes):
             self.put_activity_type(spec, type_id)
         for spec in data.get("exports") or []:
             self._restore_export(spec)
-        self.alerts.restore(data.get("alert_subscriptions") or [])
         taken = [*self.jobs, *self.lists]
         self._ids = itertools.count(max([11415, *taken]) + 1)
