@@ -220,10 +220,11 @@ class RemoteVendors(Vendors):
         try:
             health = new_session().get(f"{url}/__admin/health", headers=admin_headers(),
                                        timeout=10)
-            body = health.json()
         except requests.RequestException as exc:
             raise TargetError(f"cannot reach {url}: {short_error(exc)}") from None
-        except ValueError:
+        try:
+            body = health.json()
+        except ValueError:  # requests' JSON error is a RequestException too: checked apart
             raise TargetError(f"{url} answered HTTP {health.status_code} without JSON: is it a "
                               "vendorsim server?") from None
         if not isinstance(body, dict) or body.get("status") not in ("ok", "degraded"):
@@ -377,7 +378,7 @@ def short_error(exc: Exception) -> str:
     for marker in ("Failed to establish a new connection: ", "Caused by "):
         if marker in text:
             text = text.split(marker, 1)[1]
-    return text.strip("')( ")[:200]
+    return text.strip("')(\" ")[:200]
 
 
 def _iso(value: object) -> str:

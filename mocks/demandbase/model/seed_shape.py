@@ -23,3 +23,4 @@ class DemandbaseSeed(Shape):
     activity_types: Records | None = None
     exports: Records | None = None
     alert_subscriptions: Records | None = None
+    nextIds: dict[str, int] | None = None  # noqa: N815 - as Marketo's snapshots name it
