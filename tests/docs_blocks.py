@@ -28,7 +28,8 @@ class Block:
 
     @property
     def id(self) -> str:
-        return f"{self.path.relative_to(ROOT)}:{self.line}"
+        path = self.path.relative_to(ROOT) if self.path.is_relative_to(ROOT) else self.path
+        return f"{path}:{self.line}"
 
 
 def pages() -> list[Path]:
@@ -56,14 +57,16 @@ def blocks(path: Path) -> list[Block]:
         i += 1
         while i < len(lines) and not (lines[i].strip().startswith(fence) and
                                       lines[i].strip().strip(fence[0]) == ""):
-            body.append(lines[i][len(m["indent"]):] if lines[i].startswith(m["indent"]) else lines[i])
+            line = lines[i]
+            body.append(line[len(m["indent"]):] if line.startswith(m["indent"]) else line)
             i += 1
         i += 1
         lang = info.split()[0].lower() if info else ""
         skip = SKIP.match(last_text)
         block = Block(path, start + 1, lang, info, "\n".join(body) + "\n",
                       skip["reason"] or "no reason given" if skip else None)
-        if OUTPUT_TITLE.search(info) and after_block and found and found[-1].lang == "python":
+        if (OUTPUT_TITLE.search(info) and after_block and found and found[-1].lang == "python"
+                and found[-1].output is None):
             found[-1].output = block.code
         else:
             found.append(block)

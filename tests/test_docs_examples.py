@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.docs_blocks import RUNNABLE_CONSOLE, ROOT, Block, blocks, matches, pages
+from tests.docs_blocks import ROOT, RUNNABLE_CONSOLE, Block, blocks, matches, pages
 
 ALL = [b for p in pages() for b in blocks(p)]
 PYTHON = [b for b in ALL if b.lang in ("python", "py")]
@@ -82,3 +82,21 @@ def test_console_example_runs(block: Block) -> None:
         if shown.strip():
             assert matches(shown, done.stdout + done.stderr), \
                 _shown(shown, done.stdout, done.stderr)
+
+
+def test_the_output_convention() -> None:
+    """`...` alone stands for any lines, inside a line for any text; anything else must match."""
+    assert matches("a\n...\nd\n", "a\nb\nc\nd\n")
+    assert matches("id ... made\n", "id 42 made\n")
+    assert not matches("a\nd\n", "a\nb\nd\n")
+    assert not matches("True created\n", "False created\n")
+
+
+def test_blocks_pair_a_python_block_with_its_output(tmp_path: Path) -> None:
+    page = tmp_path / "p.md"
+    page.write_text('<!-- docs-test: skip why -->\n```python\nx\n```\n\n'
+                    '```python\nprint(1)\n```\n\n```text title="Output"\n1\n```\n'
+                    '```text title="Output"\norphan\n```\n')
+    found = blocks(page)
+    assert [(b.lang, b.skip, b.output) for b in found] == [
+        ("python", "why", None), ("python", None, "1\n"), ("text", None, None)]

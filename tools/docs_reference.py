@@ -2,7 +2,7 @@
 cannot drift from it: the CLI (from the argparse parser), the scenario format (from the
 pydantic models' JSON schema) and the admin API (from its OpenAPI document).
 
-    python tools/docs_reference.py           # rewrite docs/reference/{cli,scenario-format,admin-api}.md
+    python tools/docs_reference.py           # rewrite the three pages under docs/reference/
     python tools/docs_reference.py --check   # exit 1 naming the pages that are stale
 
 tests/test_docs_site.py fails when a committed page differs from what this writes (chosen over
