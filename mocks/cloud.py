@@ -307,8 +307,9 @@ class Cloud:
         """How the clients treated the vendors, judged from the journal: each verdict's
         rule, vendor, tenant, client, evidence (journal sequence numbers), detail, the
         documentation the rule comes from and whether it rests on the vendor's answers or
-        injected ones (docs/how-to/admin-api.md, "Client verdicts"). Answers a fault rule injected are judged
-        only with `judge_injected=True`, by the waits the vendor documents."""
+        injected ones (docs/how-to/admin-api.md, "Client verdicts"). Answers a fault rule
+        injected are judged only with `judge_injected=True`, by the waits the vendor
+        documents."""
         from vendorsim.mocks.core.verdicts import judge
 
         return judge(self.journal.entries(vendor=vendor), self.services,

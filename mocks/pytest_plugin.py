@@ -71,7 +71,8 @@ def vendorsim(request: pytest.FixtureRequest) -> Iterator[Cloud]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """`@pytest.mark.vendorsim(strict_client=True)`: a test whose client broke a vendor
-    rule (docs/how-to/admin-api.md, "Client verdicts") fails, with the verdicts and their journal evidence."""
+    rule (docs/how-to/admin-api.md, "Client verdicts") fails, with the verdicts and their
+    journal evidence."""
     result = yield
     marker = item.get_closest_marker("vendorsim")
     cloud = getattr(item, "funcargs", {}).get("vendorsim")

@@ -1,8 +1,9 @@
 """Generate the reference pages of the documentation site from the code itself, so that they
 cannot drift from it: the CLI (from the argparse parser), the scenario format (from the
-pydantic models' JSON schema) and the admin API (from its OpenAPI document).
+pydantic models' JSON schema), the admin API (from its OpenAPI document) and the behaviour
+checks (the catalogue's IDs with the scenarios and tests that cite them).
 
-    python tools/docs_reference.py           # rewrite the three pages under docs/reference/
+    python tools/docs_reference.py           # rewrite the generated pages under docs/reference/
     python tools/docs_reference.py --check   # exit 1 naming the pages that are stale
 
 tests/test_docs_site.py fails when a committed page differs from what this writes (chosen over
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -153,7 +155,66 @@ def admin_page() -> str:
     return "\n".join(out) + "\n"
 
 
-PAGES = {"cli.md": cli_page, "scenario-format.md": scenario_page, "admin-api.md": admin_page}
+# -- the behaviours and what checks them -------------------------------------------------------
+
+BEHAVIOUR_ID = re.compile(r"\bB-(?:MKT|BOM|DB|B2B|SFMC)-\d{2}\b")
+
+
+def _scenarios_by_tag() -> dict[str, list[str]]:
+    """Each behaviour ID -> the Gherkin scenarios tagged with it ("file: name")."""
+    found: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "features").glob("*.feature")):
+        tags: list[str] = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            stripped = line.strip()
+            if stripped.startswith("@"):
+                tags += BEHAVIOUR_ID.findall(stripped)
+            elif m := re.match(r"(Scenario(?: Outline)?|Feature):\s*(.*)", stripped):
+                for tag in tags:
+                    found.setdefault(tag, []).append(f"{path.name}: {m[2]}")
+                tags = []
+            elif stripped and not stripped.startswith("#"):
+                tags = []
+    return found
+
+
+def _tests_by_id() -> dict[str, set[str]]:
+    """Each behaviour ID -> the test modules that cite it."""
+    found: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for bid in set(BEHAVIOUR_ID.findall(path.read_text(encoding="utf-8"))):
+            found.setdefault(bid, set()).add(str(path.relative_to(ROOT)))
+    return found
+
+
+def behaviours_page() -> str:
+    catalogue = (ROOT / "docs" / "behaviours.md").read_text(encoding="utf-8")
+    scenarios, tests = _scenarios_by_tag(), _tests_by_id()
+    out = ["# Behaviour checks\n", HEADER,
+           "Every behaviour of the [catalogue](../behaviours.md), by vendor, with the Gherkin "
+           "scenarios of `features/` tagged with its ID (run one with `./dev test -m B-MKT-14`) "
+           "and the test modules that cite it. `tests/test_behaviour_coverage.py` fails when a "
+           "behaviour has no scenario. How each vendor's mock answers, with its choices "
+           "marked: [Marketo](marketo.md), [SFMC](sfmc.md), [Bombora](bombora.md), "
+           "[Demandbase](demandbase.md).\n"]
+    for section in re.split(r"(?m)^## ", catalogue)[1:]:
+        title, _, body = section.partition("\n")
+        rows = re.findall(r"(?m)^\| (B-[A-Z0-9]+-\d{2}) \| (.*?) \|$", body)
+        if not rows:
+            continue
+        out += [f"## {title.strip()}\n", "| ID | behaviour | scenarios | tests |",
+                "|---|---|---|---|"]
+        for bid, text in rows:
+            brief = text if len(text) <= 160 else text[:157].rsplit(" ", 1)[0] + " …"
+            where = "<br>".join(_cell(s) for s in scenarios.get(bid, [])) or "**none**"
+            cited = ", ".join(f"`{t}`" for t in sorted(tests.get(bid, ()))) or ""
+            out.append(f"| {bid} | {_cell(brief)} | {where} | {cited} |")
+        out.append("")
+    return "\n".join(out)
+
+
+PAGES = {"cli.md": cli_page, "scenario-format.md": scenario_page, "admin-api.md": admin_page,
+         "behaviour-checks.md": behaviours_page}
 
 
 def stale() -> list[str]:
