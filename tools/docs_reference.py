@@ -42,7 +42,19 @@ def _subparsers(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.Arg
 
 
 def cli_page() -> str:
+    """Every command's help at a fixed width (the caller's COLUMNS is put back)."""
+    saved = os.environ.get("COLUMNS")
     os.environ["COLUMNS"] = WIDTH
+    try:
+        return _cli_page()
+    finally:
+        if saved is None:
+            os.environ.pop("COLUMNS", None)
+        else:
+            os.environ["COLUMNS"] = saved
+
+
+def _cli_page() -> str:
     from vendorsim.simulator.cli import build_parser
 
     parser = build_parser()
