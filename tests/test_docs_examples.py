@@ -8,6 +8,7 @@ docs/contributing.md."""
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -21,6 +22,7 @@ ALL = [b for p in pages() for b in blocks(p)]
 PYTHON = [b for b in ALL if b.lang in ("python", "py")]
 CONSOLE = [b for b in ALL if b.lang == "console"]
 VENDORSIM = Path(sys.executable).with_name("vendorsim")
+TEST_MODULE = re.compile(r"""title=["'](?P<name>test_\w+\.py)["']""")
 TIMEOUT = 120  # a hung example fails the test; this is not a speed assertion
 
 
@@ -43,12 +45,22 @@ def test_every_page_has_been_read() -> None:
 
 
 @pytest.mark.parametrize("block", PYTHON, ids=lambda b: b.id)
-def test_python_example_runs(block: Block) -> None:
+def test_python_example_runs(block: Block, tmp_path: Path) -> None:
+    """A program runs with python; a test module (titled `test_*.py`) runs with pytest."""
     if block.skip is not None:
         pytest.skip(block.skip)
-    done = subprocess.run([sys.executable, "-"], input=block.code, capture_output=True,
-                          text=True, cwd=ROOT, env=_env(), timeout=TIMEOUT)
-    assert done.returncode == 0, f"{block.id} failed:\n{done.stderr[-4000:]}"
+    if module := TEST_MODULE.search(block.info):
+        path = tmp_path / module["name"]
+        path.write_text(block.code)
+        argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir",
+                str(tmp_path), str(path)]
+        done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, env=_env(),
+                              timeout=TIMEOUT)
+        assert done.returncode == 0, f"{block.id} failed:\n{done.stdout[-4000:]}{done.stderr}"
+    else:
+        done = subprocess.run([sys.executable, "-"], input=block.code, capture_output=True,
+                              text=True, cwd=ROOT, env=_env(), timeout=TIMEOUT)
+        assert done.returncode == 0, f"{block.id} failed:\n{done.stderr[-4000:]}"
     if block.output is not None:
         assert matches(block.output, done.stdout), _shown(block.output, done.stdout)
 
