@@ -13,7 +13,8 @@ FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 SKIP = re.compile(r"^<!--\s*docs-test:\s*skip\s*(?P<reason>.*?)\s*-->$")
 OUTPUT_TITLE = re.compile(r"""title=["']Output["']""")
 # console commands cheap and safe enough to run in every test run (no server, no container)
-RUNNABLE_CONSOLE = re.compile(r"^vendorsim(?: --help| --version| [a-z-]+ --help| check\b.*)$")
+RUNNABLE_CONSOLE = re.compile(
+    r"^vendorsim(?: --help| --version| [a-z-]+ --help| check\b.*| verify\b(?!.*--target).*)$")
 
 
 @dataclass

@@ -1,9 +1,9 @@
 """The documentation's examples run (issue 37): every ```python block of docs/**/*.md and
-README.md runs in its own interpreter (cwd = the repository root, in-process mocks only) and
-must exit 0; where the page shows its output (a ```text title="Output" block right after it)
-stdout must match. ```console blocks whose commands are cheap (`vendorsim --help`,
-`vendorsim check ...`) run too; the others are skipped with the reason. Convention:
-docs/contributing.md."""
+README.md runs in its own interpreter (cwd = the repository root, in-process mocks only; a
+block titled test_*.py runs under pytest) and must exit 0; where the page shows its output (a
+```text title="Output" block right after it) stdout must match. ```console blocks whose
+commands are cheap (`vendorsim --help`, `check ...`, `verify ...`) run too; the others are
+skipped with the reason. Convention: docs/contributing.md."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def test_console_example_runs(block: Block) -> None:
     slow = [cmd for cmd, _ in commands if not RUNNABLE_CONSOLE.match(cmd)]
     if not commands or slow:
         pytest.skip(f"not run: {slow[0] if slow else 'no $ command'} (only vendorsim --help, "
-                    "--version and check run in the doc tests)")
+                    "--version, check and verify run in the doc tests)")
     for cmd, shown in commands:
         argv = [str(VENDORSIM), *shlex.split(cmd, comments=True)[1:]]
         done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, env=_env(),
