@@ -1,5 +1,5 @@
-"""`vendorsim record` and `vendorsim verify`: prove the mocks against the vendor (README
-"Proving the mocks against the vendor")."""
+"""`vendorsim record` and `vendorsim verify`: prove the mocks against the vendor
+(docs/how-to/record-verify.md)."""
 
 from __future__ import annotations
 

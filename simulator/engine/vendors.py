@@ -93,8 +93,8 @@ class Vendors:
         raise NotImplementedError
 
     def client_verdicts(self, judge_injected: bool = False) -> list[dict]:
-        """How the run's connectors treated the vendors (README "Client verdicts");
-        answers the scenario's faults injected are judged only with `judge_injected`."""
+        """How the run's connectors treated the vendors (docs/how-to/admin-api.md, "Client
+        verdicts"); answers the scenario's faults injected are judged only with `judge_injected`."""
         raise NotImplementedError
 
 
