@@ -515,3 +515,33 @@ def test_a_hostile_answer_maps_nothing_and_breaks_nothing(world: MarketoInstance
         assert trigger(mkto, 13, [7])["success"]
     assert world.leads.get(7).values.get("leadScore") is None
     assert len([a for a in world.activity_log.items if a.type_id == 110]) == 4
+
+
+# -- a public client reads a day of sends ---------------------------------------------------
+@pytest.mark.client("marketorestpython", area="activities and bulk activity export of sends")
+def test_a_public_client_reads_a_day_of_sends(world: MarketoInstance, mkto: MarketoCaller,
+                                              cloud: Cloud) -> None:
+    client_module = pytest.importorskip("marketorestpython.client",
+                                        reason="marketorestpython is in the dev extra")
+    for start in range(1, 301, 100):
+        assert trigger(mkto, 11, list(range(start, start + 100)))["success"]
+    cloud.clock.advance(86400)  # a day of opens and clicks
+    kinds = ["6", "7", "8", "9", "10", "11", "27"]
+    mine = Counter(a.type_id for a in world.activity_log.items if str(a.type_id) in kinds)
+    client = client_module.MarketoClient("123-ABC-456", "client-id", "client-secret")
+    read = client.execute(method="get_lead_activities", activityTypeIds=kinds,
+                          sinceDatetime="2026-11-23T00:00:00Z")
+    assert Counter(a["activityTypeId"] for a in read) == mine
+    job = client.execute(method="create_activities_export_job", filters={
+        "createdAt": {"startAt": "2026-11-23T00:00:00Z", "endAt": "2026-11-24T12:00:00Z"},
+        "activityTypeIds": [int(k) for k in kinds]})[0]["exportId"]
+    client.execute(method="enqueue_activities_export_job", job_id=job)
+    for _ in range(30):
+        status = client.execute(method="get_activities_export_job_status", job_id=job)[0]
+        if status["status"] == "Completed":
+            break
+        cloud.clock.advance(60)
+    assert status["status"] == "Completed", status
+    text = client.execute(method="get_activities_export_job_file", job_id=job)
+    rows = list(csv.DictReader(io.StringIO(text.decode() if isinstance(text, bytes) else text)))
+    assert Counter(int(r["activityTypeId"]) for r in rows) == mine
