@@ -411,6 +411,21 @@ def test_receiver_faults_apply_to_webhooks(world: MarketoInstance, mkto: Marketo
     assert len(receiver.calls) == 1 and world.leads.get(6).values["leadScore"] == 42
 
 
+def test_a_webhook_receiver_refusing_a_duplicate_gets_a_verdict(world: MarketoInstance,
+                                                                 mkto: MarketoCaller,
+                                                                 cloud: Cloud) -> None:
+    answers = iter([(200, json.dumps(ANSWER).encode()), (409, b"seen")])
+    cloud.receive("https://hooks.example/", lambda m, u, h, b: next(answers))
+    cloud.add_receiver_fault("duplicate", vendor="marketo")
+    assert trigger(mkto, 13, [8])["success"]
+    cloud.clock.advance(1)
+    verdicts = [v for v in cloud.verdicts() if v["rule"].startswith("receiver_")]
+    assert [(v["rule"], v["vendor"]) for v in verdicts] == \
+        [("receiver_not_idempotent", "marketo")]
+    assert world.leads.get(8).values["leadScore"] == 42  # the first delivery's mapping
+    assert len([a for a in world.activity_log.items if a.type_id == 110]) == 1
+
+
 def test_webhooks_are_state_in_snapshots(world: MarketoInstance, cloud: Cloud) -> None:
     state = world.snapshot(activities=False)
     assert [h["id"] for h in state["webhooks"]] == [1, 2]
