@@ -511,6 +511,8 @@ def test_bad_flows_are_refused_at_seeding(world: MarketoInstance, change: dict,
      "responseMappings"),
     ({"responseMappings": [{"responseAttribute": "a", "leadField": "noSuchField"}]},
      "responseMappings"),
+    ({"responseMappings": [{"responseAttribute": "a", "leadField": "id"}]},
+     "responseMappings"),
     ({"template": 5}, "template is text"),
     ({"colour": "red"}, "unknown key")])
 def test_bad_webhooks_are_refused_at_seeding(db: MarketoInstance, hook: dict,
@@ -524,12 +526,12 @@ def test_a_hostile_answer_maps_nothing_and_breaks_nothing(world: MarketoInstance
                                                           mkto: MarketoCaller,
                                                           cloud: Cloud) -> None:
     for body in (b"not json", b'{"data": [1]}', b'{"data": {"score": {"deep": 1}}}',
-                 b"\xff\xfe"):
+                 b"\xff\xfe", b'{"data": {"score": "many"}}', b'{"data": {"score": 1e300}}'):
         cloud.outbox.receive("https://hooks.example/",
                              lambda m, u, h, b, body=body: (200, body))
         assert trigger(mkto, 13, [7])["success"]
     assert world.leads.get(7).values.get("leadScore") is None
-    assert len([a for a in world.activity_log.items if a.type_id == 110]) == 4
+    assert len([a for a in world.activity_log.items if a.type_id == 110]) == 6
 
 
 # -- a public client reads a day of sends ---------------------------------------------------

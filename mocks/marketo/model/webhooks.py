@@ -13,7 +13,7 @@ Chosen where Adobe is silent: tokens in the URL are URL-encoded whatever the enc
 GET sends no body; an unknown token namespace is left as written; a lead token with no value
 is its default, else null in JSON and empty elsewhere; Error Type is 0 (answered 2xx),
 1 (timed out), 2 (an HTTP error), 3 (could not connect); only scalar values (text, numbers,
-booleans) are mapped."""
+booleans) the field can hold are mapped, into fields that are not read-only."""
 
 from __future__ import annotations
 
@@ -41,6 +41,8 @@ from ..facts import (
     WEBHOOK_UNREACHABLE,
 )
 from .activity_log import CALL_WEBHOOK, ActivityLog
+from .errors import RecordError
+from .fields import check_value
 from .leads import LeadStore
 from .records import Lead
 
@@ -185,11 +187,14 @@ class Webhooks:
             except ValueError:
                 return  # not JSON: nothing to map
             values = {}
+            fields = self.leads.schema.fields
             for attribute, field_name in hook.mappings:
                 found = _at_path(data, attribute)
-                if isinstance(found, str | int | float | bool) and \
-                        field_name in self.leads.schema.fields:
-                    values[field_name] = found
+                if isinstance(found, str | int | float | bool) and field_name in fields:
+                    try:  # a value the field cannot hold is not written (chosen)
+                        values[field_name] = check_value(fields[field_name], found)
+                    except RecordError:
+                        continue
             if values:
                 self.leads.update(lead, values, now, (("Reason", f"Webhook: {hook.name}"),
                                                       ("Source", "Marketo Flow Action")))
@@ -201,7 +206,8 @@ class Webhooks:
                              "requestTokenEncoding, customHeaders, responseType, "
                              "responseMappings}")
         for spec in specs:
-            hook = parse_webhook(spec, set(self.leads.schema.fields))
+            hook = parse_webhook(spec, {name for name, f in self.leads.schema.fields.items()
+                                        if not f.read_only})
             if hook.id in self.hooks:
                 raise ValueError(f"webhook {hook.id}: the id is taken")
             self.hooks[hook.id] = hook
@@ -260,7 +266,7 @@ def parse_webhook(spec: object, fields: set[str]) -> Webhook:
             PATH.fullmatch(m["responseAttribute"]) and m["leadField"] in fields
             for m in mappings):
         raise ValueError(f"{where}: responseMappings is a list of {{responseAttribute "
-                         "(dot and [n] notation), leadField (a lead field's API name)}")
+                         "(dot and [n] notation), leadField (a writable lead field's API name)}")
     return Webhook(spec["id"], name, url, method, template, encoding,
                    tuple((h["name"], h["value"]) for h in headers), response_type,
                    tuple((m["responseAttribute"], m["leadField"]) for m in mappings),
