@@ -148,9 +148,15 @@ class LeadStore(Mapping[int, Lead]):
 
     # -- writes ------------------------------------------------------------------------
     def _create(self, values: dict, partition: Partition, now: float | None = None) -> Lead:
+        """A new lead holding `values` (check_record's fresh dict, kept, not copied), its short
+        text interned in place; not the indexed identifiers (an email is one lead's: interning
+        it would only grow the interpreter's table)."""
         now = self.clock.now() if now is None else now
-        lead = Lead(self.ids.take(), {k: intern(v) if type(v) is str and len(v) <= SHARED
-                                      else v for k, v in values.items()}, partition.id, now, now)
+        index = self._index
+        for name, value in values.items():  # same keys: changing values while iterating is safe
+            if type(value) is str and len(value) <= SHARED and name not in index:
+                values[name] = intern(value)
+        lead = Lead(self.ids.take(), values, partition.id, now, now)
         self._leads[lead.id] = lead
         self._index_add(lead)
         self.activities.add(lead.id, NEW_LEAD, now, None, None, _API_SOURCE)
