@@ -56,10 +56,11 @@ QUICK = {"rounds": 1, "seconds": 1.0, "requests": 200, "connections": (8, 16, 64
 def moto_server() -> tuple[str | None, str]:
     """moto_server's path, installing moto[server] from PyPI into build/moto-env if needed;
     or None and why not."""
-    found = os.environ.get("VENDORSIM_MOTO_SERVER") or shutil.which("moto_server")
+    binary = MOTO_ENV / "bin" / "moto_server"
+    found = os.environ.get("VENDORSIM_MOTO_SERVER") or (
+        str(binary) if binary.exists() else shutil.which("moto_server"))
     if found:
         return found, ""
-    binary = MOTO_ENV / "bin" / "moto_server"
     if not binary.exists():
         try:
             subprocess.run([sys.executable, "-m", "venv", str(MOTO_ENV)], check=True,
@@ -205,9 +206,10 @@ def main() -> None:
     size = dict(QUICK if args.quick else FULL)
     size["rounds"] = args.rounds or size["rounds"]
     load_start = os.getloadavg()
-    moto_note, moto = "skipped (--no-moto)", None
+    moto_note, moto, moto_path = "skipped (--no-moto)", None, None
     if not args.no_moto:
         binary, moto_note = moto_server()
+        moto_path = binary
         if binary:
             try:
                 moto = Moto(binary)
@@ -231,7 +233,7 @@ def main() -> None:
         row["verdict"] = "–" if args.quick else verdict(row)
     report = {"mode": "quick" if args.quick else "full", "rounds": size["rounds"],
               "load_tool": "wrk" if shutil.which("wrk") else "python-requests",
-              "cores": os.cpu_count(), "loadavg_start": load_start,
+              "cores": os.cpu_count(), "moto_server": moto_path, "loadavg_start": load_start,
               "loadavg_end": os.getloadavg(), "wall_seconds": wall,
               "rows": table}
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
