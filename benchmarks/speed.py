@@ -171,6 +171,7 @@ def rows(size: dict, best: dict, moto_note: str, soaked: dict) -> list[dict]:
                   "command": f"python benchmarks/soak.py --requests {size['soak_requests']}",
                   "value": round(p99, 2), "target": 1.5, "lower_is_better": True,
                   "result": f"{p99:.2f}x ({soaked['p99_start']:.1f} → {soaked['p99_end']:.1f} ms, "
+                            f"{soaked['requests'] / soaked['seconds']:,.0f} req/s, "
                             f"RSS {soaked['rss_start']:.0f} → {soaked['rss_end']:.0f} MB)"})
     return table
 
