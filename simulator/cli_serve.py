@@ -66,7 +66,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if warning:
         print(warning, file=sys.stderr, flush=True)
     # What start-up leaves (modules, apps, the state loaded from --state) lives as long as the
-    # process: frozen, full collections stop walking it (docs/speed.md: with 100,000 leads
+    # process: frozen, full collections stop walking it (docs/explanation/speed.md: 100,000 leads
     # loaded, 25-47 % less collector time in a soak). Only reference cycles among these
     # objects would outlive a reset or a PUT /state, once; plain records are freed as before.
     gc.collect()
