@@ -132,8 +132,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        help="persistent mode: the longest a change waits to be saved (default "
                             "1 s; a SIGKILL loses at most this much, and never an id)")
     serve.add_argument("--threads", type=int, default=8,
-                       help="worker threads a port starts with (it grows to 256 when calls "
-                            "wait, so in-flight limits such as Marketo's 615 still apply)")
+                       help="worker threads per port (a fixed pool: in-flight limits such as "
+                            "Marketo's 615 count calls where they arrive, at any connections)")
     _calendar_options(serve, os.environ.get("VENDORSIM_AS_OF"))
     serve.add_argument("--no-journal-bodies", action="store_true",
                        default=_env_flag("VENDORSIM_NO_JOURNAL_BODIES"),
