@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from .base import MunchkinId, Strict
+from .sends import Engagement
 
 
 class MarketoInstance(Strict):
@@ -86,6 +87,25 @@ class SfmcAccount(Strict):
     """Limit overrides (window_calls, window_seconds, ...)."""
     data_extensions: list[dict[str, Any]] = []
     """Data extensions: {name, key, fields: [{name, type, length, isPrimaryKey}], rows}."""
+    engagement: Engagement | None = None
+    """What recipients of the account's sends do: seed, rates, delays, segments."""
+    lists: list[dict[str, Any]] = []
+    """Subscriber lists: {id, name, description} (All Subscribers, ID 1, always exists)."""
+    subscribers: list[dict[str, Any]] = []
+    """Subscribers: {key, email, status, lists [{id}], attributes}."""
+    emails: list[dict[str, Any]] = []
+    """Emails: {id, name, subject, html}."""
+    triggered_send_definitions: list[dict[str, Any]] = []
+    """Triggered send definitions: {key, name, email (an Email ID), status}."""
+    message_definitions: list[dict[str, Any]] = []
+    """Transactional send definitions: {definitionKey, name, emailId, status}."""
+
+    def seed_state(self) -> dict[str, Any]:
+        """What the mock is seeded with (the engagement model in its own seed shape)."""
+        state = self.model_dump(exclude={"subdomain", "credentials", "limits", "engagement"})
+        if self.engagement is not None:
+            state["engagement"] = self.engagement.to_seed()
+        return state
 
 
 class ListClient(Strict):
