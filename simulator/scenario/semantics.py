@@ -89,7 +89,8 @@ def _memory(s: Scenario, data: DataRecords, budget: Budget) -> Found:
     """The replay holds all its data at once: estimated from the generator's settings and
     the sizes of the data, before anything is generated."""
     spec = s.data.generate
-    needed, parts = generated(spec.count, spec.events_per_person) if spec else (0, "")
+    needed, parts = generated(
+        spec.count, spec.events_per_person + 3 * spec.sends_per_person) if spec else (0, "")
     inline = sum(1 for found in data.records.values() for _, origin in found
                  if origin[0] != "@file")
     if inline:
