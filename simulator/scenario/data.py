@@ -27,8 +27,9 @@ class Generate(Strict):
     events_per_person: Annotated[float, Field(ge=0, le=50)] = 0.0
     """Mean web/email/form events per person."""
     sends_per_person: Annotated[float, Field(ge=0, le=12)] = 0.0
-    """Mean newsletters each person received in the 30 days before the start (of 12), with
-    what they did: email.send, .delivered, .bounce, .open, .click, .unsubscribe events."""
+    """Mean newsletters each person received (of 12 in the 30 days before the generated
+    history ends), with what they did: email.send, .delivered, .bounce, .open, .click and
+    .unsubscribe events."""
     engagement: Engagement | None = None
     """What recipients of those newsletters did (the vendors' engagement model; default: its
     rates, this seed)."""
