@@ -212,3 +212,26 @@ def test_a_scenario_can_generate_engagement_events(tmp_path: Path) -> None:
     parse_scenario(text)
     report = run_text(tmp_path, text)
     assert report.sends[0]["accepted"] == 50
+
+
+def test_expectations_on_sends_pass_and_fail(tmp_path: Path) -> None:
+    text = BASE.replace("COUNT", "100") + """\
+expectations:
+  sends:
+    - {vendor: sfmc, tenant: acme-mc, kind: triggered, at_least: {sent: 100, opened: 1}}
+    - {vendor: sfmc, tenant: acme-mc, at_most: {opened: 0}}
+    - {vendor: sfmc, tenant: acme-mc, kind: list, at_least: {sent: 1}}
+"""
+    verdicts = run_text(tmp_path, text).verdicts
+    sends = [v for v in verdicts if "sends" in v.expectation]
+    assert [v.passed for v in sends] == [True, False, False]
+    assert "expected at most 0" in sends[1].detail and "no such send" in sends[2].detail
+
+
+def test_an_expectation_on_an_unknown_account_is_refused_at_its_line() -> None:
+    text = BASE.replace("COUNT", "10") + \
+        "expectations:\n  sends:\n    - {vendor: sfmc, tenant: acme, at_least: {sent: 1}}\n"
+    found = problems_of(text)
+    assert [(n, "no sfmc account 'acme'" in t) for n, t in found] == [(20, True)], found
+    typo = text.replace("at_least: {sent", "at_least: {snt")
+    assert any(n == 20 and "'sent'" in t for n, t in problems_of(typo))

@@ -43,7 +43,7 @@ from vendorsim.simulator.sources.sfmc import SourceError
 from .audiences import is_batch, members
 from .data import CdpData
 from .processes import Scheduler
-from .sends import make_send, read_engagement
+from .sends import check_sends, make_send, read_engagement
 from .sources import absorb_b2b, build_sources, ingestion_times
 from .vendors import InProcessVendors, Vendors, holdings
 
@@ -176,6 +176,7 @@ class Engine:
             held = holdings(self.vendors, journal, self._seeded())
             judged = self.vendors.client_verdicts(self.judge_injected)
             engagement = read_engagement(self, held)  # after the journal: not the replay's
+            verdicts += check_sends(self.s.expectations.sends, engagement)
         for source_id, connector in self.sources.items():
             self.source_reports[source_id].calls = int(connector.tally.total("calls"))
         warnings = [f"client verdict {v['rule']} on {v['vendor']}"

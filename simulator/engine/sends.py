@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING
 from vendorsim.mocks.core.clock import iso_utc
 from vendorsim.simulator.clients.http import Unreachable
 from vendorsim.simulator.clients.marketo import Dropped, MarketoClient, Rejected
-from vendorsim.simulator.scenario.sends import Send
+from vendorsim.simulator.report import Verdict
+from vendorsim.simulator.scenario.sends import FIGURES, ExpectedSend, Send
 
 from .audiences import Facts, members
 
 if TYPE_CHECKING:
     from .run import Engine
 
-ENGAGEMENT = ("sent", "not sent", "delivered", "bounced", "hard bounced", "soft bounced",
-              "opened", "clicked", "unsubscribed")
+ENGAGEMENT = FIGURES
 MARKETO_TYPES = {6: "sent", 7: "delivered", 8: "hard bounced", 27: "soft bounced",
                  9: "unsubscribed", 10: "opened", 11: "clicked"}
 MAX_PAGES = 10_000  # activity pages read back per instance (300 each)
@@ -148,3 +148,22 @@ def read_engagement(engine: Engine, held: dict[str, dict[str, dict]]) -> list[di
                                vendors.session(), wait, vendors.now)
         rows += marketo_engagement(tenant, client, engine.start)
     return rows
+
+
+def check_sends(expected: list[ExpectedSend], rows: list[dict]) -> list[Verdict]:
+    """One verdict per expectation on the vendors' sends, from the report's rows."""
+    verdicts = []
+    for exp in expected:
+        mine = [r for r in rows if r["vendor"] == exp.vendor and
+                r["tenant"].upper() == exp.tenant.upper() and exp.kind in (None, r["kind"])]
+        total = {k: sum(r[k] for r in mine) for k in FIGURES}
+        problems = [f"{k} {total[k]}, expected at least {n}" for k, n in exp.at_least.items()
+                    if total[k] < n]
+        problems += [f"{k} {total[k]}, expected at most {n}" for k, n in exp.at_most.items()
+                     if total[k] > n]
+        if not mine:
+            problems.insert(0, "no such send")
+        label = f"{exp.vendor} {exp.tenant} {exp.kind or 'all'} sends"
+        verdicts.append(Verdict(label, not problems, "; ".join(problems) or
+                                ", ".join(f"{k} {total[k]}" for k in FIGURES if total[k])))
+    return verdicts

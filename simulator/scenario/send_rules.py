@@ -55,6 +55,12 @@ def send_problems(s: Scenario, people: set[str], person_fields: set[str]) -> Fou
         d.munchkin_id.upper() for d in s.destinations if isinstance(d, MarketoDestination)} | {
         x.munchkin_id.upper() for x in s.sources if isinstance(x, MarketoSource)}
     audiences = {a.id: a for a in s.audiences}
+    for i, exp in enumerate(s.expectations.sends):
+        known = set(sfmc) if exp.vendor == "sfmc" else munchkins
+        if (exp.tenant if exp.vendor == "sfmc" else exp.tenant.upper()) not in known:
+            yield (("expectations", "sends", i, "tenant"),
+                   f"no {exp.vendor} account '{exp.tenant}' in this scenario"
+                   f"{suggest(exp.tenant, known)}")
     for i, step in enumerate(s.timeline):
         send = step.send
         if send is None:

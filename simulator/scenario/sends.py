@@ -138,4 +138,26 @@ class Send(Strict):
         return self
 
 
-__all__ = ["Engagement", "Rates", "Segment", "Send"]
+FIGURES = ("sent", "not sent", "delivered", "bounced", "hard bounced", "soft bounced",
+           "opened", "clicked", "unsubscribed")
+Figure = Literal["sent", "not sent", "delivered", "bounced", "hard bounced", "soft bounced",
+                 "opened", "clicked", "unsubscribed"]
+
+
+class ExpectedSend(Strict):
+    """What a vendor's sends must show by the replay's end (the report's engagement rows
+    of that account and kind, summed)."""
+
+    vendor: Literal["sfmc", "marketo"]
+    """Which vendor sent."""
+    tenant: Annotated[str, Field(min_length=1, max_length=100)]
+    """The SFMC subdomain or Marketo Munchkin ID."""
+    kind: Literal["triggered", "transactional", "list", "journey", "campaign"] | None = None
+    """Only sends of this kind (default: every send of the account)."""
+    at_least: dict[Figure, Annotated[int, Field(ge=0)]] = {}
+    """Figures that must reach these counts: {sent: 100, opened: 1}."""
+    at_most: dict[Figure, Annotated[int, Field(ge=0)]] = {}
+    """Figures that must not pass these counts: {hard bounced: 5}."""
+
+
+__all__ = ["FIGURES", "Engagement", "ExpectedSend", "Rates", "Segment", "Send"]

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from .base import MAX_SPAN, Strict, parse_offset
-from .sends import Send
+from .sends import ExpectedSend, Send
 
 NEEDS = {"activate": ("destination", "audience"), "deactivate": ("destination", "audience"),
          "change": (), "event": ("person",), "ingest": ("source",),
@@ -145,6 +145,8 @@ class Expectations(Strict):
     """Activations or source connections that must be refused (any other refusal fails)."""
     profiles: list[ExpectedProfiles] = []
     """The CDP's profiles at the end."""
+    sends: list[ExpectedSend] = []
+    """What the vendors' sends show by the end: sent, delivered, opened, clicked, ..."""
 
 
 __all__ = ["MAX_SPAN", "ExpectedDrops", "ExpectedLead", "ExpectedList", "ExpectedProfiles",
