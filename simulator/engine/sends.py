@@ -39,7 +39,7 @@ def recipients(spec: Send, people: dict[str, dict], accounts: dict[str, dict], f
     if spec.audience is not None:
         audience = audiences[spec.audience]
         return [people[pid] for pid in sorted(members(audience, people, accounts, facts))]
-    return [people[pid] for pid in spec.people if pid in people]
+    return [people[pid] for pid in dict.fromkeys(spec.people) if pid in people]
 
 
 def sfmc_engagement(tenant: str, state: dict, end: float) -> list[dict]:
