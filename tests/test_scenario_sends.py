@@ -235,3 +235,14 @@ def test_an_expectation_on_an_unknown_account_is_refused_at_its_line() -> None:
     assert [(n, "no sfmc account 'acme'" in t) for n, t in found] == [(20, True)], found
     typo = text.replace("at_least: {sent", "at_least: {snt")
     assert any(n == 20 and "'sent'" in t for n, t in problems_of(typo))
+
+
+def test_vendorsim_generate_writes_engagement_events(tmp_path: Path) -> None:
+    out = tmp_path / "g"
+    assert vendorsim(["generate", "--count", "200", "--seed", "2", "--format", "csv",
+                      "--sends-per-person", "3", "--out", str(out), "--workers", "1"]) == 0
+    header, *rows = (out / "events.csv").read_text().splitlines()
+    assert header.split(",")[-2:] == ["bounceCategory", "bot"]
+    assert any(",email.open," in r for r in rows) and any(",email.send," in r for r in rows)
+    assert vendorsim(["generate", "--count", "1", "--sends-per-person", "13",
+                      "--out", str(tmp_path / "h")]) == 2
