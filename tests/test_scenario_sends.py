@@ -246,3 +246,16 @@ def test_vendorsim_generate_writes_engagement_events(tmp_path: Path) -> None:
     assert any(",email.open," in r for r in rows) and any(",email.send," in r for r in rows)
     assert vendorsim(["generate", "--count", "1", "--sends-per-person", "13",
                       "--out", str(tmp_path / "h")]) == 2
+
+
+def test_a_journey_entry_event_sends_the_journeys_email_later(tmp_path: Path) -> None:
+    text = BASE.replace("COUNT", "20").replace(
+        "      emails:", "      event_definitions: [{key: APIEvent-1, email: 2001, "
+        "delay: 3600}]\n      emails:").replace(
+        "kind: triggered, definition: welcome", "kind: journey, definition: APIEvent-1")
+    report = run_text(tmp_path, text)
+    assert report.sends[0]["accepted"] == 20
+    (row,) = report.engagement
+    assert (row["kind"], row["sent"]) == ("journey", 20)
+    wrong = text.replace("definition: APIEvent-1", "definition: APIEvent-2")
+    assert any("no entry event definition 'APIEvent-2'" in t for _, t in problems_of(wrong))

@@ -1,10 +1,11 @@
 """A scenario's `send` step, made as a marketer or the CDP makes it, through the vendor's
 public API only: SFMC's triggered send (one `messageDefinitionSends/key:{key}/send` a
-recipient), transactional messages (`/messaging/v1/email/messages/`, up to 2,000 recipients a
-call, 500 when they carry attributes), a list send (SOAP `Create` of a `Send`); Marketo's
-Request Campaign (`/rest/v1/campaigns/{id}/trigger.json`, 100 leads a call, the leads found by
-email first). What the vendor then sends, and what recipients do, happens on the vendor's
-clock; the report reads it back from the vendor (`report/engagement.py`)."""
+recipient), a journey's entry event (one `/interaction/v1/events` a recipient), transactional
+messages (`/messaging/v1/email/messages/`, up to 2,000 recipients a call, 500 when they carry
+attributes), a list send (SOAP `Create` of a `Send`); Marketo's Request Campaign
+(`/rest/v1/campaigns/{id}/trigger.json`, 100 leads a call, the leads found by email first).
+What the vendor then sends, and what recipients do, happens on the vendor's clock; the report
+reads it back from the vendor (`engine/sends.py`)."""
 
 from __future__ import annotations
 
@@ -151,6 +152,15 @@ class Sender:
                 url = f"{rest}messaging/v1/messageDefinitionSends/key:{spec.definition}/send"
                 answer = self._call(made, http, "POST", url, json={"To": to})
                 if answer.status_code == 202:
+                    made.accepted += 1
+                else:
+                    made.note(f"{key}: HTTP {answer.status_code} {answer.text[:200]}")
+        elif spec.kind == "journey":
+            for key, address, attributes in recipients:
+                answer = self._call(made, http, "POST", f"{rest}interaction/v1/events", json={
+                    "ContactKey": key, "EventDefinitionKey": spec.definition,
+                    "Data": {"EmailAddress": address, **attributes}})
+                if answer.status_code == 201:
                     made.accepted += 1
                 else:
                     made.note(f"{key}: HTTP {answer.status_code} {answer.text[:200]}")

@@ -43,15 +43,18 @@ def recipients(spec: Send, people: dict[str, dict], accounts: dict[str, dict], f
 
 
 def sfmc_engagement(tenant: str, state: dict, end: float) -> list[dict]:
-    """One row per Send job of an SFMC account's state: what it sent and what followed by
-    `end` (epoch seconds)."""
+    """One row per Send job of an SFMC account's state (a journey's jobs, one per contact
+    that entered, in one row per journey and email): what it sent and what followed by `end`
+    (epoch seconds)."""
     jobs = {j["id"]: j for j in state.get("send_jobs") or [] if isinstance(j, dict)}
-    tally: dict[int, Counter] = defaultdict(Counter)
-    people: dict[tuple[int, str], set[str]] = defaultdict(set)
+    row_of = {i: ("journey", j.get("definition"), j.get("email")) if j.get("kind") == "journey"
+              else i for i, j in jobs.items()}
+    tally: dict[object, Counter] = defaultdict(Counter)
+    people: dict[tuple[object, str], set[str]] = defaultdict(set)
     for event in state.get("tracking") or []:
         if not isinstance(event, dict) or float(event.get("at", 0)) > end:
             continue
-        send, kind = int(event.get("send") or 0), event.get("type")
+        send, kind = row_of.get(int(event.get("send") or 0)), event.get("type")
         if kind == "BounceEvent":
             hard = event.get("bounce") == "Hard bounce"
             tally[send]["hard bounced" if hard else "soft bounced"] += 1
@@ -60,15 +63,20 @@ def sfmc_engagement(tenant: str, state: dict, end: float) -> list[dict]:
         else:
             tally[send][{"SentEvent": "sent", "NotSentEvent": "not sent",
                          "UnsubEvent": "unsubscribed"}.get(str(kind), str(kind))] += 1
-    rows = []
+    rows, seen = [], set()
     for send_id, job in sorted(jobs.items()):
-        count = tally[send_id]
-        count["opened"] = len(people[(send_id, "OpenEvent")])
-        count["clicked"] = len(people[(send_id, "ClickEvent")])
+        row = row_of[send_id]
+        if row in seen:
+            continue  # a journey's later jobs: in its first job's row
+        seen.add(row)
+        count = tally[row]
+        count["opened"] = len(people[(row, "OpenEvent")])
+        count["clicked"] = len(people[(row, "ClickEvent")])
         count["bounced"] = count["hard bounced"] + count["soft bounced"]
         count["delivered"] = count["sent"] - count["bounced"]
         what = job.get("definition") or ", ".join(f"list {n}" for n in job.get("lists") or [])
-        rows.append({"vendor": "sfmc", "tenant": tenant, "send": f"Send {send_id}",
+        rows.append({"vendor": "sfmc", "tenant": tenant,
+                     "send": f"Send {send_id}" if row == send_id else f"journey {what}",
                      "kind": job.get("kind", ""), "email": job.get("emailName", ""),
                      "what": what or "", **{k: int(count[k]) for k in ENGAGEMENT}})
     return rows

@@ -97,6 +97,9 @@ class SfmcAccount(Strict):
     """Emails: {id, name, subject, html}."""
     triggered_send_definitions: list[dict[str, Any]] = []
     """Triggered send definitions: {key, name, email (an Email ID), status}."""
+    event_definitions: list[dict[str, Any] | str] = []
+    """Journey entry events: {key, email (an Email ID), delay (seconds)}: the journey sends
+    the email that long after a contact enters (a bare key sends nothing)."""
     message_definitions: list[dict[str, Any]] = []
     """Transactional send definitions: {definitionKey, name, emailId, status}."""
 

@@ -35,6 +35,12 @@ def _sfmc(account: SfmcAccount, where: tuple, send: object) -> Found:
             yield (*where, "definition"), (f"no transactional send definition '{definition}' "
                                            f"in SFMC {account.subdomain}"
                                            f"{suggest(definition, known)}")
+    if kind == "journey":
+        known = {str(e).lower() for e in account.event_definitions if isinstance(e, str)} | \
+            _ids([e for e in account.event_definitions if isinstance(e, dict)], "key")
+        if known and definition.lower() not in known:
+            yield (*where, "definition"), (f"no entry event definition '{definition}' in "
+                                           f"SFMC {account.subdomain}{suggest(definition, known)}")
     if kind == "list":
         emails = _ids(account.emails, "id")
         email = str(getattr(send, "email", ""))

@@ -77,8 +77,9 @@ class Engagement(Strict):
 
 
 KIND_NEEDS = {"triggered": ("definition",), "transactional": ("definition",),
+              "journey": ("definition",),
               "list": ("email", "lists"), "campaign": ("campaign",)}
-KIND_VENDOR = {"triggered": "sfmc", "transactional": "sfmc", "list": "sfmc",
+KIND_VENDOR = {"triggered": "sfmc", "transactional": "sfmc", "list": "sfmc", "journey": "sfmc",
                "campaign": "marketo"}
 
 
@@ -90,10 +91,11 @@ class Send(Strict):
     """Which vendor sends."""
     tenant: Annotated[str, Field(min_length=1, max_length=100)]
     """The SFMC account's subdomain, or the Marketo instance's Munchkin ID."""
-    kind: Literal["triggered", "transactional", "list", "campaign"]
-    """SFMC: triggered, transactional or list; Marketo: campaign."""
+    kind: Literal["triggered", "transactional", "list", "journey", "campaign"]
+    """SFMC: triggered, transactional, list or journey (an entry event); Marketo: campaign."""
     definition: Annotated[str, Field(min_length=1, max_length=200)] | None = None
-    """triggered/transactional: the send definition's key."""
+    """triggered/transactional: the send definition's key; journey: the entry event
+    definition's key."""
     email: Annotated[int, Field(ge=1)] | None = None
     """list: the SFMC Email ID."""
     lists: Annotated[list[Annotated[int, Field(ge=1)]], Field(max_length=50)] = []
