@@ -91,6 +91,10 @@ def test_json_and_text_reports_carry_the_sends(tmp_path: Path,
     assert {r["send"] for r in data["engagement"]} >= {"Send 1001", "Send 1002", "Send 1003"}
     text = capsys.readouterr().out
     assert "sends and engagement" in text and "send 4" in text
+    page = tmp_path / "r.html"
+    assert vendorsim(["run", str(FIXTURE), "--html", str(page)]) == 0
+    html = page.read_text()
+    assert "Sends and engagement" in html and "sfmc acme-mc Send 1001 (triggered)" in html
 
 
 def test_engagement_follows_the_scenarios_model_and_seed(tmp_path: Path) -> None:
