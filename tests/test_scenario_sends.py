@@ -263,3 +263,25 @@ def test_a_journey_entry_event_sends_the_journeys_email_later(tmp_path: Path) ->
     assert (row["kind"], row["sent"]) == ("journey", 20)
     wrong = text.replace("definition: APIEvent-1", "definition: APIEvent-2")
     assert any("no entry event definition 'APIEvent-2'" in t for _, t in problems_of(wrong))
+
+
+def test_the_engagement_model_reaches_each_vendors_seed_in_its_shape() -> None:
+    """Settings left out are left to the mock's defaults; a Marketo instance passes its model
+    only when the scenario sets one (a mock that sends campaign email takes it)."""
+    from vendorsim.mocks.core.engagement import EngagementModel
+    from vendorsim.simulator.scenario.seeds import MarketoInstance, SfmcAccount
+
+    spec = {"seed": 3, "rates": {"open": 0.5}, "segments": [{"where": {"tier": "gold"},
+                                                              "rates": {"click": 0.9}}]}
+    account = SfmcAccount.model_validate({"subdomain": "a", "engagement": spec})
+    seeded = account.seed_state()["engagement"]
+    assert seeded == {"seed": 3, "rates": {"open": 0.5}, "segments": [
+        {"where": {"tier": "gold"}, "rates": {"click": 0.9}}]}
+    model = EngagementModel.from_dict(seeded)
+    assert (model.rates.open, model.rates.click) == (0.5, 0.2)  # the rest: the defaults
+    assert model.rates_for({"Tier": "Gold"}).click == 0.9
+    instance = MarketoInstance.model_validate({"munchkin_id": "123-ABC-456"})
+    assert "engagement" not in instance.seed_state()
+    with_model = MarketoInstance.model_validate({"munchkin_id": "123-ABC-456",
+                                                 "engagement": spec})
+    assert with_model.seed_state()["engagement"] == seeded

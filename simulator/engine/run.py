@@ -94,8 +94,8 @@ class Engine:
     def _seed(self) -> None:
         vendors, target = self.s.vendors, self.vendors
         for inst in vendors.marketo:
-            state = inst.model_dump(exclude={"munchkin_id", "credentials", "limits"})
-            target.seed("marketo", inst.munchkin_id, inst.credentials, inst.limits, state)
+            target.seed("marketo", inst.munchkin_id, inst.credentials, inst.limits,
+                        inst.seed_state())
         for account in vendors.sfmc:
             target.seed("sfmc", account.subdomain, account.credentials, account.limits,
                         account.seed_state())

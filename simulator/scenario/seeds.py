@@ -76,6 +76,17 @@ class MarketoInstance(Strict):
     """Landing page redirect rules: {hostname, redirectFrom, redirectTo}."""
     landingPageDomains: list[dict[str, Any]] = []  # noqa: N815 - Marketo's own name
     """Landing page domains besides the instance's own: {hostname, type}."""
+    engagement: Engagement | None = None
+    """What recipients of the instance's campaign emails do: seed, rates, delays, segments
+    (taken by a Marketo mock that sends campaign email)."""
+
+    def seed_state(self) -> dict[str, Any]:
+        """What the mock is seeded with (the engagement model in its own seed shape, and
+        only when set)."""
+        state = self.model_dump(exclude={"munchkin_id", "credentials", "limits", "engagement"})
+        if self.engagement is not None:
+            state["engagement"] = self.engagement.to_seed()
+        return state
 
 
 class SfmcAccount(Strict):

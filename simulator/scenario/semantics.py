@@ -17,6 +17,7 @@ from .messages import suggest
 from .model import (
     AccountDestination,
     MarketoDestination,
+    MarketoInstance,
     MarketoSource,
     Scenario,
     SfmcAccount,
@@ -281,8 +282,9 @@ def _seeds(s: Scenario) -> Found:
         for i, item in enumerate(getattr(s.vendors, vendor)):
             tenant = str(getattr(item, "munchkin_id", None) or getattr(item, "subdomain", None)
                          or getattr(item, "client_id", ""))
-            state = item.seed_state() if isinstance(item, SfmcAccount) else item.model_dump(
-                exclude={"munchkin_id", "client_id", "credentials", "limits", "api_tokens"})
+            state = item.seed_state() if isinstance(item, SfmcAccount | MarketoInstance) \
+                else item.model_dump(exclude={"client_id", "credentials", "limits",
+                                              "api_tokens"})
             service = scratch.service(vendor)
             try:
                 service.default_limits.updated(**item.limits)
