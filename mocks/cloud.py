@@ -180,7 +180,7 @@ class Cloud:
             self.outbox.clear()
 
     def dated_rules(self) -> list[str]:
-        """The names of every running vendor's dated changes (README "Vendor calendar")."""
+        """The names of every running vendor's dated changes (docs/how-to/calendar.md)."""
         return [name for s in self.services.values() for name in s.calendar.changes]
 
     def pin_calendar(self, as_of: str | float | None = None, opt_out: Iterable[str] = (), *,
@@ -307,8 +307,9 @@ class Cloud:
         """How the clients treated the vendors, judged from the journal: each verdict's
         rule, vendor, tenant, client, evidence (journal sequence numbers), detail, the
         documentation the rule comes from and whether it rests on the vendor's answers or
-        injected ones (README "Client verdicts"). Answers a fault rule injected are judged
-        only with `judge_injected=True`, by the waits the vendor documents."""
+        injected ones (docs/how-to/admin-api.md, "Client verdicts"). Answers a fault rule
+        injected are judged only with `judge_injected=True`, by the waits the vendor
+        documents."""
         from vendorsim.mocks.core.verdicts import judge
 
         return judge(self.journal.entries(vendor=vendor), self.services,

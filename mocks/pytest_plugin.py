@@ -7,7 +7,7 @@
 - `vendorsim_target`: the same tests against in-process mocks, that server, or a container,
   chosen with `--vendorsim-target=inprocess|server|docker` (virtual clock in all three).
 - `--vendorsim-as-of=DATE` (and `--vendorsim-opt-out=RULE`): every fixture's vendors as of
-  that date (README "Vendor calendar"): replay a suite against an announced change before it
+  that date (docs/how-to/calendar.md): replay a suite against an announced change before it
   ships. A test's marker `@pytest.mark.vendorsim(as_of=..., opt_out=[...])` wins.
 """
 
@@ -71,7 +71,8 @@ def vendorsim(request: pytest.FixtureRequest) -> Iterator[Cloud]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """`@pytest.mark.vendorsim(strict_client=True)`: a test whose client broke a vendor
-    rule (README "Client verdicts") fails, with the verdicts and their journal evidence."""
+    rule (docs/how-to/admin-api.md, "Client verdicts") fails, with the verdicts and their
+    journal evidence."""
     result = yield
     marker = item.get_closest_marker("vendorsim")
     cloud = getattr(item, "funcargs", {}).get("vendorsim")

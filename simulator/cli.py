@@ -29,7 +29,7 @@ def _env_flag(name: str) -> bool:
 
 def _calendar_options(parser: argparse.ArgumentParser, default: str | None) -> None:
     parser.add_argument("--as-of", default=default, metavar="DATE",
-                        help="judge the vendors' dated changes (README \"Vendor calendar\") as "
+                        help="judge the vendors' dated changes (docs/how-to/calendar.md) as "
                              "of DATE, e.g. 2027-01-01, instead of the clock")
     parser.add_argument("--opt-out", action="append", default=[], metavar="RULE",
                         help="leave one dated change out, e.g. marketo.query_token (repeat)")

@@ -1,5 +1,5 @@
-"""`vendorsim record` and `vendorsim verify`: prove the mocks against the vendor (README
-"Proving the mocks against the vendor")."""
+"""`vendorsim record` and `vendorsim verify`: prove the mocks against the vendor
+(docs/how-to/record-verify.md)."""
 
 from __future__ import annotations
 
@@ -76,13 +76,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from vendorsim.simulator.drift.cassette import CassetteError, read_cassette
     from vendorsim.simulator.drift.report import print_report, render_html, summarize
     from vendorsim.simulator.drift.verify import VerifyError, load_allow_list, verify
+    from vendorsim.simulator.engine.vendors import TargetError
 
     try:
         interactions = [i for name in args.cassettes for i in read_cassette(Path(name))]
         allow = load_allow_list(Path(args.allow)) if args.allow else []
         seed = json.loads(Path(args.seed).read_text()) if args.seed else None
         checked = verify(interactions, args.vendor, args.target, allow, seed)
-    except (CassetteError, VerifyError, OSError, ValueError) as exc:
+    except (CassetteError, VerifyError, OSError, ValueError, TargetError) as exc:
         print(f"vendorsim verify: {exc}", file=sys.stderr)
         return 2
     except requests.RequestException as exc:

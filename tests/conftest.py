@@ -13,6 +13,7 @@ from vendorsim import Cloud, mock_vendors
 from vendorsim.mocks.marketo.model.instance import MarketoInstance
 
 FEATURES = Path(__file__).parent.parent / "features"
+pytest_plugins = ["tests.client_matrix"]  # the client compatibility matrix (build/compatibility.*)
 
 
 def feature_tags() -> set[str]:

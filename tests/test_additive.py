@@ -79,6 +79,7 @@ def test_additive_reshapes_the_vendors_answer_and_forces_none() -> None:
         Cloud("virtual").add_fault(additive=True, error_code="606")
 
 
+@pytest.mark.client("marketorestpython", area="the additive (tolerant-reader) fault")
 def test_a_public_client_is_a_tolerant_reader(cloud: Cloud, monkeypatch: pytest.MonkeyPatch
                                               ) -> None:
     client_module = pytest.importorskip("marketorestpython.client",

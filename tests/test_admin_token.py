@@ -171,6 +171,7 @@ def test_vendorsim_run_against_a_closed_server_sends_the_token(
         assert vendors.state("marketo", MUNCHKIN)["leads"][0]["email"] == "r@x.example"
 
 
+@pytest.mark.client("testcontainers", mode="server", area="admin token on its own calls")
 def test_the_testcontainers_module_sends_its_token(closed: ServerRunner,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """VendorsimContainer(admin_token=...) puts it in the container's environment and on its

@@ -24,8 +24,10 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "scenarios"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get "
-                                "install chromium): the browser tests need a real browser")
+pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get "
+                                 "install chromium): the browser tests need a real browser"),
+              pytest.mark.client("playwright", mode="server",
+                                 area="the dashboard and report pages in Chromium")]
 sync_api = pytest.importorskip("playwright.sync_api",
                                reason="playwright is in the dev extra (pip install -e .[dev])")
 

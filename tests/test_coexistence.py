@@ -74,7 +74,14 @@ USER_MOCKS: dict[str, tuple[Callable[[], AbstractContextManager], Callable[[], N
 }
 
 
-@pytest.mark.parametrize("name", USER_MOCKS)
+DISTRIBUTIONS = {"responses.RequestsMock": "responses", "responses.start": "responses",
+                 "requests_mock.Mocker": "requests-mock", "respx (httpcore)": "respx",
+                 "respx (using=httpx)": "respx"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.client(
+    DISTRIBUTIONS[name], area=f"beside the user's mocks: {name}, nested either way"))
+    for name in USER_MOCKS])
 @pytest.mark.parametrize("vendorsim_first", [True, False], ids=["vendorsim-outside",
                                                                "vendorsim-inside"])
 def test_user_mock_and_vendorsim_nested_either_way(name: str, vendorsim_first: bool) -> None:
@@ -94,18 +101,21 @@ def test_user_mock_and_vendorsim_nested_either_way(name: str, vendorsim_first: b
 
 
 @responses.activate
+@pytest.mark.client("responses", area="beside the user's mocks: @responses.activate")
 def test_responses_decorator_inside_the_fixture(vendorsim: Cloud) -> None:
     responses.get(CRM, json={"crm": True})
     both_answer_with_requests()
     assert vendorsim.journal.entries(path="/identity/oauth/token")
 
 
+@pytest.mark.client("requests-mock", area="beside the user's mocks: its fixture")
 def test_requests_mock_fixture_with_the_fixture(requests_mock: requests_mock.Mocker,
                                                 vendorsim: Cloud) -> None:
     requests_mock.get(CRM, json={"crm": True})
     both_answer_with_requests()
 
 
+@pytest.mark.client("pytest-httpx", area="beside the user's mocks: httpx_mock, either order")
 @pytest.mark.parametrize("order", ["vendorsim-first", "httpx_mock-first"])
 def test_pytest_httpx_either_fixture_order(request: pytest.FixtureRequest, order: str) -> None:
     names = ["vendorsim", "httpx_mock"]

@@ -86,6 +86,8 @@ def cases(operation: object, base: str, headers: dict, session: requests.Session
     return run
 
 
+@pytest.mark.client("schemathesis", mode="server",
+                    area="{vendor}: answers keep to the OpenAPI document")
 @pytest.mark.parametrize("vendor", sorted(TENANTS))
 def test_every_answer_keeps_to_the_document(server: ServerRunner, vendor: str) -> None:
     base, auth = base_and_auth(server, vendor)
@@ -100,6 +102,7 @@ def test_every_answer_keeps_to_the_document(server: ServerRunner, vendor: str) -
     assert not failures, "\n".join(failures[:20])
 
 
+@pytest.mark.client("schemathesis", mode="server", area="admin API: answers keep to its document")
 def test_the_admin_api_keeps_to_its_document(server: ServerRunner) -> None:
     document = requests.get(f"{server.urls['cloud']}/__admin/openapi.json").json()
     for path in list(document["paths"]):  # writes that end the session's state

@@ -189,6 +189,41 @@ def test_vendorsim_verify_exit_codes_and_reports(planted: str, upstream: ServerR
     assert "reason" in capsys.readouterr().err
 
 
+def test_verify_against_a_target_that_is_not_vendorsim_is_a_usage_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """An unreachable --target, or one answering without JSON, is exit 2 with one line
+    naming it (it was an internal error, exit 3)."""
+    import socket
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    cassette = Path(__file__).parent / "drift" / "corpus" / "bombora.yaml"
+    with socket.socket() as spare:
+        spare.bind(("127.0.0.1", 0))
+        closed = spare.getsockname()[1]  # nothing listens once the socket is closed
+    assert vendorsim(["verify", str(cassette), "--target", f"http://127.0.0.1:{closed}"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot reach" in err and "internal error" not in err
+
+    class NotFound(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            self.send_error(404)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    other = HTTPServer(("127.0.0.1", 0), NotFound)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        assert vendorsim(["verify", str(cassette), "--target",
+                          f"http://127.0.0.1:{other.server_port}"]) == 2
+    finally:
+        other.shutdown()
+        other.server_close()
+    err = capsys.readouterr().err
+    assert "without JSON" in err and "internal error" not in err
+
+
 def sfmc_session(base: str) -> None:
     soap = SoapCaller(base, "pkg", SECRET)
     auth = {"Authorization": f"Bearer {soap.token}"}

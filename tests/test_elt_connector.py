@@ -60,6 +60,8 @@ def run(command: Path, *args: str, cwd: Path) -> list[dict]:
     return out
 
 
+@pytest.mark.client("airbyte-source-marketo", venv="build/airbyte-venv", mode="server",
+                    area="Marketo: check, discover, read (assets, bulk activities)")
 def test_check_discover_and_read(connector: Path, tmp_path: Path) -> None:
     cloud = Cloud("real")
     cloud.service("marketo").seed_tenant(MUNCHKIN, state=copy.deepcopy(WORLD), credentials=[

@@ -40,6 +40,7 @@ def local_site() -> Iterator[str]:
     server.server_close()
 
 
+@pytest.mark.client("requests", area="intercepted; other hosts pass")
 def test_context_manager_intercepts_and_passes_other_hosts(local_site: str) -> None:
     with mock_vendors() as cloud:
         assert requests.get(BASE + TOKEN_QUERY).status_code == 200
@@ -84,6 +85,7 @@ def test_a_given_cloud_can_be_shared() -> None:
         assert len(cloud.marketo(MUNCHKIN).leads) == 1
 
 
+@pytest.mark.client("httpx", area="Client intercepted; other hosts pass")
 def test_httpx_default_clients_are_intercepted(local_site: str) -> None:
     with mock_vendors() as cloud:
         with httpx.Client() as client:
@@ -96,6 +98,7 @@ def test_httpx_default_clients_are_intercepted(local_site: str) -> None:
         assert len(cloud.marketo(MUNCHKIN).leads) == 1
 
 
+@pytest.mark.client("httpx", area="AsyncClient intercepted")
 def test_httpx_async_clients_are_intercepted() -> None:
     async def call() -> dict:
         async with httpx.AsyncClient() as client:
@@ -105,6 +108,7 @@ def test_httpx_async_clients_are_intercepted() -> None:
         assert asyncio.run(call())["token_type"] == "bearer"
 
 
+@pytest.mark.client("httpx", area="cloud.httpx_transport(), httpx_async_transport()")
 def test_explicit_httpx_transports() -> None:
     cloud = Cloud("virtual")
     with httpx.Client(transport=cloud.httpx_transport()) as client:
@@ -130,6 +134,7 @@ def test_pytest_marker_configures_the_fixture(vendorsim: Cloud) -> None:
 
 
 
+@pytest.mark.client("requests", area="cloud.requests_session()")
 def test_a_requests_session_answered_by_the_mocks_without_interception() -> None:
     """cloud.requests_session(): the engine's cheap path, no `responses` patching active."""
     cloud = Cloud("virtual")

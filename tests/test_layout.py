@@ -1,7 +1,7 @@
-"""The architecture's rules as checks that can fail (README "Layout"): every vendor's rules
-live in its model, its HTTP views only parse, call the model and wrap the envelope; one
-pipeline for every call; vendor facts stay out of the vendor-neutral core; files stay small;
-every `# type: ignore` says why."""
+"""The architecture's rules as checks that can fail (docs/explanation/architecture.md):
+every vendor's rules live in its model, its HTTP views only parse, call the model and wrap
+the envelope; one pipeline for every call; vendor facts stay out of the vendor-neutral core;
+files stay small; every `# type: ignore` says why."""
 
 from __future__ import annotations
 

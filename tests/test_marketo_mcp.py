@@ -35,6 +35,8 @@ STATE = {"leads": [{"email": "ana@acme.example", "firstName": "Ana", "lastName":
                        {"id": 2002, "name": "Nightly", "programId": 1001,
                         "isTriggerable": False}]}
 FOLDER = {"id": 11, "type": "Folder"}  # the lead database's Default list folder
+pytestmark = pytest.mark.client("mcp", mode="server",
+                                area="the Marketo Engage MCP mock: tools, errors, REST's limits")
 
 
 @pytest.fixture

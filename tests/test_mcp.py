@@ -40,6 +40,9 @@ async def over_stdio() -> AsyncIterator[ClientSession]:
         yield session
 
 
+pytestmark = pytest.mark.client("mcp", mode="server",
+                                area="vendorsim mcp: tools, resources, seed-fault-run-verdict")
+
 TRANSPORTS: dict[str, Callable[[], AbstractAsyncContextManager[ClientSession]]] = {
     "http": over_http, "stdio": over_stdio}
 

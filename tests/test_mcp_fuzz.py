@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mcp import Client
@@ -26,6 +27,9 @@ JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_
                     | st.text(max_size=30),
                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
                         st.text(max_size=8), inner, max_size=3), max_leaves=8)
+
+pytestmark = pytest.mark.client("mcp", area="both MCP servers under hostile arguments "
+                                "(hypothesis), the SDK's in-process client")
 
 
 def mutated(example: dict, key: str, value: Any, drop: bool) -> dict:

@@ -45,6 +45,8 @@ def node_modules() -> Path:
     return modules
 
 
+@pytest.mark.client("node-marketo-rest", npm="build/node-clients", mode="server",
+                    area="Marketo assets: emails, landing pages")
 def test_email_and_landing_page_calls(node_modules: Path) -> None:
     cloud = Cloud("real")
     cloud.service("marketo").seed_tenant(MUNCHKIN, state=copy.deepcopy(WORLD), credentials=[

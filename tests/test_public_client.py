@@ -61,6 +61,7 @@ def check(result: dict) -> None:
     assert result["list"]["name"] == "CDP audience"
 
 
+@pytest.mark.client("marketorestpython", area="leads: sync, filter; static lists; partitions")
 def test_public_client_in_process(cloud: Cloud) -> None:
     client = marketorestpython.MarketoClient(MUNCHKIN, "client-id", "client-secret")
     check(exercise(client))
@@ -68,6 +69,7 @@ def test_public_client_in_process(cloud: Cloud) -> None:
                                                           "/rest/v1/leads.json"}
 
 
+@pytest.mark.client("marketorestpython", area="errors: bad credentials (401), 709")
 def test_public_client_sees_the_vendor_errors(cloud: Cloud) -> None:
     cloud.service("marketo").seed_tenant(MUNCHKIN, credentials=[
         {"client_id": "client-id", "client_secret": "right"}])
@@ -80,6 +82,7 @@ def test_public_client_sees_the_vendor_errors(cloud: Cloud) -> None:
         good.execute(method="create_list", name="Twice", folderId=12, folderType="Folder")
 
 
+@pytest.mark.client("marketorestpython", area="601 recovery (a new token, the call again)")
 def test_public_client_reauthenticates_after_an_injected_601(cloud: Cloud) -> None:
     """The client's own recovery path: on 601 it asks for a token and calls again.
 
@@ -92,6 +95,8 @@ def test_public_client_reauthenticates_after_an_injected_601(cloud: Cloud) -> No
     assert [e.codes for e in cloud.journal.entries(path="partitions")] == [["601"], []]
 
 
+@pytest.mark.client("marketorestpython", mode="server",
+                    area="leads: sync, filter; static lists; partitions")
 def test_public_client_against_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
     """Server mode: the client's host is built from the Munchkin ID, so point it at the
     per-vendor port by replacing only that attribute."""

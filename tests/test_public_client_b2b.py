@@ -30,6 +30,7 @@ def client(cloud: Cloud) -> object:
     return marketorestpython.MarketoClient(MUNCHKIN, "client-id", "client-secret")
 
 
+@pytest.mark.client("marketorestpython", area="companies, opportunities")
 def test_companies_and_opportunities(client: object) -> None:
     run = client.execute  # type: ignore[attr-defined]
     made = run(method="create_update_companies", input=[
@@ -45,6 +46,7 @@ def test_companies_and_opportunities(client: object) -> None:
     assert found[0]["stage"] == "Won"
 
 
+@pytest.mark.client("marketorestpython", area="activities, lead changes, daily usage")
 def test_activities_and_lead_changes(cloud: Cloud, client: object) -> None:
     run = client.execute  # type: ignore[attr-defined]
     run(method="create_update_leads", leads=[{"email": "a@x.example", "title": "Dev"}])
@@ -60,6 +62,7 @@ def test_activities_and_lead_changes(cloud: Cloud, client: object) -> None:
     assert run(method="get_daily_usage")[0]["total"] >= 4
 
 
+@pytest.mark.client("marketorestpython", area="bulk lead import and export")
 def test_bulk_lead_export_and_import(cloud: Cloud, client: object, tmp_path: Path) -> None:
     run = client.execute  # type: ignore[attr-defined]
     csv_file = tmp_path / "leads.csv"

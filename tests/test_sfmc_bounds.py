@@ -1,5 +1,5 @@
 """Bounded SOAP (issue 32): every limit SFMC's SOAP front has, or vendorsim chose where SFMC
-publishes none (README "SFMC SOAP"), answers a fault before any work is done and changes
+publishes none (docs/reference/sfmc.md), answers a fault before any work is done and changes
 nothing: elements and depth counted while parsing (no tree of the attack is ever built), an
 unknown encoding, the size of a body, Properties a Retrieve names, objects a write carries,
 open Retrieve cursors (which hold record keys, never answers). A server's memory stays

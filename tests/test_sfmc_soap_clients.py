@@ -42,6 +42,7 @@ def token(auth: str) -> dict:
         "grant_type": "client_credentials", "client_id": "c", "client_secret": "s"}).json())
 
 
+@pytest.mark.client("zeep", mode="{sfmc}", area="SFMC SOAP: the served WSDL, Retrieve, Create")
 def test_zeep_loads_the_wsdl_and_reads_and_writes(sfmc: tuple[Cloud, str]) -> None:
     zeep = pytest.importorskip("zeep", reason="zeep is in the dev extra")
     from lxml import etree
@@ -92,6 +93,8 @@ def fuel_client(fuel: Any, auth: str, rest: str, tmp_path: Path) -> Any:
         "wsdl_file_local_loc": os.fspath(tmp_path / "etframework.wsdl")})
 
 
+@pytest.mark.client("Salesforce-FuelSDK", mode="{sfmc}",
+                    area="SFMC SOAP: rows, subscribers, lists, 12014 recovery")
 def test_the_fuel_sdk_reads_rows_and_manages_subscribers(
         sfmc: tuple[Cloud, str], fuel: Any, tmp_path: Path) -> None:
     cloud, auth = sfmc
@@ -119,6 +122,7 @@ def test_the_fuel_sdk_reads_rows_and_manages_subscribers(
     assert cloud.sfmc(SUB).audience.get("k1") is not None
 
 
+@pytest.mark.client("urllib", area="SFMC WSDL and REST over urllib.request")
 def test_urllib_is_answered_in_process_and_other_hosts_go_out() -> None:
     """Issue 26 item 7: `urllib.request` calls to vendor hosts reach the mocks in-process (a
     4xx is urllib's HTTPError as usual); other hosts still reach the network layer."""

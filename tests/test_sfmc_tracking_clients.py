@@ -62,6 +62,7 @@ def triggered(auth: str, count: int) -> None:
         assert answer.status_code == 202
 
 
+@pytest.mark.client("Salesforce-FuelSDK", mode="{sfmc}", area="SFMC SOAP: every tracking object")
 def test_the_fuel_sdk_reads_every_tracking_object(sfmc: tuple[Cloud, str], fuel: Any,
                                                   tmp_path: Path) -> None:
     cloud, auth = sfmc
@@ -86,6 +87,8 @@ def test_the_fuel_sdk_reads_every_tracking_object(sfmc: tuple[Cloud, str], fuel:
     assert (job.NumberSent, job.UniqueOpens) == (60, seen["ET_OpenEvent"])
 
 
+@pytest.mark.client("Salesforce-FuelSDK", mode="{sfmc}",
+                    area="SFMC SOAP: Describe, folders, emails")
 def test_the_fuel_sdk_describes_and_reads_folders_and_emails(
         sfmc: tuple[Cloud, str], fuel: Any, tmp_path: Path) -> None:
     _, auth = sfmc

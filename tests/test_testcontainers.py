@@ -42,6 +42,8 @@ def mocks(engine: None) -> Iterator[object]:
         yield container
 
 
+@pytest.mark.client("testcontainers", mode="container",
+                    area="VendorsimContainer: vendors and admin calls")
 def test_the_container_serves_the_vendors_and_the_admin_calls(mocks: object) -> None:
     container = mocks  # a VendorsimContainer
     base = container.base_url("marketo", MUNCHKIN)  # type: ignore[attr-defined]
@@ -58,6 +60,7 @@ def test_the_container_serves_the_vendors_and_the_admin_calls(mocks: object) -> 
     assert health["clock"]["virtual"] is True
 
 
+@pytest.mark.client("testcontainers", mode="container", area="strict mode, a state file")
 def test_strict_mode_and_a_state_file(engine: None, tmp_path: Path) -> None:
     from vendorsim.testcontainers import VendorsimContainer
 
@@ -78,6 +81,7 @@ def test_strict_mode_and_a_state_file(engine: None, tmp_path: Path) -> None:
         assert refused.status_code == 401
 
 
+@pytest.mark.client("testcontainers", mode="container", area="traces (OpenTelemetry)")
 def test_traces_from_the_container(engine: None) -> None:
     """OpenTelemetry in container mode: the image carries the otel extra, off until the
     standard variables switch it on (here the console exporter: spans in the logs)."""
@@ -103,6 +107,7 @@ def test_traces_from_the_container(engine: None) -> None:
     assert "4bf92f3577b34da6a3ce929d0e0e4736" in logs  # the caller's trace
 
 
+@pytest.mark.client("testcontainers", mode="container", area="admin token")
 def test_a_container_with_its_admin_api_closed(engine: None) -> None:
     """VendorsimContainer(admin_token=...): the container needs it on every admin call (its
     health check still passes: health answers its status to anyone); its own calls send it."""

@@ -76,6 +76,7 @@ def nested(order: str, cassette: Path, **options: object) -> Iterator[Cloud]:
 
 @pytest.mark.parametrize("order", ["vcr-outside", "vcr-inside"])
 @pytest.mark.parametrize("client", sorted(CLIENTS))
+@pytest.mark.client("vcrpy", area="a cassette records and plays back ({client})")
 def test_a_cassette_records_what_the_mocks_answered_and_plays_it_back(
         tmp_path: Path, client: str, order: str) -> None:
     cassette = tmp_path / "token.yaml"
@@ -98,6 +99,7 @@ def test_a_cassette_records_what_the_mocks_answered_and_plays_it_back(
 
 @pytest.mark.parametrize("order", ["vcr-outside", "vcr-inside"])
 @pytest.mark.parametrize("client", sorted(CLIENTS))
+@pytest.mark.client("vcrpy", area="a cassette that may not record refuses ({client})")
 def test_a_cassette_that_may_not_record_refuses_with_vcrs_own_error(
         tmp_path: Path, client: str, order: str) -> None:
     cassette = tmp_path / "empty.yaml"

@@ -6,6 +6,7 @@ code lands only where the vendor can send that code."""
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from tests.helpers import BASE, MUNCHKIN, MarketoCaller, codes
@@ -37,6 +38,7 @@ def test_a_606_fault_without_a_path_leaves_the_token_call_alone(cloud: Cloud) ->
     assert cloud.faults.list()[0]["fired"] == 3 and rule.id == 1
 
 
+@pytest.mark.client("marketorestpython", area="its token under a 606 fault")
 def test_the_public_client_gets_its_token_under_a_606_fault(cloud: Cloud) -> None:
     from marketorestpython.client import MarketoClient
 

@@ -15,6 +15,24 @@ LIST_TYPES = ("Manual", "Derived", "Surge", "VisitorInsights")
 MAX_LIST_NAME = 500  # characters of a list's name (chosen: Bombora publishes none)
 ACCOUNT_LISTS = "/account-list/v1/account-list"  # the Account List API's base path
 
+# Webhooks API (vendor-apis.md §8.5): destinations, events enabled per destination, deliveries
+# POSTed with X-Bombora-Signature-256 = HMAC-SHA256(secret, UTF-8 body) (chosen: lowercase hex,
+# no prefix); a destination with an enabled event cannot be deleted (409); per-event delivery
+# statistics. Bombora publishes no retry policy, timeout or limits: those below are chosen.
+WEBHOOKS = "/webhooks/v1"
+SIGNATURE_HEADER = "X-Bombora-Signature-256"
+EVENT_HEADER = "X-Bombora-Event"  # chosen: the event's type, beside the signature
+DELIVERY_HEADER = "X-Bombora-Delivery"  # chosen: the event's id (the same on a retry)
+EVENTS = {
+    "AccountListAccountsUpdated": "Accounts were added to or removed from an account list",
+    "SignalDefinitionCreated": "A signal definition was created",
+    "SignalDefinitionUpdated": "A signal definition was updated",
+    "SignalDefinitionDeleted": "A signal definition was deleted",
+}
+MAX_DESTINATIONS = 10  # per client (chosen)
+WEBHOOK_TIMEOUT = 10.0  # s a receiver has to answer (chosen)
+WEBHOOK_RETRIES = (60.0, 600.0, 3600.0)  # waits before the 2nd, 3rd and 4th tries (chosen)
+
 # the answers its OpenAPI document describes: JSON; errors {message} (OAuth's {error} on
 # the token endpoint)
 OPENAPI_ANSWERS: dict[str, dict[str, dict]] = {

@@ -47,7 +47,7 @@ class BomboraService(BearerService):
     token_endpoints = frozenset({"bombora_auth.token"})
 
     def new_backend(self, tenant_id: str) -> BomboraClient:
-        return BomboraClient(tenant_id, self.clock)
+        return BomboraClient(tenant_id, self.clock, self.cloud.outbox)
 
     def register_routes(self, app: Flask) -> None:
         for blueprint in BLUEPRINTS:

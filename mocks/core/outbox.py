@@ -35,7 +35,10 @@ if TYPE_CHECKING:
 
 DELIVERIES_KEPT = 10_000  # the most recent deliveries in the log
 RECEIVER_FAULTS = ("duplicate", "out_of_order", "late", "bad_signature")
-Receiver = Callable[..., Any]  # a WSGI app, or f(method, url, headers, body) -> (status, body)
+# a WSGI app, or f(method, url, headers, body) -> status, (status, body) or
+# (status, body, headers)
+Receiver = Callable[..., Any]
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass
@@ -62,6 +65,7 @@ class Delivery:
     fault: str | None = None  # a receiver fault this delivery carries
     key: str = ""  # what it delivers (a batch or event id): duplicates share it
     answer: bytes = b""
+    answer_headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
     done: Callable[[Delivery], None] | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict:
@@ -84,8 +88,13 @@ class ReceiverFault:
     fired: int = 0
 
     def matches(self, delivery: Delivery) -> bool:
+        """Whether it applies: a bad signature only to a signed delivery (not to a
+        handshake such as ENS's verification post or Demandbase's HEAD)."""
         return (self.times is None or self.fired < self.times) and \
-            self.vendor in (None, delivery.vendor) and self.tenant in (None, delivery.tenant)
+            self.vendor in (None, delivery.vendor) and \
+            self.tenant in (None, delivery.tenant) and \
+            (self.kind != "bad_signature" or
+             any("signature" in name.lower() for name in delivery.headers))
 
 
 class Outbox:
@@ -187,8 +196,9 @@ class Outbox:
         delivery.tries += 1
         started = time.perf_counter()
         try:
-            status, answer = self._send(delivery)
+            status, answer_headers, answer = self._send(delivery)
             delivery.status, delivery.answer, delivery.error = status, answer[:65536], None
+            delivery.answer_headers = answer_headers
         except Exception as exc:  # a receiver that cannot be reached: a failed try
             delivery.status, delivery.error = None, f"{type(exc).__name__}: {str(exc)[:200]}"
         delivery.elapsed = round(time.perf_counter() - started, 4)
@@ -215,20 +225,25 @@ class Outbox:
         if delivery.done is not None:
             delivery.done(delivery)
 
-    def _send(self, delivery: Delivery) -> tuple[int, bytes]:
+    def _send(self, delivery: Delivery) -> tuple[int, dict[str, str], bytes]:
+        """The receiver's status, headers (names lower-cased) and body."""
         receiver = self._receiver(delivery.url)
         headers = {"Content-Type": "application/json", **delivery.headers}
         if receiver is None:
             answer = requests.request(delivery.method, delivery.url, data=delivery.body,
                                       headers=headers, timeout=delivery.timeout)
-            return answer.status_code, answer.content
+            return answer.status_code, {k.lower(): v for k, v in answer.headers.items()}, \
+                answer.content
         if hasattr(receiver, "wsgi_app") or getattr(receiver, "__vendorsim_wsgi__", False):
-            status, _, body = call_wsgi(receiver, delivery.method, delivery.url, headers,
-                                        delivery.body)
-            return status, body
+            status, pairs, body = call_wsgi(receiver, delivery.method, delivery.url, headers,
+                                            delivery.body)
+            return status, {k.lower(): v for k, v in pairs}, body
         found = receiver(delivery.method, delivery.url, headers, delivery.body)
-        status, body = found if isinstance(found, tuple) else (found, b"")
-        return int(status), body if isinstance(body, bytes) else str(body).encode()
+        status, body, extra = (tuple(found) + (b"", {}))[:3] if isinstance(found, tuple) \
+            else (found, b"", {})
+        named = {str(k).lower(): str(v) for k, v in extra.items()} \
+            if isinstance(extra, dict) else {}
+        return int(status), named, body if isinstance(body, bytes) else str(body).encode()
 
     def _receiver(self, url: str) -> Receiver | None:
         for prefix, receiver in self.receivers:
@@ -253,7 +268,8 @@ class Outbox:
     # -- receivers and their faults ----------------------------------------------------
     def receive(self, url_prefix: str, receiver: Receiver) -> None:
         """Answer deliveries to URLs starting with `url_prefix` in-process: a WSGI app (Flask)
-        or f(method, url, headers, body) -> status or (status, body)."""
+        or f(method, url, headers, body) -> status, (status, body) or (status, body,
+        headers)."""
         if not url_prefix.startswith(("http://", "https://")):
             raise ValueError("a receiver's URL prefix starts with http:// or https://")
         with self._lock:
@@ -316,3 +332,21 @@ class Outbox:
         with self._lock:
             return [d for d in self.log if vendor in (None, d.vendor) and
                     tenant in (None, d.tenant) and kind in (None, d.kind)]
+
+
+def https_url(url: object, *, port: bool = True) -> bool:
+    """A receiver URL the vendors take: https with a host and no fragment (`port`: whether
+    one may be named); loopback hosts may use http and any port, so that a receiver under
+    test on this machine can be one."""
+    if not isinstance(url, str) or len(url) > 2000 or any(c.isspace() for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        named_port = parts.port
+    except ValueError:
+        return False
+    if parts.fragment or not parts.hostname or parts.username or parts.password:
+        return False
+    if parts.hostname in LOOPBACK:
+        return parts.scheme in ("http", "https")
+    return parts.scheme == "https" and (port or named_port is None)

@@ -11,8 +11,11 @@ from .journal import JournalEntry
 SOURCES = {
     "receiver_unverified": "SFMC ENS: verify x-sfmc-ens-signature (HMAC-SHA256 of the raw "
                            "body with the callback's signatureKey); Bombora: "
-                           "X-Bombora-Signature-256; Demandbase: the signing secret",
-    "receiver_slow": "SFMC ENS: answer 200-204 within 3 s; Marketo webhooks: 30 s",
+                           "X-Bombora-Signature-256 (hex HMAC-SHA256 of the body with the "
+                           "destination's secret); Demandbase: X-DemandbaseAPI-Signature "
+                           "(hex HMAC-SHA256 with the signingSecret, vendorsim's choice)",
+    "receiver_slow": "SFMC ENS: answer 200-204 within 3 s; Marketo webhooks: 30 s; "
+                     "Demandbase alerts and Bombora webhooks: 10 s (vendorsim's choice)",
     "receiver_not_idempotent": "SFMC ENS: delivery is at least once; so are the others' "
                                "retries",
 }

@@ -2,7 +2,7 @@
 a client makes by calling (exports, imports, async writes), so that a server left running for
 a day or a soak keeps a flat memory. Data a client writes (leads, rows, lists) is kept as
 written; these records are the vendor's bookkeeping about calls, and the oldest finished ones
-go first (README "Limits": what is kept, and for how long)."""
+go first (docs/reference/rate-limits.md: what is kept, and for how long)."""
 
 from __future__ import annotations
 

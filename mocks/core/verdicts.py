@@ -4,7 +4,7 @@ tenant and API client, the journal entries that show it (their sequence numbers)
 rule comes from, and whether the answers it rests on were the vendor's own or injected by
 a fault rule.
 
-The rules (README "Client verdicts" explains each with its source):
+The rules (docs/how-to/admin-api.md, "Client verdicts" explains each with its source):
 - `retry_too_soon`: called again while the vendor was still throttling it — before the
   `Retry-After` it was given, or (a vendor that sends none, such as Marketo) into the same
   throttle again.

@@ -23,6 +23,8 @@ PERMISSIONS: dict[str, str | None] = {
     "imports.read": None, "imports.write": WRITE_PERMISSION,
     "exports.read": None, "exports.write": None,
     "activity_types.read": None, "activity_types.write": None,
+    # subscription alerts change no data: any API client (chosen)
+    "subscriptions.read": None, "subscriptions.write": None,
 }
 # calls a day per endpoint, counted per client and reset at midnight UTC (portal); past one,
 # 429: the export API's with its published code, the import API's with "429-000" (the portal
@@ -56,3 +58,20 @@ OPENAPI_ANSWERS: dict[str, dict[str, dict]] = {
     "4XX": {"application/json": _ERROR},
     "5XX": {"application/json": _ERROR},
 }
+
+# Subscription alerts (portal, vendor-apis.md §8.4): a subscription's destination is checked
+# with a HEAD carrying the validation code, which the receiver echoes (chosen: in the answer's
+# header of the same name); states VERIFICATION_PENDING -> RUNNING -> ACTIVE | DISABLED; alert
+# pages of at most 5,000 entities signed with the subscription's signingSecret
+SUBSCRIPTIONS = "/subscriptions/v1/alerts"  # chosen: the portal's path is not transcribed
+VALIDATION_HEADER = "X-DemandbaseAPI-ValidationCode"
+SIGNATURE_HEADER = "X-DemandbaseAPI-Signature"  # chosen name; value hex HMAC-SHA256 (chosen)
+ALERT_PAGE = 5000  # entities an alert page holds at most (portal)
+ALERT_TYPES = ("ACCOUNT_LIST_MEMBERSHIP",)  # what vendorsim sends alerts about (chosen)
+MAX_SUBSCRIPTIONS = 20  # per API client (chosen: none published)
+MAX_LISTS_WATCHED = 100  # account lists one subscription names (chosen)
+VALIDATION_DELAY = 1.0  # s after the create answer: the HEAD comes after it (chosen)
+ALERT_DELAY = 60.0  # s: changes are gathered this long, then paged and sent (chosen)
+ALERT_TIMEOUT = 10.0  # s a receiver has to answer (chosen)
+VALIDATION_RETRIES = (60.0, 300.0)  # waits before the HEAD's 2nd and 3rd tries (chosen)
+ALERT_RETRIES = (60.0, 300.0, 1800.0, 7200.0)  # waits before an alert page's tries (chosen)

@@ -40,7 +40,7 @@ class DemandbaseService(BearerService):
     additive_states = facts.ADDITIVE_STATES
 
     def new_backend(self, tenant_id: str) -> DemandbaseClient:
-        return DemandbaseClient(tenant_id, self.clock)
+        return DemandbaseClient(tenant_id, self.clock, self.cloud.outbox)
 
     def register_routes(self, app: Flask) -> None:
         for blueprint in BLUEPRINTS:

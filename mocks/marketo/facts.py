@@ -164,8 +164,9 @@ CHANGES = (
 ADDITIVE_STATES = {"status": {"Queued": "Pending", "Processing": "Running",
                               "Importing": "Validating"}}
 
-# the answers its OpenAPI document describes (README "Admin API"): the REST envelope (errors in
-# HTTP 200 answers too), the identity endpoint's token and OAuth errors, nginx's own pages
+# the answers its OpenAPI document describes (docs/how-to/admin-api.md): the REST envelope
+# (errors in HTTP 200 answers too), the identity endpoint's token and OAuth errors, nginx's
+# own pages
 _ENVELOPE = {"type": "object", "required": ["success"], "properties": {
     "requestId": {"type": "string"}, "success": {"type": "boolean"},
     "result": {"type": "array"}, "warnings": {"type": "array"},

@@ -106,7 +106,7 @@ SOAP_NS = "http://exacttarget.com/wsdl/partnerAPI"
 FAULT_NS = "urn:fault.partner.exacttarget.com"
 OAUTH_HEADER_NS = "http://exacttarget.com"  # <fueloauth>, legacy <oAuth><oAuthToken>
 SOAP_PAGE = 2500  # results a Retrieve page holds (MoreDataAvailable beyond)
-# limits of vendorsim's SOAP front where SFMC publishes none (chosen; README "SFMC SOAP"):
+# limits of vendorsim's SOAP front where SFMC publishes none (chosen; docs/reference/sfmc.md):
 # each answers a SOAP fault before any work is done
 SOAP_CURSORS_KEPT = 100  # unfinished Retrieves a tenant keeps for ContinueRequest (oldest go)
 MAX_SOAP_BODY = 16 * 1024 * 1024  # bytes of one SOAP request

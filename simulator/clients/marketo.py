@@ -3,7 +3,7 @@ token per connector, reused until Marketo says it is no good (601/602); one thro
 for both; transport failures and Marketo's HTTP-level answers (413, 414, 5xx pages) as
 failed attempts of the caller's delivery policy.
 
-The throttle policy (README "Marketo: the simulator's throttle policy"): 606 waits out the
+The throttle policy (docs/how-to/scenarios.md, "the throttle policy"): 606 waits out the
 rolling 20-s window (the error's own text names it), 615 one second (calls in flight end in
 well under that; Marketo documents no wait), 607 until the daily quota resets at midnight in
 the instance's quota time zone. Connectors of one API client share those waits: when Marketo

@@ -139,7 +139,7 @@ class Engine:
     def run(self) -> Report:
         ran_at = datetime.now(UTC)
         with self.vendors:
-            if self.as_of != (None, ()):  # the vendors as of a date (README "Vendor calendar")
+            if self.as_of != (None, ()):  # the vendors as of a date (docs/how-to/calendar.md)
                 self.vendors.pin_calendar(*self.as_of)
             self.vendors.set_clock(self.start)
             self._seed()

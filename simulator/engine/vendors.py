@@ -93,8 +93,8 @@ class Vendors:
         raise NotImplementedError
 
     def client_verdicts(self, judge_injected: bool = False) -> list[dict]:
-        """How the run's connectors treated the vendors (README "Client verdicts");
-        answers the scenario's faults injected are judged only with `judge_injected`."""
+        """How the run's connectors treated the vendors (docs/how-to/admin-api.md, "Client
+        verdicts"); answers the scenario's faults injected are judged only with `judge_injected`."""
         raise NotImplementedError
 
 
@@ -220,12 +220,12 @@ class RemoteVendors(Vendors):
         try:
             health = new_session().get(f"{url}/__admin/health", headers=admin_headers(),
                                        timeout=10)
-            body = health.json()
         except requests.RequestException as exc:
             raise TargetError(f"cannot reach {url}: {short_error(exc)}") from None
+        try:  # apart from the call: requests' JSON error is a RequestException too
+            body = health.json()
         except ValueError:
-            raise TargetError(f"{url} answered HTTP {health.status_code} without JSON: is it a "
-                              "vendorsim server?") from None
+            raise TargetError(f"{url} answered {health.status_code} without JSON") from None
         if not isinstance(body, dict) or body.get("status") not in ("ok", "degraded"):
             raise TargetError(f"{url}/__admin/health is not a vendorsim health answer")
         if "vendors" not in body:  # a closed admin API answers its status only
@@ -377,7 +377,7 @@ def short_error(exc: Exception) -> str:
     for marker in ("Failed to establish a new connection: ", "Caused by "):
         if marker in text:
             text = text.split(marker, 1)[1]
-    return text.strip("')( ")[:200]
+    return text.strip("')(\" ")[:200]
 
 
 def _iso(value: object) -> str:

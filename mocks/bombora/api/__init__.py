@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import auth, lists
+from . import auth, lists, webhooks
 
-BLUEPRINTS: tuple[Blueprint, ...] = (auth.bp, lists.bp)
+BLUEPRINTS: tuple[Blueprint, ...] = (auth.bp, lists.bp, webhooks.bp)

@@ -17,14 +17,14 @@ from vendorsim.mocks.core.bearer import ApiError
 from vendorsim.mocks.core.clock import Clock, iso_utc
 from vendorsim.mocks.core.domains import normalise_domain
 from vendorsim.mocks.core.locking import locked
-from vendorsim.mocks.core.seeds import Names, Shape
+from vendorsim.mocks.core.outbox import Outbox
+from vendorsim.mocks.core.seeds import Names, Records, Shape
 
 from ..facts import LIST_TYPES, MAX_LIST_NAME
+from .errors import problem
+from .webhooks import Webhooks
 
-
-def problem(status: int, message: str) -> ApiError:
-    """Bombora's error body: `{message}` with the HTTP status."""
-    return ApiError(status, {"message": message})
+__all__ = ["AccountList", "BomboraClient", "problem"]
 
 
 @dataclass
@@ -59,6 +59,7 @@ class BomboraListSeed(Shape):
 
 class BomboraSeed(Shape):
     account_lists: list[BomboraListSeed] | None = None
+    webhook_destinations: Records | None = None
 
 
 class BomboraClient:
@@ -66,11 +67,13 @@ class BomboraClient:
 
     seed_shape = BomboraSeed
 
-    def __init__(self, client_id: str, clock: Clock) -> None:
+    def __init__(self, client_id: str, clock: Clock, outbox: Outbox | None = None) -> None:
         self.client_id = client_id
         self.clock = clock
         self.lock = threading.RLock()
         self.lists: dict[str, AccountList] = {}
+        self.outbox = outbox  # the cloud's: where webhook deliveries wait for their time
+        self.webhooks = Webhooks(self.lock, clock, outbox, client_id)
 
     def get(self, list_id: str) -> AccountList:
         found = self.lists.get(list_id)
@@ -173,11 +176,20 @@ class BomboraClient:
             seen.add(ident)
             accepted.append({"id": ident, "domain": domain,
                              "attributes": item.get("attributes") or {}})
+        added = sum(1 for a in accepted if a["id"] not in target.accounts)
         for account in accepted:
             target.accounts[account["id"]] = account
         if accepted:
             target.accounts_modified = self.clock.now()
+            self._updated(target, added, 0, len(accepted) - added)
         return {"accepted": len(accepted), "rejected": rejected}
+
+    def _updated(self, target: AccountList, added: int, removed: int, updated: int) -> None:
+        """AccountListAccountsUpdated for the destinations that enabled it."""
+        self.webhooks.happened("AccountListAccountsUpdated", {
+            "accountListId": target.id, "accountListName": target.name,
+            "accountsAdded": added, "accountsUpdated": updated, "accountsRemoved": removed,
+            "accountTotal": len(target.accounts)})
 
     @locked
     def remove_accounts(self, list_id: str, domains: object | None) -> int:
@@ -195,6 +207,8 @@ class BomboraClient:
                 del target.accounts[key]
             removed = len(gone)
         target.accounts_modified = self.clock.now()
+        if removed:
+            self._updated(target, 0, removed, 0)
         return removed
 
     # -- seeding and snapshots -------------------------------------------------------
@@ -214,6 +228,7 @@ class BomboraClient:
                         raise ValueError(f"invalid domains {result['rejected']}")
             except ApiError as exc:
                 raise ValueError(str(exc.body)) from None
+        self.webhooks.seed(data.get("webhook_destinations") or [])
 
     def snapshot(self) -> dict:
         with self.lock:
@@ -221,7 +236,8 @@ class BomboraClient:
                 {"id": x.id, "type": x.type, "name": x.name, "description": x.description,
                  "specification": x.specification,
                  "domains": sorted(a["domain"] for a in x.accounts.values())}
-                for x in self.lists.values()]}
+                for x in self.lists.values()],
+                "webhook_destinations": self.webhooks.snapshot()}
 
     def restore(self, data: dict) -> None:
         if not isinstance(data, dict):

@@ -1,4 +1,4 @@
-"""Admin calls on the vendors' calendars (README "Vendor calendar"): which dated changes
+"""Admin calls on the vendors' calendars (docs/how-to/calendar.md): which dated changes
 hold, for the server or a tenant; pins of a date (`as_of`) and opt-outs by rule name; and
 the staged rotation of a client secret that SFMC's expiring secrets call for."""
 

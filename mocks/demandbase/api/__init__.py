@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import auth, exports, imports, lists
+from . import alerts, auth, exports, imports, lists
 
-BLUEPRINTS: tuple[Blueprint, ...] = (auth.bp, imports.bp, lists.bp, exports.bp)
+BLUEPRINTS: tuple[Blueprint, ...] = (auth.bp, imports.bp, lists.bp, exports.bp, alerts.bp)

@@ -9,7 +9,6 @@ the caller's permission and takes the client's lock (grants.py).
 
 from __future__ import annotations
 
-import itertools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +18,10 @@ from vendorsim.mocks.core.bearer import ApiError
 from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.clock import Clock, iso_utc
 from vendorsim.mocks.core.domains import normalise_domain
+from vendorsim.mocks.core.ids import IdSequences
+from vendorsim.mocks.core.outbox import Outbox
 
+from .alerts import AlertStore
 from .errors import problem
 from .exports import ActivityType, ExportJob, ExportsAndActivityTypes
 from .grants import Caller, operation
@@ -51,7 +53,7 @@ class DemandbaseClient(ImportJobs, ExportsAndActivityTypes):
 
     seed_shape = DemandbaseSeed
 
-    def __init__(self, client_id: str, clock: Clock) -> None:
+    def __init__(self, client_id: str, clock: Clock, outbox: Outbox | None = None) -> None:
         self.client_id = client_id
         self.clock = clock
         self.lock = threading.RLock()
@@ -62,12 +64,15 @@ class DemandbaseClient(ImportJobs, ExportsAndActivityTypes):
         self.exports: dict[str, ExportJob] = {}
         self.activity_types: dict[int, ActivityType] = {}
         self.daily = DailyCounts()  # calls per endpoint and bytes exported, today (UTC)
-        self._ids = itertools.count(11416)
+        self.sequences = IdSequences()  # list and job ids, never handed out twice
+        self.ids = self.sequences.sequence("listsAndJobs", 11416)
+        self.outbox = outbox  # the cloud's: where subscription alerts wait for their time
+        self.alerts = AlertStore(self.lock, clock, outbox, client_id, self.lists)
 
     def new_id(self) -> int:
         """The next id no list or job holds (seeded ones may have taken some)."""
         while True:
-            candidate = next(self._ids)
+            candidate = self.ids.take()
             if candidate not in self.lists and candidate not in self.jobs:
                 return candidate
 
@@ -164,16 +169,19 @@ class DemandbaseClient(ImportJobs, ExportsAndActivityTypes):
 
     def add_accounts(self, target: AccountList, accounts: list[dict]) -> None:
         now = self.clock.now()
+        joined = [a["domain"] for a in accounts if a["domain"] not in target.members]
         for account in accounts:
             self.accounts.setdefault(account["domain"], account)
             target.members.setdefault(account["domain"], now)
         target.updated = now
+        self.alerts.changed(target, list(dict.fromkeys(joined)), "ADDED")
 
     def drop_members(self, target: AccountList, domains: list[str]) -> int:
         gone = [d for d in dict.fromkeys(domains) if d in target.members]
         for domain in gone:
             del target.members[domain]  # the account itself stays in the account database
         target.updated = self.clock.now()
+        self.alerts.changed(target, gone, "REMOVED")
         return len(gone)
 
     # -- seeding and snapshots -------------------------------------------------------
@@ -191,6 +199,8 @@ class DemandbaseClient(ImportJobs, ExportsAndActivityTypes):
                     raise ValueError(f"list {spec.get('name')!r}: invalid domain {domain!r}")
                 accounts.append({"accountName": clean, "domain": clean})
             self.add_accounts(created, accounts)
+        self.alerts.restore(data.get("alert_subscriptions") or [])
+        self.sequences.restore(data.get("nextIds"))
 
     def snapshot(self) -> dict:
         with self.lock:
@@ -205,7 +215,9 @@ class DemandbaseClient(ImportJobs, ExportsAndActivityTypes):
                     "exports": [{**j.details(), "fields": j.fields, "due": iso_utc(j.due),
                                  "accountListIds": j.account_lists,
                                  "personListIds": j.person_lists, "result": j.result}
-                                for j in self.exports.values()]}
+                                for j in self.exports.values()],
+                    "alert_subscriptions": self.alerts.snapshot(),
+                    "nextIds": self.sequences.snapshot()}  # so no id is handed out again
 
     def restore(self, data: dict) -> None:
         if not isinstance(data, dict):
@@ -233,4 +245,4 @@ class DemandbaseClient(ImportJobs, ExportsAndActivityTypes):
         for spec in data.get("exports") or []:
             self._restore_export(spec)
         taken = [*self.jobs, *self.lists]
-        self._ids = itertools.count(max([11415, *taken]) + 1)
+        self.ids.continue_from(max([11415, *taken]) + 1)

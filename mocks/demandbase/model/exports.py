@@ -5,7 +5,7 @@ account list: a job is `accepted`, `processing`, then `finished` on the clock (o
 and its result is a CSV of the requested fields. Activity types (`/import/v1/activity_type`)
 are what an `activity` import job must name. Shapes follow Demandbase's published API
 descriptions; where they are silent (how long a job takes, where the file lives) the choices
-are in the README.
+are in docs/reference/demandbase.md.
 """
 
 from __future__ import annotations

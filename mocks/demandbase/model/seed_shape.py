@@ -22,3 +22,5 @@ class DemandbaseSeed(Shape):
     jobs: Records | None = None
     activity_types: Records | None = None
     exports: Records | None = None
+    alert_subscriptions: Records | None = None
+    nextIds: dict[str, int] | None = None  # noqa: N815 - as Marketo's snapshots name it

@@ -37,7 +37,7 @@ class Activities:
                  lists: StaticListStore, types: CustomActivityTypes,
                  in_force: RuleView = NEVER) -> None:
         self.lock = lock
-        self.in_force = in_force  # the instance's calendar (README "Vendor calendar")
+        self.in_force = in_force  # the instance's calendar (docs/how-to/calendar.md)
         self.log = log
         self.leads = leads
         self.lists = lists

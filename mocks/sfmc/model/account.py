@@ -14,6 +14,7 @@ from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.calendar import RuleView
 from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
 from vendorsim.mocks.core.engagement import EngagementModel
+from vendorsim.mocks.core.ids import IdSequences
 from vendorsim.mocks.core.outbox import Outbox
 
 from .contacts import ContactStore
@@ -51,19 +52,22 @@ class SfmcAccount:
         self.clock = clock
         self.lock = threading.RLock()
         self.outbox = outbox  # the cloud's: where the account's own work waits for its time
-        self.folders = FolderStore(self.lock, clock)  # the system folders every account has
+        self.sequences = ids = IdSequences()  # every whole-number id it hands out
+        self.folders = FolderStore(self.lock, clock, ids.sequence("folders", 100))
         self.data = DataExtensionStore(self.lock, clock, self.folders)
         self.queries = RowQueries(self.data)
         self.contacts = ContactStore(self.lock, clock, self.data)
-        self.audience = SubscriberStore(self.lock, clock)  # subscribers and lists (SOAP)
-        self.engagement = Engagement(self.lock, clock)  # entry events, sends, campaigns
+        self.audience = SubscriberStore(self.lock, clock, ids)  # subscribers and lists (SOAP)
+        self.engagement = Engagement(self.lock, clock,  # entry events, sends, campaigns
+                                     campaign_ids=ids.sequence("campaigns", 1))
         self.soap = Retriever(self.lock, self.data, self.audience)
         self.writer = Writer(self.lock, self.data, self.audience)
         self.member_id = 1_000_000 + zlib.crc32(subdomain.encode()) % 9_000_000  # its MID
-        self.content = ContentStore(self.lock, clock, self.member_id)  # Content Builder
-        self.emails = EmailStore(self.lock, clock, self.folders)
-        self.tracking = TrackingStore(self.lock, clock, outbox, self.audience)
-        self.sends = SendStore(self.lock, clock, self.audience, self.tracking)
+        self.content = ContentStore(self.lock, clock, self.member_id, ids)  # Content Builder
+        self.emails = EmailStore(self.lock, clock, self.folders, ids=ids.sequence("emails", 1000))
+        self.tracking = TrackingStore(self.lock, clock, outbox, self.audience,
+                                      ids.sequence("trackingEvents", 1))
+        self.sends = SendStore(self.lock, clock, self.audience, self.tracking, ids)
         self.sending = Sending(self.lock, clock, self.emails, self.sends, self.audience)
         self.engagement.sending = self.sending
         self.soap.extra = SendingRecords(self.folders, self.emails, self.sends, self.tracking)
@@ -116,6 +120,7 @@ class SfmcAccount:
                 self.content.seed(data["content"])
             except SfmcError as exc:
                 raise ValueError(f"content: {exc.message}") from None
+        self.sequences.restore(data.get("nextIds"))
 
     def snapshot(self) -> dict:
         with self.lock:
@@ -134,7 +139,8 @@ class SfmcAccount:
                     "triggered_send_definitions": self.emails.snapshot()[1],
                     "ens": ens_snapshot(self.ens),
                     "message_definitions": self.messaging.snapshot(),
-                    "send_jobs": self.sends.snapshot(), "tracking": self.tracking.snapshot()}
+                    "send_jobs": self.sends.snapshot(), "tracking": self.tracking.snapshot(),
+                    "nextIds": self.sequences.snapshot()}  # so no id is handed out again
 
     def restore(self, data: dict) -> None:
         if not isinstance(data, dict):

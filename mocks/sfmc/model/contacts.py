@@ -3,7 +3,7 @@ writes to. An attribute set is a data extension (named like it); a contact's att
 values become a row of that data extension, keyed by the contact key in its ContactKey
 (or SubscriberKey) column; contact-key search by email reads the EmailAddress columns back.
 Response shapes follow SFMC's documentation of these calls; where it is silent (errors of a
-contact write), the choices are in the README.
+contact write), the choices are in docs/reference/sfmc.md.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from vendorsim.mocks.core.clock import Clock
+from vendorsim.mocks.core.ids import IdSequences
 
 from ..facts import ASSET_TYPES, DUPLICATE_ASSET_KEY, DUPLICATE_ASSET_NAME, INVALID_REQUEST
 from .content_query import Query, QueryError, run
@@ -57,23 +58,26 @@ class Asset:
 class ContentStore:
     """The account's Content Builder: categories by id, assets by id (keys indexed)."""
 
-    def __init__(self, lock: threading.RLock, clock: Clock, member_id: int) -> None:
+    def __init__(self, lock: threading.RLock, clock: Clock, member_id: int,
+                 sequences: IdSequences | None = None) -> None:
         self.lock = lock
         self.clock = clock
         self.member_id = member_id
         self.categories: dict[int, Category] = {}
         self.assets: dict[int, Asset] = {}
         self._keys: dict[str, int] = {}  # lower-cased customer key -> asset id
-        self._next_category = 1000
-        self._next_asset = 10000
+        ids = sequences or IdSequences()
+        self.category_ids = ids.sequence("contentCategories", 1000)
+        self.asset_ids = ids.sequence("contentAssets", 10000)
         self.root = self._category(ROOT, 0)
 
     # -- categories ------------------------------------------------------------------
     def _category(self, name: str, parent_id: int, description: str = "",
                   category_id: int | None = None) -> Category:
-        made = Category(category_id or self._next_category, name, parent_id, description)
+        if category_id:
+            self.category_ids.note(category_id)
+        made = Category(category_id or self.category_ids.take(), name, parent_id, description)
         self.categories[made.id] = made
-        self._next_category = max(self._next_category, made.id) + 1
         return made
 
     @operation("content.read")
@@ -181,11 +185,10 @@ class ContentStore:
         key = spec.get("customerKey") or str(uuid.uuid4())
         self._check_asset(spec.get("name"), type_id, category, key, None)
         now = self.clock.now()
-        made = Asset(self._next_asset, str(key), str(uuid.uuid4()), type_id, category, now,
+        made = Asset(self.asset_ids.take(), str(key), str(uuid.uuid4()), type_id, category, now,
                      now, _values(spec))
         self.assets[made.id] = made
         self._keys[made.customer_key.lower()] = made.id
-        self._next_asset += 1
         return self.render(made)
 
     @operation("content.write")
@@ -247,7 +250,7 @@ class ContentStore:
             if isinstance(category, dict) and isinstance(category.get("id"), int):
                 self.categories[category["id"]] = self.categories.pop(made["id"])
                 self.categories[category["id"]].id = category["id"]
-                self._next_category = max(self._next_category, category["id"] + 1)
+                self.category_ids.note(category["id"])
         for asset in spec.get("assets") or []:
             made = self.create_asset(_SYSTEM, asset)
             if isinstance(asset, dict) and isinstance(asset.get("id"), int) and \
@@ -256,7 +259,7 @@ class ContentStore:
                 moved.id = asset["id"]
                 self.assets[moved.id] = moved
                 self._keys[moved.customer_key.lower()] = moved.id
-                self._next_asset = max(self._next_asset, moved.id + 1)
+                self.asset_ids.note(moved.id)
 
     def snapshot(self) -> dict:
         return {"categories": [{"id": c.id, "name": c.name, "parentId": c.parent_id,

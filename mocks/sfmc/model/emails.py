@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from vendorsim.mocks.core.clock import Clock
+from vendorsim.mocks.core.ids import IdSequence
 
 from ..facts import INVALID_REQUEST, UNKNOWN_SEND_DEFINITION
 from .errors import SfmcError
@@ -69,7 +70,7 @@ class EmailStore:
     emails: dict[int, Email] = field(default_factory=dict)
     areas: dict[int, dict] = field(default_factory=dict)
     triggered: dict[str, TriggeredSend] = field(default_factory=dict)
-    _next: int = 1000
+    ids: IdSequence = field(default_factory=lambda: IdSequence("emails", 1000))
 
     @operation("email.write")
     def create_email(self, caller: Caller, values: dict) -> Email:
@@ -80,11 +81,10 @@ class EmailStore:
         subject = values.get("Subject") or ""
         folder = self.folders.check(_int(values.get("CategoryID")), "email")
         now = self.clock.now()
-        made = Email(self._next, name, str(subject)[:500], str(values.get("HTMLBody") or ""),
+        made = Email(self.ids.take(), name, str(subject)[:500], str(values.get("HTMLBody") or ""),
                      str(values.get("TextBody") or ""), folder,
                      str(values.get("CustomerKey") or uuid.uuid4()), now, now)
         self.emails[made.id] = made
-        self._next += 1
         return made
 
     @operation("email.write")
@@ -117,15 +117,14 @@ class EmailStore:
         name = values.get("Name")
         if not isinstance(name, str) or not name.strip():
             raise SfmcError(400, "A content area needs a Name.", INVALID_REQUEST)
-        area_id = self._next
+        folder = self.folders.check(_int(values.get("CategoryID")), "content")
+        area_id = self.ids.take()
         now = self.clock.now()
         self.areas[area_id] = {"ID": area_id, "ObjectID": f"area-{area_id}", "Name": name,
                                "Content": str(values.get("Content") or ""),
-                               "CategoryID": self.folders.check(
-                                   _int(values.get("CategoryID")), "content"),
+                               "CategoryID": folder,
                                "CustomerKey": str(values.get("CustomerKey") or uuid.uuid4()),
                                "CreatedDate": now, "ModifiedDate": now}
-        self._next += 1
         return area_id
 
     # -- triggered send definitions ----------------------------------------------------
@@ -191,7 +190,7 @@ class EmailStore:
             if wanted is not None and wanted not in self.emails:
                 self.emails[wanted] = self.emails.pop(made.id)
                 made.id = wanted
-                self._next = max(self._next, wanted + 1)
+                self.ids.note(wanted)
         for spec in triggered:
             if isinstance(spec, dict):
                 email = _int(spec.get("email"))

@@ -15,7 +15,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.clock import Clock, iso_utc
+from vendorsim.mocks.core.ids import IdSequence
 
 from ..facts import (
     CAMPAIGN_FIELDS,
@@ -40,7 +42,7 @@ class Engagement:
     events: list[dict] = field(default_factory=list)
     sends: list[dict] = field(default_factory=list)
     campaigns: dict[int, dict] = field(default_factory=dict)
-    _next_campaign: int = 1
+    campaign_ids: IdSequence = field(default_factory=lambda: IdSequence("campaigns", 1))
     sending: Any = None  # the account's Sending, which makes the sends happen
 
     @operation("journeys.execute")
@@ -109,11 +111,11 @@ class Engagement:
             raise SfmcError(400, "Campaign fields are text (favorite: true or false).",
                             INVALID_REQUEST)
         now = iso_utc(self.clock.now())
-        made = {"id": str(self._next_campaign), "createdDate": now, "modifiedDate": now,
+        campaign_id = self.campaign_ids.take()
+        made = {"id": str(campaign_id), "createdDate": now, "modifiedDate": now,
                 "description": "", "campaignCode": "", "color": "", "favorite": False,
                 **values}
-        self.campaigns[self._next_campaign] = made
-        self._next_campaign += 1
+        self.campaigns[campaign_id] = made
         return made
 
     @operation("campaigns.read")
@@ -159,11 +161,15 @@ class Engagement:
                 raise ValueError(f"campaign: {exc.message}") from None
             if isinstance(spec, dict) and spec.get("createdDate"):
                 made["createdDate"] = made["modifiedDate"] = str(spec["createdDate"])
+            wanted = whole_number(spec.get("id"), 1) if isinstance(spec, dict) else None
+            if wanted is not None and wanted not in self.campaigns:  # a snapshot's keeps its id
+                self.campaigns[wanted] = self.campaigns.pop(int(made["id"]))
+                made["id"] = str(wanted)
+                self.campaign_ids.note(wanted)
 
     def snapshot(self) -> dict:
         with self.lock:
             return {"event_definitions": sorted(self.event_definitions),
                     "triggered_sends": sorted(self.send_definitions),
-                    "campaigns": [{k: v for k, v in c.items() if k != "id"}
-                                  for c in self.campaigns.values()],
+                    "campaigns": [{**c, "id": int(c["id"])} for c in self.campaigns.values()],
                     "entry_events": list(self.events), "sends": list(self.sends)}

@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 
 from vendorsim.mocks.core.clock import Clock
+from vendorsim.mocks.core.ids import IdSequence
 
 from ..facts import SYSTEM_FOLDERS
 from .errors import SfmcError
@@ -57,11 +58,13 @@ CLASSIFICATIONS = (
 class FolderStore:
     """The account's data folders: the system roots, and folders made under them."""
 
-    def __init__(self, lock: threading.RLock, clock: Clock) -> None:
+    def __init__(self, lock: threading.RLock, clock: Clock,
+                 ids: IdSequence | None = None) -> None:
         self.lock = lock
         self.clock = clock
         self.folders: dict[int, Folder] = {}
-        self._next = 100  # ids of folders made by users start here (system roots below)
+        # ids of folders made by users start at 100 (system roots below)
+        self.ids = ids or IdSequence("folders", 100)
         now = clock.now()
         for folder_id, (name, content_type) in enumerate(SYSTEM_FOLDERS, start=1):
             self.folders[folder_id] = Folder(folder_id, name, content_type, 0,
@@ -98,10 +101,9 @@ class FolderStore:
         if any(f.parent_id == parent_folder.id and f.name.lower() == name.lower()
                for f in self.folders.values()):
             raise SfmcError(400, f"A folder named '{name}' already exists there.", 10001)
-        made = Folder(self._next, name, parent_folder.content_type, parent_folder.id,
+        made = Folder(self.ids.take(), name, parent_folder.content_type, parent_folder.id,
                       str(uuid.uuid4()), self.clock.now(), str(description or "")[:500])
         self.folders[made.id] = made
-        self._next += 1
         return made
 
     # -- seeding and snapshots -----------------------------------------------------------
@@ -121,4 +123,4 @@ class FolderStore:
                 del self.folders[made.id]
                 made.id = wanted
                 self.folders[wanted] = made
-                self._next = max(self._next, wanted + 1)
+                self.ids.note(wanted)

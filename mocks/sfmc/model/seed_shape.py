@@ -64,6 +64,7 @@ class ContactSeed(Shape):
 
 
 class CampaignSeed(Shape):
+    id: Any = None
     name: Any = None
     description: Any = None
     campaignCode: Any = None  # noqa: N815
@@ -98,3 +99,4 @@ class SfmcSeed(Shape):
     entry_events: Records | None = None
     sends: Records | None = None
     content: ContentSeed | None = None
+    nextIds: dict[str, int] | None = None  # noqa: N815 - as Marketo's snapshots name it

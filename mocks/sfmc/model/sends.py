@@ -8,13 +8,13 @@ as a triggered send makes one."""
 
 from __future__ import annotations
 
-import itertools
 import threading
 from dataclasses import dataclass
 from typing import Any
 
 from vendorsim.mocks.core.clock import Clock
 from vendorsim.mocks.core.engagement import EngagementModel, Sendable
+from vendorsim.mocks.core.ids import IdSequences
 
 from ..facts import NOT_SENT_TO
 from .scopes import SYSTEM
@@ -41,20 +41,21 @@ class SendStore:
     """The account's send jobs and what their recipients did."""
 
     def __init__(self, lock: threading.RLock, clock: Clock, audience: SubscriberStore,
-                 tracking: TrackingStore) -> None:
+                 tracking: TrackingStore, sequences: IdSequences | None = None) -> None:
         self.lock = lock
         self.clock = clock
         self.audience = audience
         self.tracking = tracking
         self.model = EngagementModel()
         self.jobs: dict[int, SendJob] = {}
-        self._ids = itertools.count(1001)
-        self._batches = itertools.count(1)
+        ids = sequences or IdSequences()
+        self.job_ids = ids.sequence("sendJobs", 1001)
+        self.batch_ids = ids.sequence("sendBatches", 1)
 
     def job(self, kind: str, email_id: int | None, email_name: str, subject: str, *,
             definition: str | None = None, tsd_object_id: str | None = None,
             list_ids: tuple[int, ...] = (), transactional: bool = False) -> SendJob:
-        made = SendJob(next(self._ids), kind, email_id, email_name, subject, self.clock.now(),
+        made = SendJob(self.job_ids.take(), kind, email_id, email_name, subject, self.clock.now(),
                        definition, tsd_object_id, list_ids, transactional=transactional)
         self.jobs[made.id] = made
         return made
@@ -63,7 +64,7 @@ class SendStore:
              message_keys: list[str | None] | None = None) -> None:
         """Each recipient's events from the engagement model (under the account's lock)."""
         start = self.clock.now() if at is None else at
-        batch = next(self._batches)
+        batch = self.batch_ids.take()
         for n, recipient in enumerate(recipients):
             job.targeted += 1
             subscriber = self._subscriber(recipient)
@@ -126,4 +127,4 @@ class SendStore:
                           tuple(int(i) for i in spec.get("lists") or ()),
                           int(spec.get("targeted") or 0), spec.get("transactional") is True)
             self.jobs[job.id] = job
-            self._ids = itertools.count(max(job.id + 1, next(self._ids)))
+            self.job_ids.note(job.id)

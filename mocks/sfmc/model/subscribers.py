@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
+from vendorsim.mocks.core.ids import IdSequences
 
 from ..facts import (
     ALL_SUBSCRIBERS,
@@ -70,14 +71,16 @@ class MailingList:
 class SubscriberStore:
     """The account's subscribers (by lower-cased key) and lists (by id)."""
 
-    def __init__(self, lock: threading.RLock, clock: Clock) -> None:
+    def __init__(self, lock: threading.RLock, clock: Clock,
+                 sequences: IdSequences | None = None) -> None:
         self.lock = lock
         self.clock = clock
         self.subscribers: dict[str, Subscriber] = {}
         self.lists: dict[int, MailingList] = {}
         self._list_names: dict[str, int] = {}  # lower-cased name -> list id
-        self._next_subscriber = 1
-        self._next_list = ALL_SUBSCRIBERS_ID + 1
+        ids = sequences or IdSequences()
+        self.subscriber_ids = ids.sequence("subscribers", 1)
+        self.list_ids = ids.sequence("lists", ALL_SUBSCRIBERS_ID + 1)
         now = clock.now()  # every account has All Subscribers, holding every subscriber
         self.lists[ALL_SUBSCRIBERS_ID] = MailingList(ALL_SUBSCRIBERS_ID, ALL_SUBSCRIBERS,
                                                      "", "Public", now, now, ALL_SUBSCRIBERS)
@@ -94,11 +97,10 @@ class SubscriberStore:
         if name.lower() in self._list_names:
             raise SubscriberError(2, f"A list named '{name}' already exists")
         now = self.clock.now()
-        made = MailingList(self._next_list, name, str(description or ""), str(kind), now, now,
+        made = MailingList(self.list_ids.take(), name, str(description or ""), str(kind), now, now,
                            str(key or ""))
         self.lists[made.id] = made
         self._list_names[name.lower()] = made.id
-        self._next_list += 1
         return made
 
     @operation("subscribers.write")
@@ -163,11 +165,10 @@ class SubscriberStore:
             raise SubscriberError(DUPLICATE_SUBSCRIBER, "The subscriber is already on the list")
         self._check(email, status, lists)
         now = self.clock.now()
-        made = Subscriber(self._next_subscriber, key, str(email), str(status), now, now,
+        made = Subscriber(self.subscriber_ids.take(), key, str(email), str(status), now, now,
                           attributes=dict(attributes or {}))
         self._set_status(made, str(status), now)
         self.subscribers[key.lower()] = made
-        self._next_subscriber += 1
         self._join(made, lists, now)
         return made
 
@@ -271,7 +272,7 @@ class SubscriberStore:
         made.id = list_id
         self.lists[list_id] = made
         self._list_names[made.name.lower()] = list_id
-        self._next_list = max(self._next_list, list_id + 1)
+        self.list_ids.note(list_id)
 
     def snapshot(self) -> dict:
         with self.lock:

@@ -10,14 +10,15 @@ Notification Service hears of it. One task on the outbox waits for the next even
 from __future__ import annotations
 
 import heapq
-import itertools
 import threading
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.clock import Clock
+from vendorsim.mocks.core.ids import IdSequence
 from vendorsim.mocks.core.outbox import Outbox
 
 from .subscribers import SubscriberStore
@@ -66,20 +67,24 @@ class TrackingStore:
     """The account's tracking events, by type, and the ones whose time has not come."""
 
     def __init__(self, lock: threading.RLock, clock: Clock, outbox: Outbox | None,
-                 audience: SubscriberStore) -> None:
+                 audience: SubscriberStore, ids: IdSequence | None = None) -> None:
         self.lock = lock
         self.clock = clock
         self.outbox = outbox
         self.audience = audience
         self.by_type: dict[str, list[Tracked]] = {name: [] for name in KINDS.values()}
         self._waiting: list[tuple[float, int, Tracked]] = []
-        self._ids = itertools.count(1)
+        self.ids = ids or IdSequence("trackingEvents", 1)
         self._task_at: float | None = None
         self.listeners: list[Callable[[Tracked], None]] = []  # the ENS, when it happens
 
-    def add(self, kind: str, at: float, **fields: Any) -> Tracked:
-        """An event of a recipient (under the account's lock, from a send)."""
-        event = Tracked(next(self._ids), KINDS[kind], at, **fields)
+    def add(self, kind: str, at: float, event_id: int | None = None, **fields: Any) -> Tracked:
+        """An event of a recipient (under the account's lock, from a send; a snapshot's
+        keeps its id)."""
+        if event_id is not None:
+            self.ids.note(event_id)
+        event = Tracked(self.ids.take() if event_id is None else event_id, KINDS[kind], at,
+                        **fields)
         self.by_type[event.object_type].append(event)
         heapq.heappush(self._waiting, (at, event.id, event))
         return event
@@ -143,11 +148,15 @@ class TrackingStore:
         """Events of a snapshot: those whose time has passed (their effects are in the
         subscribers' statuses) shown, the others waiting."""
         now = self.clock.now()
+        seen: set[int] = set()
         for spec in events:
             if not isinstance(spec, dict) or spec.get("type") not in self.by_type:
                 raise ValueError("tracking events are objects as the snapshot shows them")
+            if spec.get("id") in seen:
+                raise ValueError(f"tracking event id {spec['id']} is in the snapshot twice")
             kind = next(k for k, v in KINDS.items() if v == spec["type"])
-            event = self.add(kind, float(spec["at"]), send_id=int(spec["send"]),
+            event = self.add(kind, float(spec["at"]), whole_number(spec.get("id"), 1),
+                             send_id=int(spec["send"]),
                              subscriber=str(spec["subscriber"]),
                              address=str(spec.get("address") or ""),
                              definition=spec.get("definition"), tsd_object_id=spec.get("tsd"),
@@ -155,13 +164,14 @@ class TrackingStore:
                              message_key=spec.get("messageKey"), url=spec.get("url"),
                              bounce=spec.get("bounce"), smtp=spec.get("smtp"),
                              bot=spec.get("bot") is True)
+            seen.add(event.id)
             if event.at <= now:  # already applied when the snapshot was taken
                 self._waiting.remove((event.at, event.id, event))
         heapq.heapify(self._waiting)
         self.schedule()
 
     def snapshot(self) -> list[dict]:
-        return [{"type": e.object_type, "at": e.at, "send": e.send_id, "subscriber":
+        return [{"id": e.id, "type": e.object_type, "at": e.at, "send": e.send_id, "subscriber":
                  e.subscriber, "address": e.address, "definition": e.definition,
                  "tsd": e.tsd_object_id, "batch": e.batch, "messageKey": e.message_key,
                  "url": e.url, "bounce": e.bounce, "smtp": e.smtp, "bot": e.bot}
