@@ -106,7 +106,8 @@ class Send(Strict):
     """campaign: My Tokens for this run, {"{{my.offer}}": "Spring"}."""
     audience: Id | None = None
     """Recipients: the people in this audience when the step comes."""
-    people: Annotated[list[Id], Field(max_length=100_000)] = []
+    people: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]],
+                      Field(max_length=100_000)] = []
     """Recipients: these people (personIds)."""
     address: Annotated[str, Field(min_length=1, max_length=100)] = "email"
     """The profile attribute holding each recipient's email address."""
