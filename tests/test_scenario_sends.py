@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from vendorsim.mocks.server import ServerRunner
 from vendorsim.simulator.cli import main as vendorsim
 from vendorsim.simulator.engine.run import run_scenario
+from vendorsim.simulator.engine.vendors import RemoteVendors
 from vendorsim.simulator.generate import GeneratorConfig, ProfileGenerator
 from vendorsim.simulator.report import Report
 from vendorsim.simulator.scenario.loader import ScenarioError, load_scenario, parse_scenario
@@ -285,3 +287,14 @@ def test_the_engagement_model_reaches_each_vendors_seed_in_its_shape() -> None:
     with_model = MarketoInstance.model_validate({"munchkin_id": "123-ABC-456",
                                                  "engagement": spec})
     assert with_model.seed_state()["engagement"] == seeded
+
+
+def test_sends_and_engagement_replay_alike_against_a_server(
+        fixture_report: Report, vendorsim_server: ServerRunner) -> None:
+    """The same sends over HTTP to a running vendorsim (its listening address: 127.0.0.1),
+    the same engagement read back through its admin state."""
+    remote = run_scenario(load_scenario(FIXTURE), RemoteVendors(vendorsim_server.urls))
+    assert remote.engagement == fixture_report.engagement
+    assert [(r["kind"], r["accepted"], r["refused"]) for r in remote.sends] == \
+        [(r["kind"], r["accepted"], r["refused"]) for r in fixture_report.sends]
+    assert remote.passed
