@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from .auth import MASKED, Credential
 from .backend import seed_checked
 from .calendar import CalendarPin
+from .state_secrets import holds_mask, unmasked_state
 
 if TYPE_CHECKING:
     from .service import VendorService
@@ -28,7 +29,8 @@ def prepare_restore(service: VendorService, data: object) -> Callable[[], list[s
             raise ValueError(f"tenant {raw_id!r}: expected an object")
         backend = service.make_backend(tenant_id)
         try:
-            seed_checked(backend, body.get("state") or {}, restore=True)
+            seed_checked(backend, kept_secrets(service, tenant_id, body.get("state") or {}),
+                         restore=True)
             creds = [Credential.from_dict(unmasked(service, tenant_id, c))
                      for c in body.get("credentials") or []]
             limits = body.get("limits") or {}
@@ -76,3 +78,14 @@ def unmasked(service: VendorService, tenant_id: str, cred: object) -> object:
         if kept.get(name) == MASKED:
             kept[name] = getattr(current, name)
     return kept
+
+
+def kept_secrets(service: VendorService, tenant_id: str, state: object) -> object:
+    """A masked state answer's model part put back into the server it came from: each masked
+    secret keeps the value the server holds for the same record (ValueError where it holds
+    none: the mask is never stored as a key)."""
+    if not isinstance(state, dict) or not holds_mask(state):
+        return state
+    tenant = service.find_tenant(tenant_id)
+    current = tenant.backend.snapshot() if tenant is not None else {}
+    return unmasked_state(state, current)

@@ -200,3 +200,20 @@ MCP_NO_CREDENTIALS = "Marketo credentials not provided"
 MCP_UNAUTHORIZED = "401 Unauthorized"  # credentials missing, invalid or expired
 MCP_FORBIDDEN = "403 Forbidden"  # valid credentials, instance not enabled for MCP
 MCP_TOO_MANY = "Too many requests"  # the instance's API limits (606, 607, 615)
+
+# -- campaign email sends and the Call Webhook flow step (vendor-apis.md §8.3; Adobe's
+# "Create a Webhook", "Response Mappings", "Call Webhook" flow action pages)
+WEBHOOK_TIMEOUT = 30.0  # seconds Marketo waits for a webhook's answer
+WEBHOOK_METHODS = ("GET", "POST")
+WEBHOOK_ENCODINGS = ("JSON", "Form/Url")  # request token encoding
+WEBHOOK_RESPONSE_TYPES = ("JSON", "None")  # (XML is Adobe's third: not modelled)
+WEBHOOK_TEMPLATE_MAX = 65_536  # characters of a payload template (chosen)
+WEBHOOK_HEADERS_MAX = 50  # custom headers of one webhook (chosen)
+# Call Webhook's "Error Type" (chosen numbering, the "Webhook is Called" trigger's choices)
+WEBHOOK_OK, WEBHOOK_TIMED_OUT, WEBHOOK_HTTP_ERROR, WEBHOOK_UNREACHABLE = 0, 1, 2, 3
+# Email Bounced / Email Bounced Soft: Marketo's bounce categories 1 (hard) and 2 (soft)
+BOUNCE_CATEGORIES = {"Hard bounce": ("1", "Email Bounced"),
+                     "Soft bounce": ("2", "Email Bounced Soft")}
+# the lead fields a send honours: a lead holding any of them true is not sent to
+NOT_EMAILABLE = ("unsubscribed", "emailInvalid", "marketingSuspended", "blackListed")
+MAX_FLOW_STEPS = 100  # steps of one campaign's flow (chosen)

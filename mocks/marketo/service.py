@@ -53,7 +53,8 @@ class MarketoService(VendorService):
         return raw.upper()
 
     def new_backend(self, tenant_id: str) -> MarketoInstance:
-        return MarketoInstance(tenant_id, self.clock, self.calendar.view(tenant_id))
+        return MarketoInstance(tenant_id, self.clock, self.calendar.view(tenant_id),
+                               self.cloud.outbox)
 
     def make_token_value(self, tenant_id: str) -> str:
         """`<uuid>:<pod>`, like Marketo's `cdf01657-110d-4155-99a7-f986b2ff13a0:ab`."""

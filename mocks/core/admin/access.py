@@ -64,16 +64,20 @@ CHALLENGE = {"WWW-Authenticate": 'Bearer realm="vendorsim admin"'}
 
 
 def masked(snapshot: dict) -> dict:
-    """A state answer with every credential's secrets masked (`GET /__admin/state` unless
-    asked `?secrets=include`): a copy, the state itself untouched."""
+    """A state answer with every credential's secrets and the model's own secrets (signing
+    keys, webhook header values: mocks/core/state_secrets.py) masked (`GET /__admin/state`
+    unless asked `?secrets=include`): a copy, the state itself untouched."""
     if "vendors" in snapshot and "tenants" not in snapshot:
         return {**snapshot, "vendors": {name: masked(part)
                                         for name, part in snapshot["vendors"].items()}}
     from ..auth import MASKED
+    from ..state_secrets import mask_state
 
     tenants = {}
     for tenant_id, body in snapshot.get("tenants", {}).items():
         creds = [{k: MASKED if k in ("client_secret", "staged_secret") else v
                   for k, v in cred.items()} for cred in body.get("credentials", [])]
         tenants[tenant_id] = {**body, "credentials": creds}
+        if "state" in body:
+            tenants[tenant_id]["state"] = mask_state(body["state"])
     return {**snapshot, "tenants": tenants}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response
 
 from vendorsim.mocks.core.bodies import whole_number
@@ -12,6 +14,26 @@ from ..model.errors import MarketoError
 from . import http
 
 bp = Blueprint("campaigns", __name__)
+MY_TOKEN = re.compile(r"\{\{my\.([^{}]{1,100})\}\}")
+MAX_TOKENS = 100  # tokens of one request (chosen)
+
+
+def my_tokens(spec: object) -> dict[str, str]:
+    """The request's `tokens`: [{name: "{{my.Name}}", value}] as {name lowered: value}."""
+    raw = spec.get("tokens") if isinstance(spec, dict) else None
+    if raw is None:
+        return {}
+    if not isinstance(raw, list) or len(raw) > MAX_TOKENS:
+        raise MarketoError("1003", f"tokens is a list of at most {MAX_TOKENS} {{name, value}}")
+    found = {}
+    for item in raw:
+        name = item.get("name") if isinstance(item, dict) else None
+        value = item.get("value") if isinstance(item, dict) else None
+        match = MY_TOKEN.fullmatch(name) if isinstance(name, str) else None
+        if match is None or not isinstance(value, str) or len(value) > 65_536:
+            raise MarketoError("1003", "Each token is {name: \"{{my.Name}}\", value: text}")
+        found[match.group(1).strip().lower()] = value
+    return found
 
 
 @bp.get("/rest/v1/campaigns.json")
@@ -41,7 +63,8 @@ def by_id(campaign_id: int) -> Response:
 
 
 @bp.post("/rest/v1/campaigns/<int:campaign_id>/trigger.json")
-@doc(body="json", examples=[{"input": {"leads": [{"id": 1}], "tokens": []}}])
+@doc(body="json", examples=[{"input": {"leads": [{"id": 1}], "tokens": [
+    {"name": "{{my.Offer}}", "value": "Free trial"}]}}])
 def trigger(campaign_id: int) -> Response:
     """Request a triggerable campaign for up to 100 leads."""
     http.require("edit_person")
@@ -55,8 +78,8 @@ def trigger(campaign_id: int) -> Response:
            for lead in leads]
     if any(i is None for i in ids):
         raise MarketoError("1003", "Each lead is {id}")
-    return http.ok(http.instance().campaigns.trigger(campaign_id,
-                                                     [i for i in ids if i is not None]))
+    return http.ok(http.instance().campaigns.trigger(
+        campaign_id, [i for i in ids if i is not None], my_tokens(spec)))
 
 
 @bp.post("/rest/v1/campaigns/<int:campaign_id>/schedule.json")
@@ -68,4 +91,5 @@ def schedule(campaign_id: int) -> Response:
     spec = body.get("input") or {}
     if not isinstance(spec, dict):
         raise MarketoError("1003", "input is an object {runAt, tokens}")
-    return http.ok(http.instance().campaigns.schedule(campaign_id, spec.get("runAt")))
+    return http.ok(http.instance().campaigns.schedule(campaign_id, spec.get("runAt"),
+                                                      my_tokens(spec)))

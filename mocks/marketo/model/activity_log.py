@@ -25,6 +25,12 @@ from .errors import MarketoError
 NEW_LEAD, CHANGE_DATA_VALUE, ADD_TO_LIST, REMOVE_FROM_LIST = 12, 13, 24, 25
 MERGE_LEADS, DELETE_LEAD, CHANGE_PARTITION, CHANGE_PROGRAM_STATUS = 32, 37, 100, 104
 FILL_OUT_FORM, REQUEST_CAMPAIGN = 2, 47
+SEND_EMAIL, EMAIL_DELIVERED, EMAIL_BOUNCED, UNSUBSCRIBE_EMAIL = 6, 7, 8, 9
+OPEN_EMAIL, CLICK_EMAIL, EMAIL_BOUNCED_SOFT, CALL_WEBHOOK = 10, 11, 27, 110
+_EMAIL_STEP = (("Campaign Run ID", "integer"), ("Choice Number", "integer"),
+               ("Step ID", "integer"))
+_BOUNCE = (*_EMAIL_STEP, ("Category", "string"), ("Details", "string"), ("Email", "string"),
+           ("Subcategory", "string"))
 
 # id -> (name, description, primary attribute (name, dataType) or None, attributes)
 STANDARD_TYPES: dict[int, tuple[str, str, tuple[str, str] | None, tuple[tuple[str, str], ...]]] = {
@@ -36,14 +42,32 @@ STANDARD_TYPES: dict[int, tuple[str, str, tuple[str, str] | None, tuple[tuple[st
                     (("Client IP Address", "string"), ("Form Fields", "text"),
                      ("Query Parameters", "string"), ("Referrer URL", "string"),
                      ("User Agent", "string"), ("Webpage ID", "integer"))),
-    6: ("Send Email", "Send Marketo Email to a person", ("Mailing ID", "integer"),
-        (("Campaign Run ID", "integer"), ("Step ID", "integer"))),
-    7: ("Email Delivered", "Marketo Email is delivered to a person", ("Mailing ID", "integer"),
-        (("Campaign Run ID", "integer"), ("Step ID", "integer"))),
-    10: ("Open Email", "User opens Marketo Email", ("Mailing ID", "integer"),
-         (("Device", "string"), ("Is Mobile Device", "boolean"), ("Platform", "string"))),
-    11: ("Click Email", "User clicks on a link in a Marketo Email", ("Mailing ID", "integer"),
-         (("Link", "string"), ("Device", "string"), ("Is Mobile Device", "boolean"))),
+    SEND_EMAIL: ("Send Email", "Send Marketo Email to a person", ("Mailing ID", "integer"),
+                 _EMAIL_STEP),
+    EMAIL_DELIVERED: ("Email Delivered", "Marketo Email is delivered to a person",
+                      ("Mailing ID", "integer"), _EMAIL_STEP),
+    EMAIL_BOUNCED: ("Email Bounced", "Marketo Email is bounced for a person",
+                    ("Mailing ID", "integer"), _BOUNCE),
+    UNSUBSCRIBE_EMAIL: ("Unsubscribe Email", "Person unsubscribing from Marketo Emails",
+                        ("Mailing ID", "integer"),
+                        (("Campaign Run ID", "integer"), ("Client IP Address", "string"),
+                         ("Form Fields", "text"), ("Query Parameters", "string"),
+                         ("Referrer URL", "string"), ("User Agent", "string"),
+                         ("Webform ID", "integer"), ("Webpage ID", "integer"))),
+    OPEN_EMAIL: ("Open Email", "User opens Marketo Email", ("Mailing ID", "integer"),
+                 (*_EMAIL_STEP, ("Device", "string"), ("Is Mobile Device", "boolean"),
+                  ("Platform", "string"), ("User Agent", "string"),
+                  ("Is Bot Activity", "boolean"), ("Bot Activity Pattern", "string"))),
+    CLICK_EMAIL: ("Click Email", "User clicks on a link in a Marketo Email",
+                  ("Mailing ID", "integer"),
+                  (*_EMAIL_STEP, ("Link", "string"), ("Link ID", "string"),
+                   ("Device", "string"), ("Is Mobile Device", "boolean"),
+                   ("Platform", "string"), ("User Agent", "string"),
+                   ("Is Bot Activity", "boolean"), ("Bot Activity Pattern", "string"))),
+    EMAIL_BOUNCED_SOFT: ("Email Bounced Soft", "Marketo Email is soft bounced for a person",
+                         ("Mailing ID", "integer"), _BOUNCE),
+    CALL_WEBHOOK: ("Call Webhook", "Call a webhook", ("Webhook ID", "integer"),
+                   (("Error Type", "integer"), ("Response", "text"))),
     NEW_LEAD: ("New Lead", "New person", None,
                (("Source Type", "string"), ("API Method Name", "string"),
                 ("Modifying User", "string"), ("Lead Source", "string"))),
@@ -88,10 +112,13 @@ class Activity:
     field: str | None = None  # Change Data Value: the field's API name
     old: object = None
     new: object = None
+    campaign_id: int | None = None  # the smart campaign whose flow did it
 
     def render(self) -> dict:
         out: dict = {"id": self.id, "marketoGUID": str(self.id), "leadId": self.lead_id,
                      "activityDate": iso_utc(self.at), "activityTypeId": self.type_id}
+        if self.campaign_id is not None:
+            out["campaignId"] = self.campaign_id
         if self.primary_id is not None:
             out["primaryAttributeValueId"] = self.primary_id
         if self.primary_value is not None:
@@ -102,8 +129,9 @@ class Activity:
 
     def all_attributes(self) -> Iterable[tuple[str, object]]:
         if self.type_id == CHANGE_DATA_VALUE:
-            yield from (("New Value", self.new), ("Old Value", self.old),
-                        ("Reason", "Web service API"), ("Source", "Web service API"))
+            yield from (("New Value", self.new), ("Old Value", self.old))
+            if not self.attributes:  # a change the API made; a flow's names its reason
+                yield from (("Reason", "Web service API"), ("Source", "Web service API"))
         yield from self.attributes
 
     def render_change(self, field_ids: dict[str, int]) -> dict:
@@ -170,14 +198,15 @@ class ActivityLog:
             del items[:cut]
 
     def add(self, lead_id: int, type_id: int, at: float, primary_id: int | None = None,
-            primary_value: object = None, attributes: tuple = ()) -> Activity:
+            primary_value: object = None, attributes: tuple = (),
+            campaign_id: int | None = None) -> Activity:
         return self._append(Activity(self.ids.take(), lead_id, type_id, at, primary_id,
-                                     primary_value, attributes))
+                                     primary_value, attributes, campaign_id=campaign_id))
 
     def change(self, lead_id: int, field: str, display: str, old: object, new: object,
-               at: float) -> None:
+               at: float, attributes: tuple = (), campaign_id: int | None = None) -> None:
         self._append(Activity(self.ids.take(), lead_id, CHANGE_DATA_VALUE, at, None, display,
-                              (), field, old, new))
+                              attributes, field, old, new, campaign_id))
 
     def _position(self, index: int) -> int:
         """The position before items[index] (the end when past the newest)."""
@@ -233,14 +262,17 @@ def token_position(value: str) -> int:
 def snapshot(log: ActivityLog) -> list[list]:
     """Compact rows: [leadId, typeId, at, primaryId, primaryValue, {attributes}, field, old,
     new], and the id as a tenth item where it is not the one after the row before's (ids
-    skipped after a crash)."""
+    skipped after a crash), and the campaign's id as an eleventh where a flow did it (the
+    tenth then null when the id is the next one)."""
     rows = []
     expected = log.offset + 1
     for a in log.items:
         row = [a.lead_id, a.type_id, a.at, a.primary_id, a.primary_value, dict(a.attributes),
                a.field, a.old, a.new]
-        if a.id != expected:
-            row.append(a.id)
+        if a.id != expected or a.campaign_id is not None:
+            row.append(a.id if a.id != expected else None)
+        if a.campaign_id is not None:
+            row.append(a.campaign_id)
         expected = a.id + 1
         rows.append(row)
     return rows
@@ -256,17 +288,19 @@ def restore(log: ActivityLog, rows: object, offset: object = 0) -> None:
     if not log.items:
         log.ids.continue_from(offset + 1)
     for row in rows:
-        if not (isinstance(row, list) and len(row) in (9, 10) and isinstance(row[0], int)
+        if not (isinstance(row, list) and len(row) in (9, 10, 11) and isinstance(row[0], int)
                 and isinstance(row[1], int) and isinstance(row[2], int | float)
                 and isinstance(row[5], dict) and all(isinstance(k, str) for k in row[5])
-                and (len(row) == 9 or _whole(row[9]) and row[9] > log.end)):
+                and (len(row) == 9 or row[9] is None or _whole(row[9]) and row[9] > log.end)
+                and (len(row) < 11 or _whole(row[10]))):
             raise ValueError(f"activity row {str(row)[:80]} is not "
                              f"[leadId, typeId, at, primaryId, primaryValue, attributes, field, "
-                             f"old, new] (and its id, above the row before's)")
-        activity_id = row[9] if len(row) == 10 else log.end + 1
+                             f"old, new] (and its id, above the row before's, and a campaign)")
+        activity_id = row[9] if len(row) >= 10 and row[9] is not None else log.end + 1
         log.ids.note(activity_id)
         log._append(Activity(activity_id, row[0], row[1], float(row[2]), row[3], row[4],
-                             tuple(row[5].items()), row[6], row[7], row[8]))
+                             tuple(row[5].items()), row[6], row[7], row[8],
+                             row[10] if len(row) == 11 else None))
 
 
 def _whole(value: object) -> bool:

@@ -186,7 +186,7 @@ def build(database: MarketoInstance, job: ExportJob) -> tuple[int, bytes]:
                 continue
             cells = {"marketoGUID": str(a.id), "leadId": a.lead_id,
                      "activityDate": iso_utc(a.at), "activityTypeId": a.type_id,
-                     "campaignId": None, "primaryAttributeValueId": a.primary_id,
+                     "campaignId": a.campaign_id, "primaryAttributeValueId": a.primary_id,
                      "primaryAttributeValue": a.primary_value,
                      "attributes": json.dumps({n: v for n, v in a.all_attributes()
                                                if v is not None}),

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.clock import iso_utc, parse_time
 
+from .campaign_flow import parse_flow
+
 if TYPE_CHECKING:
     from .campaigns import Campaign
 
@@ -46,6 +48,14 @@ def seed_campaign_fields(campaign: Campaign, spec: dict) -> None:
     if not (isinstance(runs, list) and all(isinstance(r, str) for r in runs)):
         raise ValueError(f"{where}: runs is a list of ISO-8601 times")
     campaign.requested = list(requested)
+    if spec.get("flow") is not None:
+        campaign.flow = parse_flow(spec["flow"], where)
+        if spec.get("flowSteps") is None:  # the asset API's count of its steps
+            campaign.flow_steps = len(campaign.flow)
+    list_ids = spec.get("listIds") or []
+    if not (isinstance(list_ids, list) and all(type(i) is int for i in list_ids)):
+        raise ValueError(f"{where}: listIds is a list of static list ids")
+    campaign.list_ids = list(list_ids)
     try:
         campaign.runs = [parse_time(r) for r in runs]
         if "createdAt" in spec:
@@ -62,5 +72,6 @@ def campaign_fields(campaign: Campaign) -> dict:
             if campaign.folder else None, "smartListId": campaign.smart_list_id,
             "flowSteps": campaign.flow_steps, "workspace": campaign.workspace,
             "requested": list(campaign.requested), "runs": [iso_utc(r) for r in campaign.runs],
+            "flow": [dict(step) for step in campaign.flow], "listIds": list(campaign.list_ids),
             "createdAt": iso_utc(campaign.created_at),
             "updatedAt": iso_utc(campaign.updated_at)}

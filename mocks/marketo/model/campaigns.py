@@ -1,10 +1,12 @@
 """Smart campaigns: list and get them, request a triggerable one for leads (logged as
-Request Campaign), schedule a batch one. Campaigns are seeded, as programs are."""
+Request Campaign), schedule a batch one; either runs the campaign's seeded flow on the clock
+(campaign_flow.py: Send Email, Call Webhook, Wait). Campaigns are seeded, as programs are."""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from vendorsim.mocks.core.bodies import whole_number
 from vendorsim.mocks.core.clock import Clock, iso_utc, parse_time
@@ -14,6 +16,9 @@ from .activity_log import REQUEST_CAMPAIGN, ActivityLog
 from .campaign_seeds import campaign_fields, seed_campaign_fields
 from .errors import MarketoError
 from .leads import LeadStore
+
+if TYPE_CHECKING:
+    from .campaign_flow import CampaignFlows
 
 MAX_TRIGGER_LEADS = 100
 
@@ -34,6 +39,8 @@ class Campaign:
     smart_list_id: int | None = None  # its own smart list (the asset API's smartListId)
     flow_steps: int = 1  # seeded campaigns have a flow; made ones start with none
     workspace: str = "Default"
+    flow: list[dict] = field(default_factory=list)  # seeded steps (campaign_flow.py)
+    list_ids: list[int] = field(default_factory=list)  # a batch campaign's smart list
 
     def __post_init__(self) -> None:
         self.updated_at = self.updated_at or self.created_at
@@ -64,6 +71,7 @@ class CampaignStore:
         self.leads = leads
         self.activities = activities
         self.campaigns: dict[int, Campaign] = {}
+        self.flows: CampaignFlows | None = None  # set by the instance
 
     def _get(self, campaign_id: int) -> Campaign:
         found = self.campaigns.get(campaign_id)
@@ -85,22 +93,29 @@ class CampaignStore:
         return [self._get(campaign_id).render()]
 
     @locked
-    def trigger(self, campaign_id: int, lead_ids: list[int]) -> list[dict]:
-        """Request Campaign: leads that exist go through it (each logged)."""
+    def trigger(self, campaign_id: int, lead_ids: list[int],
+                tokens: dict[str, str] | None = None) -> list[dict]:
+        """Request Campaign: leads that exist go through it (each logged), then its flow
+        runs for them (`tokens`: the request's {{my.}} tokens)."""
         found = self._get(campaign_id)
         if not found.triggerable:
             raise MarketoError("1003", "The campaign cannot be requested: it has no "
                                        "'Campaign is Requested' trigger")
         now = self.clock.now()
+        reached = []
         for lead_id in lead_ids:
             if lead_id in self.leads:
                 found.requested.append(lead_id)
+                reached.append(lead_id)
                 self.activities.add(lead_id, REQUEST_CAMPAIGN, now, campaign_id, found.name,
-                                    (("Source", "Web Service API"),))
+                                    (("Source", "Web Service API"),), campaign_id=campaign_id)
+        if found.flow and reached and self.flows is not None:
+            self.flows.start(found, reached, tokens or {})
         return [{"id": campaign_id}]
 
     @locked
-    def schedule(self, campaign_id: int, run_at: object) -> list[dict]:
+    def schedule(self, campaign_id: int, run_at: object,
+                 tokens: dict[str, str] | None = None) -> list[dict]:
         """Schedule Campaign: a batch campaign runs now, or at `runAt`."""
         found = self._get(campaign_id)
         if found.triggerable:
@@ -112,6 +127,8 @@ class CampaignStore:
             except (ValueError, TypeError, OverflowError):
                 raise MarketoError("1003", "runAt is an ISO-8601 date-time") from None
         found.runs.append(when)
+        if found.flow and self.flows is not None:
+            self.flows.schedule(found, when, tokens or {})
         return [{"id": campaign_id}]
 
     @locked

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import TYPE_CHECKING
 
 from vendorsim.mocks.core.auth import Credential
 from vendorsim.mocks.core.bodies import whole_number
@@ -23,10 +24,12 @@ from .assets.world import AssetWorld
 from .bulk import BulkArea
 from .bulk_exports import ExportQueue
 from .bulk_imports import ImportQueue
+from .campaign_flow import CampaignFlows
 from .campaigns import CampaignStore
 from .custom_activities import FIRST_ID as CUSTOM_TYPE_FIRST_ID
 from .custom_activities import CustomActivityTypes
 from .custom_objects import CustomObjects
+from .email_sends import EmailSends
 from .errors import MarketoError
 from .fields import FieldDef, Schema
 from .leads import LeadStore
@@ -37,6 +40,10 @@ from .programs import ProgramStore
 from .records import Lead, Partition, Settings
 from .seed_shape import MarketoSeed
 from .usage import Usage, last_days
+from .webhooks import Webhooks
+
+if TYPE_CHECKING:
+    from vendorsim.mocks.core.outbox import Outbox
 
 COOKIE = re.compile(r"id:\d{3}-[A-Z]{3}-\d{3}&token:_mch-[\w.-]+-\d+-\d+", re.I)
 MAX_MERGE = 3  # a winner and up to three losers per call (chosen from the docs' example)
@@ -48,9 +55,11 @@ class MarketoInstance:
 
     seed_shape = MarketoSeed
 
-    def __init__(self, munchkin_id: str, clock: Clock, in_force: RuleView = NEVER) -> None:
+    def __init__(self, munchkin_id: str, clock: Clock, in_force: RuleView = NEVER,
+                 outbox: Outbox | None = None) -> None:
         self.munchkin_id = munchkin_id
         self.clock = clock
+        self.outbox = outbox  # the cloud's: campaign flows' work and webhook calls
         self.in_force = in_force  # which of Marketo's dated changes hold (its calendar)
         self.lock = lock = threading.RLock()
         self.settings = Settings()
@@ -64,6 +73,15 @@ class MarketoInstance:
         self.lists = StaticListStore(lock, clock, self.leads, log, self.assets.tree,
                                      ids.sequence("lists", 1001))
         self.campaigns = CampaignStore(lock, clock, self.leads, log)
+        self.email_sends = EmailSends(lock, clock, self.leads, log, self.assets, outbox,
+                                      ids.sequence("campaignRuns"))
+        self.webhooks = Webhooks(lock, clock, self.leads, log, outbox, munchkin_id)
+        self.flows = CampaignFlows(lock, clock, outbox, self.email_sends, self.webhooks)
+        self.flows.campaigns, self.flows.lists = self.campaigns, self.lists
+        self.campaigns.flows = self.flows
+        # the outbox's tasks reach whichever stores the instance holds (after `atomic`)
+        self.email_sends.wake = lambda due: self.email_sends.catch_up(due)
+        self.flows.resume = lambda entry_id: self.flows.run_later(entry_id)
         self.objects = {stem: ObjectStore(kind, clock, lock, ids=ids.sequence(SEED_KEYS[stem]))
                         for stem, kind in STANDARD_KINDS.items()}
         self.account_lists = NamedAccountLists(lock, clock, self.objects["namedAccountLists"],
@@ -203,15 +221,24 @@ class MarketoInstance:
             if data.get("customObjects"):
                 self.custom.seed(data["customObjects"])
             self.bulk.seed(data)
+            if data.get("webhooks"):
+                self.webhooks.seed(data["webhooks"])
             if data.get("campaigns"):
                 self.campaigns.seed(data["campaigns"], set(self.programs.programs))
             self.assets.seed_assets(data)
+            for campaign in self.campaigns.campaigns.values():
+                self.flows.check(campaign)  # emails are seeded with the assets, above
             if data.get("customActivityTypes"):
                 self.activity_types.seed(data["customActivityTypes"])
             if data.get("activities") or data.get("activityOffset"):
                 restore(self.activity_log, data.get("activities") or [],
                         data.get("activityOffset", 0))
             self.sequences.restore(data.get("nextIds"))
+            # last: activities whose time came while a snapshot lay on disk are logged after
+            # the restored ones, with ids above them
+            self.email_sends.seed(data)
+            if data.get("flowsWaiting"):
+                self.flows.seed(data["flowsWaiting"])
 
     @locked
     def snapshot(self, *, activities: bool = True) -> dict:
@@ -224,6 +251,9 @@ class MarketoInstance:
         out["customActivityTypes"] = self.activity_types.snapshot()
         out["programs"] = self.programs.snapshot()
         out["campaigns"] = self.campaigns.snapshot()
+        out["webhooks"] = self.webhooks.snapshot()
+        out.update(self.email_sends.snapshot())
+        out["flowsWaiting"] = self.flows.snapshot()
         out.update(self.assets.snapshot())
         out.update(self.bulk.snapshot())
         if activities:

@@ -39,6 +39,16 @@ def index_lead(index: dict[str, dict], lead_id: int, values: dict) -> None:
             idx[key] = lead_id
 
 
+def intern_values(values: dict, skip: dict) -> dict:
+    """`values` with its short text interned in place, except the fields in `skip` (the indexed
+    identifiers: an email is one lead's, interning it would only grow the interpreter's table).
+    Only values change, never keys, so changing them while iterating is safe."""
+    for name, value in values.items():
+        if type(value) is str and len(value) <= SHARED and name not in skip:
+            values[name] = intern(value)
+    return values
+
+
 def index_drop(idx: dict, value: object, lead_id: int) -> None:
     if value is None or value == "":
         return

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping, ValuesView
-from sys import intern
 
 from vendorsim.mocks.core.auth import Credential
 from vendorsim.mocks.core.bodies import whole_number
@@ -20,7 +19,7 @@ from vendorsim.mocks.core.locking import locked
 from .activity_log import CHANGE_PARTITION, DELETE_LEAD, NEW_LEAD, ActivityLog
 from .errors import MarketoError, RecordError, reason
 from .fields import DEFAULT_GET_FIELDS, FieldDef, Schema, check_value, index_key
-from .lead_index import SHARED, index_drop, index_lead, index_put, shared
+from .lead_index import index_drop, index_lead, index_put, intern_values, shared
 from .records import Lead, Partition, Settings, SyncPlan, may_use, name_of
 
 _ID_ONLY = frozenset({"id"})
@@ -148,20 +147,20 @@ class LeadStore(Mapping[int, Lead]):
 
     # -- writes ------------------------------------------------------------------------
     def _create(self, values: dict, partition: Partition, now: float | None = None) -> Lead:
+        """A new lead holding check_record's fresh `values` (kept, not copied)."""
         now = self.clock.now() if now is None else now
-        lead = Lead(self.ids.take(), {k: intern(v) if type(v) is str and len(v) <= SHARED
-                                      else v for k, v in values.items()}, partition.id, now, now)
+        lead = Lead(self.ids.take(), intern_values(values, self._index), partition.id, now, now)
         self._leads[lead.id] = lead
         self._index_add(lead)
         self.activities.add(lead.id, NEW_LEAD, now, None, None, _API_SOURCE)
         return lead
 
     @locked
-    def update(self, lead: Lead, values: dict, now: float | None = None) -> None:
-        """Write values (logging a Change Data Value per changed field)."""
-        self._write(lead, values, self.clock.now() if now is None else now)
+    def update(self, lead: Lead, values: dict, now: float | None = None, why: tuple = ()) -> None:
+        """Write values (a Change Data Value per changed field; `why`: its Reason/Source)."""
+        self._write(lead, values, self.clock.now() if now is None else now, why)
 
-    def _write(self, lead: Lead, values: dict, now: float) -> None:
+    def _write(self, lead: Lead, values: dict, now: float, why: tuple = ()) -> None:
         """`update` under the held lock (Sync Leads); changed indexed fields touch the index."""
         current = lead.values
         fields, log = self.schema.fields, self.activities
@@ -171,7 +170,7 @@ class LeadStore(Mapping[int, Lead]):
                 if name in self._index:
                     index_drop(self._index[name], old, lead.id)
                     index_put(self._index[name], value, lead.id)
-                log.change(lead.id, name, fields[name].display_name, old, value, now)
+                log.change(lead.id, name, fields[name].display_name, old, value, now, why)
                 current[name] = shared(value)
         lead.updated_at = now
 

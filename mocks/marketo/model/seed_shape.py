@@ -73,6 +73,11 @@ class MarketoSeed(Shape):
     customActivityTypes: Records | None = None  # noqa: N815
     programs: Records | None = None
     campaigns: Records | None = None
+    webhooks: Records | None = None  # the Call Webhook flow step's webhooks (webhooks.py)
+    engagement: Record | None = None  # the seeded engagement model (core/engagement.py)
+    campaignRuns: Records | None = None  # noqa: N815
+    pendingEmailActivities: list[list[Any]] | None = None  # noqa: N815
+    flowsWaiting: Records | None = None  # noqa: N815
     activities: list[list[Any]] | None = None
     activityOffset: int | None = None  # noqa: N815
     nextIds: dict[str, int] | None = None  # noqa: N815
