@@ -83,6 +83,15 @@ def test_the_report_shows_what_each_sfmc_send_did(fixture_report: Report) -> Non
     assert rows["triggered"]["opened"] > 0  # 3 days later, at a 0.4-0.7 open rate
 
 
+def test_the_report_shows_what_the_marketo_campaign_sent(fixture_report: Report) -> None:
+    """Read back through activities.json: Send Email, Email Delivered, Open Email, ..."""
+    (row,) = [r for r in fixture_report.engagement if r["vendor"] == "marketo"]
+    assert row["send"] == "Onboarding.Welcome"  # the email's primary attribute value
+    assert row["sent"] == fixture_report.sends[-1]["accepted"] == 25
+    assert row["delivered"] + row["bounced"] == row["sent"]
+    assert 0 < row["opened"] <= row["delivered"] and row["clicked"] <= row["opened"]
+
+
 def test_json_and_text_reports_carry_the_sends(tmp_path: Path,
                                                capsys: pytest.CaptureFixture) -> None:
     out = tmp_path / "r.json"

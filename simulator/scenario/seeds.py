@@ -46,7 +46,9 @@ class MarketoInstance(Strict):
     """Programs: {id, name, type, channel, folderId, workspace, tags, costs, statuses,
     members [{leadId, status}]}."""
     campaigns: list[dict[str, Any]] = []
-    """Smart campaigns: {id, name, programId, isTriggerable, isActive, description}."""
+    """Smart campaigns: {id, name, programId, isTriggerable, isActive, description, listIds,
+    flow [{type: sendEmail, emailId} | {type: callWebhook, webhookId} | {type: wait,
+    seconds}]}."""
     channels: list[dict[str, Any]] = []
     """Channels besides Marketo's usual ones: {name, applicableProgramType,
     progressionStatuses [{name, step, success}]}."""
@@ -76,9 +78,12 @@ class MarketoInstance(Strict):
     """Landing page redirect rules: {hostname, redirectFrom, redirectTo}."""
     landingPageDomains: list[dict[str, Any]] = []  # noqa: N815 - Marketo's own name
     """Landing page domains besides the instance's own: {hostname, type}."""
+    webhooks: list[dict[str, Any]] = []
+    """Webhooks a campaign's Call Webhook step calls: {id, name, url, requestType, template,
+    requestTokenEncoding, customHeaders, responseType, responseMappings}."""
     engagement: Engagement | None = None
     """What recipients of the instance's campaign emails do: seed, rates, delays, segments
-    (taken by a Marketo mock that sends campaign email)."""
+    (fields by API name)."""
 
     def seed_state(self) -> dict[str, Any]:
         """What the mock is seeded with (the engagement model in its own seed shape, and
