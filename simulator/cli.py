@@ -57,6 +57,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             count=args.count, accounts=args.accounts, seed=args.seed, locale=args.locale,
             events_per_person=args.events_per_person, duplicate_share=args.duplicate_share,
             invalid_share=args.invalid_share, as_of=args.as_of,
+            sends_per_person=args.sends_per_person,
             partitions=tuple(p.strip() for p in args.partitions.split(",") if p.strip()))
     except ValueError as exc:
         console.print(f"vendorsim generate: {exc}")
@@ -113,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="replace an output folder that already holds files")
     gen.add_argument("--events-per-person", type=float, default=0.0,
                      help="mean web/email/form events per person")
+    gen.add_argument("--sends-per-person", type=float, default=0.0,
+                     help="mean newsletters (of 12 in the last 30 days) each person received, "
+                          "with their opens, clicks, bounces and unsubscribes")
     gen.add_argument("--duplicate-share", type=float, default=0.0,
                      help="share of people also present as a lead in another partition")
     gen.add_argument("--invalid-share", type=float, default=0.0,

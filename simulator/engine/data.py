@@ -43,7 +43,9 @@ class CdpData:
         spec = loaded.scenario.data.generate
         if spec is None:
             return
-        config = GeneratorConfig(**{**spec.model_dump(), "partitions": tuple(spec.partitions)})
+        config = GeneratorConfig(**{**spec.model_dump(exclude={"engagement"}),
+                                    "partitions": tuple(spec.partitions), "engagement":
+                                    spec.engagement.to_seed() if spec.engagement else None})
         seeds_marketo = bool(spec.duplicate_share or spec.invalid_share
                              or len(spec.partitions) > 1)
         for block in ProfileGenerator(config).blocks():

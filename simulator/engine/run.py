@@ -25,6 +25,7 @@ from vendorsim.simulator.destinations.marketo import (
     MarketoConnector,
     skip_reason,
 )
+from vendorsim.simulator.destinations.sends import Sender
 from vendorsim.simulator.report import FATES, DestinationReport, Report, batch_record
 from vendorsim.simulator.report.checks import check
 from vendorsim.simulator.scenario.base import step_time
@@ -42,6 +43,7 @@ from vendorsim.simulator.sources.sfmc import SourceError
 from .audiences import is_batch, members
 from .data import CdpData
 from .processes import Scheduler
+from .sends import check_sends, make_send, read_engagement
 from .sources import absorb_b2b, build_sources, ingestion_times
 from .vendors import InProcessVendors, Vendors, holdings
 
@@ -67,6 +69,8 @@ class Engine:
         self.sources, self.source_reports = build_sources(
             self.s, self.vendors, self._wait, lambda: self.scheduler.now, self.holds)
         self.reports: dict[str, DestinationReport] = {}
+        self.sender = Sender(self.s, self.vendors.base_url, self.vendors.session, self._wait,
+                             lambda: self.scheduler.now, self.scheduler.pace, self.holds)
         self.active: dict[tuple[str, str], set[str]] = {}  # (dest, audience) -> members sent
         self.matched: set[str] = set()  # audiences that held a profile at some evaluation
         self.judge_injected = False  # client verdicts on answers faults injected, too
@@ -90,11 +94,11 @@ class Engine:
     def _seed(self) -> None:
         vendors, target = self.s.vendors, self.vendors
         for inst in vendors.marketo:
-            state = inst.model_dump(exclude={"munchkin_id", "credentials", "limits"})
-            target.seed("marketo", inst.munchkin_id, inst.credentials, inst.limits, state)
+            target.seed("marketo", inst.munchkin_id, inst.credentials, inst.limits,
+                        inst.seed_state())
         for account in vendors.sfmc:
             target.seed("sfmc", account.subdomain, account.credentials, account.limits,
-                        {"data_extensions": account.data_extensions})
+                        account.seed_state())
         for vendor in ("bombora", "demandbase"):
             for client in getattr(vendors, vendor):
                 target.seed(vendor, client.client_id, client.credentials, client.limits,
@@ -171,6 +175,8 @@ class Engine:
             journal = self.vendors.journal()
             held = holdings(self.vendors, journal, self._seeded())
             judged = self.vendors.client_verdicts(self.judge_injected)
+            engagement = read_engagement(self, held)  # after the journal: not the replay's
+            verdicts += check_sends(self.s.expectations.sends, engagement)
         for source_id, connector in self.sources.items():
             self.source_reports[source_id].calls = int(connector.tally.total("calls"))
         warnings = [f"client verdict {v['rule']} on {v['vendor']}"
@@ -182,7 +188,7 @@ class Engine:
                     for d, a in self.active if a not in self.matched]
         return Report(self.s.name, list(self.reports.values()), verdicts, journal,
                       list(self.source_reports.values()), warnings, held, judged,
-                      self._header(ran_at))
+                      self._header(ran_at), [vars(r) for r in self.sender.requests], engagement)
 
     def _header(self, ran_at: datetime) -> dict[str, str]:
         """What a report opens with: which scenario, which vendorsim, which data, when."""
@@ -236,6 +242,9 @@ class Engine:
         elif step.action == "ingest":
             self.scheduler.give(f"source {step.source}",
                                 lambda: self._ingest(step.source or ""))
+        elif step.action == "send" and step.send:  # one process per vendor account
+            self.scheduler.give(f"sends {step.send.vendor} {step.send.tenant}",
+                                partial(make_send, self, step.send))
         elif step.action == "upsert_rows":  # a marketer's edit: its own process (it may
             # wait, as any call to a vendor may), before the source's next run
             self.scheduler.give(f"edits {step.source}", lambda: self._edit(step))

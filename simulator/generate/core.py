@@ -16,6 +16,9 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from vendorsim.mocks.core.engagement import EngagementModel
+
+from .engagement import SENDS, calendar, email_events
 from .pools import (
     COMPANY_WORDS,
     EVENT_TYPES,
@@ -55,6 +58,8 @@ class GeneratorConfig:
     invalid_share: float = 0.0  # people whose record a vendor must refuse
     partitions: tuple[str, ...] = ("Default",)
     as_of: str = "2026-01-01T00:00:00Z"  # the generated history ends here (not "now")
+    sends_per_person: float = 0.0  # mean newsletters a person received (engagement.py)
+    engagement: dict | None = None  # the engagement model (default: its rates, this seed)
 
     def __post_init__(self) -> None:
         if self.count < 0:
@@ -68,6 +73,13 @@ class GeneratorConfig:
             raise ValueError("duplicates across partitions need at least two partitions")
         if not self.partitions:
             raise ValueError("at least one partition is needed")
+        if not 0.0 <= self.sends_per_person <= SENDS:
+            raise ValueError(f"sends_per_person must be between 0 and {SENDS}")
+        self.model()  # ValueError naming what is wrong
+
+    def model(self) -> EngagementModel:
+        """What the recipients of generated sends do."""
+        return EngagementModel.from_dict(self.engagement or {"seed": self.seed})
 
     @property
     def account_count(self) -> int:
@@ -121,6 +133,7 @@ class ProfileGenerator:
                                                   *self.pools.last_names)}
         self._days: dict[int, str] = {}
         self._as_of_second = self.as_of.hour * 3600 + self.as_of.minute * 60 + self.as_of.second
+        self._model, self._sends = config.model(), calendar(self.as_of)
 
     def _local_part(self, first: str, last: str) -> str:
         return f"{self._slugs[first]}.{self._slugs[last]}".strip(".") or "contact"
@@ -159,6 +172,7 @@ class ProfileGenerator:
         cfg = self.config
         pools = self.pools
         rng = random.Random(f"vendorsim:{cfg.seed}:chunk:{chunk.index}")
+        sends = random.Random(f"vendorsim:{cfg.seed}:sends:{chunk.index}")
         person_no = itertools.count(chunk.first_person)
         blocks = []
         for offset_in_chunk, size in enumerate(chunk.sizes):
@@ -179,6 +193,10 @@ class ProfileGenerator:
                 for person in block.people:
                     for n in range(_poisson(rng, cfg.events_per_person)):
                         block.events.append(self._event(person, n, rng))
+            if cfg.sends_per_person:  # its own draws: the rest is the same with or without
+                for person in block.people:
+                    block.events += email_events(person, _poisson(sends, cfg.sends_per_person),
+                                                 self._model, self._sends, self.as_of, sends)
             blocks.append(block)
         return blocks
 

@@ -33,7 +33,8 @@ PERSON_COLUMNS = ("personId", "email", "firstName", "lastName", "jobTitle", "sen
                   "lifecycleStage", "ecid", "crmId", "accountId", "company", "partition",
                   "updatedAt", "duplicateIn", "invalid")
 OPPORTUNITY_COLUMNS = ("opportunityId", "accountId", "name", "stage", "amount", "closeDate")
-EVENT_COLUMNS = ("eventId", "personId", "type", "timestamp", "url", "form", "campaign")
+EVENT_COLUMNS = ("eventId", "personId", "type", "timestamp", "url", "form", "campaign",
+                 "bounceCategory", "bot")
 CSV_COLUMNS = {"accounts.csv": ACCOUNT_COLUMNS, "people.csv": PERSON_COLUMNS,
                "opportunities.csv": OPPORTUNITY_COLUMNS, "events.csv": EVENT_COLUMNS}
 

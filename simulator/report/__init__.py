@@ -186,6 +186,10 @@ class Report:
     # treated the vendors (mocks/core/verdicts.py): the simulator's own must be clean
     header: dict[str, str] = field(default_factory=dict)  # file, description, version, seed,
     # when it ran, the virtual span, the target: what every rendering opens with
+    sends: list[dict] = field(default_factory=list)  # each send step: what was asked of the
+    # vendor, what it accepted (destinations/sends.py SendRequest)
+    engagement: list[dict] = field(default_factory=list)  # per vendor send (SFMC Send job,
+    # Marketo email): sent, delivered, bounced, opened, clicked, unsubscribed by the end
 
     @property
     def passed(self) -> bool:

@@ -191,6 +191,23 @@ def journal(report: Report) -> str:
             f'journal (path, code, tenant…)">{table}{SEARCH}')
 
 
+def sends(report: Report) -> str:
+    """The send steps, then what each vendor send did by the replay's end (the terminal's
+    figures)."""
+    asked = _table(["send", "virtual time", "vendor", "kind", "what", "people", "accepted",
+                    "skipped", "refused", "calls", "reasons"],
+                   [[r["step"], r["at"], f"{r['vendor']} {r['tenant']}", r["kind"], r["what"],
+                     r["recipients"], r["accepted"], r["skipped"], r["refused"], r["calls"],
+                     "; ".join(r["errors"])] for r in report.sends]) if report.sends else ""
+    figures = ("sent", "not sent", "delivered", "hard bounced", "soft bounced", "opened",
+               "clicked", "unsubscribed")
+    done = _table(["vendor send", "email", *figures],
+                  [[f"{r['vendor']} {r['tenant']} {r['send']} ({r['kind']})", r["email"],
+                    *(r[k] for k in figures)] for r in report.engagement]) \
+        if report.engagement else ""
+    return asked + done
+
+
 def render(report: Report, state_link: str | None = None) -> str:
     summaries = [d.summary() for d in report.destinations]
     dests = _table(["", *(f"{d.id} ({d.type})" for d in report.destinations)],
@@ -216,6 +233,7 @@ def render(report: Report, state_link: str | None = None) -> str:
                  f"<p>{legend}</p>{calls}" if calls else "", "timeline"),
         _section("Destinations", dests, "destinations"),
         _section("Sources", sources, "sources"),
+        _section("Sends and engagement", sends(report), "sends"),
         _section("What each vendor holds at the end", holdings(report, state_link),
                  "holdings"),
         _section("Journal", journal(report), "journal-section"),

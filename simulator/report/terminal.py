@@ -11,6 +11,8 @@ from rich.table import Table
 
 from . import FATES, Report, dataflow_rows
 
+SHORT = {"sent": "sent", "not sent": "not sent", "delivered": "deliv.", "opened": "opened",
+         "clicked": "clicked", "unsubscribed": "unsub.", "bounced": "bounced hard/soft"}
 FLOW_COLUMNS = ("dataflow", "virtual time (UTC)", "profiles", "calls", "outcome")
 
 
@@ -38,6 +40,7 @@ def print_report(console: Console, report: Report, notes: Iterable[object] = (),
                 console.print(f"[yellow]{label}[/] {d.id} ({len(ids)} profiles): {reason}: "
                               f"{shown}", highlight=False)
     _dataflows(console, report)
+    _sends(console, report)
     for src in report.sources:
         state = f"[yellow]refused[/]: {src.refused}" if src.refused else \
             f"accepted; feeds {src.feeds}, not the CDP simulated here" if src.feeds else \
@@ -78,4 +81,28 @@ def _dataflows(console: Console, report: Report) -> None:
         table.add_row(row["dataflow"], f"{row['sent']} to {row['done']}",
                       f"{row['profiles']} sent in {batches}: {fates}",
                       f"{row['calls']}, {row['retries']} retries", row["outcome"])
+    console.print(table)
+
+
+def _sends(console: Console, report: Report) -> None:
+    """The sends the timeline asked for, then per vendor send what recipients did by the
+    replay's end (read back from the vendors)."""
+    for r in report.sends:
+        console.print(f"send {r['step']} at {r['at'][5:16]}: {r['vendor']} {r['tenant']} "
+                      f"{r['kind']} ({r['what']}): {r['recipients']} people, {r['accepted']} "
+                      f"accepted, {r['skipped']} skipped (no address or lead), {r['refused']} "
+                      f"refused, {r['calls']} calls", highlight=False)
+        for error in r["errors"]:
+            console.print(f"[yellow]send {r['step']} refused[/]: {error}", highlight=False)
+    if not report.engagement:
+        return
+    table = Table(title="sends and engagement by the replay's end (opens, clicks: unique)")
+    table.add_column("send", overflow="fold")
+    for column in SHORT.values():
+        table.add_column(column, justify="right")
+    for row in report.engagement:
+        name = f"{row['vendor']} {row['tenant']} {row['send']}" + (
+            f" ({row['email']})" if row["email"] != row["send"] else "")
+        table.add_row(name, *(f"{row[k]:,}" for k in SHORT if k != "bounced"),
+                      f"{row['hard bounced']:,}/{row['soft bounced']:,}")
     console.print(table)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import Field, model_validator
 
 from .base import Strict
+from .sends import Engagement
 
 
 class Generate(Strict):
@@ -25,6 +26,13 @@ class Generate(Strict):
     """Faker locale of names and places."""
     events_per_person: Annotated[float, Field(ge=0, le=50)] = 0.0
     """Mean web/email/form events per person."""
+    sends_per_person: Annotated[float, Field(ge=0, le=12)] = 0.0
+    """Mean newsletters each person received (of 12 in the 30 days before the generated
+    history ends), with what they did: email.send, .delivered, .bounce, .open, .click and
+    .unsubscribe events."""
+    engagement: Engagement | None = None
+    """What recipients of those newsletters did (the vendors' engagement model; default: its
+    rates, this seed)."""
     duplicate_share: Annotated[float, Field(ge=0, le=1)] = 0.0
     """Share of people who also exist as a second Marketo lead in another partition."""
     invalid_share: Annotated[float, Field(ge=0, le=1)] = 0.0

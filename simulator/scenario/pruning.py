@@ -89,6 +89,8 @@ def _get(data: Any, path: tuple) -> Any:
 def _names(item: Any, data: dict) -> set[str]:
     """The names a set-aside part is referred to by elsewhere: its ids, and for a
     destination the names of the audiences it sends (the lists named after them)."""
+    if isinstance(item, list):  # a whole vendor's instances
+        return {name for part in item for name in _names(part, data)}
     if not isinstance(item, dict):
         return set()
     keys = ("id", "munchkin_id", "subdomain", "client_id", "personId", "accountId")

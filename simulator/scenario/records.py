@@ -226,8 +226,9 @@ def generated_fields() -> dict[str, frozenset[str]]:
     from vendorsim.simulator.generate import GeneratorConfig, ProfileGenerator
 
     block = next(ProfileGenerator(GeneratorConfig(count=1, events_per_person=3,
-                                                  opportunities_per_account=3)).blocks())
-    event = block.events[0] if block.events else {}
+                                                  opportunities_per_account=3,
+                                                  sends_per_person=12)).blocks())
+    event = {k: v for e in block.events for k, v in e.items()}  # every kind's fields
     return {"person": frozenset(block.people[0]), "account": frozenset(block.account),
             "opportunity": frozenset(block.opportunities[0] if block.opportunities else {}),
             "event": frozenset(event)}

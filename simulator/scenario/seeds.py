@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from .base import MunchkinId, Strict
+from .sends import Engagement
 
 
 class MarketoInstance(Strict):
@@ -45,7 +46,9 @@ class MarketoInstance(Strict):
     """Programs: {id, name, type, channel, folderId, workspace, tags, costs, statuses,
     members [{leadId, status}]}."""
     campaigns: list[dict[str, Any]] = []
-    """Smart campaigns: {id, name, programId, isTriggerable, isActive, description}."""
+    """Smart campaigns: {id, name, programId, isTriggerable, isActive, description, listIds,
+    flow [{type: sendEmail, emailId} | {type: callWebhook, webhookId} | {type: wait,
+    seconds}]}."""
     channels: list[dict[str, Any]] = []
     """Channels besides Marketo's usual ones: {name, applicableProgramType,
     progressionStatuses [{name, step, success}]}."""
@@ -75,6 +78,20 @@ class MarketoInstance(Strict):
     """Landing page redirect rules: {hostname, redirectFrom, redirectTo}."""
     landingPageDomains: list[dict[str, Any]] = []  # noqa: N815 - Marketo's own name
     """Landing page domains besides the instance's own: {hostname, type}."""
+    webhooks: list[dict[str, Any]] = []
+    """Webhooks a campaign's Call Webhook step calls: {id, name, url, requestType, template,
+    requestTokenEncoding, customHeaders, responseType, responseMappings}."""
+    engagement: Engagement | None = None
+    """What recipients of the instance's campaign emails do: seed, rates, delays, segments
+    (fields by API name)."""
+
+    def seed_state(self) -> dict[str, Any]:
+        """What the mock is seeded with (the engagement model in its own seed shape, and
+        only when set)."""
+        state = self.model_dump(exclude={"munchkin_id", "credentials", "limits", "engagement"})
+        if self.engagement is not None:
+            state["engagement"] = self.engagement.to_seed()
+        return state
 
 
 class SfmcAccount(Strict):
@@ -86,6 +103,28 @@ class SfmcAccount(Strict):
     """Limit overrides (window_calls, window_seconds, ...)."""
     data_extensions: list[dict[str, Any]] = []
     """Data extensions: {name, key, fields: [{name, type, length, isPrimaryKey}], rows}."""
+    engagement: Engagement | None = None
+    """What recipients of the account's sends do: seed, rates, delays, segments."""
+    lists: list[dict[str, Any]] = []
+    """Subscriber lists: {id, name, description} (All Subscribers, ID 1, always exists)."""
+    subscribers: list[dict[str, Any]] = []
+    """Subscribers: {key, email, status, lists [{id}], attributes}."""
+    emails: list[dict[str, Any]] = []
+    """Emails: {id, name, subject, html}."""
+    triggered_send_definitions: list[dict[str, Any]] = []
+    """Triggered send definitions: {key, name, email (an Email ID), status}."""
+    event_definitions: list[dict[str, Any] | str] = []
+    """Journey entry events: {key, email (an Email ID), delay (seconds)}: the journey sends
+    the email that long after a contact enters (a bare key sends nothing)."""
+    message_definitions: list[dict[str, Any]] = []
+    """Transactional send definitions: {definitionKey, name, emailId, status}."""
+
+    def seed_state(self) -> dict[str, Any]:
+        """What the mock is seeded with (the engagement model in its own seed shape)."""
+        state = self.model_dump(exclude={"subdomain", "credentials", "limits", "engagement"})
+        if self.engagement is not None:
+            state["engagement"] = self.engagement.to_seed()
+        return state
 
 
 class ListClient(Strict):

@@ -14,7 +14,14 @@ from .base import MAX_SPAN, parse_offset, step_time
 from .budget import BYTES_PER_FILE_BYTE, BYTES_PER_PERSON, Budget, generated, size
 from .consistency import advice, consistency
 from .messages import suggest
-from .model import AccountDestination, MarketoDestination, MarketoSource, Scenario
+from .model import (
+    AccountDestination,
+    MarketoDestination,
+    MarketoInstance,
+    MarketoSource,
+    Scenario,
+    SfmcAccount,
+)
 from .records import (
     ID_KEY,
     DataRecords,
@@ -25,6 +32,7 @@ from .records import (
     read_data,
     records_of,
 )
+from .send_rules import send_problems
 from .vocabulary import impossible_values, unmatched_audiences
 
 Found = Iterator[tuple[tuple, str]]
@@ -47,7 +55,8 @@ def review(s: Scenario, raw: dict, base: Path | None = None, set_aside: set[str]
                 *_members(s, records), *_identities(s),
                 *_steps(s, fields, records), *_expectations(s, fields), *_faults(s),
                 *refused_seeds, *_conditions(s, fields), *_mappings(s, raw, fields),
-                *_sources(s, bad), *consistency(s), *impossible_values(s, records)]
+                *_sources(s, bad), *consistency(s), *impossible_values(s, records),
+                *send_problems(s, ids_of(records, "person"), fields["person"])]
     hidden = {f"'{name}'" for name in set_aside or ()}
     problems = [p for p in problems if not any(name in p[1] for name in hidden)]
     notes = _notes(s, raw, fields) + list(unmatched_audiences(s, records)) + list(advice(s))
@@ -81,7 +90,8 @@ def _memory(s: Scenario, data: DataRecords, budget: Budget) -> Found:
     """The replay holds all its data at once: estimated from the generator's settings and
     the sizes of the data, before anything is generated."""
     spec = s.data.generate
-    needed, parts = generated(spec.count, spec.events_per_person) if spec else (0, "")
+    needed, parts = generated(
+        spec.count, spec.events_per_person + 3 * spec.sends_per_person) if spec else (0, "")
     inline = sum(1 for found in data.records.values() for _, origin in found
                  if origin[0] != "@file")
     if inline:
@@ -272,8 +282,9 @@ def _seeds(s: Scenario) -> Found:
         for i, item in enumerate(getattr(s.vendors, vendor)):
             tenant = str(getattr(item, "munchkin_id", None) or getattr(item, "subdomain", None)
                          or getattr(item, "client_id", ""))
-            state = item.model_dump(exclude={"munchkin_id", "subdomain", "client_id",
-                                             "credentials", "limits", "api_tokens"})
+            state = item.seed_state() if isinstance(item, SfmcAccount | MarketoInstance) \
+                else item.model_dump(exclude={"client_id", "credentials", "limits",
+                                              "api_tokens"})
             service = scratch.service(vendor)
             try:
                 service.default_limits.updated(**item.limits)

@@ -10,17 +10,19 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from .base import MAX_SPAN, Strict, parse_offset
+from .sends import ExpectedSend, Send
 
 NEEDS = {"activate": ("destination", "audience"), "deactivate": ("destination", "audience"),
          "change": (), "event": ("person",), "ingest": ("source",),
-         "upsert_rows": ("source", "rows"), "advance": ("by",), "evaluate": ()}
+         "upsert_rows": ("source", "rows"), "advance": ("by",), "evaluate": (),
+         "send": ("send",)}
 
 
 class Step(Strict):
     at: datetime | str | int | float
     """When: an offset from the start (+30s, 2h, 1h30m, or seconds) or an ISO time."""
     action: Literal["change", "event", "ingest", "activate", "deactivate", "advance",
-                    "evaluate", "upsert_rows"]
+                    "evaluate", "upsert_rows", "send"]
     """What happens."""
     person: str | None = None
     """change/event: the person (a personId of the data)."""
@@ -40,6 +42,8 @@ class Step(Strict):
     """advance: a duration."""
     rows: list[dict[str, Any]] = []
     """upsert_rows: rows a marketer writes into the source."""
+    send: Send | None = None
+    """send: what the vendor sends, and to whom."""
 
     @field_validator("at")
     @classmethod
@@ -141,6 +145,8 @@ class Expectations(Strict):
     """Activations or source connections that must be refused (any other refusal fails)."""
     profiles: list[ExpectedProfiles] = []
     """The CDP's profiles at the end."""
+    sends: list[ExpectedSend] = []
+    """What the vendors' sends show by the end: sent, delivered, opened, clicked, ..."""
 
 
 __all__ = ["MAX_SPAN", "ExpectedDrops", "ExpectedLead", "ExpectedList", "ExpectedProfiles",

@@ -180,11 +180,13 @@ def _evaluation_data(s: Scenario, records: dict[str, list[dict]]
         facts.events.setdefault(str(event.get("personId", "")), []).append((facts.now, event))
     spec = s.data.generate
     if spec is not None:
-        if spec.count > GENERATED_EVALUATION or spec.events_per_person:
+        if spec.count > GENERATED_EVALUATION or spec.events_per_person or \
+                spec.sends_per_person:
             return None
         from vendorsim.simulator.generate import GeneratorConfig, ProfileGenerator
 
-        config = GeneratorConfig(**{**spec.model_dump(), "partitions": tuple(spec.partitions)})
+        config = GeneratorConfig(**{**spec.model_dump(exclude={"engagement"}),
+                                    "partitions": tuple(spec.partitions)})
         for block in ProfileGenerator(config).blocks():
             accounts[block.account["accountId"]] = block.account
             for person in block.people:
