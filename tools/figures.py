@@ -1,8 +1,8 @@
 """Regenerate the figures the docs quote from a test run, not from memory (issue 37).
 
 Reads a run's junit XML (`pytest --junitxml=build/junit.xml`; `./dev test` passes it on) and
-the client matrix the run wrote (build/compatibility.json, from tests/client_matrix.py; when
-it is missing, the matrix is rebuilt from the junit file's `vendorsim_client` properties),
+the client matrix rebuilt from the junit file's `vendorsim_client` properties (or, with
+--matrix, the build/compatibility.json that tests/client_matrix.py wrote in the same run),
 then writes:
 
 - docs/test-run.md: tests passed, skipped (each reason with its count), failed, the duration;
@@ -126,8 +126,10 @@ def fill_regions(paths: list[Path], figures: dict[str, str]) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--junit", type=Path, default=ROOT / "build" / "junit.xml")
-    parser.add_argument("--matrix", type=Path, default=ROOT / "build" / "compatibility.json",
-                        help="the plugin's matrix of the same run (else read from --junit)")
+    parser.add_argument("--matrix", type=Path, default=None,
+                        help="the plugin's matrix of the same run, e.g. "
+                             "build/compatibility.json (by default the matrix is rebuilt from "
+                             "--junit: a later partial run rewrites build/compatibility.json)")
     parser.add_argument("--docs", type=Path, default=ROOT / "docs", help="where pages go")
     parser.add_argument("--readme", type=Path, default=ROOT / "README.md")
     parser.add_argument("--scope", default=FULL, help="what the run ran, said on the page")
