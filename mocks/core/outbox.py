@@ -67,6 +67,7 @@ class Delivery:
     answer: bytes = b""
     answer_headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
     done: Callable[[Delivery], None] | None = field(default=None, repr=False)
+    owner: object = field(default=None, repr=False)  # the model that asked for it
 
     def to_dict(self) -> dict:
         return {"id": self.id, "vendor": self.vendor, "tenant": self.tenant, "kind": self.kind,
@@ -104,7 +105,8 @@ class Outbox:
         self.clock = clock
         self.journal = journal
         self._lock = threading.Lock()
-        self._queue: list[tuple[float, int, Any]] = []  # (due, seq, task or delivery)
+        # (due, seq, task or delivery, the model that scheduled it: see forget)
+        self._queue: list[tuple[float, int, Any, object]] = []
         self._seq = itertools.count(1)
         self._ids = itertools.count(1)
         self.log: deque[Delivery] = deque(maxlen=DELIVERIES_KEPT)
@@ -117,28 +119,29 @@ class Outbox:
             clock.listeners.append(self.run_due)  # type: ignore[attr-defined]  # a VirtualClock
 
     # -- scheduling --------------------------------------------------------------------
-    def at(self, due: float, task: Callable[[], None]) -> None:
-        """Run `task` once the clock reaches `due` (a vendor's own work)."""
-        self._push(due, task)
+    def at(self, due: float, task: Callable[[], None], owner: object = None) -> None:
+        """Run `task` once the clock reaches `due` (a vendor's own work; `owner`: the
+        tenant model it belongs to, by its lock)."""
+        self._push(due, task, owner)
 
     def deliver(self, vendor: str, tenant: str | None, kind: str, url: str, body: bytes,
                 headers: dict[str, str], *, timeout: float, due: float | None = None,
                 max_tries: int = 1, retry_after: Iterable[float] = (), key: str = "",
-                method: str = "POST", done: Callable[[Delivery], None] | None = None
-                ) -> Delivery:
+                method: str = "POST", done: Callable[[Delivery], None] | None = None,
+                owner: object = None) -> Delivery:
         """Schedule a call to a customer's endpoint (now, or at `due`)."""
         delivery = Delivery(next(self._ids), vendor, tenant, kind, url, body, dict(headers),
                             self.clock.now() if due is None else due, timeout, method,
                             max_tries=max_tries, retry_after=tuple(retry_after), key=key,
-                            done=done)
+                            done=done, owner=owner)
         for fault in self._faults_for(delivery):
             self._apply_fault(fault, delivery)
-        self._push(delivery.due, delivery)
+        self._push(delivery.due, delivery, owner)
         return delivery
 
-    def _push(self, due: float, item: Any) -> None:
+    def _push(self, due: float, item: Any, owner: object = None) -> None:
         with self._lock:
-            heapq.heappush(self._queue, (due, next(self._seq), item))
+            heapq.heappush(self._queue, (due, next(self._seq), item, owner))
             self._wake.notify()
         if not getattr(self.clock, "virtual", False):
             self._start_thread()
@@ -216,7 +219,7 @@ class Outbox:
             # jump's end (a day's tries are all made when the clock passes a day)
             base = delivery.due if getattr(self.clock, "virtual", False) else self.clock.now()
             delivery.due = base + waits[min(delivery.tries - 1, len(waits) - 1)]
-            self._push(delivery.due, delivery)
+            self._push(delivery.due, delivery, delivery.owner)
             return
         else:
             delivery.state = "failed"
@@ -314,12 +317,26 @@ class Outbox:
             twin = Delivery(next(self._ids), delivery.vendor, delivery.tenant, delivery.kind,
                             delivery.url, delivery.body, dict(delivery.headers),
                             delivery.due + 1.0, delivery.timeout, delivery.method,
-                            key=delivery.key, fault="duplicate")
-            self._push(twin.due, twin)
+                            key=delivery.key, fault="duplicate", owner=delivery.owner)
+            self._push(twin.due, twin, twin.owner)
 
     def clear_faults(self) -> None:
         with self._lock:
             self.faults.clear()
+
+    def forget(self, owner: object) -> int:
+        """Drop what a tenant model that is gone (a reset, a restore, a refused restore
+        built aside) still had waiting: a model nobody can reach must not call the customer's
+        systems. How many items were dropped."""
+        if owner is None:
+            return 0
+        with self._lock:
+            kept = [entry for entry in self._queue if entry[3] is not owner]
+            dropped = len(self._queue) - len(kept)
+            if dropped:
+                heapq.heapify(kept)
+                self._queue[:] = kept
+            return dropped
 
     def clear(self) -> None:
         with self._lock:

@@ -342,15 +342,26 @@ class VendorService:
         """Forget state: every tenant (and tokens, overrides), or the model of one tenant."""
         with self._lock:
             if tenant_id is None:
+                for gone in self._tenants.values():
+                    self.drop_backend(gone.backend)
                 self._tenants.clear()
                 self.limit_overrides.clear()
                 self.tokens.clear()
                 return
             tenant = self.find_tenant(tenant_id)
             if tenant is not None:
+                self.drop_backend(tenant.backend)
                 tenant.backend = self.make_backend(tenant.id)
                 tenant.limiter = TenantLimiter(tenant.limiter.config, self.clock)
                 self.tokens.clear(tenant.id)
+
+    def drop_backend(self, backend: object) -> None:
+        """A tenant model replaced or never used: the work it scheduled on the cloud's outbox
+        (sends, flows, callbacks, alerts; marked with its lock) is dropped, so a model nobody
+        can reach never calls the customer's systems."""
+        outbox = getattr(self.cloud, "outbox", None)
+        if outbox is not None:
+            outbox.forget(getattr(backend, "lock", None))
 
     def snapshot(self, tenant_id: str | None = None) -> dict:
         """JSON-able state of every tenant (or one): credentials, limits and the model."""

@@ -22,32 +22,21 @@ def prepare_restore(service: VendorService, data: object) -> Callable[[], list[s
     tenants = data.get("tenants") if isinstance(data, dict) else None
     if not isinstance(tenants, dict):
         raise ValueError("a snapshot needs a 'tenants' object keyed by tenant id")
-    prepared = []
-    for raw_id, body in tenants.items():
-        tenant_id = service.check_tenant_id(raw_id)
-        if not isinstance(body, dict):
-            raise ValueError(f"tenant {raw_id!r}: expected an object")
-        backend = service.make_backend(tenant_id)
-        try:
-            seed_checked(backend, kept_secrets(service, tenant_id, body.get("state") or {}),
-                         restore=True)
-            creds = [Credential.from_dict(unmasked(service, tenant_id, c))
-                     for c in body.get("credentials") or []]
-            limits = body.get("limits") or {}
-            if not isinstance(limits, dict):
-                raise ValueError("limits is an object")
-            config = service.default_limits.updated(**limits)
-            pin = CalendarPin.from_dict(body.get("calendar") or {},
-                                        service.calendar.changes)
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise ValueError(f"tenant {raw_id!r}: {exc}") from None
-        prepared.append((tenant_id, backend, creds, limits, config,
-                         bool(body.get("seeded", True)), pin))
+    prepared: list[tuple] = []
+    try:
+        for raw_id, body in tenants.items():
+            prepared.append(_prepare_tenant(service, raw_id, body))
+    except ValueError:
+        for made in prepared:  # built aside and never used: their scheduled work goes too
+            service.drop_backend(made[1])
+        raise
 
     def commit() -> list[str]:
         with service._lock:
             for tenant_id, backend, creds, limits, config, seeded, pin in prepared:
                 tenant = service.tenant(tenant_id, create=True)
+                if tenant.backend is not backend:
+                    service.drop_backend(tenant.backend)
                 tenant.backend = backend
                 tenant.credentials = {c.client_id: c for c in creds}
                 tenant.seeded, tenant.calendar = seeded, pin
@@ -89,3 +78,26 @@ def kept_secrets(service: VendorService, tenant_id: str, state: object) -> objec
     tenant = service.find_tenant(tenant_id)
     current = tenant.backend.snapshot() if tenant is not None else {}
     return unmasked_state(state, current)
+
+
+def _prepare_tenant(service: VendorService, raw_id: object, body: object) -> tuple:
+    """One tenant of a snapshot built aside: (id, backend, credentials, limits, config,
+    seeded, calendar pin); ValueError naming the tenant, its backend's work dropped."""
+    tenant_id = service.check_tenant_id(raw_id)
+    if not isinstance(body, dict):
+        raise ValueError(f"tenant {raw_id!r}: expected an object")
+    backend = service.make_backend(tenant_id)
+    try:
+        seed_checked(backend, kept_secrets(service, tenant_id, body.get("state") or {}),
+                     restore=True)
+        creds = [Credential.from_dict(unmasked(service, tenant_id, c))
+                 for c in body.get("credentials") or []]
+        limits = body.get("limits") or {}
+        if not isinstance(limits, dict):
+            raise ValueError("limits is an object")
+        config = service.default_limits.updated(**limits)
+        pin = CalendarPin.from_dict(body.get("calendar") or {}, service.calendar.changes)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        service.drop_backend(backend)
+        raise ValueError(f"tenant {raw_id!r}: {exc}") from None
+    return (tenant_id, backend, creds, limits, config, bool(body.get("seeded", True)), pin)

@@ -180,7 +180,7 @@ class Webhooks:
                 {facts.SIGNATURE_HEADER: sign(found.secret, body),
                  facts.EVENT_HEADER: event, facts.DELIVERY_HEADER: event_id},
                 timeout=facts.WEBHOOK_TIMEOUT, max_tries=len(facts.WEBHOOK_RETRIES) + 1,
-                retry_after=facts.WEBHOOK_RETRIES, key=event_id,
+                retry_after=facts.WEBHOOK_RETRIES, key=event_id, owner=self.lock,
                 done=functools.partial(self._done, found.id, event))
 
     def _done(self, destination_id: str, event: str, delivery: Delivery) -> None:

@@ -166,6 +166,7 @@ class AlertStore:
                 due=self.clock.now() + facts.VALIDATION_DELAY,
                 timeout=facts.ALERT_TIMEOUT, max_tries=len(facts.VALIDATION_RETRIES) + 1,
                 retry_after=facts.VALIDATION_RETRIES, key=f"{found.id}:validation:{code}",
+                owner=self.lock,
                 done=lambda d: self._validated(found.id, code, d))
 
     def _validated(self, subscription_id: str, code: str, delivery: Delivery) -> None:
@@ -211,7 +212,7 @@ class AlertStore:
         """The next flush, ALERT_DELAY after the first change it sends (`since`)."""
         if self._flush_due is None and self.outbox is not None:
             due = self._flush_due = since + facts.ALERT_DELAY
-            self.outbox.at(due, lambda: self.flush(due))
+            self.outbox.at(due, lambda: self.flush(due), self.lock)
 
     def _entity(self, target: AccountList, domain: str, change: str, at: float) -> dict:
         return {"entityType": "ACCOUNT", "domain": domain, "change": change,
@@ -248,7 +249,7 @@ class AlertStore:
                 "demandbase", self.client_id, "alert", found.url, body,
                 {facts.SIGNATURE_HEADER: sign(found.secret, body)},
                 due=at, timeout=facts.ALERT_TIMEOUT, max_tries=len(facts.ALERT_RETRIES) + 1,
-                retry_after=facts.ALERT_RETRIES, key=f"{alert_id}:{number}",
+                retry_after=facts.ALERT_RETRIES, key=f"{alert_id}:{number}", owner=self.lock,
                 done=functools.partial(self._page_done, found.id, first))
         return len(pages)
 

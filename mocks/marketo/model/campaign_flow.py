@@ -147,7 +147,7 @@ class CampaignFlows:
         entry_id = next(_ENTRY_IDS)
         self.later[entry_id] = entry
         if self.outbox is not None:
-            self.outbox.at(entry["at"], lambda: self.resume(entry_id))
+            self.outbox.at(entry["at"], lambda: self.resume(entry_id), self.lock)
 
     def run_later(self, entry_id: int) -> None:
         """What a wait held back, or a scheduled batch run, when its time comes."""

@@ -197,7 +197,7 @@ class EmailSends:
             if self._waiting and self.outbox is not None and \
                     (self._task_at is None or self._waiting[0].at < self._task_at):
                 due = self._task_at = self._waiting[0].at
-                self.outbox.at(due, lambda: self.wake(due))
+                self.outbox.at(due, lambda: self.wake(due), self.lock)
 
     def _happen(self, item: Pending) -> None:
         lead = self.leads.get(item.lead_id)

@@ -122,7 +122,7 @@ class Webhooks:
         self.outbox.deliver("marketo", self.tenant, "webhook", url, body, headers,
                             timeout=WEBHOOK_TIMEOUT, max_tries=1, method=hook.method,
                             due=context.now,  # the step's time (a clock that jumped)
-                            key=f"webhook-{hook.id}-{lead.id}-{context.now}",
+                            key=f"webhook-{hook.id}-{lead.id}-{context.now}", owner=self.lock,
                             done=functools.partial(self.answered, hook.id, lead.id,
                                                    campaign_id))
 

@@ -281,6 +281,7 @@ class EnsStore:
         self.outbox.deliver("sfmc", self.subdomain, kind, callback.url, body, headers,
                             timeout=timeout, due=due, max_tries=len(waits) + 1,
                             retry_after=waits, key=f"{callback.id}:{zlib.crc32(body)}",
+                            owner=self.lock,
                             done=lambda d: self._done(callback, d, newer))
 
     def _done(self, callback: Callback, delivery: Delivery, newer: bool) -> None:

@@ -96,7 +96,7 @@ class TrackingStore:
         first = self._waiting[0][0]
         if self._task_at is None or first < self._task_at:
             self._task_at = first
-            self.outbox.at(first, self.catch_up)
+            self.outbox.at(first, self.catch_up, self.lock)
 
     def catch_up(self) -> None:
         """Apply every event whose time has come: its effects, and who listens."""
