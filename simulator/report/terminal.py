@@ -88,10 +88,14 @@ def _sends(console: Console, report: Report) -> None:
     """The sends the timeline asked for, then per vendor send what recipients did by the
     replay's end (read back from the vendors)."""
     for r in report.sends:
-        console.print(f"send {r['step']} at {r['at'][5:16]}: {r['vendor']} {r['tenant']} "
-                      f"{r['kind']} ({r['what']}): {r['recipients']} people, {r['accepted']} "
-                      f"accepted, {r['skipped']} skipped (no address or lead), {r['refused']} "
-                      f"refused, {r['calls']} calls", highlight=False)
+        head = f"send {r['step']} at {r['at'][5:16]}: {r['vendor']} {r['tenant']} {r['kind']}"
+        if r["kind"] == "list" and not r["recipients"]:  # the vendor sends to its lists
+            counts = f"{'accepted' if r['accepted'] else 'not accepted'} (to the lists' " \
+                     f"subscribers: figures below)"
+        else:
+            counts = f"{r['recipients']} people, {r['accepted']} accepted, {r['skipped']} " \
+                     f"skipped (no address or lead), {r['refused']} refused"
+        console.print(f"{head} ({r['what']}): {counts}, {r['calls']} calls", highlight=False)
         for error in r["errors"]:
             console.print(f"[yellow]send {r['step']} refused[/]: {error}", highlight=False)
     if not report.engagement:
