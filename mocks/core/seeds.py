@@ -10,13 +10,12 @@ of the object it is in (`kye` in a data extension: did you mean 'key'?), not of 
 
 from __future__ import annotations
 
-import difflib
 import typing
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .wording import BOUNDS, PLAIN
+from .wording import error_text
 
 Record = dict[str, Any]  # one record: its fields are the vendor model's to check
 Records = list[Record]
@@ -65,18 +64,7 @@ def shape_problems(exc: ValidationError, shape: type[BaseModel]) -> list[tuple[t
     inputs: dict[tuple, object] = {}
     for error in exc.errors():
         loc, parent = _walk(shape, error["loc"])
-        kind, ctx = error["type"], error.get("ctx") or {}
-        if kind == "extra_forbidden":
-            names = list(parent.model_fields) if parent is not None else []
-            close = difflib.get_close_matches(str(loc[-1]) if loc else "", names, n=1)
-            text = "not a setting here" + (f"; did you mean '{close[0]}'?" if close else
-                                            f" (settings: {', '.join(names)})" if names else "")
-        elif kind == "literal_error":
-            text = f"use one of {ctx.get('expected', '')}"
-        elif kind in BOUNDS:
-            text = f"must be {BOUNDS[kind]} {next(iter(ctx.values()), '')}"
-        else:
-            text = PLAIN.get(kind, error["msg"])
+        text = error_text(error, str(loc[-1]) if loc else "", parent)
         found.setdefault(loc, [])
         if text not in found[loc]:
             found[loc].append(text)

@@ -4,6 +4,7 @@ scenario loader, so a wrong type reads the same wherever it is written."""
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -28,17 +29,22 @@ def plain_errors(exc: ValidationError, what: str, model: type[BaseModel] | None 
                if not str(p).startswith(("function-", "constrained", "str", "int", "float",
                                          "literal[", "list[", "dict["))]
         where = ".".join(loc)
-        kind, ctx = error["type"], error.get("ctx") or {}
-        if kind == "extra_forbidden":
-            names = list(model.model_fields) if model is not None else []
-            close = difflib.get_close_matches(loc[-1] if loc else "", names, n=1)
-            text = "not a setting here" + (f"; did you mean '{close[0]}'?" if close else
-                                            f" (settings: {', '.join(names)})" if names else "")
-        elif kind == "literal_error":
-            text = f"use one of {ctx.get('expected', '')}"
-        elif kind in BOUNDS:
-            text = f"must be {BOUNDS[kind]} {next(iter(ctx.values()), '')}"
-        else:
-            text = PLAIN.get(kind, error["msg"])
+        text = error_text(error, loc[-1] if loc else "", model)
         parts.append(f"{what} field '{where}': {text}" if where else f"{what}: {text}")
     return "; ".join(dict.fromkeys(parts))
+
+
+def error_text(error: Any, key: str, model: type[BaseModel] | None) -> str:
+    """One pydantic error in plain words; an unknown `key` with the closest setting of
+    `model` (the object it was found in)."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        names = list(model.model_fields) if model is not None else []
+        close = difflib.get_close_matches(key, names, n=1)
+        return "not a setting here" + (f"; did you mean '{close[0]}'?" if close else
+                                       f" (settings: {', '.join(names)})" if names else "")
+    if kind == "literal_error":
+        return f"use one of {ctx.get('expected', '')}"
+    if kind in BOUNDS:
+        return f"must be {BOUNDS[kind]} {next(iter(ctx.values()), '')}"
+    return PLAIN.get(kind, error["msg"])
