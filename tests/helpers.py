@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
 import yaml
+from waitress.server import create_server
 
 from vendorsim.simulator.engine.run import Report, run_scenario
 from vendorsim.simulator.scenario.loader import load_scenario
@@ -78,3 +82,14 @@ def scenario(tmp_path: Path, audience: dict, timeline: list, **extra: object) ->
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(doc))
     return run_scenario(load_scenario(path))
+
+
+@contextmanager
+def on_loopback(app: Callable) -> Iterator[str]:
+    """A WSGI app (a test's receiver) served by waitress on 127.0.0.1: its base URL."""
+    server = create_server(app, host="127.0.0.1", port=0, threads=2)
+    threading.Thread(target=server.run, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()

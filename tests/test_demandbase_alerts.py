@@ -10,14 +10,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
 from collections.abc import Iterator
 
 import pytest
 import requests
 from flask import Flask, Response, request
-from waitress.server import create_server
 
+from tests.helpers import on_loopback
 from tests.test_demandbase import API, LISTS, token
 from tests.test_demandbase_api import run_import
 from vendorsim import Cloud
@@ -288,11 +287,8 @@ def test_an_import_that_replaces_a_list_alerts_both_ways(
 def live_receiver() -> Iterator[tuple[str, Receiver]]:
     """The receiver served on loopback by waitress."""
     found = Receiver()
-    server = create_server(found.app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}/alerts", found
-    server.close()
+    with on_loopback(found.app) as base:
+        yield f"{base}/alerts", found
 
 
 def test_over_served_ports(cloud: Cloud, live_receiver: tuple[str, Receiver]) -> None:

@@ -6,14 +6,13 @@ on the receiving code."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 import requests
 from flask import Flask, request
-from waitress.server import create_server
 
+from tests.helpers import on_loopback
 from vendorsim import Cloud
 from vendorsim.mocks.core.clock import VirtualClock
 from vendorsim.mocks.core.journal import Journal
@@ -90,11 +89,8 @@ def live_receiver() -> Iterator[tuple[str, list]]:
         seen.append(request.get_data())
         return "ok"
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}/live", seen
-    server.close()
+    with on_loopback(app) as base:
+        yield f"{base}/live", seen
 
 
 def test_a_delivery_goes_over_http_to_a_server(cloud: Cloud,

@@ -11,16 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
 from collections import Counter
 from urllib.parse import parse_qs
 
 import pytest
 import requests
 from flask import Flask, request
-from waitress.server import create_server
 
-from tests.helpers import MarketoCaller, codes
+from tests.helpers import MarketoCaller, codes, on_loopback
 from tests.marketo.asset_helpers import TEMPLATE
 from vendorsim import Cloud
 from vendorsim.mocks.marketo.model.instance import MarketoInstance
@@ -358,10 +356,8 @@ def test_a_get_webhook_reaches_a_server_over_http(db: MarketoInstance, mkto: Mar
         seen.append((request.args.to_dict(), request.get_data()))
         return {"company": {"name": "Acme & Co"}}
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=2)
-    threading.Thread(target=server.run, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.effective_port}/lookup"
+    with on_loopback(app) as base:
+        url = f"{base}/lookup"
         db.seed({"leads": [{"id": 1, "email": "ann+1@x.example"}],
                  "webhooks": [{"id": 3, "name": "Lookup", "requestType": "GET",
                                "url": url + "?email={{lead.email}}&c={{campaign.id}}",
@@ -370,8 +366,6 @@ def test_a_get_webhook_reaches_a_server_over_http(db: MarketoInstance, mkto: Mar
                  "campaigns": [{"id": 21, "name": "Enrich", "isTriggerable": True,
                                 "flow": [{"type": "callWebhook", "webhookId": 3}]}]})
         assert trigger(mkto, 21, [1])["success"]
-    finally:
-        server.close()
     assert seen == [({"email": "ann+1@x.example", "c": "21"}, b"")]
     assert db.leads.get(1).values["company"] == "Acme & Co"
 
