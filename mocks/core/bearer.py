@@ -19,8 +19,9 @@ from .auth import Token
 from .context import call
 from .faults import FaultRule
 from .limits import LimitExceeded
-from .pipeline import VendorApp, bearer_token, install_pipeline
+from .pipeline import bearer_token, install_pipeline
 from .service import OAUTH_CODES, Tenant, VendorService
+from .vendor_app import VendorApp
 
 
 class ApiError(Exception):

@@ -18,7 +18,7 @@ import difflib
 import functools
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from flask import Flask, Request, Response, current_app, request
@@ -36,14 +36,6 @@ if TYPE_CHECKING:
     from .service import VendorService
 
 ADMIN = "/__admin"
-
-
-class VendorApp(Flask):
-    """A vendor's Flask app: every view and hook here is synchronous, so Flask's check of
-    each function for a coroutine, per call, is skipped."""
-
-    def ensure_sync(self, func: Callable) -> Callable:
-        return func
 
 
 def install_pipeline(app: Flask, service: VendorService) -> None:

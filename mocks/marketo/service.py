@@ -21,8 +21,9 @@ from vendorsim.mocks.core.auth import Token, bearer_value
 from vendorsim.mocks.core.context import Call
 from vendorsim.mocks.core.faults import FaultRule
 from vendorsim.mocks.core.limits import LimitExceeded
-from vendorsim.mocks.core.pipeline import VendorApp, install_pipeline
+from vendorsim.mocks.core.pipeline import install_pipeline
 from vendorsim.mocks.core.service import OAUTH_CODES, Tenant, VendorService
+from vendorsim.mocks.core.vendor_app import VendorApp
 
 from . import facts
 from .api import BLUEPRINTS, http

@@ -1,0 +1,136 @@
+"""VendorApp's lean request cycle (mocks/core/vendor_app.py, issue 34) behaves as Flask's:
+the same URL adapter for any Host, path and query; blueprint hooks, `after_this_request`,
+signals and teardown still run whenever something registered them."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from flask import Blueprint, Flask, after_this_request, request, session
+from flask.signals import request_finished, request_started
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from werkzeug.exceptions import HTTPException
+
+from vendorsim.mocks.core.vendor_app import VendorApp
+
+ADAPTER_FIELDS = ("server_name", "script_name", "subdomain", "url_scheme", "path_info",
+                  "default_method", "query_args")
+
+
+def environ(host: str, path: str = "/x", query: str = "", script: str = "",
+            method: str = "GET", scheme: str = "https") -> dict:
+    return {"REQUEST_METHOD": method, "SCRIPT_NAME": script, "PATH_INFO": path,
+            "QUERY_STRING": query, "SERVER_NAME": "localhost", "SERVER_PORT": "443",
+            "HTTP_HOST": host, "wsgi.url_scheme": scheme, "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": io.StringIO(), "SERVER_PROTOCOL": "HTTP/1.1"}
+
+
+def adapter_of(app: Flask, env: dict) -> tuple:
+    """The adapter's fields as the app builds them for this environ, or the HTTP error."""
+    req = app.request_class(env)
+    try:
+        adapter = app.create_url_adapter(req)
+    except HTTPException as exc:
+        return ("error", type(exc).__name__)
+    return tuple(getattr(adapter, name) for name in ADAPTER_FIELDS) + (req.host,)
+
+
+HOSTS = st.one_of(
+    st.sampled_from(["123-ABC-456.mktorest.com", "MCabc.auth.marketingcloudapis.com:443",
+                     "api.bombora.com", "127.0.0.1:8443", "[::1]:80", "a..b", "", ":",
+                     "x" * 70 + ".com", "bücher.example", "host_name.example.", "a b"]),
+    st.text(st.characters(min_codepoint=32, max_codepoint=0x24F), max_size=30))
+PATHS = st.one_of(st.sampled_from(["/rest/v1/leads.json", "/", "", "/a%20b", "/\xc3\xa9"]),
+                  st.text(st.characters(min_codepoint=32, max_codepoint=255), max_size=20))
+
+
+@settings(max_examples=300, deadline=None)
+@given(host=HOSTS, path=PATHS, query=st.text(max_size=10).map(
+    lambda q: q.encode().decode("latin-1")), script=st.sampled_from(["", "/123-ABC-456"]),
+    scheme=st.sampled_from(["http", "https"]))
+def test_the_url_adapter_is_flasks(host: str, path: str, query: str, script: str,
+                                   scheme: str) -> None:
+    env = environ(host, path, query, script, scheme=scheme)
+    assert adapter_of(VendorApp("lean"), dict(env)) == adapter_of(Flask("flask"), dict(env))
+
+
+def build() -> tuple[VendorApp, list[str]]:
+    app = VendorApp("lean")
+    seen: list[str] = []
+    app.before_request(lambda: seen.append("app before"))
+    app.after_request(lambda r: seen.append("app after") or r)
+    app.teardown_request(lambda e: seen.append(f"app teardown {type(e).__name__}"))
+    hooked = Blueprint("hooked", __name__, url_prefix="/hooked")
+    hooked.before_request(lambda: seen.append("bp before"))
+    hooked.after_request(lambda r: seen.append("bp after") or r)
+    hooked.teardown_request(lambda e: seen.append("bp teardown"))
+
+    @hooked.get("/x")
+    def hooked_view() -> str:
+        return "hooked"
+
+    @app.get("/plain")
+    def plain() -> str:
+        @after_this_request
+        def later(response: object) -> object:
+            seen.append("after this request")
+            return response
+        return "plain"
+
+    @app.get("/boom")
+    def boom() -> str:
+        raise ValueError("boom")
+
+    @app.get("/session")
+    def write_session() -> str:
+        session["x"] = 1
+        return "written"
+
+    app.register_blueprint(hooked)
+    app.register_error_handler(ValueError, lambda e: ("handled", 500))
+    return app, seen
+
+
+def test_blueprint_hooks_still_run_around_their_views() -> None:
+    app, seen = build()
+    assert app.test_client().get("/hooked/x").text == "hooked"
+    assert seen == ["app before", "bp before", "bp after", "app after", "bp teardown",
+                    "app teardown NoneType"]
+
+
+def test_the_apps_hooks_and_after_this_request_run_on_the_lean_path() -> None:
+    app, seen = build()
+    assert app.test_client().get("/plain").text == "plain"
+    assert seen == ["app before", "after this request", "app after", "app teardown NoneType"]
+
+
+def test_an_error_reaches_its_handler_and_the_teardown() -> None:
+    app, seen = build()
+    answer = app.test_client().get("/boom")
+    assert (answer.status_code, answer.text) == (500, "handled")
+    assert seen == ["app before", "app after", "app teardown NoneType"]
+
+
+def test_a_session_write_is_refused_as_flask_refuses_it_without_a_secret_key() -> None:
+    app, _ = build()
+    app.testing = True
+    with pytest.raises(RuntimeError, match="secret key"):
+        app.test_client().get("/session")
+
+
+def test_signals_are_sent_when_something_listens() -> None:
+    app, _ = build()
+    heard: list[str] = []
+
+    def started(sender: object, **_: object) -> None:
+        heard.append(f"started {request.path}")
+
+    def finished(sender: object, response: object, **_: object) -> None:
+        heard.append("finished")
+
+    with request_started.connected_to(started, app), \
+            request_finished.connected_to(finished, app):
+        app.test_client().get("/plain")
+    assert heard == ["started /plain", "finished"]
