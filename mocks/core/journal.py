@@ -10,6 +10,7 @@ X after noon".
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import threading
 from collections import deque
@@ -43,7 +44,7 @@ class JournalEntry:
     outbound: bool = False  # a call the vendor made to a customer's endpoint (a callback)
 
     def to_dict(self) -> dict:
-        data = {f.name: getattr(self, f.name) for f in FIELDS}  # flat: cheaper than asdict
+        data = dict(zip(NAMES, _VALUES(self), strict=True))  # flat: cheaper than asdict
         data["codes"] = list(self.codes)
         data["time"] = iso_utc(self.time)
         data["epoch"] = self.time
@@ -51,6 +52,9 @@ class JournalEntry:
 
 
 FIELDS = fields(JournalEntry)
+NAMES = tuple(f.name for f in FIELDS)
+_VALUES = operator.attrgetter(*NAMES)  # every field's value in one C call (a report reads
+# the whole journal: 50,000 entries after a day at quota)
 
 
 ENTRIES_KEPT = 100_000  # the most recent calls in the journal

@@ -16,6 +16,14 @@ DAYS_KEPT = 30  # usage and error counts per day (the API reads 7 days back)
 _LOCK = threading.Lock()
 
 
+def _day_counts(counts: dict[str, Counter], day: str) -> Counter:
+    """A day's counter (made once a day: `setdefault(day, Counter())` made one per call)."""
+    found = counts.get(day)
+    if found is None:
+        found = counts[day] = Counter()
+    return found
+
+
 @dataclass
 class Usage:
     calls: dict[str, Counter] = field(default_factory=dict)  # day -> user -> calls
@@ -37,9 +45,9 @@ class Usage:
             for counts in (self.calls, self.errors):  # the API reads at most 7 days back
                 for old in [d for d in counts if d < oldest]:
                     del counts[old]
-        self.calls.setdefault(day, Counter())[user] += 1
+        _day_counts(self.calls, day)[user] += 1
         for code in codes[:1]:  # the response-level code the call failed with
-            self.errors.setdefault(day, Counter())[code] += 1
+            _day_counts(self.errors, day)[code] += 1
 
     def report(self, kind: str, days: list[str]) -> list[dict]:
         """`usage` (calls per user) or `errors` (calls per error code), day by day."""
