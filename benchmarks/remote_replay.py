@@ -18,8 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from vendorsim.simulator.engine.remote import RemoteVendors
 from vendorsim.simulator.engine.run import run_scenario
-from vendorsim.simulator.engine.vendors import RemoteVendors
 from vendorsim.simulator.scenario.loader import load_scenario
 
 DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios" / "demo.yaml"

@@ -139,7 +139,8 @@ def _marketo(args: argparse.Namespace) -> int:
     from vendorsim.mocks.marketo.mcp.bridge import HttpCaller, RestCaller
     from vendorsim.mocks.marketo.mcp.server import build_server, serve_http
     from vendorsim.mocks.server import ServerRunner, describe_urls
-    from vendorsim.simulator.engine.vendors import RemoteVendors, TargetError
+    from vendorsim.simulator.engine.remote import RemoteVendors
+    from vendorsim.simulator.engine.vendors import TargetError
 
     caller: RestCaller
     runner = None

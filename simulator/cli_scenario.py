@@ -136,8 +136,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     import requests
     from rich.console import Console
 
+    from vendorsim.simulator.engine.remote import RemoteVendors
     from vendorsim.simulator.engine.run import run_scenario
-    from vendorsim.simulator.engine.vendors import RemoteVendors, TargetError, short_error
+    from vendorsim.simulator.engine.vendors import TargetError, short_error
     from vendorsim.simulator.scenario.loader import ScenarioError, load_scenario
 
     console = Console()

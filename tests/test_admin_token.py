@@ -160,7 +160,8 @@ def test_state_refuses_a_masked_snapshot_in_one_line(closed: ServerRunner, tmp_p
 
 def test_vendorsim_run_against_a_closed_server_sends_the_token(
         closed: ServerRunner, monkeypatch: pytest.MonkeyPatch) -> None:
-    from vendorsim.simulator.engine.vendors import RemoteVendors, TargetError
+    from vendorsim.simulator.engine.remote import RemoteVendors
+    from vendorsim.simulator.engine.vendors import TargetError
 
     monkeypatch.delenv("VENDORSIM_ADMIN_TOKEN", raising=False)
     with pytest.raises(TargetError, match="VENDORSIM_ADMIN_TOKEN"):

@@ -10,8 +10,8 @@ import pytest
 
 from vendorsim.mocks.server import ServerRunner
 from vendorsim.simulator.cli import main as vendorsim
+from vendorsim.simulator.engine.remote import RemoteVendors
 from vendorsim.simulator.engine.run import run_scenario
-from vendorsim.simulator.engine.vendors import RemoteVendors
 from vendorsim.simulator.scenario.loader import load_scenario
 
 SCENARIOS = sorted((Path(__file__).parent.parent / "fixtures" / "scenarios").glob("*.yaml"))

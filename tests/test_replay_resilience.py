@@ -19,8 +19,8 @@ import requests
 import yaml
 
 from vendorsim.mocks.server import ServerRunner
+from vendorsim.simulator.engine.remote import RemoteVendors
 from vendorsim.simulator.engine.run import run_scenario
-from vendorsim.simulator.engine.vendors import RemoteVendors
 from vendorsim.simulator.scenario.loader import load_scenario
 
 ROOT = Path(__file__).parent.parent

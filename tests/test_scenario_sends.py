@@ -12,8 +12,8 @@ import pytest
 
 from vendorsim.mocks.server import ServerRunner
 from vendorsim.simulator.cli import main as vendorsim
+from vendorsim.simulator.engine.remote import RemoteVendors
 from vendorsim.simulator.engine.run import run_scenario
-from vendorsim.simulator.engine.vendors import RemoteVendors
 from vendorsim.simulator.generate import GeneratorConfig, ProfileGenerator
 from vendorsim.simulator.report import Report
 from vendorsim.simulator.scenario.loader import ScenarioError, load_scenario, parse_scenario

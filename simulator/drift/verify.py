@@ -223,7 +223,7 @@ def mocks(target: str | None, seed: dict | None = None) -> Iterator[dict[str, st
     """The vendors' URLs: a fresh embedded cloud on free loopback ports, or `--target`
     (reset), holding `seed` (what `GET /__admin/state` answers) when given."""
     if target:
-        from vendorsim.simulator.engine.vendors import RemoteVendors
+        from vendorsim.simulator.engine.remote import RemoteVendors
 
         urls = RemoteVendors.discover(target).urls
         requests.post(f"{urls['cloud']}/__admin/reset", headers=admin_headers(),

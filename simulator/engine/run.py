@@ -3,9 +3,8 @@ faults, the timeline, SFMC ingestion on its schedule, streaming and daily-batch 
 evaluation, deliveries through the destination connectors, then the checks of
 `vendorsim.simulator.report.checks`.
 
-The connectors only talk HTTP to the vendors; `vendorsim.simulator.engine.vendors` says where those
-are (the embedded mocks by default, or a running vendorsim), so one scenario replays the same
-way on either.
+The connectors only talk HTTP to the vendors; `vendorsim.simulator.engine.vendors` says where
+those are (the embedded mocks, or a running vendorsim): one scenario replays the same on either.
 """
 
 from __future__ import annotations
@@ -171,11 +170,12 @@ class Engine:
                 plan.stop()
                 if hooked is not None:
                     hooked.sleeper = None
-            verdicts = check(self)
-            journal = self.vendors.journal()
-            held = holdings(self.vendors, journal, self._seeded())
-            judged = self.vendors.client_verdicts(self.judge_injected)
-            engagement = read_engagement(self, held)  # after the journal: not the replay's
+            with self.vendors.settled():  # each tenant's state read once from here on
+                verdicts = check(self)
+                journal = self.vendors.journal()
+                held = holdings(self.vendors, journal, self._seeded())
+                judged = self.vendors.client_verdicts(self.judge_injected)
+                engagement = read_engagement(self, held)  # after the journal: not the replay's
             verdicts += check_sends(self.s.expectations.sends, engagement)
         for source_id, connector in self.sources.items():
             self.source_reports[source_id].calls = int(connector.tally.total("calls"))

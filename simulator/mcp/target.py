@@ -15,13 +15,8 @@ import requests
 
 from vendorsim.mocks.cloud import Cloud
 from vendorsim.mocks.core.routing import call_wsgi
-from vendorsim.simulator.engine.vendors import (
-    InProcessVendors,
-    RemoteVendors,
-    Vendors,
-    new_session,
-    short_error,
-)
+from vendorsim.simulator.engine.remote import RemoteVendors
+from vendorsim.simulator.engine.vendors import InProcessVendors, Vendors, new_session, short_error
 from vendorsim.simulator.engine.vendors import TargetError as EngineTargetError
 
 ADMIN_HOST = "vendorsim.local"  # a host no vendor claims: the cloud's own admin API

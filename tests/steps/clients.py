@@ -6,7 +6,7 @@ from __future__ import annotations
 import requests
 from pytest_bdd import given, parsers, then, when
 
-from vendorsim.simulator.engine.vendors import RemoteVendors
+from vendorsim.simulator.engine.remote import RemoteVendors
 
 from .world import MUNCHKIN, World
 

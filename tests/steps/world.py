@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 import yaml
 
+from vendorsim.simulator.engine.remote import RemoteVendors
 from vendorsim.simulator.engine.run import Engine
-from vendorsim.simulator.engine.vendors import InProcessVendors, RemoteVendors, Vendors
+from vendorsim.simulator.engine.vendors import InProcessVendors, Vendors
 from vendorsim.simulator.report import DestinationReport, Report
 from vendorsim.simulator.scenario.loader import LoadedScenario, ScenarioError, parse_scenario
 from vendorsim.simulator.scenario.model import parse_offset
