@@ -12,8 +12,9 @@ from flask.signals import request_finished, request_started
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BuildError, Map, MapAdapter, Rule
 
-from vendorsim.mocks.core.vendor_app import VendorApp
+from vendorsim.mocks.core.vendor_app import LazyBuildRule, VendorApp
 
 ADAPTER_FIELDS = ("server_name", "script_name", "subdomain", "url_scheme", "path_info",
                   "default_method", "query_args")
@@ -134,3 +135,36 @@ def test_signals_are_sent_when_something_listens() -> None:
             request_finished.connected_to(finished, app):
         app.test_client().get("/plain")
     assert heard == ["started /plain", "finished"]
+
+
+def test_urls_built_from_lazily_compiled_rules_are_werkzeugs() -> None:
+    """Every vendor's routes build the same URLs (known and unknown arguments) as plain
+    werkzeug rules do, though their builders are compiled on first use."""
+    from vendorsim.mocks.cloud import Cloud
+
+    cloud = Cloud(clock="virtual")
+    checked = 0
+    for name in cloud.services:
+        rules = [r for r in cloud.service(name).app.url_map.iter_rules()
+                 if not r.rule.startswith("/static")]
+        assert rules and all(isinstance(r, LazyBuildRule) for r in rules)
+        plain = Map([Rule(r.rule, **r.get_empty_kwargs()) for r in rules])
+        lazy_adapter = cloud.service(name).app.url_map.bind("h.example")
+        plain_adapter = plain.bind("h.example")
+        for rule in rules:
+            values = {arg: 7 if "int" in type(rule._converters.get(arg)).__name__.lower()
+                      else "a" for arg in rule.arguments}
+            for extra in ({}, {"q": "x y"}):
+                method = sorted(rule.methods or {"GET"})[0]
+                built = [built_url(adapter, rule.endpoint, {**values, **extra}, method)
+                         for adapter in (lazy_adapter, plain_adapter)]
+                assert built[0] == built[1], rule.rule
+                checked += built[0] is not None
+    assert checked > 500  # most routes built a URL
+
+
+def built_url(adapter: MapAdapter, endpoint: str, values: dict, method: str) -> str | None:
+    try:
+        return adapter.build(endpoint, values, method=method)
+    except BuildError:  # values the rule's converters refuse: refused by both, or a failure
+        return None
