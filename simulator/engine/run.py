@@ -40,6 +40,7 @@ from vendorsim.simulator.sources.marketo import MarketoSourceConnector
 from vendorsim.simulator.sources.sfmc import SourceError
 
 from .audiences import is_batch, members
+from .collector import replaying
 from .data import CdpData
 from .processes import Scheduler
 from .sends import check_sends, make_send, read_engagement
@@ -83,8 +84,7 @@ class Engine:
     # -- set-up ----------------------------------------------------------------------
     def _faults(self) -> None:
         """Scenario faults; `start`/`end` may be offsets from the scenario start (+1h)."""
-        for spec in self.s.faults:
-            spec = dict(spec)
+        for spec in map(dict, self.s.faults):  # copies: the offsets become times
             for key in ("start", "end"):
                 if isinstance(spec.get(key), str) and spec[key].startswith("+"):
                     spec[key] = self.start + parse_offset(spec[key])
@@ -385,14 +385,14 @@ class Engine:
             flow.records[name] += len(bucket)
 
 
+@replaying()  # the collector walks less often what a replay makes (collector.py)
 def run_scenario(loaded: LoadedScenario, vendors: Vendors | None = None,
                  progress: Callable[[float, float], None] | None = None,
                  read_timeout: float | None = None, judge_injected: bool = False,
                  as_of: str | None = None, opt_out: tuple[str, ...] = ()) -> Report:
-    """Replay a loaded scenario on the embedded mocks, or on `vendors` when given;
-    `read_timeout`: seconds a vendor call may take before it counts as unanswered;
-    `judge_injected`: client verdicts judge answers the scenario's faults injected too;
-    `as_of`, `opt_out`: the vendors' dated changes judged as of that date, minus those."""
+    """Replay a loaded scenario on the embedded mocks, or on `vendors`; `read_timeout`: seconds
+    a call may take before it counts as unanswered; `judge_injected`: client verdicts judge
+    answers of the scenario's faults too; `as_of`, `opt_out`: the vendors' dated changes."""
     vendors = vendors or InProcessVendors()
     vendors.read_timeout = read_timeout
     engine = Engine(loaded, vendors, progress)
