@@ -32,11 +32,19 @@ def _no_constants(name: str) -> float:
     raise BadBody(f"{name} is not a JSON value")
 
 
+_DECODER = json.JSONDecoder(parse_float=_finite, parse_constant=_no_constants)  # made once:
+# `json.loads` with hooks builds a decoder and its scanner on every call
+
+
 def parse_json(data: bytes | str, max_depth: int = MAX_DEPTH) -> object:
     """The JSON value of a body; BadBody when it is not JSON, holds NaN/Infinity, numbers out
     of range, or nests deeper than `max_depth`."""
     try:
-        value = json.loads(data, parse_float=_finite, parse_constant=_no_constants)
+        if isinstance(data, bytes | bytearray):  # as json.loads reads bytes
+            data = data.decode(json.detect_encoding(data), "surrogatepass")
+        elif data.startswith("\ufeff"):
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", data, 0)
+        value = _DECODER.decode(data)
     except BadBody:
         raise
     except RecursionError:
