@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Request, Response, request
+from flask import Flask, Request, Response
 from flask.ctx import RequestContext
 from flask.globals import request_ctx
 from flask.sansio.scaffold import _sentinel
@@ -99,11 +99,14 @@ class VendorApp(Flask):
             environ["REQUEST_METHOD"],
             None if query is None else _wsgi_decoding_dance(query))
 
-    def _lean(self) -> bool:
+    def _lean(self, ctx: RequestContext) -> bool:
         """Whether this call's hooks are the app's own only: no blueprint of the call's
-        endpoint has hooks, and no URL value preprocessor is registered (decided once per
-        endpoint)."""
-        rule = request.url_rule
+        endpoint has hooks, and no URL value preprocessor is registered (worked out once per
+        endpoint, and kept on the call's context for the steps that ask again)."""
+        lean: bool | None = getattr(ctx, "vendorsim_lean", None)
+        if lean is not None:
+            return lean
+        rule = ctx.request.url_rule
         endpoint = rule.endpoint if rule is not None else None
         lean = self._lean_endpoints.get(endpoint)
         if lean is None:
@@ -111,12 +114,13 @@ class VendorApp(Flask):
                       self.teardown_request_funcs, self.url_value_preprocessors)
             hooked = {name for table in tables for name in table if name is not None}
             lean = not self.url_value_preprocessors.get(None) and (
-                rule is None or not hooked.intersection(request.blueprints))
+                rule is None or not hooked.intersection(ctx.request.blueprints))
             self._lean_endpoints[endpoint] = lean
+        ctx.vendorsim_lean = lean  # type: ignore[attr-defined]  # vendorsim's own, per call
         return lean
 
     def full_dispatch_request(self) -> Response:
-        if not self._lean():
+        if not self._lean(request_ctx._get_current_object()):  # type: ignore[attr-defined]  # the context itself
             return super().full_dispatch_request()
         self._got_first_request = True
         try:
@@ -136,7 +140,7 @@ class VendorApp(Flask):
     def process_response(self, response: Response) -> Response:
         ctx = request_ctx._get_current_object()  # type: ignore[attr-defined]  # once, not per use
         if ctx._after_request_functions or not isinstance(ctx._session, NullSession) or \
-                not self._lean():
+                not self._lean(ctx):
             return super().process_response(response)
         for after in reversed(self.after_request_funcs.get(None, ())):
             response = after(response)
@@ -156,7 +160,8 @@ class VendorApp(Flask):
         return response
 
     def do_teardown_request(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]  # Flask's own default
-        if exc is _sentinel or not self._lean() or request_tearing_down.receivers:
+        if exc is _sentinel or request_tearing_down.receivers or \
+                not self._lean(request_ctx._get_current_object()):  # type: ignore[attr-defined]  # the context itself
             super().do_teardown_request(exc)
             return
         for teardown in reversed(self.teardown_request_funcs.get(None, ())):
