@@ -56,7 +56,7 @@ def before_view(service: VendorService) -> Response | None:
         state.admin = True
         return None
     state.tenant_id = service.identify_tenant(req)
-    state.span = tracing.start(service.name, req.method, _route(req), req.headers) \
+    state.span = tracing.start(service.name, req.method, _route(req), req.environ) \
         if tracing.enabled() else None
     if not is_host(req.environ.get("HTTP_HOST", "")):  # a Host that names no host: 400
         return service.bad_host()

@@ -72,16 +72,31 @@ def enabled() -> bool:
     return _tracer is not None
 
 
-def start(vendor: str, method: str, route: str, headers: Any) -> Any:
-    """A span for a call (None when tracing is off)."""
+class _EnvironGetter:
+    """Reads a propagator's headers (traceparent, tracestate, baggage, b3, ...) straight from
+    the WSGI environ: no dict of every header built per call."""
+
+    def get(self, carrier: dict, key: str) -> list[str] | None:
+        value = carrier.get("HTTP_" + key.upper().replace("-", "_"))
+        return None if value is None else [value]
+
+    def keys(self, carrier: dict) -> list[str]:
+        return [k[5:].lower().replace("_", "-") for k in carrier if k.startswith("HTTP_")]
+
+
+_ENVIRON = _EnvironGetter()
+
+
+def start(vendor: str, method: str, route: str, environ: dict) -> Any:
+    """A span for a call (None when tracing is off), continuing the trace its headers carry."""
     if not _checked:
         configure()
     if _tracer is None:
         return None
-    from opentelemetry import propagate
+    from opentelemetry import propagate  # imported once tracing is on: cheap from here
     from opentelemetry.trace import SpanKind
 
-    context = propagate.extract({str(k).lower(): v for k, v in dict(headers).items()})
+    context = propagate.extract(environ, getter=_ENVIRON)  # type: ignore[arg-type]  # a Getter by its methods
     return _tracer.start_span(f"{vendor} {method} {route}", context=context,
                               kind=SpanKind.SERVER)
 
