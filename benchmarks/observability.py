@@ -17,12 +17,11 @@ alternating rounds, process time, best round of each:
 from __future__ import annotations
 
 import argparse
-import gc
-import time
 from collections.abc import Callable
 
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.trace import SpanKind
+from timing import per_call
 
 from vendorsim.mocks.cloud import Cloud
 from vendorsim.mocks.core import tracing
@@ -53,14 +52,6 @@ def the_call() -> tuple[Cloud, Callable[[], object]]:
         return status
 
     return cloud, call
-
-
-def per_call(call: Callable[[], object], calls: int) -> float:
-    gc.collect()
-    start = time.process_time()
-    for _ in range(calls):
-        call()
-    return (time.process_time() - start) / calls * 1e6
 
 
 def sdk_floor(provider: TracerProvider, calls: int) -> float:
