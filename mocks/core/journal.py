@@ -51,8 +51,7 @@ class JournalEntry:
         return data
 
 
-FIELDS = fields(JournalEntry)
-NAMES = tuple(f.name for f in FIELDS)
+NAMES = tuple(f.name for f in fields(JournalEntry))
 _VALUES = operator.attrgetter(*NAMES)  # every field's value in one C call (a report reads
 # the whole journal: 50,000 entries after a day at quota)
 
