@@ -39,13 +39,23 @@ def index_lead(index: dict[str, dict], lead_id: int, values: dict) -> None:
             idx[key] = lead_id
 
 
-def intern_values(values: dict, skip: dict) -> dict:
-    """`values` with its short text interned in place, except the fields in `skip` (the indexed
-    identifiers: an email is one lead's, interning it would only grow the interpreter's table).
-    Only values change, never keys, so changing them while iterating is safe."""
+def hold_new_lead(index: dict[str, dict], lead_id: int, values: dict) -> dict:
+    """A new lead's values as the database holds them, in one pass (a create's cost is mostly
+    per value): each indexed value in its index (the common case, a value no other lead has,
+    written in place) and the rest's short text interned in place. Indexed identifiers are
+    not interned: an email is one lead's, interning it would only grow the interpreter's
+    table. Only values change, never keys, so changing them while iterating is safe."""
     for name, value in values.items():
-        if type(value) is str and len(value) <= SHARED and name not in skip:
-            values[name] = intern(value)
+        idx = index.get(name)
+        if idx is None:
+            if type(value) is str and len(value) <= SHARED:
+                values[name] = intern(value)
+        elif value is not None and value != "":
+            key = value.lower() if type(value) is str else value
+            if key in idx:
+                index_put(idx, value, lead_id)
+            else:
+                idx[key] = lead_id
     return values
 
 

@@ -19,7 +19,7 @@ from vendorsim.mocks.core.locking import locked
 from .activity_log import CHANGE_PARTITION, DELETE_LEAD, NEW_LEAD, ActivityLog
 from .errors import MarketoError, RecordError, reason
 from .fields import DEFAULT_GET_FIELDS, FieldDef, Schema, check_value, index_key
-from .lead_index import index_drop, index_lead, index_put, intern_values, shared
+from .lead_index import hold_new_lead, index_drop, index_lead, index_put, shared
 from .records import Lead, Partition, Settings, SyncPlan, may_use, name_of
 
 _ID_ONLY = frozenset({"id"})
@@ -149,10 +149,10 @@ class LeadStore(Mapping[int, Lead]):
     def _create(self, values: dict, partition: Partition, now: float | None = None) -> Lead:
         """A new lead holding check_record's fresh `values` (kept, not copied)."""
         now = self.clock.now() if now is None else now
-        lead = Lead(self.ids.take(), intern_values(values, self._index), partition.id, now, now)
-        self._leads[lead.id] = lead
-        self._index_add(lead)
-        self.activities.add(lead.id, NEW_LEAD, now, None, None, _API_SOURCE)
+        lead_id = self.ids.take()
+        lead = Lead(lead_id, hold_new_lead(self._index, lead_id, values), partition.id, now, now)
+        self._leads[lead_id] = lead
+        self.activities.add(lead_id, NEW_LEAD, now, None, None, _API_SOURCE)
         return lead
 
     @locked
