@@ -117,5 +117,5 @@ class Activities:
                 results.append({"status": "skipped", "reasons": [exc.reason]})
                 continue
             added = self.log.add(lead_id, type_id, at, None, primary, attrs)
-            results.append({"id": added.id, "status": "added"})
+            results.append({"id": added, "status": "added"})
         return results

@@ -13,8 +13,10 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import overload
 
 from vendorsim.mocks.core.clock import iso_utc
 from vendorsim.mocks.core.ids import IdSequence
@@ -102,6 +104,12 @@ STANDARD_TYPES: dict[int, tuple[str, str, tuple[str, str] | None, tuple[tuple[st
 
 @dataclass(slots=True)
 class Activity:
+    """One activity as the API reads it. The log holds each as a plain tuple of these fields,
+    in this order (`Row`): the collector leaves a tuple of plain values alone once it has
+    seen it, where it would visit an object on every full collection, and those grow with
+    the log (a create's cost was a third collector, issue 34); an `Activity` is made when
+    one is read."""
+
     id: int
     lead_id: int
     type_id: int
@@ -142,6 +150,35 @@ class Activity:
         return out
 
 
+Row = tuple  # (id, lead_id, type_id, at, primary_id, primary_value, attributes, field, old, new,
+#              campaign_id): an Activity's fields, as the log holds them
+_ID, _LEAD, _TYPE, _AT = 0, 1, 2, 3  # where a row holds what the log reads of it
+
+
+class Activities(Sequence[Activity]):
+    """The log's rows read as Activity objects (made as each is read)."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Activity: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Activity]: ...
+
+    def __getitem__(self, index: int | slice) -> Activity | list[Activity]:
+        if isinstance(index, slice):
+            return [Activity(*row) for row in self._rows[index]]
+        return Activity(*self._rows[index])
+
+    def __iter__(self) -> Iterator[Activity]:
+        return (Activity(*row) for row in self._rows)
+
+
 MAX_ACTIVITIES = 100_000  # and this mock at most this many per instance (chosen: memory)
 
 
@@ -160,64 +197,71 @@ class ActivityLog:
     def __init__(self, limit: int = MAX_ACTIVITIES,
                  retention: float = RETENTION_DAYS * 86400.0,
                  ids: IdSequence | None = None) -> None:
-        self.items: list[Activity] = []
+        self.rows: list[Row] = []  # oldest first (see Activity)
         self.ids = ids or IdSequence("activities")
         self.limit = limit
         self.retention = retention
         self.ordered = True  # every activity at or after the one before it
 
     @property
+    def items(self) -> Activities:
+        """The activities kept, oldest first, read as Activity objects."""
+        return Activities(self.rows)
+
+    @property
     def offset(self) -> int:
         """The position before the oldest activity kept (activities trimmed before it)."""
-        return self.items[0].id - 1 if self.items else self.end
+        return self.rows[0][_ID] - 1 if self.rows else self.end
 
     @property
     def end(self) -> int:
         """The position of the newest activity (the last id handed out)."""
         return self.ids.next - 1
 
-    def _append(self, activity: Activity) -> Activity:
-        items = self.items
-        if items and activity.at < items[-1].at:
+    def _append(self, row: Row) -> int:
+        """Keep an activity (its row); its id."""
+        rows = self.rows
+        at = row[_AT]
+        if rows and at < rows[-1][_AT]:
             self.ordered = False
-        items.append(activity)
-        if len(items) > self.limit + self.limit // 20 or \
-                activity.at - items[0].at > self.retention:
-            self._trim(activity.at)
-        return activity
+        rows.append(row)
+        if len(rows) > self.limit + self.limit // 20 or at - rows[0][_AT] > self.retention:
+            self._trim(at)
+        return row[_ID]
 
     def _trim(self, now: float) -> None:
         """Drop what is past retention and, in one go, what is over the limit (a twentieth of
         slack keeps the cost of a trim off most calls)."""
-        items = self.items
-        cut = max(0, len(items) - self.limit)
+        rows = self.rows
+        cut = max(0, len(rows) - self.limit)
         oldest = now - self.retention
-        while cut < len(items) and items[cut].at < oldest:
+        while cut < len(rows) and rows[cut][_AT] < oldest:
             cut += 1
         if cut:
-            del items[:cut]
+            del rows[:cut]
 
     def add(self, lead_id: int, type_id: int, at: float, primary_id: int | None = None,
             primary_value: object = None, attributes: tuple = (),
-            campaign_id: int | None = None) -> Activity:
-        return self._append(Activity(self.ids.take(), lead_id, type_id, at, primary_id,
-                                     primary_value, attributes, campaign_id=campaign_id))
+            campaign_id: int | None = None) -> int:
+        """Log an activity; its id."""
+        return self._append((self.ids.take(), lead_id, type_id, at, primary_id,
+                             primary_value, attributes, None, None, None, campaign_id))
 
     def change(self, lead_id: int, field: str, display: str, old: object, new: object,
                at: float, attributes: tuple = (), campaign_id: int | None = None) -> None:
-        self._append(Activity(self.ids.take(), lead_id, CHANGE_DATA_VALUE, at, None, display,
-                              attributes, field, old, new, campaign_id))
+        self._append((self.ids.take(), lead_id, CHANGE_DATA_VALUE, at, None, display,
+                      attributes, field, old, new, campaign_id))
 
     def _position(self, index: int) -> int:
-        """The position before items[index] (the end when past the newest)."""
-        return self.items[index].id - 1 if index < len(self.items) else self.end
+        """The position before rows[index] (the end when past the newest)."""
+        return self.rows[index][_ID] - 1 if index < len(self.rows) else self.end
 
     def position_at(self, since: float) -> int:
         """The position before the first activity that happened at or after `since`."""
         if self.ordered:
-            return self._position(bisect.bisect_left(self.items, since, key=_at))
-        return self._position(next((n for n, activity in enumerate(self.items)
-                                    if activity.at >= since), len(self.items)))
+            return self._position(bisect.bisect_left(self.rows, since, key=_at))
+        return self._position(next((n for n, row in enumerate(self.rows)
+                                    if row[_AT] >= since), len(self.rows)))
 
     def page(self, start: int, batch: int, wanted: set[int] | None,
              leads: set[int] | None) -> tuple[list[Activity], int]:
@@ -225,24 +269,20 @@ class ActivityLog:
         starts. A page scans at most 10 x batch activities, so a sparse filter gives empty
         pages with moreResult true, as Marketo's do."""
         found: list[Activity] = []
-        items = self.items
-        index = bisect.bisect_right(items, start, key=_id)  # the first one after `start`
-        end = min(len(items), index + 10 * batch)
+        rows = self.rows
+        index = bisect.bisect_right(rows, start, key=_id)  # the first one after `start`
+        end = min(len(rows), index + 10 * batch)
         while index < end and len(found) < batch:
-            activity = items[index]
+            row = rows[index]
             index += 1
-            if (wanted is None or activity.type_id in wanted) and \
-                    (leads is None or activity.lead_id in leads):
-                found.append(activity)
+            if (wanted is None or row[_TYPE] in wanted) and \
+                    (leads is None or row[_LEAD] in leads):
+                found.append(Activity(*row))
         return found, self._position(index)
 
 
-def _at(activity: Activity) -> float:
-    return activity.at
-
-
-def _id(activity: Activity) -> int:
-    return activity.id
+_at = itemgetter(_AT)
+_id = itemgetter(_ID)
 
 
 def token(position: int) -> str:
@@ -285,7 +325,7 @@ def restore(log: ActivityLog, rows: object, offset: object = 0) -> None:
         raise ValueError("activities is a list of rows")
     if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= 10**12:
         raise ValueError("activityOffset is a whole number of activities trimmed before")
-    if not log.items:
+    if not log.rows:
         log.ids.continue_from(offset + 1)
     for row in rows:
         if not (isinstance(row, list) and len(row) in (9, 10, 11) and isinstance(row[0], int)
@@ -298,9 +338,9 @@ def restore(log: ActivityLog, rows: object, offset: object = 0) -> None:
                              f"old, new] (and its id, above the row before's, and a campaign)")
         activity_id = row[9] if len(row) >= 10 and row[9] is not None else log.end + 1
         log.ids.note(activity_id)
-        log._append(Activity(activity_id, row[0], row[1], float(row[2]), row[3], row[4],
-                             tuple(row[5].items()), row[6], row[7], row[8],
-                             row[10] if len(row) == 11 else None))
+        log._append((activity_id, row[0], row[1], float(row[2]), row[3], row[4],
+                     tuple(row[5].items()), row[6], row[7], row[8],
+                     row[10] if len(row) == 11 else None))
 
 
 def _whole(value: object) -> bool:
