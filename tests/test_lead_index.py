@@ -1,7 +1,7 @@
 """The leads' dedupe index as a create writes it (`hold_new_lead`, one pass over the values,
 issue 34) against the plain rule: every indexed value put with `index_put`, one at a time.
-Whatever the values, the index and the held values come out the same (B-MKT-12: a lookup
-finds the lead by any indexed field, case-insensitively)."""
+Whatever the values, the index and the held values come out the same (B-MKT-09: a lookup
+by the dedupe field finds the lead through this index, case-insensitively)."""
 
 from __future__ import annotations
 
