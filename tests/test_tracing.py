@@ -68,3 +68,37 @@ def test_tracing_is_off_unless_configured(monkeypatch: pytest.MonkeyPatch) -> No
         monkeypatch.delenv(name, raising=False)
     assert tracing.configure() is False
     assert tracing.start("marketo", "GET", "/x", {}) is None
+
+
+def test_a_call_without_trace_headers_is_a_trace_of_its_own(
+        cloud: Cloud, spans: InMemorySpanExporter) -> None:
+    """No propagator's header on the call: its span starts a trace, even inside a span the
+    calling code has open (what extracting an empty carrier gives)."""
+    outer = sdk.TracerProvider().get_tracer("the test")
+    with outer.start_as_current_span("the test's own span"):
+        requests.get(f"https://{MUNCHKIN}.mktorest.com/identity/oauth/token", params={
+            "grant_type": "client_credentials", "client_id": "c", "client_secret": "s"})
+    (token_span,) = spans.get_finished_spans()
+    assert token_span.parent is None
+
+
+def test_the_applications_propagator_reads_its_own_headers(
+        cloud: Cloud, spans: InMemorySpanExporter) -> None:
+    """A propagator the application set, with headers of its own, still continues the trace
+    (the headers looked for are the propagator's fields, not a fixed list)."""
+    from opentelemetry import propagate
+    from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+    class OwnHeader(TraceContextTextMapPropagator):
+        _TRACEPARENT_HEADER_NAME = "x-parent"
+
+    before = propagate.get_global_textmap()
+    propagate.set_global_textmap(OwnHeader())
+    try:
+        requests.get(f"https://{MUNCHKIN}.mktorest.com/identity/oauth/token", params={
+            "grant_type": "client_credentials", "client_id": "c", "client_secret": "s"},
+            headers={"X-Parent": PARENT})
+    finally:
+        propagate.set_global_textmap(before)
+    (token_span,) = spans.get_finished_spans()
+    assert f"{token_span.context.trace_id:032x}" == TRACE

@@ -18,17 +18,19 @@ ENVIRONMENT = ("OTEL_TRACES_EXPORTER", "OTEL_EXPORTER_OTLP_ENDPOINT",
                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
 _tracer: Any = None
 _checked = False
+_api: Any = None  # what a span needs from OpenTelemetry, imported once it is configured
 
 
 def configure(provider: Any = None) -> bool:
     """Trace with this provider (tests: an in-memory exporter), or as the environment says;
     False when OpenTelemetry is not installed or not configured."""
-    global _tracer, _checked
+    global _tracer, _checked, _api
     _checked = True
     try:
         from opentelemetry import trace
     except ImportError:
         return False
+    _api = _Api()
     if provider is None:
         from opentelemetry.trace import ProxyTracerProvider
 
@@ -87,26 +89,48 @@ class _EnvironGetter:
 _ENVIRON = _EnvironGetter()
 
 
+class _Api:
+    """OpenTelemetry's pieces a span takes, looked up once rather than imported per call."""
+
+    def __init__(self) -> None:
+        from opentelemetry import propagate
+        from opentelemetry.context import Context
+        from opentelemetry.trace import SpanKind, Status, StatusCode
+
+        self.propagate, self.context = propagate, Context
+        self.server, self.error = SpanKind.SERVER, Status(StatusCode.ERROR)
+        self._textmap: Any = None
+        self._keys: tuple[str, ...] = ()
+
+    def carried(self, environ: dict) -> Any:
+        """The trace context the call's headers carry. With none of the propagators'
+        headers there, an empty context, which is what extracting would give (the span is
+        a trace's root): the propagators' look-ups are left out."""
+        textmap = self.propagate.get_global_textmap()
+        if textmap is not self._textmap:  # the application may set another propagator
+            self._keys = tuple("HTTP_" + name.upper().replace("-", "_")
+                               for name in textmap.fields)
+            self._textmap = textmap
+        for key in self._keys:
+            if key in environ:
+                return self.propagate.extract(environ, getter=_ENVIRON)
+        return self.context()
+
+
 def start(vendor: str, method: str, route: str, environ: dict) -> Any:
     """A span for a call (None when tracing is off), continuing the trace its headers carry."""
     if not _checked:
         configure()
     if _tracer is None:
         return None
-    from opentelemetry import propagate  # imported once tracing is on: cheap from here
-    from opentelemetry.trace import SpanKind
-
-    context = propagate.extract(environ, getter=_ENVIRON)  # type: ignore[arg-type]  # a Getter by its methods
-    return _tracer.start_span(f"{vendor} {method} {route}", context=context,
-                              kind=SpanKind.SERVER)
+    return _tracer.start_span(f"{vendor} {method} {route}", context=_api.carried(environ),
+                              kind=_api.server)
 
 
 def finish(span: Any, attributes: dict[str, Any], error: bool) -> None:
     if span is None:
         return
-    from opentelemetry.trace import Status, StatusCode
-
     span.set_attributes({k: v for k, v in attributes.items() if v is not None})
     if error:
-        span.set_status(Status(StatusCode.ERROR))
+        span.set_status(_api.error)
     span.end()
