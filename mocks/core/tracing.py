@@ -113,7 +113,7 @@ class _Api:
             self._textmap = textmap
         for key in self._keys:
             if key in environ:
-                return self.propagate.extract(environ, getter=_ENVIRON)
+                return self.propagate.extract(environ, getter=_ENVIRON)  # type: ignore[arg-type]  # a Getter by its methods
         return self.context()
 
 
