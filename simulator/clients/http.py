@@ -79,8 +79,12 @@ class Tally:
         self._rows: dict[str, dict[str, float]] = {}
 
     def add(self, field: str, amount: float = 1) -> None:
-        row = self._rows.setdefault(threading.current_thread().name,
-                                    dict.fromkeys(self.FIELDS, 0))
+        if not amount:
+            return  # nothing to count (most calls wait and retry nothing)
+        name = threading.current_thread().name
+        row = self._rows.get(name)
+        if row is None:  # the process's first figure
+            row = self._rows[name] = dict.fromkeys(self.FIELDS, 0)
         row[field] += amount
 
     def mine(self) -> dict[str, float]:
