@@ -82,11 +82,26 @@ class HostRouter:
     a host no vendor claims reaches `fallback` (the cloud-wide admin API).
     """
 
+    KNOWN = 1024  # hosts remembered (a client sends the same Host on every call)
+
     def __init__(self, services: list[VendorService], fallback: WSGIApp) -> None:
         self.services = services
         self.fallback = fallback
+        self._known: dict[str, tuple[VendorService, str | None] | None] = {}
 
     def match(self, host: str) -> tuple[VendorService, str | None] | None:
+        """The vendor a Host names, and its tenant (worked out once per Host)."""
+        try:
+            return self._known[host]
+        except KeyError:
+            pass
+        found = self._match(host)
+        if len(self._known) >= self.KNOWN:  # many hosts (a fuzz run): start again
+            self._known.clear()
+        self._known[host] = found
+        return found
+
+    def _match(self, host: str) -> tuple[VendorService, str | None] | None:
         host = host.split(":", 1)[0].lower()
         for service in self.services:
             m = service.host_pattern.fullmatch(host)
