@@ -226,3 +226,22 @@ def test_a_body_reads_as_werkzeug_reads_it(body: bytes, length: str | int | None
         calls.reverse()
     assert _read_body(VendorApp.request_class, env(), limit, calls) == \
         _read_body(Flask.request_class, env(), limit, calls)
+
+
+def test_a_body_limit_is_the_requests_own_then_the_apps() -> None:
+    """`max_content_length` as Flask has it: one set on the request wins over the app's."""
+    app = VendorApp("limits")
+    app.config["MAX_CONTENT_LENGTH"] = 100
+    body = {"wsgi.input": io.BytesIO(b"0123456789"), "CONTENT_LENGTH": "10"}
+    with app.request_context({**environ("api.example.com", method="POST"), **body}):
+        assert request.max_content_length == 100
+        request.max_content_length = 5
+        with pytest.raises(HTTPException) as refused:
+            request.get_data()
+        assert refused.value.code == 413
+    app.config["MAX_CONTENT_LENGTH"] = 8
+    body["wsgi.input"] = io.BytesIO(b"0123456789")
+    with app.request_context({**environ("api.example.com", method="POST"), **body}):
+        with pytest.raises(HTTPException) as refused:
+            request.get_data()
+        assert refused.value.code == 413

@@ -68,8 +68,13 @@ class LeadStore(Mapping[int, Lead]):
 
     # -- partitions --------------------------------------------------------------------
     def partition_by_name(self, name: str) -> Partition | None:
+        """The partition of that name, whatever its case (every sync asks: a loop, not a
+        generator, for the usual one or two partitions)."""
         wanted = name.lower()
-        return next((p for p in self.partitions.values() if p.name.lower() == wanted), None)
+        for partition in self.partitions.values():
+            if partition.name.lower() == wanted:
+                return partition
+        return None
 
     def add_partition(self, name: str, description: str = "") -> Partition:
         with self.lock:
