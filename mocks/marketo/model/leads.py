@@ -68,9 +68,7 @@ class LeadStore(Mapping[int, Lead]):
 
     # -- partitions --------------------------------------------------------------------
     def partition_by_name(self, name: str) -> Partition | None:
-        """The partition of that name, whatever its case (every sync asks: a loop, not a
-        generator, for the usual one or two partitions)."""
-        wanted = name.lower()
+        wanted = name.lower()  # any case; every sync asks: a loop, not a generator
         for partition in self.partitions.values():
             if partition.name.lower() == wanted:
                 return partition
@@ -122,9 +120,6 @@ class LeadStore(Mapping[int, Lead]):
         return results
 
     # -- the index ---------------------------------------------------------------------
-    def _index_add(self, lead: Lead) -> None:
-        index_lead(self._index, lead.id, lead.values)
-
     def _index_remove(self, lead: Lead) -> None:
         for name, idx in self._index.items():
             index_drop(idx, lead.values.get(name), lead.id)
@@ -390,7 +385,7 @@ class LeadStore(Mapping[int, Lead]):
                     created, updated)
         self._leads[lead_id] = lead
         self.ids.note(lead_id)
-        self._index_add(lead)
+        index_lead(self._index, lead_id, lead.values)
         return lead
 
     def snapshot(self) -> dict:
