@@ -105,10 +105,9 @@ STANDARD_TYPES: dict[int, tuple[str, str, tuple[str, str] | None, tuple[tuple[st
 @dataclass(slots=True)
 class Activity:
     """One activity as the API reads it. The log holds each as a plain tuple of these fields,
-    in this order (`Row`): the collector leaves a tuple of plain values alone once it has
-    seen it, where it would visit an object on every full collection, and those grow with
-    the log (a create's cost was a third collector, issue 34); an `Activity` is made when
-    one is read."""
+    in this order (`Row`), and makes an `Activity` when one is read: the collector leaves a
+    tuple of plain values alone once it has seen it, where it visited every activity object
+    on each full collection (half of a create's cost, issue 34)."""
 
     id: int
     lead_id: int
