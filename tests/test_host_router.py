@@ -39,3 +39,10 @@ def test_the_memory_of_hosts_is_bounded() -> None:
         router.match(f"{n}-abc-456.mktorest.com")
     assert 0 < len(router._known) <= router.KNOWN
     assert _named(router.match("5-ABC-456.mktorest.com")) == ("marketo", "5-ABC-456")
+
+
+def test_a_host_too_long_to_be_one_is_not_remembered() -> None:
+    router = Cloud(clock="virtual").router
+    long_host = "a" * 300 + ".mktorest.com"
+    assert router.match(long_host) == router._match(long_host)
+    assert long_host not in router._known

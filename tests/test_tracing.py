@@ -72,8 +72,9 @@ def test_tracing_is_off_unless_configured(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_a_call_without_trace_headers_is_a_trace_of_its_own(
         cloud: Cloud, spans: InMemorySpanExporter) -> None:
-    """No propagator's header on the call: its span starts a trace, even inside a span the
-    calling code has open (what extracting an empty carrier gives)."""
+    """No propagator's header on the call: with the default propagators (tracecontext, then
+    baggage) its span starts a trace, even inside a span the calling code has open, as
+    extracting an empty carrier gives."""
     outer = sdk.TracerProvider().get_tracer("the test")
     with outer.start_as_current_span("the test's own span"):
         requests.get(f"https://{MUNCHKIN}.mktorest.com/identity/oauth/token", params={

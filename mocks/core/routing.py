@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .service import VendorService
 
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
+LONGEST_HOST = 253 + 6  # a DNS name at its longest, with a port
 LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")  # RFC 1123, plus `_`
 
 
@@ -96,9 +97,10 @@ class HostRouter:
         except KeyError:
             pass
         found = self._match(host)
-        if len(self._known) >= self.KNOWN:  # many hosts (a fuzz run): start again
-            self._known.clear()
-        self._known[host] = found
+        if len(host) <= LONGEST_HOST:  # a longer one names no host: not worth keeping
+            if len(self._known) >= self.KNOWN:  # many hosts (a fuzz run): start again
+                self._known.clear()
+            self._known[host] = found
         return found
 
     def _match(self, host: str) -> tuple[VendorService, str | None] | None:

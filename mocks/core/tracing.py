@@ -94,27 +94,10 @@ class _Api:
 
     def __init__(self) -> None:
         from opentelemetry import propagate
-        from opentelemetry.context import Context
         from opentelemetry.trace import SpanKind, Status, StatusCode
 
-        self.propagate, self.context = propagate, Context
+        self.extract = propagate.extract  # the global propagators, whatever they are set to
         self.server, self.error = SpanKind.SERVER, Status(StatusCode.ERROR)
-        self._textmap: Any = None
-        self._keys: tuple[str, ...] = ()
-
-    def carried(self, environ: dict) -> Any:
-        """The trace context the call's headers carry. With none of the propagators'
-        headers there, an empty context, which is what extracting would give (the span is
-        a trace's root): the propagators' look-ups are left out."""
-        textmap = self.propagate.get_global_textmap()
-        if textmap is not self._textmap:  # the application may set another propagator
-            self._keys = tuple("HTTP_" + name.upper().replace("-", "_")
-                               for name in textmap.fields)
-            self._textmap = textmap
-        for key in self._keys:
-            if key in environ:
-                return self.propagate.extract(environ, getter=_ENVIRON)  # type: ignore[arg-type]  # a Getter by its methods
-        return self.context()
 
 
 def start(vendor: str, method: str, route: str, environ: dict) -> Any:
@@ -123,8 +106,8 @@ def start(vendor: str, method: str, route: str, environ: dict) -> Any:
         configure()
     if _tracer is None:
         return None
-    return _tracer.start_span(f"{vendor} {method} {route}", context=_api.carried(environ),
-                              kind=_api.server)
+    context = _api.extract(environ, getter=_ENVIRON)
+    return _tracer.start_span(f"{vendor} {method} {route}", context=context, kind=_api.server)
 
 
 def finish(span: Any, attributes: dict[str, Any], error: bool) -> None:

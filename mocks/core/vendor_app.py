@@ -20,6 +20,7 @@ build a vendor's app (once per cloud and vendor: every test that makes a cloud).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
@@ -43,6 +44,7 @@ from werkzeug.wsgi import get_host
 from .routing import is_host
 
 _NO_SESSION = NullSession()  # refuses every write, so one serves every call
+CHUNK = 64 * 1024  # the most read from a body's input at once (werkzeug's piece)
 
 
 class LazyBuildRule(Rule):
@@ -66,21 +68,22 @@ class LazyBuildRule(Rule):
 class VendorRequest(Request):
     """A vendor call's request: `get_data` reads a body of known length straight from the
     WSGI input, where werkzeug would first wrap the input in a length-limited stream and read
-    that in chunks (a fifth of a small call's WSGI work, issue 34). Anything else (a chunked
-    body, one over the app's limit, a stream already opened or a form already parsed) goes
-    through werkzeug."""
+    that through it (a fifth of a small call's WSGI work, issue 34). Anything else (a chunked
+    body, one over the app's limit, form parsing asked for, a stream already opened or a
+    form already parsed, a shallow request) goes through werkzeug."""
 
     def get_data(self, cache: bool = True, as_text: bool = False,  # type: ignore[override]  # werkzeug's overloads, one body
                  parse_form_data: bool = False) -> bytes | str:
-        if cache and getattr(self, "_cached_data", None) is None and \
-                "stream" not in self.__dict__:
-            data = self._whole_body()
-            if data is not None:
-                self._cached_data = data
+        if cache and not parse_form_data and getattr(self, "_cached_data", None) is None \
+                and "stream" not in self.__dict__ and not self.shallow:
+            read = self._whole_body()
+            if read is not None:  # the body, and the stream as werkzeug would leave it
+                self._cached_data, self.__dict__["stream"] = read
         return super().get_data(cache, as_text, parse_form_data)  # type: ignore[call-overload]  # the same arguments
 
-    def _whole_body(self) -> bytes | None:
-        """The body, read as werkzeug would read it (None: leave it to werkzeug)."""
+    def _whole_body(self) -> tuple[bytes, Any] | None:
+        """The body, read as werkzeug would read it, and `stream` as werkzeug would leave it
+        (None: leave both to werkzeug)."""
         environ = self.environ
         length = environ.get("CONTENT_LENGTH")
         if not length or not length.isascii() or not length.isdigit() or \
@@ -93,18 +96,18 @@ class VendorRequest(Request):
         if limit is not None and (size > limit or terminated):
             return None  # werkzeug's 413, or its reading under a maximum
         if terminated:
-            return stream.read()  # as werkzeug reads it: to the end
+            return stream.read(), stream  # werkzeug's stream is the input itself, read once
         parts = []
         try:
-            while size > 0:
-                part = stream.read(size)
+            while size > 0:  # in pieces, as werkzeug does: a length is only a claim
+                part = stream.read(min(size, CHUNK))[:size]
                 if not part:
                     raise ClientDisconnected()  # the body ended before its length
                 parts.append(part)
                 size -= len(part)
         except (OSError, ValueError):
             raise ClientDisconnected() from None
-        return b"".join(parts)
+        return b"".join(parts), io.BytesIO()  # werkzeug's: read to its length, then empty
 
 
 class VendorApp(Flask):

@@ -79,11 +79,9 @@ class Tally:
         self._rows: dict[str, dict[str, float]] = {}
 
     def add(self, field: str, amount: float = 1) -> None:
-        if not amount:
-            return  # nothing to count (most calls wait and retry nothing)
         name = threading.current_thread().name
         row = self._rows.get(name)
-        if row is None:  # the process's first figure
+        if row is None:  # the process's first figure (each process has its own thread)
             row = self._rows[name] = dict.fromkeys(self.FIELDS, 0)
         row[field] += amount
 
