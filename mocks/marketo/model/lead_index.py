@@ -25,20 +25,6 @@ def index_put(idx: dict, value: object, lead_id: int) -> None:
         held.add(lead_id)
 
 
-def index_lead(index: dict[str, dict], lead_id: int, values: dict) -> None:
-    """A new lead's indexed values: a look-up per value it holds (it holds a few of the
-    indexed fields), the common case (a value no other lead has) written in place."""
-    for name, value in values.items():
-        idx = index.get(name)
-        if idx is None or value is None or value == "":
-            continue
-        key = value.lower() if type(value) is str else value
-        if key in idx:
-            index_put(idx, value, lead_id)
-        else:
-            idx[key] = lead_id
-
-
 def hold_new_lead(index: dict[str, dict], lead_id: int, values: dict) -> dict:
     """A new lead's values as the database holds them, in one pass (a create's cost is mostly
     per value): each indexed value in its index (the common case, a value no other lead has,

@@ -19,7 +19,7 @@ from vendorsim.mocks.core.locking import locked
 from .activity_log import CHANGE_PARTITION, DELETE_LEAD, NEW_LEAD, ActivityLog
 from .errors import MarketoError, RecordError, reason
 from .fields import DEFAULT_GET_FIELDS, FieldDef, Schema, check_value, index_key
-from .lead_index import hold_new_lead, index_drop, index_lead, index_put, shared
+from .lead_index import hold_new_lead, index_drop, index_put, shared
 from .records import Lead, Partition, Settings, SyncPlan, may_use, name_of
 
 _ID_ONLY = frozenset({"id"})
@@ -381,11 +381,10 @@ class LeadStore(Mapping[int, Lead]):
         lead_id = int(lead_id) if lead_id is not None else self.ids.take()
         if lead_id in self._leads:
             raise ValueError(f"lead id {lead_id} is seeded twice")
-        lead = Lead(lead_id, {k: shared(v) for k, v in values.items()}, partition.id,
-                    created, updated)
+        lead = Lead(lead_id, hold_new_lead(self._index, lead_id, values), partition.id,
+                    created, updated)  # held and indexed as a created lead is
         self._leads[lead_id] = lead
         self.ids.note(lead_id)
-        index_lead(self._index, lead_id, lead.values)
         return lead
 
     def snapshot(self) -> dict:
